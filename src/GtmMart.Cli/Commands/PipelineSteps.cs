@@ -1,0 +1,64 @@
+using GtmMart.Cli.Output;
+using GtmMart.DemoData;
+using GtmMart.Warehouse.Building;
+using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.Loading;
+using GtmMart.Warehouse.Models;
+using Spectre.Console;
+
+namespace GtmMart.Cli.Commands;
+
+/// <summary>The steps of the main job, each printing its progress; single commands and <c>gtm run</c> share them.</summary>
+internal static class PipelineSteps
+{
+    public static GeneratorResult Generate(GeneratorOptions options, CancellationToken cancellationToken)
+    {
+        using var step = ProgressStep.Start($"generating demo data ({options.Accounts:N0} accounts, seed {options.Seed}) into {options.OutputDirectory}");
+        var lastReported = new Dictionary<string, long>();
+        var progress = new InlineProgress<GeneratorProgress>(p =>
+        {
+            // One line per source per ~10% keeps logs readable at any size.
+            var bucket = p.RowsPlanned <= 0 ? 0 : p.RowsWritten * 10 / Math.Max(1, p.RowsPlanned);
+            if (!lastReported.TryGetValue(p.Source, out var last) || bucket > last)
+            {
+                lastReported[p.Source] = bucket;
+                AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(p.Source)}: {p.RowsWritten:N0} rows[/]");
+            }
+        });
+        var result = DemoDataGenerator.Generate(options, progress, cancellationToken);
+        step.Done(string.Join(", ", result.RowsPerFile.Select(kv => $"{kv.Key} {kv.Value:N0}")));
+        return result;
+    }
+
+    public static LoadReport Load(IWarehouse warehouse, string rawDirectory)
+    {
+        using var step = ProgressStep.Start($"loading {rawDirectory} into {warehouse.DisplayName}");
+        var report = new RawLoader(warehouse).Load(rawDirectory, ProgressStep.Detail());
+        step.Done($"{report.Loaded:N0} loaded, {report.Rejected:N0} rejected");
+        LoadView.Print(report, warehouse);
+        return report;
+    }
+
+    public static BuildResult Build(IWarehouse warehouse, ModelCatalog catalog, CancellationToken cancellationToken)
+    {
+        using var step = ProgressStep.Start($"building {catalog.Models.Count} models from {catalog.Directory}");
+        var progress = new InlineProgress<BuildProgress>(p =>
+        {
+            if (p.Step != "test")
+            {
+                AnsiConsole.MarkupLine($"  [grey]{p.Step} {Markup.Escape(p.Detail)} ({p.Done}/{p.Total})[/]");
+            }
+        });
+        var result = new MartBuilder(warehouse, catalog).Build(progress, cancellationToken);
+        step.Done($"build {result.BuildId}, {result.Models.Sum(m => m.Rows):N0} rows in {result.Models.Count} models");
+        TestView.Print(result.Tests);
+        if (!result.Published)
+        {
+            throw new WarehouseException(
+                $"build {result.BuildId} was not published: {result.Failures.Count()} data test(s) failed; the previous mart is unchanged.");
+        }
+
+        AnsiConsole.MarkupLine($"[green]published build {result.BuildId}[/]");
+        return result;
+    }
+}

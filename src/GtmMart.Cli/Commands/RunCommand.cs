@@ -1,0 +1,43 @@
+using System.ComponentModel;
+using GtmMart.Cli.Output;
+using GtmMart.DemoData;
+using Spectre.Console.Cli;
+
+namespace GtmMart.Cli.Commands;
+
+public sealed class RunCommand : Command<RunCommand.Settings>
+{
+    public sealed class Settings : WarehouseSettings
+    {
+        [CommandOption("-r|--raw <DIR>")]
+        [Description("Raw folder to load. Without it, demo data is generated next to the warehouse first")]
+        public string? Raw { get; init; }
+
+        [CommandOption("--accounts <N>")]
+        [Description("Accounts in the generated demo data")]
+        [DefaultValue(500)]
+        public int Accounts { get; init; } = 500;
+
+        [CommandOption("--seed <S>")]
+        [Description("Seed of the generated demo data")]
+        [DefaultValue(42)]
+        public int Seed { get; init; } = 42;
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var warehouse = settings.OpenWarehouse();
+        var catalog = settings.LoadCatalog();
+        var raw = settings.Raw;
+        if (raw is null)
+        {
+            raw = Path.Combine(warehouse.LocalDirectory, "demo-raw");
+            PipelineSteps.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = settings.Accounts, Seed = settings.Seed }, cancellationToken);
+        }
+
+        PipelineSteps.Load(warehouse, raw);
+        PipelineSteps.Build(warehouse, catalog, cancellationToken);
+        FunnelSummary.Print(warehouse);
+        return 0;
+    }
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel;
+using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.Models;
+using Spectre.Console.Cli;
+
+namespace GtmMart.Cli.Commands;
+
+/// <summary>Options shared by every command that touches the warehouse.</summary>
+public class WarehouseSettings : CommandSettings
+{
+    public const string SqlDirVariable = "GTM_SQL_DIR";
+
+    [CommandOption("-w|--warehouse <PATH>")]
+    [Description("Warehouse database file. Default: $GTM_WAREHOUSE, else .gtm/warehouse.duckdb")]
+    public string? Warehouse { get; init; }
+
+    [CommandOption("--sql-dir <DIR>")]
+    [Description("Folder holding the staging/core/mart models. Default: $GTM_SQL_DIR, else ./sql, else the copy shipped with gtm")]
+    public string? SqlDir { get; init; }
+
+    public IWarehouse OpenWarehouse() => WarehouseLocator.Resolve(Warehouse);
+
+    public ModelCatalog LoadCatalog()
+    {
+        var candidates = new[]
+        {
+            SqlDir,
+            Environment.GetEnvironmentVariable(SqlDirVariable),
+            Directory.Exists(Path.Combine("sql", "staging")) ? "sql" : null,
+            Path.Combine(AppContext.BaseDirectory, "sql"),
+        };
+        return ModelCatalog.Load(candidates.First(c => !string.IsNullOrWhiteSpace(c))!);
+    }
+}

@@ -1,0 +1,51 @@
+using GtmMart.Cli.Commands;
+using GtmMart.Warehouse.Connection;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace GtmMart.Cli;
+
+/// <summary>The <c>gtm</c> command tree.</summary>
+public static class GtmApp
+{
+    public static int Run(string[] args)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            // Logs and pipes have no terminal width: do not wrap tables at 80 columns.
+            AnsiConsole.Profile.Width = 160;
+        }
+
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("gtm");
+            config.AddCommand<RunCommand>("run")
+                .WithDescription("The main job: generate demo data (unless --raw is given), load, build, test and print a funnel summary.")
+                .WithExample("run")
+                .WithExample("run", "--raw", "../shared/seed-data");
+            config.AddCommand<GenerateCommand>("generate")
+                .WithDescription("Write a deterministic demo data set (all five raw sources plus ground truth).")
+                .WithExample("generate", "--out", "demo-raw", "--accounts", "2000", "--seed", "7");
+            config.AddCommand<LoadCommand>("load")
+                .WithDescription("Load a raw folder into the warehouse's raw schema; bad rows go to raw.load_rejects.")
+                .WithExample("load", "--raw", "../shared/seed-data");
+            config.AddCommand<BuildCommand>("build")
+                .WithDescription("Build staging, core and mart; publish only when every data test passes.");
+            config.AddCommand<TestCommand>("test")
+                .WithDescription("Run the data tests against the published mart and list failing rows.");
+            config.AddCommand<SqlCommand>("sql")
+                .WithDescription("Run a query against the warehouse.")
+                .WithExample("sql", "select * from mart.mrt_channel_funnel limit 5", "--format", "csv");
+            config.SetExceptionHandler((ex, _) =>
+            {
+                var message = ex is WarehouseException or CommandAppException or ArgumentException or IOException
+                    ? ex.Message
+                    : $"{ex.GetType().Name}: {ex.Message}";
+                Console.Error.WriteLine($"error: {message.Split('\n')[0].Trim()}");
+                return ex is CommandAppException ? 2 : 1;
+            });
+        });
+        return app.Run(args);
+    }
+}

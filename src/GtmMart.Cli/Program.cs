@@ -1,0 +1,3 @@
+using GtmMart.Cli;
+
+return GtmApp.Run(args);

@@ -1,0 +1,74 @@
+namespace GtmMart.DemoData;
+
+/// <summary>What to generate and where. Same options (including <see cref="Seed"/>) give byte-identical files.</summary>
+public sealed record GeneratorOptions
+{
+    /// <summary>Largest supported <see cref="Accounts"/> (keeps every per-account array comfortably int-indexed).</summary>
+    public const int MaxAccounts = 20_000_000;
+
+    /// <summary>Largest supported <see cref="Days"/> (one hundred years).</summary>
+    public const int MaxDays = 36_500;
+
+    /// <summary>Folder the raw CSV files are written into (created when missing).</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Number of accounts; opportunities, contacts and (by default) sessions scale with it.</summary>
+    public int Accounts { get; init; } = 500;
+
+    /// <summary>Seed of every random stream.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>First day of the simulated window.</summary>
+    public DateOnly Start { get; init; } = new(2025, 1, 1);
+
+    /// <summary>Length of the window in days (the last day is <c>Start + Days - 1</c>, the "as of" day of the CRM snapshot).</summary>
+    public int Days { get; init; } = 270;
+
+    /// <summary>Total web sessions; default derived from <see cref="Accounts"/> (about 26 per account per 90 days, like the seed).</summary>
+    public long? Sessions { get; init; }
+
+    /// <summary>Where the ground truth goes; default <c>&lt;OutputDirectory&gt;/ground_truth/opportunity_truth.csv</c>.</summary>
+    public string? GroundTruthPath { get; init; }
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(OutputDirectory))
+        {
+            throw new ArgumentException("OutputDirectory must be a non-empty path.", nameof(OutputDirectory));
+        }
+
+        if (Accounts is < 1 or > MaxAccounts)
+        {
+            throw new ArgumentException($"Accounts must be between 1 and {MaxAccounts:N0} (was {Accounts}).", nameof(Accounts));
+        }
+
+        if (Days is < 1 or > MaxDays)
+        {
+            throw new ArgumentException($"Days must be between 1 and {MaxDays:N0} (was {Days}).", nameof(Days));
+        }
+
+        if (Sessions is < 0)
+        {
+            throw new ArgumentException($"Sessions must be >= 0 (was {Sessions}).", nameof(Sessions));
+        }
+
+        if (Start.DayNumber < 4_000 || Start.DayNumber + (long)Days + 400 > DateOnly.MaxValue.DayNumber)
+        {
+            throw new ArgumentException($"Start {Start:yyyy-MM-dd} plus {Days} days is outside the supported calendar.", nameof(Start));
+        }
+
+        if (GroundTruthPath is not null && string.IsNullOrWhiteSpace(GroundTruthPath))
+        {
+            throw new ArgumentException("GroundTruthPath must be null (default location) or a non-empty path.", nameof(GroundTruthPath));
+        }
+    }
+}
+
+/// <summary>Outcome of a run.</summary>
+/// <param name="RowsPerFile">Data rows (header excluded) per raw file name, e.g. <c>web_analytics.csv</c>. The ground truth is not listed: it has one row per opportunity.</param>
+/// <param name="GroundTruthPath">Full path of the ground-truth file.</param>
+public sealed record GeneratorResult(IReadOnlyDictionary<string, long> RowsPerFile, string GroundTruthPath);
+
+/// <summary>Progress of one output: reported about every 100,000 rows and when the source is complete.</summary>
+/// <param name="Source">File name without extension, e.g. <c>web_analytics</c>, or <c>ground_truth</c>.</param>
+public sealed record GeneratorProgress(string Source, long RowsWritten, long RowsPlanned);

@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace GtmMart.DemoData.Writers;
+
+/// <summary>
+/// Fast CSV writer straight to UTF-8 bytes: comma separated, '\n' line endings, invariant formatting, a field quoted
+/// only when it contains a comma, a double quote, CR or LF. Numbers and dates are formatted into the buffer without
+/// allocating. Use one field method per column, then <see cref="EndRow"/>.
+/// </summary>
+internal sealed class CsvWriter : IDisposable
+{
+    private const int BufferSize = 1 << 18;
+    private readonly Stream _stream;
+    private readonly byte[] _buffer = new byte[BufferSize];
+    private int _position;
+    private bool _rowStarted;
+    private bool _disposed;
+
+    public CsvWriter(string path)
+        : this(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan))
+    {
+    }
+
+    public CsvWriter(Stream stream) => _stream = stream;
+
+    /// <summary>Data rows ended so far (the header is not counted).</summary>
+    public long Rows { get; private set; }
+
+    public void WriteHeader(params ReadOnlySpan<string> columns)
+    {
+        foreach (var column in columns)
+        {
+            Field(column);
+        }
+
+        Ensure(1);
+        _buffer[_position++] = (byte)'\n';
+        _rowStarted = false;
+    }
+
+    /// <summary>Text field, quoted when needed.</summary>
+    public void Field(string? value)
+    {
+        Separator();
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        if (value.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        {
+            Raw(value);
+            return;
+        }
+
+        Raw("\"");
+        Raw(value.Replace("\"", "\"\"", StringComparison.Ordinal));
+        Raw("\"");
+    }
+
+    /// <summary>Pre-encoded field that is known not to need quoting (see <see cref="Utf8"/>).</summary>
+    public void Field(ReadOnlySpan<byte> utf8)
+    {
+        var length = utf8.Length;
+        if (length > 1024)
+        {
+            Separator();
+            Flush(flushStream: false);
+            _stream.Write(utf8);
+            return;
+        }
+
+        ref var destination = ref Reserve(length);
+        ref var source = ref MemoryMarshal.GetReference(utf8);
+        if (length >= 8 && length <= 16)
+        {
+            // Two overlapping 8-byte moves cover 8..16 bytes without a memmove call.
+            Unsafe.WriteUnaligned(ref destination, Unsafe.ReadUnaligned<ulong>(ref source));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, length - 8), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, length - 8)));
+        }
+        else if (length >= 4 && length < 8)
+        {
+            Unsafe.WriteUnaligned(ref destination, Unsafe.ReadUnaligned<uint>(ref source));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, length - 4), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref source, length - 4)));
+        }
+        else
+        {
+            utf8.CopyTo(_buffer.AsSpan(_position));
+        }
+
+        _position += length;
+    }
+
+    public void Empty() => Separator();
+
+    /// <summary>Non-negative integer without padding.</summary>
+    public void Field(long value)
+    {
+        if (value < 0)
+        {
+            Separator();
+            Ensure(24);
+            value.TryFormat(_buffer.AsSpan(_position), out var written, default, CultureInfo.InvariantCulture);
+            _position += written;
+            return;
+        }
+
+        var digits = CountDigits((ulong)value);
+        ref var destination = ref Reserve(digits);
+        WriteDigits(ref destination, (ulong)value, digits);
+        _position += digits;
+    }
+
+    /// <summary><paramref name="prefix"/> then <paramref name="number"/> (&gt;= 0) zero-padded to <paramref name="width"/> digits.</summary>
+    public void Id(ReadOnlySpan<byte> prefix, long number, int width)
+    {
+        var digits = Math.Max(width, CountDigits((ulong)number));
+        ref var destination = ref Reserve(prefix.Length + digits);
+        for (var i = 0; i < prefix.Length; i++)
+        {
+            Unsafe.Add(ref destination, i) = prefix[i];
+        }
+
+        WriteDigits(ref Unsafe.Add(ref destination, prefix.Length), (ulong)number, digits);
+        _position += prefix.Length + digits;
+    }
+
+    /// <summary>Amount given in cents, written with exactly two decimals (e.g. 1234 -> 12.34).</summary>
+    public void Cents(long cents)
+    {
+        Separator();
+        Ensure(26);
+        if (cents < 0)
+        {
+            _buffer[_position++] = (byte)'-';
+            cents = -cents;
+        }
+
+        (cents / 100).TryFormat(_buffer.AsSpan(_position), out var written, default, CultureInfo.InvariantCulture);
+        _position += written;
+        var fraction = (int)(cents % 100);
+        _buffer[_position++] = (byte)'.';
+        _buffer[_position++] = (byte)('0' + (fraction / 10));
+        _buffer[_position++] = (byte)('0' + (fraction % 10));
+    }
+
+    /// <summary>Decimal with a fixed number of decimals (invariant, round-half-even of the double).</summary>
+    public void Fixed(double value, int decimals)
+    {
+        Separator();
+        Ensure(40);
+        value.TryFormat(_buffer.AsSpan(_position), out var written, decimals <= 9 ? FixedFormats[decimals] : "F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        _position += written;
+    }
+
+    /// <summary>ISO date yyyy-MM-dd.</summary>
+    public void Date(DateOnly date)
+    {
+        Separator();
+        Ensure(10);
+        WriteDate(date, _buffer.AsSpan(_position));
+        _position += 10;
+    }
+
+    public void EndRow()
+    {
+        Ensure(1);
+        _buffer[_position++] = (byte)'\n';
+        _rowStarted = false;
+        Rows++;
+    }
+
+    public void Flush() => Flush(flushStream: true);
+
+    private void Flush(bool flushStream)
+    {
+        if (_position > 0)
+        {
+            _stream.Write(_buffer, 0, _position);
+            _position = 0;
+        }
+
+        if (flushStream)
+        {
+            _stream.Flush();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            Flush();
+        }
+        finally
+        {
+            _stream.Dispose();
+        }
+    }
+
+    /// <summary>UTF-8 bytes of a constant field value; rejects values that would need quoting.</summary>
+    public static byte[] Utf8(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0
+            ? throw new ArgumentException($"Pre-encoded CSV value needs quoting: {value}", nameof(value))
+            : Encoding.UTF8.GetBytes(value);
+
+    /// <summary>Writes yyyy-MM-dd (years 1..9999) into 10 bytes.</summary>
+    public static void WriteDate(DateOnly date, Span<byte> destination)
+    {
+        var year = date.Year;
+        var month = date.Month;
+        var day = date.Day;
+        destination[0] = (byte)('0' + (year / 1000));
+        destination[1] = (byte)('0' + (year / 100 % 10));
+        destination[2] = (byte)('0' + (year / 10 % 10));
+        destination[3] = (byte)('0' + (year % 10));
+        destination[4] = (byte)'-';
+        destination[5] = (byte)('0' + (month / 10));
+        destination[6] = (byte)('0' + (month % 10));
+        destination[7] = (byte)'-';
+        destination[8] = (byte)('0' + (day / 10));
+        destination[9] = (byte)('0' + (day % 10));
+    }
+
+    private static int CountDigits(ulong value)
+    {
+        var digits = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            digits++;
+        }
+
+        return digits;
+    }
+
+    private static readonly string[] FixedFormats = ["F0", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"];
+
+    /// <summary>Writes the separator if needed and makes room for <paramref name="count"/> more bytes; returns where they go.</summary>
+    private ref byte Reserve(int count)
+    {
+        if (_position + count + 1 > BufferSize)
+        {
+            Flush(flushStream: false);
+        }
+
+        ref var buffer = ref MemoryMarshal.GetArrayDataReference(_buffer);
+        if (_rowStarted)
+        {
+            Unsafe.Add(ref buffer, _position++) = (byte)',';
+        }
+
+        _rowStarted = true;
+        return ref Unsafe.Add(ref buffer, _position);
+    }
+
+    /// <summary>Writes <paramref name="value"/> as exactly <paramref name="digits"/> digits (zero-padded), two at a time.</summary>
+    private static void WriteDigits(ref byte destination, ulong value, int digits)
+    {
+        ref var pairs = ref MemoryMarshal.GetReference(DigitPairs);
+        var i = digits;
+        while (i >= 2)
+        {
+            var pair = (int)(value % 100) * 2;
+            value /= 100;
+            i -= 2;
+            Unsafe.Add(ref destination, i) = Unsafe.Add(ref pairs, pair);
+            Unsafe.Add(ref destination, i + 1) = Unsafe.Add(ref pairs, pair + 1);
+        }
+
+        if (i == 1)
+        {
+            Unsafe.Add(ref destination, 0) = (byte)('0' + (int)(value % 10));
+        }
+    }
+
+    private static ReadOnlySpan<byte> DigitPairs =>
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
+
+    private void Separator()
+    {
+        if (_rowStarted)
+        {
+            Ensure(1);
+            _buffer[_position++] = (byte)',';
+        }
+
+        _rowStarted = true;
+    }
+
+    private void Raw(string value)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (max > BufferSize)
+        {
+            Flush();
+            var bytes = Encoding.UTF8.GetBytes(value);
+            _stream.Write(bytes, 0, bytes.Length);
+            return;
+        }
+
+        Ensure(max);
+        _position += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_position));
+    }
+
+    private void Ensure(int count)
+    {
+        if (_position + count > BufferSize)
+        {
+            Flush(flushStream: false);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using GtmMart.Warehouse.Testing;
+
+namespace GtmMart.Warehouse.Building;
+
+public sealed record BuildResult(long BuildId, bool Published, IReadOnlyList<ModelRun> Models, IReadOnlyList<DataTestResult> Tests)
+{
+    public IEnumerable<DataTestResult> Failures => Tests.Where(t => !t.Passed);
+}
+
+public sealed record ModelRun(string Model, long Rows, TimeSpan Elapsed);
+
+public sealed record BuildProgress(string Step, string Detail, int Done, int Total);

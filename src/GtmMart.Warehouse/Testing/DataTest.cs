@@ -1,0 +1,12 @@
+namespace GtmMart.Warehouse.Testing;
+
+/// <summary>
+/// One data test on one model. <see cref="FailingRowsSql"/> selects the rows that break it (none = pass); it
+/// references models as <c>layer.model</c>, so it runs against the published mart or, rewritten, against a build.
+/// </summary>
+public sealed record DataTest(string Model, string Kind, string? Column, string Name, string FailingRowsSql, string DeclaredIn);
+
+public sealed record DataTestResult(DataTest Test, long FailingRows, IReadOnlyList<string> ColumnNames, IReadOnlyList<IReadOnlyList<string?>> Sample)
+{
+    public bool Passed => FailingRows == 0;
+}

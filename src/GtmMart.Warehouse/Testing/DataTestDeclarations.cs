@@ -1,0 +1,138 @@
+using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.Models;
+using YamlDotNet.Serialization;
+
+namespace GtmMart.Warehouse.Testing;
+
+/// <summary>
+/// Reads <c>sql/&lt;layer&gt;/_models.yml</c> and turns each declared test into the SQL that finds its failing rows.
+/// Supported: <c>primary_key</c> (not null + unique combination), column tests <c>not_null</c>, <c>unique</c>,
+/// <c>accepted_values: {values: [...]}</c>, <c>relationships: {to: layer.model, field: col}</c>, and model-level
+/// <c>expression: "sql predicate"</c> (a row fails when the predicate is false).
+/// </summary>
+public static class DataTestDeclarations
+{
+    public const string FileName = "_models.yml";
+
+    public static IReadOnlyList<DataTest> Load(string sqlDirectory, IReadOnlyList<string> layers, IReadOnlyList<Model> models)
+    {
+        var tests = new List<DataTest>();
+        var deserializer = new DeserializerBuilder().Build();
+        foreach (var layer in layers)
+        {
+            var path = Path.Combine(sqlDirectory, layer, FileName);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
+            object? document;
+            try
+            {
+                document = deserializer.Deserialize<object>(File.ReadAllText(path));
+            }
+            catch (YamlDotNet.Core.YamlException ex)
+            {
+                throw new WarehouseException($"{path}: invalid YAML at line {ex.Start.Line}: {ex.Message}", ex);
+            }
+
+            foreach (var entry in List(Map(document, path).GetValueOrDefault("models"), path))
+            {
+                var model = Map(entry, path);
+                var name = Text(model.GetValueOrDefault("name"), path, "model name");
+                var qualified = $"{layer}.{name}";
+                if (!models.Any(m => m.QualifiedName == qualified))
+                {
+                    throw new WarehouseException($"{path}: declares tests for {qualified}, but sql/{layer}/{name}.sql does not exist.");
+                }
+
+                tests.AddRange(ModelTests(qualified, model, path));
+            }
+        }
+
+        return tests;
+    }
+
+    private static IEnumerable<DataTest> ModelTests(string model, Dictionary<string, object?> declaration, string path)
+    {
+        if (declaration.GetValueOrDefault("primary_key") is { } pk)
+        {
+            var key = List(pk, path).Select(k => Text(k, path, "primary_key column")).ToList();
+            foreach (var column in key)
+            {
+                yield return DataTestSql.NotNull(model, column, path);
+            }
+
+            yield return DataTestSql.UniqueCombination(model, key, path);
+        }
+        else
+        {
+            throw new WarehouseException($"{path}: model {model} declares no primary_key.");
+        }
+
+        foreach (var columnEntry in List(declaration.GetValueOrDefault("columns"), path))
+        {
+            var column = Map(columnEntry, path);
+            var columnName = Text(column.GetValueOrDefault("name"), path, "column name");
+            foreach (var test in List(column.GetValueOrDefault("tests"), path))
+            {
+                yield return ColumnTest(model, columnName, test, path);
+            }
+        }
+
+        foreach (var test in List(declaration.GetValueOrDefault("tests"), path))
+        {
+            var map = Map(test, path);
+            var expression = Text(map.GetValueOrDefault("expression"), path, $"expression test on {model}");
+            yield return DataTestSql.Expression(model, expression, path);
+        }
+    }
+
+    private static DataTest ColumnTest(string model, string column, object? test, string path)
+    {
+        if (test is string simple)
+        {
+            return simple switch
+            {
+                "not_null" => DataTestSql.NotNull(model, column, path),
+                "unique" => DataTestSql.Unique(model, column, path),
+                _ => throw new WarehouseException($"{path}: unknown test '{simple}' on {model}.{column}."),
+            };
+        }
+
+        var map = Map(test, path);
+        if (map.Count != 1)
+        {
+            throw new WarehouseException($"{path}: a test on {model}.{column} must have exactly one name.");
+        }
+
+        var (kind, argsObject) = map.First();
+        var args = Map(argsObject, path);
+        return kind switch
+        {
+            "accepted_values" => DataTestSql.AcceptedValues(
+                model, column, List(args.GetValueOrDefault("values"), path).Select(v => Text(v, path, "accepted value")).ToList(), path),
+            "relationships" => DataTestSql.Relationship(
+                model, column, Text(args.GetValueOrDefault("to"), path, "relationships.to"), Text(args.GetValueOrDefault("field"), path, "relationships.field"), path),
+            _ => throw new WarehouseException($"{path}: unknown test '{kind}' on {model}.{column}."),
+        };
+    }
+
+    private static Dictionary<string, object?> Map(object? node, string path) => node switch
+    {
+        Dictionary<object, object?> map => map.ToDictionary(kv => Convert.ToString(kv.Key, System.Globalization.CultureInfo.InvariantCulture) ?? "", kv => kv.Value),
+        null => [],
+        _ => throw new WarehouseException($"{path}: expected a mapping, found '{node}'."),
+    };
+
+    private static List<object?> List(object? node, string path) => node switch
+    {
+        List<object?> list => list,
+        null => [],
+        _ => throw new WarehouseException($"{path}: expected a list, found '{node}'."),
+    };
+
+    private static string Text(object? node, string path, string what) => node is string { Length: > 0 } text
+        ? text
+        : throw new WarehouseException($"{path}: {what} is missing or not text.");
+}

@@ -1,0 +1,38 @@
+namespace GtmMart.Warehouse.Testing;
+
+/// <summary>The SQL behind each kind of data test: a query whose rows are the failures. Portable across engines.</summary>
+internal static class DataTestSql
+{
+    public static DataTest NotNull(string model, string column, string path) => new(
+        model, "not_null", column, $"not_null({model}.{column})",
+        $"select * from {model} where {column} is null", path);
+
+    public static DataTest Unique(string model, string column, string path) => new(
+        model, "unique", column, $"unique({model}.{column})",
+        $"select {column}, count(*) as occurrences from {model} where {column} is not null group by {column} having count(*) > 1", path);
+
+    public static DataTest UniqueCombination(string model, IReadOnlyList<string> columns, string path)
+    {
+        var list = string.Join(", ", columns);
+        return new(
+            model, "primary_key", list, $"primary_key({model}: {list})",
+            $"select {list}, count(*) as occurrences from {model} group by {list} having count(*) > 1", path);
+    }
+
+    public static DataTest AcceptedValues(string model, string column, IReadOnlyList<string> values, string path)
+    {
+        var list = string.Join(", ", values.Select(v => "'" + v.Replace("'", "''", StringComparison.Ordinal) + "'"));
+        return new(
+            model, "accepted_values", column, $"accepted_values({model}.{column})",
+            $"select {column}, count(*) as occurrences from {model} where {column} is not null and {column} not in ({list}) group by {column}", path);
+    }
+
+    public static DataTest Relationship(string model, string column, string to, string field, string path) => new(
+        model, "relationships", column, $"relationships({model}.{column} -> {to}.{field})",
+        $"select child.{column}, count(*) as occurrences from {model} as child left join {to} as parent on child.{column} = parent.{field} " +
+        $"where child.{column} is not null and parent.{field} is null group by child.{column}", path);
+
+    public static DataTest Expression(string model, string expression, string path) => new(
+        model, "expression", null, $"expression({model}: {expression})",
+        $"select * from {model} where not ({expression})", path);
+}

@@ -1,0 +1,79 @@
+using GtmMart.Tests.Support;
+using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.Models;
+using GtmMart.Warehouse.Testing;
+
+namespace GtmMart.Tests.Building;
+
+/// <summary>Each kind of declared test finds exactly the rows that break it.</summary>
+public sealed class DataTestTests : IDisposable
+{
+    private readonly TestWarehouse db = new();
+
+    public void Dispose() => db.Dispose();
+
+    [Fact]
+    public void Each_test_kind_reports_its_failing_rows()
+    {
+        var sql = db.Folder.Sub("sql");
+        File.WriteAllText(Path.Combine(db.Folder.Sub("sql/core"), "dim_colors.sql"), "select * from raw.colors");
+        File.WriteAllText(Path.Combine(db.Folder.Sub("sql/mart"), "mrt_things.sql"), "select * from raw.things");
+        File.WriteAllText(Path.Combine(sql, "core", "_models.yml"),
+            """
+            models:
+              - name: dim_colors
+                primary_key: [color]
+            """);
+        File.WriteAllText(Path.Combine(sql, "mart", "_models.yml"),
+            """
+            models:
+              - name: mrt_things
+                primary_key: [id]
+                columns:
+                  - name: color
+                    tests:
+                      - not_null
+                      - accepted_values: { values: ['red', 'blue'] }
+                      - relationships: { to: core.dim_colors, field: color }
+                  - name: code
+                    tests: [unique]
+                tests:
+                  - expression: "clicks <= impressions"
+            """);
+        using (var connection = db.Warehouse.Open())
+        {
+            connection.Execute("create schema raw; create schema core; create schema mart");
+            connection.Execute("create table raw.colors as select * from (values ('red'), ('blue'), ('blue')) as t(color)");
+            connection.Execute(
+                "create table raw.things as select * from (values (1, 'red', 'a', 1, 5), (1, 'green', 'a', 9, 5), (2, null, 'b', 1, 1)) as t(id, color, code, clicks, impressions)");
+            connection.Execute("create table core.dim_colors as select * from raw.colors");
+            connection.Execute("create table mart.mrt_things as select * from raw.things");
+        }
+
+        var catalog = ModelCatalog.Load(sql);
+        using var open = db.Warehouse.Open();
+        var results = DataTestRunner.Run(open, catalog.Tests, SqlRewriter.Published(catalog.Models))
+            .ToDictionary(r => r.Test.Name, r => r.FailingRows);
+
+        Assert.Equal(1, results["primary_key(core.dim_colors: color)"]);
+        Assert.Equal(0, results["not_null(core.dim_colors.color)"]);
+        Assert.Equal(1, results["primary_key(mart.mrt_things: id)"]);
+        Assert.Equal(1, results["not_null(mart.mrt_things.color)"]);
+        Assert.Equal(1, results["accepted_values(mart.mrt_things.color)"]);
+        Assert.Equal(1, results["relationships(mart.mrt_things.color -> core.dim_colors.color)"]);
+        Assert.Equal(1, results["unique(mart.mrt_things.code)"]);
+        Assert.Equal(1, results["expression(mart.mrt_things: clicks <= impressions)"]);
+    }
+
+    [Fact]
+    public void A_test_on_an_unknown_model_is_an_error()
+    {
+        var sql = db.Folder.Sub("sql");
+        db.Folder.Sub("sql/core");
+        File.WriteAllText(Path.Combine(sql, "core", "_models.yml"), "models:\n  - name: dim_nope\n    primary_key: [id]\n");
+
+        var error = Assert.Throws<WarehouseException>(() => ModelCatalog.Load(sql));
+
+        Assert.Contains("dim_nope", error.Message, StringComparison.Ordinal);
+    }
+}

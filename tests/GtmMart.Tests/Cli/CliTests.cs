@@ -1,0 +1,84 @@
+using GtmMart.Tests.Loading;
+using GtmMart.Tests.Support;
+
+namespace GtmMart.Tests.Cli;
+
+/// <summary>The real <c>gtm</c> binary, run as a child process.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    [Theory]
+    [InlineData("generate", "--accounts")]
+    [InlineData("load", "--raw")]
+    [InlineData("build", "--warehouse")]
+    [InlineData("test", "--warehouse")]
+    [InlineData("sql", "--format")]
+    [InlineData("run", "--raw")]
+    public void Every_command_has_help(string command, string option)
+    {
+        var result = GtmProcess.Run(dir.Path, command, "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(option, result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sql_writes_csv_and_json_and_reads_the_warehouse_from_the_environment()
+    {
+        var env = new Dictionary<string, string> { ["GTM_WAREHOUSE"] = dir.File("env.duckdb") };
+
+        var csv = GtmProcess.Run(dir.Path, env, "sql", "select 1 as n, 'a,b' as s", "--format", "csv");
+        var json = GtmProcess.Run(dir.Path, env, "sql", "select 1 as n, 'x' as s, null as z", "--format", "json");
+
+        Assert.Equal("n,s\n1,\"a,b\"\n", csv.Stdout);
+        Assert.Contains("\"n\": 1", json.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"z\": null", json.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(dir.File("env.duckdb")));
+    }
+
+    [Fact]
+    public void A_failure_exits_non_zero_with_a_one_line_reason()
+    {
+        var missing = GtmProcess.Run(dir.Path, "load", "--raw", dir.File("nope"), "--warehouse", dir.File("w.duckdb"));
+        var badQuery = GtmProcess.Run(dir.Path, "sql", "select * from no_such_table", "--warehouse", dir.File("w.duckdb"));
+
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Single(missing.Stderr.Trim().Split('\n'));
+        Assert.StartsWith("error: Raw folder not found", missing.Stderr, StringComparison.Ordinal);
+        Assert.NotEqual(0, badQuery.ExitCode);
+        Assert.StartsWith("error: query failed", badQuery.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_prints_read_loaded_rejected_per_file()
+    {
+        var raw = dir.Sub("raw");
+        RawFiles.WriteValid(raw);
+        RawFiles.Write(raw, "salesforce_opportunities.csv", RawFiles.OpportunitiesHeader,
+            "O1,A1,2025-07-01,Closed Won,1000.00,Google Ads,Europe",
+            "O1,A1,2025-07-01,Closed Won,1000.00,Google Ads,Europe");
+
+        var result = GtmProcess.Run(dir.Path, "load", "--raw", raw, "--warehouse", dir.File("w.duckdb"));
+
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Matches(@"salesforce_opportunities\s*│\s*salesforce_opportunities\.csv\s*│\s*2\s*│\s*1\s*│\s*1", result.Stdout);
+        Assert.Contains("salesforce_opportunities.csv:3 column opportunity_id: duplicate opportunity_id (first seen on line 2)", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_generates_demo_data_loads_builds_tests_and_prints_the_funnel()
+    {
+        var result = GtmProcess.Run(dir.Path, "run", "--accounts", "150", "--warehouse", dir.File("demo.duckdb"));
+
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Contains("published build 1", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("0 failed", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Funnel by month", result.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "demo-raw", "salesforce_accounts.csv")));
+        var test = GtmProcess.Run(dir.Path, "test", "--warehouse", dir.File("demo.duckdb"));
+        Assert.True(test.ExitCode == 0, test.All);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace GtmMart.Tests.Support;
+
+/// <summary>Runs the real <c>gtm</c> command-line tool (gtm.dll beside the test binaries) as a child process.</summary>
+public static class GtmProcess
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(3);
+
+    public static string GtmDll => Path.Combine(AppContext.BaseDirectory, "gtm.dll");
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        public string All => Stdout + Stderr;
+    }
+
+    public static ProcessStartInfo StartInfo(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(GtmDll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["NO_COLOR"] = "1";
+        info.Environment["COLUMNS"] = "200";
+        info.Environment.Remove("GTM_WAREHOUSE");
+        info.Environment.Remove("GTM_SQL_DIR");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        return info;
+    }
+
+    public static Result Run(string workingDirectory, params string[] args) => Run(workingDirectory, null, args);
+
+    public static Result Run(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(workingDirectory, environment, args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(DefaultTimeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"gtm {string.Join(' ', args)} did not finish within {DefaultTimeout}");
+        }
+
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
