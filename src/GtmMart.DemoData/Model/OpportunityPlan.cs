@@ -80,7 +80,7 @@ internal sealed class OpportunityPlan
 
                 // Open deals move from Pipeline to Proposal as they age.
                 var age = lastDay - day;
-                Proposal[i] = rng.Chance(0.22 + (0.4 * Math.Min(1.0, age / 60.0)));
+                Proposal[i] = rng.Chance(0.19 + (0.4 * Math.Min(1.0, age / 60.0)));
 
                 // Journey strength ~ exp(0.8 * intent), mean about SeedRates.JourneyStrength over accounts.
                 JourneyStrength[i] = SeedRates.JourneyStrength * Math.Exp((0.8 * accounts.Intent[a]) - 0.32);

@@ -9,9 +9,9 @@ internal static class AccountsWriter
 
     public static long Write(GenerationPlan plan, AccountTable accounts, ProgressTracker progress)
     {
-        var industries = Catalog.Industries.Select(i => CsvWriter.Utf8(i.Name)).ToArray();
-        var regions = Catalog.Regions.Select(r => CsvWriter.Utf8(r.Name)).ToArray();
-        var countries = Catalog.Regions.Select(r => r.Countries.Select(c => CsvWriter.Utf8(c.Name)).ToArray()).ToArray();
+        var industries = Catalog.Industries.Select(i => CsvFormat.Utf8(i.Name)).ToArray();
+        var regions = Catalog.Regions.Select(r => CsvFormat.Utf8(r.Name)).ToArray();
+        var countries = Catalog.Regions.Select(r => r.Countries.Select(c => CsvFormat.Utf8(c.Name)).ToArray()).ToArray();
 
         using var csv = new CsvWriter(plan.RawPath(FileName));
         csv.WriteHeader("account_id", "account_name", "industry", "employee_count", "annual_revenue_usd", "country", "region", "created_date");

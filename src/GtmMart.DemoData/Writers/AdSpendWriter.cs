@@ -25,7 +25,7 @@ internal static class AdSpendWriter
         csv.WriteHeader("date", "campaign_id", "channel", "utm_source", "utm_campaign", "spend_usd", "clicks", "impressions");
         for (var day = 0; day < plan.Days; day++)
         {
-            CsvWriter.WriteDate(plan.Start.AddDays(day), date);
+            CsvFormat.WriteDate(plan.Start.AddDays(day), date);
             var quarter = labels.Quarter(day);
             for (var c = 0; c < campaigns.Length; c++)
             {

@@ -9,8 +9,8 @@ internal static class ContactsWriter
 
     public static long Write(GenerationPlan plan, ContactTable contacts, ProgressTracker progress)
     {
-        var levels = Catalog.JobLevels.Select(l => CsvWriter.Utf8(l.Name)).ToArray();
-        var departments = Catalog.Departments.Select(d => CsvWriter.Utf8(d.Name)).ToArray();
+        var levels = Catalog.JobLevels.Select(l => CsvFormat.Utf8(l.Name)).ToArray();
+        var departments = Catalog.Departments.Select(d => CsvFormat.Utf8(d.Name)).ToArray();
 
         // Inverse of the user shuffle, restricted to contacts: user number -> contact index (or -1).
         var contactOfUser = new int[contacts.Users + 1];

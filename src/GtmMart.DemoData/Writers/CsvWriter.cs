@@ -61,7 +61,7 @@ internal sealed class CsvWriter : IDisposable
         Raw("\"");
     }
 
-    /// <summary>Pre-encoded field that is known not to need quoting (see <see cref="Utf8"/>).</summary>
+    /// <summary>Pre-encoded field that is known not to need quoting (see <see cref="CsvFormat.Utf8"/>).</summary>
     public void Field(ReadOnlySpan<byte> utf8)
     {
         var length = utf8.Length;
@@ -108,23 +108,23 @@ internal sealed class CsvWriter : IDisposable
             return;
         }
 
-        var digits = CountDigits((ulong)value);
+        var digits = CsvFormat.CountDigits((ulong)value);
         ref var destination = ref Reserve(digits);
-        WriteDigits(ref destination, (ulong)value, digits);
+        CsvFormat.WriteDigits(ref destination, (ulong)value, digits);
         _position += digits;
     }
 
     /// <summary><paramref name="prefix"/> then <paramref name="number"/> (&gt;= 0) zero-padded to <paramref name="width"/> digits.</summary>
     public void Id(ReadOnlySpan<byte> prefix, long number, int width)
     {
-        var digits = Math.Max(width, CountDigits((ulong)number));
+        var digits = Math.Max(width, CsvFormat.CountDigits((ulong)number));
         ref var destination = ref Reserve(prefix.Length + digits);
         for (var i = 0; i < prefix.Length; i++)
         {
             Unsafe.Add(ref destination, i) = prefix[i];
         }
 
-        WriteDigits(ref Unsafe.Add(ref destination, prefix.Length), (ulong)number, digits);
+        CsvFormat.WriteDigits(ref Unsafe.Add(ref destination, prefix.Length), (ulong)number, digits);
         _position += prefix.Length + digits;
     }
 
@@ -161,7 +161,7 @@ internal sealed class CsvWriter : IDisposable
     {
         Separator();
         Ensure(10);
-        WriteDate(date, _buffer.AsSpan(_position));
+        CsvFormat.WriteDate(date, _buffer.AsSpan(_position));
         _position += 10;
     }
 
@@ -207,42 +207,6 @@ internal sealed class CsvWriter : IDisposable
         }
     }
 
-    /// <summary>UTF-8 bytes of a constant field value; rejects values that would need quoting.</summary>
-    public static byte[] Utf8(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0
-            ? throw new ArgumentException($"Pre-encoded CSV value needs quoting: {value}", nameof(value))
-            : Encoding.UTF8.GetBytes(value);
-
-    /// <summary>Writes yyyy-MM-dd (years 1..9999) into 10 bytes.</summary>
-    public static void WriteDate(DateOnly date, Span<byte> destination)
-    {
-        var year = date.Year;
-        var month = date.Month;
-        var day = date.Day;
-        destination[0] = (byte)('0' + (year / 1000));
-        destination[1] = (byte)('0' + (year / 100 % 10));
-        destination[2] = (byte)('0' + (year / 10 % 10));
-        destination[3] = (byte)('0' + (year % 10));
-        destination[4] = (byte)'-';
-        destination[5] = (byte)('0' + (month / 10));
-        destination[6] = (byte)('0' + (month % 10));
-        destination[7] = (byte)'-';
-        destination[8] = (byte)('0' + (day / 10));
-        destination[9] = (byte)('0' + (day % 10));
-    }
-
-    private static int CountDigits(ulong value)
-    {
-        var digits = 1;
-        while (value >= 10)
-        {
-            value /= 10;
-            digits++;
-        }
-
-        return digits;
-    }
-
     private static readonly string[] FixedFormats = ["F0", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"];
 
     /// <summary>Writes the separator if needed and makes room for <paramref name="count"/> more bytes; returns where they go.</summary>
@@ -262,29 +226,6 @@ internal sealed class CsvWriter : IDisposable
         _rowStarted = true;
         return ref Unsafe.Add(ref buffer, _position);
     }
-
-    /// <summary>Writes <paramref name="value"/> as exactly <paramref name="digits"/> digits (zero-padded), two at a time.</summary>
-    private static void WriteDigits(ref byte destination, ulong value, int digits)
-    {
-        ref var pairs = ref MemoryMarshal.GetReference(DigitPairs);
-        var i = digits;
-        while (i >= 2)
-        {
-            var pair = (int)(value % 100) * 2;
-            value /= 100;
-            i -= 2;
-            Unsafe.Add(ref destination, i) = Unsafe.Add(ref pairs, pair);
-            Unsafe.Add(ref destination, i + 1) = Unsafe.Add(ref pairs, pair + 1);
-        }
-
-        if (i == 1)
-        {
-            Unsafe.Add(ref destination, 0) = (byte)('0' + (int)(value % 10));
-        }
-    }
-
-    private static ReadOnlySpan<byte> DigitPairs =>
-        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
 
     private void Separator()
     {

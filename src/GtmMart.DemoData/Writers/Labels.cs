@@ -15,9 +15,9 @@ internal sealed class Labels
     {
         _start = start;
         var campaigns = Catalog.Campaigns;
-        Pages = [.. Catalog.LandingPages.Select(CsvWriter.Utf8)];
-        UtmSources = [.. campaigns.Select(c => CsvWriter.Utf8(c.UtmSource))];
-        Channels = [.. campaigns.Select(c => CsvWriter.Utf8(c.Channel))];
+        Pages = [.. Catalog.LandingPages.Select(CsvFormat.Utf8)];
+        UtmSources = [.. campaigns.Select(c => CsvFormat.Utf8(c.UtmSource))];
+        Channels = [.. campaigns.Select(c => CsvFormat.Utf8(c.Channel))];
         Slugs = new byte[4 * campaigns.Length][];
         CampaignIds = new byte[4 * campaigns.Length][];
         for (var q = 0; q < 4; q++)
@@ -25,8 +25,8 @@ internal sealed class Labels
             for (var c = 0; c < campaigns.Length; c++)
             {
                 var quarter = (q + 1).ToString(CultureInfo.InvariantCulture);
-                Slugs[(q * campaigns.Length) + c] = CsvWriter.Utf8(campaigns[c].SlugStem + "-q" + quarter);
-                CampaignIds[(q * campaigns.Length) + c] = CsvWriter.Utf8(campaigns[c].IdStem + "_Q" + quarter);
+                Slugs[(q * campaigns.Length) + c] = CsvFormat.Utf8(campaigns[c].SlugStem + "-q" + quarter);
+                CampaignIds[(q * campaigns.Length) + c] = CsvFormat.Utf8(campaigns[c].IdStem + "_Q" + quarter);
             }
         }
     }

@@ -21,9 +21,9 @@ internal static class OpportunitiesWriter
         ProgressTracker truthProgress)
     {
         var rng = new Rng(plan.Seed, RngStream.Outcomes);
-        var stages = Stages.Select(CsvWriter.Utf8).ToArray();
-        var sources = Catalog.OpportunitySources.Select(s => CsvWriter.Utf8(s.Name)).ToArray();
-        var regions = Catalog.Regions.Select(r => CsvWriter.Utf8(r.Name)).ToArray();
+        var stages = Stages.Select(CsvFormat.Utf8).ToArray();
+        var sources = Catalog.OpportunitySources.Select(s => CsvFormat.Utf8(s.Name)).ToArray();
+        var regions = Catalog.Regions.Select(r => CsvFormat.Utf8(r.Name)).ToArray();
         Directory.CreateDirectory(Path.GetDirectoryName(plan.GroundTruthPath)!);
 
         using var csv = new CsvWriter(plan.RawPath(FileName));

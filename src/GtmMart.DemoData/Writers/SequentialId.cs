@@ -14,7 +14,7 @@ internal sealed class SequentialId
     public SequentialId(string prefix, long first, int width)
     {
         _prefixLength = prefix.Length;
-        _text = CsvWriter.Utf8(prefix + first.ToString("D" + width.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+        _text = CsvFormat.Utf8(prefix + first.ToString("D" + width.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
     }
 
     public ReadOnlySpan<byte> Current => _text;

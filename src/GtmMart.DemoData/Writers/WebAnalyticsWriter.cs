@@ -57,7 +57,7 @@ internal static class WebAnalyticsWriter
             }
 
             traffic.PrepareDay(day);
-            CsvWriter.WriteDate(plan.Start.AddDays(day), date);
+            CsvFormat.WriteDate(plan.Start.AddDays(day), date);
             var quarter = labels.Quarter(day);
             var baseFormRate = traffic.BaseFormRate;
             var journeyProbability = traffic.KnownJourneyProbability;

@@ -29,8 +29,11 @@ public sealed class TestWarehouse : IDisposable
         return connection.Query(sql, ReadRow, parameters);
     }
 
+    /// <summary>One row as values; DuckDB's HUGEINT (a BigInteger) comes back as decimal so it compares and converts.</summary>
     public static object?[] ReadRow(DbDataReader reader) =>
-        Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray();
+        Enumerable.Range(0, reader.FieldCount)
+            .Select(i => reader.IsDBNull(i) ? null : reader.GetValue(i) is System.Numerics.BigInteger big ? (decimal)big : reader.GetValue(i))
+            .ToArray();
 
     public void Dispose() => directory.Dispose();
 }
