@@ -37,6 +37,8 @@ public static class GtmApp
             config.AddCommand<SqlCommand>("sql")
                 .WithDescription("Run a query against the warehouse.")
                 .WithExample("sql", "select * from mart.mrt_channel_funnel limit 5", "--format", "csv");
+            config.AddCommand<BenchCommand>("bench")
+                .WithDescription("Benchmark generate, load and build against DuckDB's single GROUP BY pass; writes docs/BENCHMARKS.md.");
             config.SetExceptionHandler((ex, _) =>
             {
                 var message = ex is WarehouseException or CommandAppException or ArgumentException or IOException

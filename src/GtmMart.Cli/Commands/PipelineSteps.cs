@@ -50,7 +50,8 @@ internal static class PipelineSteps
             }
         });
         var result = new MartBuilder(warehouse, catalog).Build(progress, cancellationToken);
-        step.Done($"build {result.BuildId}, {result.Models.Sum(m => m.Rows):N0} rows in {result.Models.Count} models");
+        step.Done($"build {result.BuildId}, {result.Models.Sum(m => m.Rows):N0} rows in {result.Models.Count} models " +
+            $"({result.ModelTime.TotalSeconds:0.0}s models, {result.TestTime.TotalSeconds:0.0}s tests)");
         TestView.Print(result.Tests);
         if (!result.Published)
         {

@@ -34,7 +34,7 @@ internal static class SeedRates
     public const int JourneyDays = 60;
 
     /// <summary>Design: mean extra daily session weight of a journey, relative to an average account's base weight of 1.</summary>
-    public const double JourneyStrength = 0.35;
+    public const double JourneyStrength = 0.8;
 
     /// <summary>Design: share of opportunities that stall and stay open whatever their age.</summary>
     public const double StalledShare = 0.22;

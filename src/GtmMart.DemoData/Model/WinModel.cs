@@ -33,7 +33,7 @@ internal readonly record struct WinFeatures(
 /// </summary>
 internal static class WinModel
 {
-    public const double Intercept = -2.9;
+    public const double Intercept = -3.0;
     public const double IcpBonus = 0.60;
     public const double RevenueIntensity = 0.35;
     public const double RevenuePerEmployeeReference = 200_000;

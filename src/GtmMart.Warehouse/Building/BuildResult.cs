@@ -2,8 +2,10 @@ using GtmMart.Warehouse.Testing;
 
 namespace GtmMart.Warehouse.Building;
 
-public sealed record BuildResult(long BuildId, bool Published, IReadOnlyList<ModelRun> Models, IReadOnlyList<DataTestResult> Tests)
+public sealed record BuildResult(long BuildId, bool Published, IReadOnlyList<ModelRun> Models, IReadOnlyList<DataTestResult> Tests, TimeSpan TestTime)
 {
+    public TimeSpan ModelTime => TimeSpan.FromTicks(Models.Sum(m => m.Elapsed.Ticks));
+
     public IEnumerable<DataTestResult> Failures => Tests.Where(t => !t.Passed);
 }
 

@@ -55,7 +55,9 @@ public sealed class MartBuilder(IWarehouse warehouse, ModelCatalog catalog)
 
         var testProgress = progress is null ? null : new Progress<DataTestResult>(r =>
             progress.Report(new BuildProgress("test", r.Test.Name, 0, catalog.Tests.Count)));
+        var testWatch = Stopwatch.StartNew();
         var tests = DataTestRunner.Run(connection, catalog.Tests, rewriter, testProgress);
+        var testTime = testWatch.Elapsed;
         var failed = tests.Count(t => !t.Passed);
         connection.Execute(
             $"update {BuildMetadata.Schema}.builds set models = $models, tests_passed = $passed, tests_failed = $failed where build_id = $id",
@@ -64,13 +66,13 @@ public sealed class MartBuilder(IWarehouse warehouse, ModelCatalog catalog)
         {
             // The failed build's tables stay (until the next build) so the failing rows can be inspected.
             Finish(connection, buildId, "failed", $"{failed} data test(s) failed");
-            return new BuildResult(buildId, false, runs, tests);
+            return new BuildResult(buildId, false, runs, tests, testTime);
         }
 
         progress?.Report(new BuildProgress("publish", $"build {buildId}", catalog.Models.Count, catalog.Models.Count));
         Publish(connection, buildId);
         DropBuildSchemas(connection, keep: buildId);
-        return new BuildResult(buildId, true, runs, tests);
+        return new BuildResult(buildId, true, runs, tests, testTime);
     }
 
     private static ModelRun Materialize(DbConnection connection, SqlRewriter rewriter, long buildId, Model model)
@@ -79,7 +81,9 @@ public sealed class MartBuilder(IWarehouse warehouse, ModelCatalog catalog)
         var table = $"{SqlRewriter.BuildSchema(model.Layer, buildId)}.{model.Name}";
         try
         {
-            connection.Execute($"create table {table} as {rewriter.Rewrite(model.Sql)}");
+            // Staging models are light renames over raw tables, so (as in dbt) they are views; the rest are tables.
+            var kind = model.Layer == "staging" ? "view" : "table";
+            connection.Execute($"create {kind} {table} as {rewriter.Rewrite(model.Sql)}");
         }
         catch (DbException ex)
         {
