@@ -39,14 +39,15 @@ internal sealed class OpportunityPlan
         var lastDay = days - 1;
         var regions = Catalog.Regions.Length;
 
+        var calendar = new DailyVolume(plan.Seed, RngStream.OpportunityCalendar, days, SeedRates.DailyOpportunityNoise);
         DayStart = new int[days + SeedRates.JourneyDays + 1];
         var i = 0;
         for (var day = 0; day < days + SeedRates.JourneyDays; day++)
         {
             DayStart[day] = i;
-            // Exact totals: cumulative rounding inside the window and inside the after-window period.
-            long target = day < days
-                ? (long)Math.Round((double)written * (day + 1) / days)
+            // Exact totals: noisy days inside the window, even days in the after-window period.
+            var target = day < days
+                ? calendar.EndOfDay(written, day)
                 : written + (long)Math.Round((double)(count - written) * (day + 1 - days) / SeedRates.JourneyDays);
             for (; i < target && i < count; i++)
             {

@@ -49,6 +49,11 @@ internal static class SeedRates
 
     public const double AccountOwnerShare = 0.90;
 
+    /// <summary>Design: log-sd of day-to-day variation of sessions and of opportunity creation.</summary>
+    public const double DailySessionNoise = 0.10;
+
+    public const double DailyOpportunityNoise = 0.20;
+
     /// <summary>Design: accounts per sales owner.</summary>
     public const int AccountsPerOwner = 40;
 }

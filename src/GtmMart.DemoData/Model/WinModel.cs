@@ -19,11 +19,11 @@ internal readonly record struct WinFeatures(
 /// <summary>
 /// Logistic model of P(Closed Won) for an opportunity (documented in README.md):
 /// <code>
-/// logit p = Intercept
+/// logit p = -3.05 (Intercept)
 ///         + industry effect + size-band effect + 0.60 if ICP (Software/Financial Services with 200-4,999 employees)
-///         + 0.35 * ln(revenue per employee / 200,000)       + region effect + source effect
-///         + 0.35 * ln(1 + sessions30) + 0.15 * ln(1 + sessions90) + 0.30 * ln(1 + high-intent pages 90)
-///         + 0.40 * ln(1 + form submissions 90) + 0.35 * ln(1 + senior-contact sessions 90)
+///         + 0.35 * ln(revenue per employee / 200,000)       + region effect + source effect   (see Catalog)
+///         + 0.30 * ln(1 + sessions30) + 0.10 * ln(1 + sessions90) + 0.25 * ln(1 + high-intent pages 90)
+///         + 0.35 * ln(1 + form submissions 90) + 0.30 * ln(1 + senior-contact sessions 90)
 ///         - 0.55 * ln(amount / 25,000)
 ///         + 0.30 * latent intent (not observable)
 /// </code>
@@ -33,7 +33,7 @@ internal readonly record struct WinFeatures(
 /// </summary>
 internal static class WinModel
 {
-    public const double Intercept = -3.0;
+    public const double Intercept = -3.05;
     public const double IcpBonus = 0.60;
     public const double RevenueIntensity = 0.35;
     public const double RevenuePerEmployeeReference = 200_000;

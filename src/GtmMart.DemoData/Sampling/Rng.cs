@@ -140,4 +140,6 @@ internal enum RngStream : ulong
     Sessions = 4,
     AdSpend = 5,
     Outcomes = 6,
+    SessionCalendar = 7,
+    OpportunityCalendar = 8,
 }

@@ -46,11 +46,12 @@ internal static class WebAnalyticsWriter
 
         using var csv = new CsvWriter(plan.RawPath(FileName));
         csv.WriteHeader("session_id", "user_id", "session_date", "landing_page", "utm_source", "utm_campaign", "pageviews", "conversions");
+        var calendar = new DailyVolume(plan.Seed, RngStream.SessionCalendar, plan.Days, SeedRates.DailySessionNoise);
         long session = 0;
         var sessionId = new SequentialId("S", 1, plan.SessionIdWidth);
         for (var day = 0; day < plan.Days; day++)
         {
-            var dayEnd = (long)((Int128)plan.Sessions * (day + 1) / plan.Days);
+            var dayEnd = calendar.EndOfDay(plan.Sessions, day);
             if (dayEnd == session)
             {
                 continue;
