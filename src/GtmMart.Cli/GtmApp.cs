@@ -21,7 +21,7 @@ public static class GtmApp
         {
             config.SetApplicationName("gtm");
             config.AddCommand<RunCommand>("run")
-                .WithDescription("The main job: generate demo data (unless --raw is given), load, build, test and print a funnel summary.")
+                .WithDescription("The main job: generate demo data (unless --raw is given), load, build, test, print a funnel summary, export features and train the models.")
                 .WithExample("run")
                 .WithExample("run", "--raw", "../shared/seed-data");
             config.AddCommand<GenerateCommand>("generate")
@@ -37,6 +37,20 @@ public static class GtmApp
             config.AddCommand<SqlCommand>("sql")
                 .WithDescription("Run a query against the warehouse.")
                 .WithExample("sql", "select * from mart.mrt_channel_funnel limit 5", "--format", "csv");
+            config.AddCommand<ExportFeaturesCommand>("export-features")
+                .WithDescription("Write the feature marts to Parquet (with a manifest and content hash) for training.")
+                .WithExample("export-features", "--out", ".gtm/features");
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train opportunity scoring and the ICP model from a Parquet feature snapshot and register them.")
+                .WithExample("train", "--config", "training/configs/default.json");
+            config.AddBranch("models", models =>
+            {
+                models.SetDescription("The model registry: list versions, show a model card, promote or roll back.");
+                models.AddCommand<ModelsListCommand>("list").WithDescription("List models, versions and headline metrics.");
+                models.AddCommand<ModelsShowCommand>("show").WithDescription("Print a version's model card (default: the active version).");
+                models.AddCommand<ModelsPromoteCommand>("promote").WithDescription("Make a version the active one.");
+                models.AddCommand<ModelsRollbackCommand>("rollback").WithDescription("Re-activate the version that was active before.");
+            });
             config.AddCommand<BenchCommand>("bench")
                 .WithDescription("Benchmark generate, load and build against DuckDB's single GROUP BY pass; writes docs/BENCHMARKS.md.");
             config.SetExceptionHandler((ex, _) =>

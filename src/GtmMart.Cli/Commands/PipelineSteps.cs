@@ -1,5 +1,8 @@
 using GtmMart.Cli.Output;
 using GtmMart.DemoData;
+using GtmMart.Training;
+using GtmMart.Training.Export;
+using GtmMart.Training.Registry;
 using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Connection;
 using GtmMart.Warehouse.Loading;
@@ -61,5 +64,24 @@ internal static class PipelineSteps
 
         AnsiConsole.MarkupLine($"[green]published build {result.BuildId}[/]");
         return result;
+    }
+
+    public static ExportManifest Export(IWarehouse warehouse, string directory)
+    {
+        using var step = ProgressStep.Start($"exporting feature marts to {directory}");
+        var manifest = FeatureExporter.Export(warehouse, directory, FeatureExporter.DefaultTables, ProgressStep.Detail());
+        step.Done($"snapshot {manifest.SnapshotHash[..12]} from build {manifest.SourceBuildId}");
+        return manifest;
+    }
+
+    public static TrainingRun Train(string snapshot, string? configPath, string? models, string? groundTruth)
+    {
+        var config = TrainingConfig.Resolve(configPath);
+        var registry = ModelRegistry.Resolve(models);
+        using var step = ProgressStep.Start($"training from snapshot {snapshot} with config '{config.Name}' into {registry.Root}");
+        var run = TrainingPipeline.Run(snapshot, config, registry, groundTruth, ProgressStep.Detail());
+        step.Done($"{run.OpportunityVersion.Model} {run.OpportunityVersion.Version}, {run.IcpVersion.Model} {run.IcpVersion.Version}");
+        ModelView.Print(run);
+        return run;
     }
 }

@@ -22,6 +22,14 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         [Description("Seed of the generated demo data")]
         [DefaultValue(42)]
         public int Seed { get; init; } = 42;
+
+        [CommandOption("-c|--config <FILE>")]
+        [Description("Training config. Default: training/configs/default.json when present, else built-in defaults")]
+        public string? Config { get; init; }
+
+        [CommandOption("--models <DIR>")]
+        [Description("Model registry folder. Default: $GTM_MODELS, else ./models")]
+        public string? Models { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -29,15 +37,19 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         var warehouse = settings.OpenWarehouse();
         var catalog = settings.LoadCatalog();
         var raw = settings.Raw;
+        string? groundTruth = null;
         if (raw is null)
         {
             raw = Path.Combine(warehouse.LocalDirectory, "demo-raw");
-            PipelineSteps.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = settings.Accounts, Seed = settings.Seed }, cancellationToken);
+            groundTruth = PipelineSteps.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = settings.Accounts, Seed = settings.Seed }, cancellationToken).GroundTruthPath;
         }
 
         PipelineSteps.Load(warehouse, raw);
         PipelineSteps.Build(warehouse, catalog, cancellationToken);
         FunnelSummary.Print(warehouse);
+        var snapshot = Path.Combine(warehouse.LocalDirectory, "features");
+        PipelineSteps.Export(warehouse, snapshot);
+        PipelineSteps.Train(snapshot, settings.Config, settings.Models, groundTruth);
         return 0;
     }
 }

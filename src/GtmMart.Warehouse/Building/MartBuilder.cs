@@ -17,6 +17,7 @@ public sealed class MartBuilder(IWarehouse warehouse, ModelCatalog catalog)
     public BuildResult Build(IProgress<BuildProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         using var connection = warehouse.Open();
+        warehouse.Dialect.PrepareForBulkWork(connection);
         BuildMetadata.Ensure(connection);
         var published = BuildMetadata.PublishedBuild(connection);
 

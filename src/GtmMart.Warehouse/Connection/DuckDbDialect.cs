@@ -11,5 +11,9 @@ public sealed class DuckDbDialect : IWarehouseDialect
     public string CreateOrReplaceView(string schema, string view, string selectSql) =>
         $"create or replace view {QuoteIdentifier(schema)}.{QuoteIdentifier(view)} as {selectSql}";
 
+    /// <summary>Models declare no row order, so DuckDB may write table results in parallel without keeping scan order.</summary>
+    public void PrepareForBulkWork(System.Data.Common.DbConnection connection) =>
+        connection.Execute("set preserve_insertion_order = false");
+
     public string DropSchemaCascade(string schema) => $"drop schema if exists {QuoteIdentifier(schema)} cascade";
 }

@@ -17,6 +17,9 @@ public interface IWarehouseDialect
     /// <summary>Statement that creates or replaces a view.</summary>
     string CreateOrReplaceView(string schema, string view, string selectSql);
 
+    /// <summary>Session settings for a connection that writes whole tables (the build), where row order does not matter.</summary>
+    void PrepareForBulkWork(System.Data.Common.DbConnection connection);
+
     /// <summary>Statement that drops a schema with everything in it.</summary>
     string DropSchemaCascade(string schema);
 }

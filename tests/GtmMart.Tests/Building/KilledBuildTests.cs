@@ -13,7 +13,7 @@ public sealed class KilledBuildTests
     {
         using var dir = new TempDirectory();
         var warehouse = dir.File("w.duckdb");
-        var first = GtmProcess.Run(RepoPaths.Root, "run", "--raw", RepoPaths.SeedData, "--warehouse", warehouse);
+        var first = GtmProcess.Run(RepoPaths.Root, "run", "--raw", RepoPaths.SeedData, "--warehouse", warehouse, "--models", dir.File("models"));
         Assert.True(first.ExitCode == 0, first.All);
         var before = GtmProcess.Run(RepoPaths.Root, "sql", "select count(*) as n, sum(sessions) as s from mart.mrt_channel_funnel", "--format", "csv", "--warehouse", warehouse);
 

@@ -17,6 +17,9 @@ public sealed class CliTests : IDisposable
     [InlineData("test", "--warehouse")]
     [InlineData("sql", "--format")]
     [InlineData("run", "--raw")]
+    [InlineData("train", "--snapshot")]
+    [InlineData("export-features", "--out")]
+    [InlineData("bench", "--sessions")]
     public void Every_command_has_help(string command, string option)
     {
         var result = GtmProcess.Run(dir.Path, command, "--help");
@@ -78,7 +81,22 @@ public sealed class CliTests : IDisposable
         Assert.Contains("0 failed", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Funnel by month", result.Stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(dir.Path, "demo-raw", "salesforce_accounts.csv")));
+        Assert.Contains("opportunity-scoring", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("true-p AUC", result.Stdout, StringComparison.Ordinal);
         var test = GtmProcess.Run(dir.Path, "test", "--warehouse", dir.File("demo.duckdb"));
         Assert.True(test.ExitCode == 0, test.All);
+
+        // Retrain from the same snapshot: a second version becomes active; promote and rollback move the pointer.
+        var train = GtmProcess.Run(dir.Path, "train", "--snapshot", Path.Combine(dir.Path, "features"));
+        Assert.True(train.ExitCode == 0, train.All);
+        var list = GtmProcess.Run(dir.Path, "models", "list");
+        Assert.Matches(@"opportunity-scoring\s*│\s*v0002\s*│\s*active", list.Stdout);
+        Assert.Equal(0, GtmProcess.Run(dir.Path, "models", "rollback", "opportunity-scoring").ExitCode);
+        var show = GtmProcess.Run(dir.Path, "models", "show", "opportunity-scoring");
+        Assert.Contains("\"version\": \"v0001\"", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"data_hash\"", show.Stdout, StringComparison.Ordinal);
+        var promote = GtmProcess.Run(dir.Path, "models", "promote", "opportunity-scoring", "v0009");
+        Assert.NotEqual(0, promote.ExitCode);
+        Assert.Contains("has no version v0009", promote.Stderr, StringComparison.Ordinal);
     }
 }

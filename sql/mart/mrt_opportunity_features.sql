@@ -1,0 +1,210 @@
+-- Grain: one row per opportunity (core.fct_opportunities), with only what was known on its created_date:
+-- features look at events strictly before created_date (windows [created_date - N, created_date - 1]).
+-- Labels: label_won = 1 Closed Won, 0 Closed Lost, NULL while open. The opportunity's own stage and
+-- close date are not features. amount_usd is as exported (0 for Closed Lost in these exports: a known
+-- leak the training step must detect).
+-- Engagement: sessions of the account's known contacts (core.fct_web_sessions.account_id, via
+-- crm_contacts), aggregated per account and day first, then joined to opportunities on account and a
+-- date range. Senior = job_level C-Level, VP or Director. engaged_contacts_90d counts distinct contacts
+-- through one row per account, contact and day carrying the contact's next session day: a contact is
+-- counted once, on its latest session day in the window (the next one is on/after created_date or none).
+-- Prior opportunities: the account's opportunities created strictly before created_date; prior_won /
+-- prior_lost only those that had closed (close_date < created_date; unknown close_date = not known then).
+-- last_feature_event_date: the latest event date any feature used (for the leakage test).
+-- Numeric features are double (NULL when unknown); categoricals are varchar with 'Unknown' for blank/NULL.
+with opportunities as (select * from core.fct_opportunities),
+
+accounts as (select * from core.dim_accounts),
+
+web_sessions as (select * from core.fct_web_sessions),
+
+account_days as (
+    select
+        account_id,
+        date_day,
+        count(*) as sessions,
+        sum(pageviews) as pageviews,
+        sum(case when is_form_submission then 1 else 0 end) as form_submissions,
+        sum(case when landing_page = '/pricing' then 1 else 0 end) as pricing_visits,
+        sum(case when landing_page = '/demo' then 1 else 0 end) as demo_visits,
+        sum(case when landing_page = '/enterprise' then 1 else 0 end) as enterprise_visits,
+        sum(case when job_level in ('C-Level', 'VP', 'Director') then 1 else 0 end) as senior_sessions
+    from web_sessions
+    where account_id is not null
+    group by all
+),
+
+contact_days as (
+    select
+        account_id,
+        user_id,
+        date_day,
+        max(case when job_level in ('C-Level', 'VP', 'Director') then 1 else 0 end) as is_senior
+    from web_sessions
+    where account_id is not null
+    group by all
+),
+
+contact_days_with_next as (
+    select
+        contact_days.*,
+        lead(date_day) over (partition by account_id, user_id order by date_day) as next_session_date
+    from contact_days
+),
+
+session_features as (
+    select
+        opportunities.opportunity_id,
+        sum(case when account_days.date_day >= opportunities.created_date - 7 then account_days.sessions else 0 end) as sessions_7d,
+        sum(case when account_days.date_day >= opportunities.created_date - 30 then account_days.sessions else 0 end) as sessions_30d,
+        sum(account_days.sessions) as sessions_90d,
+        sum(case when account_days.date_day >= opportunities.created_date - 30 then account_days.pageviews else 0 end) as pageviews_30d,
+        sum(account_days.pageviews) as pageviews_90d,
+        sum(case when account_days.date_day >= opportunities.created_date - 30 then account_days.form_submissions else 0 end) as form_submissions_30d,
+        sum(account_days.form_submissions) as form_submissions_90d,
+        sum(case when account_days.date_day >= opportunities.created_date - 30 then account_days.pricing_visits else 0 end) as pricing_visits_30d,
+        sum(case when account_days.date_day >= opportunities.created_date - 30 then account_days.demo_visits else 0 end) as demo_visits_30d,
+        sum(case when account_days.date_day >= opportunities.created_date - 30 then account_days.enterprise_visits else 0 end) as enterprise_visits_30d,
+        sum(account_days.pricing_visits) as pricing_visits_90d,
+        sum(account_days.demo_visits) as demo_visits_90d,
+        sum(account_days.enterprise_visits) as enterprise_visits_90d,
+        sum(case when account_days.date_day >= opportunities.created_date - 30 then account_days.senior_sessions else 0 end) as senior_sessions_30d,
+        sum(account_days.senior_sessions) as senior_sessions_90d,
+        max(account_days.date_day) as last_session_date
+    from opportunities
+    inner join account_days
+        on opportunities.account_id = account_days.account_id
+        and account_days.date_day between opportunities.created_date - 90 and opportunities.created_date - 1
+    group by all
+),
+
+contact_features as (
+    select
+        opportunities.opportunity_id,
+        count(*) as engaged_contacts_90d,
+        sum(contact_days_with_next.is_senior) as senior_engaged_contacts_90d
+    from opportunities
+    inner join contact_days_with_next
+        on opportunities.account_id = contact_days_with_next.account_id
+        and contact_days_with_next.date_day between opportunities.created_date - 90 and opportunities.created_date - 1
+        and (contact_days_with_next.next_session_date is null
+            or contact_days_with_next.next_session_date >= opportunities.created_date)
+    group by all
+),
+
+prior_features as (
+    select
+        opportunities.opportunity_id,
+        count(*) as prior_opportunities,
+        sum(case when earlier.is_closed and earlier.is_won and earlier.close_date < opportunities.created_date then 1 else 0 end) as prior_won,
+        sum(case when earlier.is_closed and not earlier.is_won and earlier.close_date < opportunities.created_date then 1 else 0 end) as prior_lost,
+        max(earlier.created_date) as last_prior_created_date,
+        max(case when earlier.is_closed and earlier.close_date < opportunities.created_date then earlier.close_date end) as last_prior_close_date
+    from opportunities
+    inner join opportunities as earlier
+        on opportunities.account_id = earlier.account_id
+        and earlier.created_date < opportunities.created_date
+    group by all
+),
+
+joined as (
+    select
+        opportunities.opportunity_id,
+        opportunities.account_id,
+        opportunities.created_date,
+        opportunities.is_closed,
+        opportunities.is_won,
+        opportunities.amount_usd,
+        opportunities.channel,
+        opportunities.is_paid_media,
+        opportunities.owner_region,
+        opportunities.owner_id,
+        accounts.industry,
+        accounts.employee_count,
+        accounts.annual_revenue_usd,
+        accounts.region as account_region,
+        prior_features.prior_opportunities,
+        prior_features.prior_won,
+        prior_features.prior_lost,
+        prior_features.last_prior_created_date,
+        prior_features.last_prior_close_date,
+        session_features.sessions_7d,
+        session_features.sessions_30d,
+        session_features.sessions_90d,
+        session_features.pageviews_30d,
+        session_features.pageviews_90d,
+        session_features.form_submissions_30d,
+        session_features.form_submissions_90d,
+        session_features.pricing_visits_30d,
+        session_features.demo_visits_30d,
+        session_features.enterprise_visits_30d,
+        session_features.pricing_visits_90d,
+        session_features.demo_visits_90d,
+        session_features.enterprise_visits_90d,
+        session_features.senior_sessions_30d,
+        session_features.senior_sessions_90d,
+        session_features.last_session_date,
+        contact_features.engaged_contacts_90d,
+        contact_features.senior_engaged_contacts_90d
+    from opportunities
+    left join accounts on opportunities.account_id = accounts.account_id
+    left join prior_features on opportunities.opportunity_id = prior_features.opportunity_id
+    left join session_features on opportunities.opportunity_id = session_features.opportunity_id
+    left join contact_features on opportunities.opportunity_id = contact_features.opportunity_id
+)
+
+select
+    opportunity_id,
+    account_id,
+    created_date,
+    cast(case when is_closed then case when is_won then 1 else 0 end end as integer) as label_won,
+    is_closed,
+    not is_closed as is_open,
+    cast(amount_usd as double) as amount_usd,
+    cast(coalesce(nullif(channel, ''), 'Unknown') as varchar) as channel,
+    cast(case when is_paid_media then 1 else 0 end as double) as is_paid_media,
+    cast(coalesce(nullif(owner_region, ''), 'Unknown') as varchar) as owner_region,
+    cast(coalesce(nullif(owner_id, ''), 'Unknown') as varchar) as owner_id,
+    cast(coalesce(nullif(industry, ''), 'Unknown') as varchar) as industry,
+    cast(case
+        when employee_count is null then 'Unknown'
+        when employee_count < 50 then '1-49'
+        when employee_count < 200 then '50-199'
+        when employee_count < 1000 then '200-999'
+        when employee_count < 5000 then '1000-4999'
+        else '5000+'
+    end as varchar) as employee_band,
+    cast(employee_count as double) as employee_count,
+    cast(annual_revenue_usd as double) as annual_revenue_usd,
+    cast(coalesce(nullif(account_region, ''), 'Unknown') as varchar) as account_region,
+    cast(coalesce(prior_opportunities, 0) as double) as prior_opportunities,
+    cast(coalesce(prior_won, 0) as double) as prior_won,
+    cast(coalesce(prior_lost, 0) as double) as prior_lost,
+    cast(coalesce(sessions_7d, 0) as double) as sessions_7d,
+    cast(coalesce(sessions_30d, 0) as double) as sessions_30d,
+    cast(coalesce(sessions_90d, 0) as double) as sessions_90d,
+    cast(coalesce(pageviews_30d, 0) as double) as pageviews_30d,
+    cast(coalesce(pageviews_90d, 0) as double) as pageviews_90d,
+    cast(coalesce(form_submissions_30d, 0) as double) as form_submissions_30d,
+    cast(coalesce(form_submissions_90d, 0) as double) as form_submissions_90d,
+    cast(coalesce(pricing_visits_30d, 0) as double) as pricing_visits_30d,
+    cast(coalesce(demo_visits_30d, 0) as double) as demo_visits_30d,
+    cast(coalesce(enterprise_visits_30d, 0) as double) as enterprise_visits_30d,
+    cast(coalesce(pricing_visits_90d, 0) as double) as pricing_visits_90d,
+    cast(coalesce(demo_visits_90d, 0) as double) as demo_visits_90d,
+    cast(coalesce(enterprise_visits_90d, 0) as double) as enterprise_visits_90d,
+    cast(coalesce(senior_sessions_30d, 0) as double) as senior_sessions_30d,
+    cast(coalesce(senior_sessions_90d, 0) as double) as senior_sessions_90d,
+    cast(coalesce(engaged_contacts_90d, 0) as double) as engaged_contacts_90d,
+    cast(coalesce(senior_engaged_contacts_90d, 0) as double) as senior_engaged_contacts_90d,
+    cast(created_date - last_session_date as double) as days_since_last_session,
+    -- latest of three nullable dates without greatest() (its NULL handling differs by engine)
+    cast(case
+        when last_session_date >= coalesce(last_prior_created_date, last_session_date)
+            and last_session_date >= coalesce(last_prior_close_date, last_session_date)
+            then last_session_date
+        when last_prior_created_date >= coalesce(last_prior_close_date, last_prior_created_date)
+            then last_prior_created_date
+        else last_prior_close_date
+    end as date) as last_feature_event_date
+from joined

@@ -1,0 +1,40 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace GtmMart.Cli.Commands;
+
+public sealed class TrainCommand : Command<TrainCommand.Settings>
+{
+    public sealed class Settings : WarehouseSettings
+    {
+        [CommandOption("-c|--config <FILE>")]
+        [Description("Training config (features, hyperparameters, tier thresholds). Default: training/configs/default.json when present, else built-in defaults")]
+        public string? Config { get; init; }
+
+        [CommandOption("--snapshot <DIR>")]
+        [Description("Train from this Parquet feature snapshot (gtm export-features) instead of exporting the warehouse's published mart first")]
+        public string? Snapshot { get; init; }
+
+        [CommandOption("--ground-truth <FILE>")]
+        [Description("Generator ground truth (ground_truth/opportunity_truth.csv) to compare the model with the best possible AUC")]
+        public string? GroundTruth { get; init; }
+
+        [CommandOption("--models <DIR>")]
+        [Description("Model registry folder. Default: $GTM_MODELS, else ./models")]
+        public string? Models { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var snapshot = settings.Snapshot;
+        if (snapshot is null)
+        {
+            var warehouse = settings.OpenWarehouse();
+            snapshot = Path.Combine(warehouse.LocalDirectory, "features");
+            PipelineSteps.Export(warehouse, snapshot);
+        }
+
+        PipelineSteps.Train(snapshot, settings.Config, settings.Models, settings.GroundTruth);
+        return 0;
+    }
+}

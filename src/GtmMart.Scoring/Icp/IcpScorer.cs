@@ -1,0 +1,139 @@
+using System.Text.Json;
+using GtmMart.Scoring.Features;
+using Microsoft.ML;
+
+namespace GtmMart.Scoring.Icp;
+
+/// <summary>
+/// Scores accounts with a saved ICP model: fit (firmographics only) → fit score and tier, behaviour score from
+/// engagement, KMeans segment, and the top fit reasons. Thread-safe: the models are only used through
+/// <see cref="ITransformer.Transform"/> (no shared prediction engine), the manifest is immutable.
+/// </summary>
+public sealed class IcpScorer
+{
+    private readonly MLContext _ml;
+    private readonly ITransformer? _fitModel;
+    private readonly ITransformer _segmentModel;
+    private readonly Dictionary<int, IcpSegmentProfile> _profiles;
+
+    internal IcpScorer(MLContext ml, IcpModelManifest manifest, ITransformer? fitModel, ITransformer segmentModel)
+    {
+        if (manifest.Fit.Trained && fitModel is null)
+        {
+            throw new ArgumentException("A trained fit model needs its ML.NET model.", nameof(fitModel));
+        }
+
+        _ml = ml;
+        Manifest = manifest;
+        _fitModel = manifest.Fit.Trained ? fitModel : null;
+        _segmentModel = segmentModel;
+        _profiles = manifest.Segments.Profiles.ToDictionary(p => p.SegmentId);
+    }
+
+    /// <summary>Thresholds, encodings, behaviour weights, segment profiles and training warnings.</summary>
+    public IcpModelManifest Manifest { get; }
+
+    /// <summary>Loads <c>icp_model.json</c>, <c>icp_fit_model.zip</c> (absent for a neutral fit) and <c>icp_segment_model.zip</c>.</summary>
+    public static IcpScorer Load(string directory)
+    {
+        var manifestPath = Path.Combine(directory, IcpModelManifest.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            throw new FileNotFoundException($"No ICP model in '{directory}' ({IcpModelManifest.FileName} missing).", manifestPath);
+        }
+
+        var manifest = JsonSerializer.Deserialize<IcpModelManifest>(File.ReadAllText(manifestPath), IcpModelManifest.Json)
+            ?? throw new InvalidDataException($"'{manifestPath}' is empty.");
+        if (manifest.FormatVersion != IcpModelManifest.CurrentFormatVersion)
+        {
+            throw new InvalidDataException($"'{manifestPath}' has format version {manifest.FormatVersion}; expected {IcpModelManifest.CurrentFormatVersion}.");
+        }
+
+        var ml = new MLContext(seed: 0);
+        var fit = manifest.Fit.Trained ? ml.Model.Load(Path.Combine(directory, IcpModelManifest.FitModelFileName), out _) : null;
+        var segments = ml.Model.Load(Path.Combine(directory, IcpModelManifest.SegmentModelFileName), out _);
+        return new IcpScorer(ml, manifest, fit, segments);
+    }
+
+    /// <summary>Writes the manifest and the two models to <paramref name="directory"/> (created if needed).</summary>
+    internal void Save(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var fitPath = Path.Combine(directory, IcpModelManifest.FitModelFileName);
+        if (_fitModel is not null)
+        {
+            _ml.Model.Save(_fitModel, IcpVectorData.ToDataView(_ml, [], Manifest.Fit.Encoding.Length).Schema, fitPath);
+        }
+        else if (File.Exists(fitPath))
+        {
+            File.Delete(fitPath);
+        }
+
+        _ml.Model.Save(_segmentModel, IcpVectorData.ToDataView(_ml, [], SegmentVectorLength).Schema,
+            Path.Combine(directory, IcpModelManifest.SegmentModelFileName));
+        File.WriteAllText(Path.Combine(directory, IcpModelManifest.FileName), JsonSerializer.Serialize(Manifest, IcpModelManifest.Json));
+    }
+
+    private int SegmentVectorLength => Manifest.Segments.Encoding.Length + 1;
+
+    /// <summary>Scores one account.</summary>
+    public AccountScore Score(AccountFeatureRow row) => ScoreBatch([row])[0];
+
+    /// <summary>Scores accounts, in input order.</summary>
+    public IReadOnlyList<AccountScore> ScoreBatch(IReadOnlyList<AccountFeatureRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var fit = Manifest.Fit;
+        var fitVectors = rows.Select(r => IcpEncoding.Encode(fit.Encoding, r)).ToArray();
+        var probabilities = _fitModel is null
+            ? null
+            : IcpVectorData.PredictProbabilities(_ml, _fitModel, fitVectors, fit.Encoding.Length);
+
+        var behaviourIndex = rows.Select(r => IcpEncoding.BehaviourIndex(Manifest.Behaviour, r)).ToArray();
+        var segmentVectors = new float[rows.Count][];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            segmentVectors[i] = SegmentVector(rows[i], behaviourIndex[i]);
+        }
+
+        var clusters = IcpVectorData.PredictClusters(_ml, _segmentModel, segmentVectors, SegmentVectorLength);
+
+        var scores = new AccountScore[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var probability = probabilities is null ? fit.BaseRate : probabilities[i];
+            var fitScore = IcpEncoding.FitScore(fit, probability);
+            var tier = fit.Trained ? Manifest.Thresholds.TierOf(fitScore) : fit.NeutralTier;
+            var cluster = (int)clusters[i];
+            var segmentId = cluster >= 1 && cluster <= Manifest.Segments.ClusterToSegment.Count ? Manifest.Segments.ClusterToSegment[cluster - 1] : 0;
+            var segmentName = _profiles.TryGetValue(segmentId, out var profile) ? profile.Name : "Unassigned";
+            scores[i] = new AccountScore(
+                rows[i].AccountId,
+                fitScore,
+                probability,
+                tier,
+                segmentId,
+                segmentName,
+                IcpEncoding.PercentileOf(Manifest.Behaviour.Quantiles, behaviourIndex[i]),
+                IcpEncoding.Reasons(fit, rows[i], fitVectors[i]));
+        }
+
+        return scores;
+    }
+
+    private float[] SegmentVector(AccountFeatureRow row, double behaviourIndex) =>
+        SegmentVector(Manifest.Segments.Encoding, Manifest.Behaviour.IndexStd, row, behaviourIndex);
+
+    /// <summary>Segment encoding of the firmographics, then the behaviour index in units of its std.</summary>
+    internal static float[] SegmentVector(IcpVectorEncoding encoding, double behaviourIndexStd, AccountFeatureRow row, double behaviourIndex)
+    {
+        var v = IcpEncoding.Encode(encoding, row, extraSlots: 1);
+        v[^1] = behaviourIndexStd > 1e-12 ? (float)(behaviourIndex / behaviourIndexStd) : 0f;
+        return v;
+    }
+}

@@ -1,0 +1,440 @@
+using GtmMart.Scoring.Features;
+using GtmMart.Scoring.Icp;
+using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+
+namespace GtmMart.Training.Icp;
+
+/// <summary>
+/// Trains the ICP model: a fit model (firmographics only), a behaviour score (engagement only), tiers and segments.
+/// <list type="bullet">
+/// <item>Fit rows are the accounts with at least one closed opportunity; label = has a closed-won deal. An account
+/// with no closed deal yet is unlabelled (we do not know how it would close), not a negative; it is still scored.</item>
+/// <item>Fit model: L2-regularised logistic regression (L-BFGS) on one-hot industry / band / region and standardised
+/// ln(1 + x) numerics. Few, interpretable parameters, so it generalises from a few hundred rows; probabilities are
+/// calibrated by construction (log loss); coefficients give the reasons.</item>
+/// <item>Fit score: an odds-lift scale around the typical labelled account, so the tier thresholds mean
+/// "2× / 1× / 0.5× the typical odds" and tiers widen or shrink with what firmographics can really tell.</item>
+/// </list>
+/// </summary>
+public static class IcpModelTrainer
+{
+    /// <summary>Segments cluster on these firmographics (one-hot / standardised log) plus the behaviour index.</summary>
+    private static readonly string[] SegmentCategoricals = ["industry", "employee_band", "region"];
+    private static readonly string[] SegmentNumerics = ["employee_count", "annual_revenue_usd"];
+
+    public static IcpTrainingResult Train(IReadOnlyList<AccountFeatureRow> accounts, IcpTrainingOptions options, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(accounts);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (accounts.Count == 0)
+        {
+            throw new ArgumentException("No accounts to train the ICP model on.", nameof(accounts));
+        }
+
+        var warnings = new List<string>();
+        var ml = new MLContext(seed: options.Seed);
+
+        // Behaviour: transparent weighted index of standardised log engagement, percentile-ranked.
+        var behaviour = TrainBehaviour(accounts, options);
+        var behaviourIndex = accounts.Select(a => IcpEncoding.BehaviourIndex(behaviour, a)).ToArray();
+        progress?.Report($"Behaviour index over {accounts.Count} accounts ({behaviour.Features.Count} engagement features).");
+
+        // Fit: labelled = at least one closed opportunity.
+        var labelled = accounts.Where(IsLabelled).ToList();
+        var positives = labelled.Count(a => a.IcpLabel);
+        var fitEncoding = new IcpVectorEncoding(
+            [.. options.FitCategoricalFeatures.Select(f => Vocabulary(labelled, f, options.MinimumCategoryCount))],
+            [.. options.FitNumericFeatures.Select(f => Standardisation(labelled, IcpFeatureCatalog.FirmographicNumeric(f), f))],
+            1.0);
+        var fitVectors = labelled.Select(a => IcpEncoding.Encode(fitEncoding, a)).ToArray();
+        var labels = labelled.Select(a => a.IcpLabel).ToArray();
+        var baseRate = labelled.Count > 0 ? (double)positives / labelled.Count : 0.5;
+
+        var why = WhyNotTrainable(labelled.Count, positives, fitVectors, fitEncoding.Length, options);
+        IcpFitSpec fitSpec;
+        ITransformer? fitModel = null;
+        double holdoutAuc = double.NaN, cvAuc = double.NaN;
+        IReadOnlyList<IcpTierStats> holdoutTiers = [];
+        if (why is not null)
+        {
+            warnings.Add($"Fit model cannot be trained: {why}. Every account gets the neutral fit (score {options.NeutralFitScore}, tier {options.NeutralTier}).");
+            progress?.Report(warnings[^1]);
+            fitSpec = new IcpFitSpec
+            {
+                Trained = false,
+                Encoding = fitEncoding,
+                BaseRate = baseRate,
+                PointsPerOddsDoubling = options.FitPointsPerOddsDoubling,
+                NeutralScore = options.NeutralFitScore,
+                NeutralTier = options.NeutralTier,
+            };
+        }
+        else
+        {
+            progress?.Report($"Fit model on {labelled.Count} labelled accounts ({positives} customers), {fitEncoding.Length} firmographic slots.");
+            var order = Shuffled(labelled.Count, options.Seed);
+
+            // Holdout.
+            var holdoutCount = Math.Max(1, (int)Math.Round(labelled.Count * options.HoldoutFraction));
+            var holdout = order.Take(holdoutCount).ToArray();
+            var train = order.Skip(holdoutCount).ToArray();
+            var holdoutModel = FitLogistic(ml, train, fitVectors, labels, fitEncoding.Length, options);
+            var holdoutP = IcpVectorData.PredictProbabilities(ml, holdoutModel, [.. holdout.Select(i => fitVectors[i])], fitEncoding.Length);
+            holdoutAuc = Auc(holdoutP, [.. holdout.Select(i => labels[i])]);
+            var holdoutSpec = FitSpec(holdoutModel, train, fitVectors, labels, fitEncoding, options);
+            holdoutTiers = TierStats(
+                [.. holdout.Select(i => labelled[i])],
+                [.. holdoutP.Select(p => options.TierThresholds.TierOf(IcpEncoding.FitScore(holdoutSpec, p)))]);
+
+            // Cross-validation.
+            var aucs = new List<double>();
+            for (var fold = 0; fold < options.CrossValidationFolds; fold++)
+            {
+                var test = order.Where((_, k) => k % options.CrossValidationFolds == fold).ToArray();
+                var rest = order.Where((_, k) => k % options.CrossValidationFolds != fold).ToArray();
+                var model = FitLogistic(ml, rest, fitVectors, labels, fitEncoding.Length, options);
+                var p = IcpVectorData.PredictProbabilities(ml, model, [.. test.Select(i => fitVectors[i])], fitEncoding.Length);
+                var auc = Auc(p, [.. test.Select(i => labels[i])]);
+                if (!double.IsNaN(auc))
+                {
+                    aucs.Add(auc);
+                }
+            }
+
+            cvAuc = aucs.Count > 0 ? aucs.Average() : double.NaN;
+            progress?.Report($"Fit model AUC: holdout {holdoutAuc:F3}, {options.CrossValidationFolds}-fold CV {cvAuc:F3}.");
+
+            var final = FitLogistic(ml, [.. Enumerable.Range(0, labelled.Count)], fitVectors, labels, fitEncoding.Length, options);
+            fitModel = final;
+            fitSpec = FitSpec(final, [.. Enumerable.Range(0, labelled.Count)], fitVectors, labels, fitEncoding, options);
+        }
+
+        // Fit and behaviour scores of every account (the scorer recomputes them identically).
+        var allFitVectors = accounts.Select(a => IcpEncoding.Encode(fitEncoding, a)).ToArray();
+        var probabilities = fitModel is null
+            ? [.. accounts.Select(_ => (float)baseRate)]
+            : IcpVectorData.PredictProbabilities(ml, fitModel, allFitVectors, fitEncoding.Length);
+        var fitScores = probabilities.Select(p => IcpEncoding.FitScore(fitSpec, p)).ToArray();
+        var behaviourScores = behaviourIndex.Select(x => IcpEncoding.PercentileOf(behaviour.Quantiles, x)).ToArray();
+
+        // Segments.
+        var segmentEncoding = new IcpVectorEncoding(
+            [.. SegmentCategoricals.Select(f => Vocabulary(accounts, f, options.MinimumCategoryCount))],
+            [.. SegmentNumerics.Select(f => Standardisation(accounts, IcpFeatureCatalog.FirmographicNumeric(f), f))],
+            1 / Math.Sqrt(2));
+        var segmentLength = segmentEncoding.Length + 1;
+        var segmentVectors = accounts.Select((a, i) => IcpScorer.SegmentVector(segmentEncoding, behaviour.IndexStd, a, behaviourIndex[i])).ToArray();
+        // KMeans++ needs k distinct points: with few distinct accounts (e.g. no firmographics and no engagement at
+        // all, as in an export without the accounts and contacts sources) ask for fewer segments rather than fail.
+        var distinct = segmentVectors.Select(v => string.Join(',', v)).Distinct(StringComparer.Ordinal).Count();
+        var k = Math.Max(1, Math.Min(options.Segments, distinct));
+        if (k < options.Segments)
+        {
+            warnings.Add($"Only {distinct} distinct account profile(s): {k} segment(s) instead of {options.Segments}.");
+        }
+
+        var kmeans = ml.Clustering.Trainers.KMeans(new KMeansTrainer.Options
+        {
+            NumberOfClusters = k,
+            InitializationAlgorithm = KMeansTrainer.InitializationAlgorithm.KMeansPlusPlus,
+            NumberOfThreads = 1,
+            MaximumNumberOfIterations = 200,
+            FeatureColumnName = "Features",
+        });
+        var segmentModel = kmeans.Fit(IcpVectorData.ToDataView(ml, segmentVectors.Select(v => new IcpVectorRow { Features = v }), segmentLength));
+        var clusters = IcpVectorData.PredictClusters(ml, segmentModel, segmentVectors, segmentLength);
+        var (clusterToSegment, profiles) = Profiles(accounts, clusters, k, fitScores, behaviourScores);
+        progress?.Report($"{profiles.Count} segments: {string.Join("; ", profiles.Select(p => $"{p.Name} ({p.Accounts})"))}.");
+
+        var manifest = new IcpModelManifest
+        {
+            Thresholds = options.TierThresholds,
+            Fit = fitSpec,
+            Behaviour = behaviour,
+            Segments = new IcpSegmentSpec(segmentEncoding, clusterToSegment, profiles),
+            Warnings = warnings,
+        };
+        var scorer = new IcpScorer(ml, manifest, fitModel, segmentModel);
+        var scores = scorer.ScoreBatch(accounts);
+
+        var labelledSet = new HashSet<AccountFeatureRow>(labelled);
+        var tierStats = TierStats(accounts, [.. scores.Select(s => s.Tier)]);
+        if (fitModel is not null)
+        {
+            progress?.Report("Tier win rates: " + string.Join(", ", tierStats.Select(t => $"{t.Tier} {t.WinRate:P1} ({t.LabelledAccounts})")));
+        }
+
+        return new IcpTrainingResult(scorer, scores)
+        {
+            Accounts = accounts.Count,
+            LabelledAccounts = labelledSet.Count,
+            PositiveAccounts = positives,
+            HoldoutAuc = holdoutAuc,
+            CrossValidationAuc = cvAuc,
+            TierWinRates = tierStats,
+            HoldoutTierWinRates = holdoutTiers,
+        };
+    }
+
+    /// <summary>An account with at least one closed (won or lost) opportunity.</summary>
+    public static bool IsLabelled(AccountFeatureRow a) => Count(a.WonOpportunities) + Count(a.LostOpportunities) > 0;
+
+    private static double Count(float v) => float.IsNaN(v) || v < 0 ? 0 : v;
+
+    private static string? WhyNotTrainable(int labelled, int positives, float[][] vectors, int length, IcpTrainingOptions options)
+    {
+        if (labelled < options.MinimumLabelledAccounts)
+        {
+            return $"only {labelled} accounts have a closed opportunity (minimum {options.MinimumLabelledAccounts})";
+        }
+
+        if (positives == 0 || positives == labelled)
+        {
+            return $"all {labelled} labelled accounts have the same label";
+        }
+
+        var constant = length == 0 || Enumerable.Range(0, length).All(j => vectors.All(v => v[j] == vectors[0][j]));
+        return constant ? "firmographic features are constant (no firmographics known: is the accounts source missing?)" : null;
+    }
+
+    private static BinaryPredictionTransformer<CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator>> FitLogistic(
+        MLContext ml, int[] rows, float[][] vectors, bool[] labels, int length, IcpTrainingOptions options)
+    {
+        var trainer = ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+        {
+            L2Regularization = options.L2Regularization,
+            L1Regularization = 0,
+            NumberOfThreads = 1,
+            LabelColumnName = "Label",
+            FeatureColumnName = "Features",
+        });
+        return trainer.Fit(IcpVectorData.ToDataView(ml, rows.Select(i => new IcpVectorRow { Label = labels[i], Features = vectors[i] }), length));
+    }
+
+    private static IcpFitSpec FitSpec(
+        BinaryPredictionTransformer<CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator>> model,
+        int[] rows, float[][] vectors, bool[] labels, IcpVectorEncoding encoding, IcpTrainingOptions options)
+    {
+        var linear = model.Model.SubModel;
+        var means = new double[encoding.Length];
+        foreach (var i in rows)
+        {
+            for (var j = 0; j < means.Length; j++)
+            {
+                means[j] += vectors[i][j];
+            }
+        }
+
+        return new IcpFitSpec
+        {
+            Trained = true,
+            Encoding = encoding,
+            Weights = [.. linear.Weights.Select(w => (double)w)],
+            Bias = linear.Bias,
+            SlotMeans = [.. means.Select(m => m / rows.Length)],
+            BaseRate = rows.Count(i => labels[i]) / (double)rows.Length,
+            PointsPerOddsDoubling = options.FitPointsPerOddsDoubling,
+            NeutralScore = options.NeutralFitScore,
+            NeutralTier = options.NeutralTier,
+        };
+    }
+
+    private static IcpBehaviourSpec TrainBehaviour(IReadOnlyList<AccountFeatureRow> accounts, IcpTrainingOptions options)
+    {
+        var weights = options.BehaviourFeatures.Select(f =>
+        {
+            var get = IcpFeatureCatalog.Behaviour(f.Feature);
+            var n = Standardisation(accounts, r => { var v = get(r); return float.IsNaN(v) ? 0 : v; }, f.Feature);
+            return new IcpBehaviourWeight(f.Feature, f.Weight, n.Mean, n.Std);
+        }).ToList();
+        var partial = new IcpBehaviourSpec(weights, [], 1);
+        var index = accounts.Select(a => IcpEncoding.BehaviourIndex(partial, a)).ToArray();
+        return partial with { Quantiles = IcpEncoding.Quantiles(index), IndexStd = Std(index) };
+    }
+
+    private static IcpCategoricalEncoding Vocabulary(IEnumerable<AccountFeatureRow> rows, string feature, int minCount)
+    {
+        var get = IcpFeatureCatalog.Categorical(feature);
+        var values = rows.Select(r => IcpFeatureCatalog.CleanCategory(get(r)))
+            .OfType<string>()
+            .GroupBy(v => v, StringComparer.Ordinal)
+            .Where(g => g.Count() >= minCount)
+            .Select(g => g.Key)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return new IcpCategoricalEncoding(feature, values);
+    }
+
+    private static IcpNumericEncoding Standardisation(IEnumerable<AccountFeatureRow> rows, Func<AccountFeatureRow, float> get, string feature)
+    {
+        var logs = rows.Select(r => IcpFeatureCatalog.LogValue(get(r))).Where(v => !double.IsNaN(v)).ToArray();
+        return logs.Length == 0 ? new IcpNumericEncoding(feature, 0, 0) : new IcpNumericEncoding(feature, logs.Average(), Std(logs));
+    }
+
+    private static double Std(double[] values)
+    {
+        if (values.Length < 2)
+        {
+            return 0;
+        }
+
+        var mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
+    }
+
+    private static int[] Shuffled(int n, int seed)
+    {
+        var order = Enumerable.Range(0, n).ToArray();
+#pragma warning disable CA5394 // Not security relevant: a reproducible split.
+        new Random(seed).Shuffle(order);
+#pragma warning restore CA5394
+        return order;
+    }
+
+    /// <summary>Mann-Whitney AUC (ties count half); NaN without both classes.</summary>
+    internal static double Auc(IReadOnlyList<float> scores, IReadOnlyList<bool> labels)
+    {
+        var idx = Enumerable.Range(0, scores.Count).OrderBy(i => scores[i]).ToArray();
+        double rankSumPositive = 0;
+        long positives = 0;
+        var r = 0;
+        while (r < idx.Length)
+        {
+            var end = r;
+            while (end + 1 < idx.Length && scores[idx[end + 1]] == scores[idx[r]])
+            {
+                end++;
+            }
+
+            var midRank = ((r + end) / 2.0) + 1;
+            for (var t = r; t <= end; t++)
+            {
+                if (labels[idx[t]])
+                {
+                    rankSumPositive += midRank;
+                    positives++;
+                }
+            }
+
+            r = end + 1;
+        }
+
+        var negatives = scores.Count - positives;
+        return positives == 0 || negatives == 0
+            ? double.NaN
+            : (rankSumPositive - (positives * (positives + 1) / 2.0)) / (positives * (double)negatives);
+    }
+
+    internal static List<IcpTierStats> TierStats(IReadOnlyList<AccountFeatureRow> accounts, IReadOnlyList<IcpTier> tiers)
+    {
+        var stats = new List<IcpTierStats>();
+        foreach (var tier in Enum.GetValues<IcpTier>())
+        {
+            int n = 0, labelledCount = 0;
+            double closed = 0, won = 0;
+            for (var i = 0; i < accounts.Count; i++)
+            {
+                if (tiers[i] != tier)
+                {
+                    continue;
+                }
+
+                n++;
+                var a = accounts[i];
+                if (IsLabelled(a))
+                {
+                    labelledCount++;
+                    won += Count(a.WonOpportunities);
+                    closed += Count(a.WonOpportunities) + Count(a.LostOpportunities);
+                }
+            }
+
+            stats.Add(new IcpTierStats(tier, n, labelledCount, closed, won, closed > 0 ? won / closed : null));
+        }
+
+        return stats;
+    }
+
+    private static (List<int> ClusterToSegment, List<IcpSegmentProfile> Profiles) Profiles(
+        IReadOnlyList<AccountFeatureRow> accounts, uint[] clusters, int k, double[] fitScores, double[] behaviourScores)
+    {
+        var members = Enumerable.Range(1, k).ToDictionary(c => c, c => new List<int>());
+        for (var i = 0; i < clusters.Length; i++)
+        {
+            if (members.TryGetValue((int)clusters[i], out var list))
+            {
+                list.Add(i);
+            }
+        }
+
+        var ordered = members.OrderByDescending(m => m.Value.Count).ThenBy(m => m.Key).ToList();
+        var clusterToSegment = new int[k];
+        var profiles = new List<IcpSegmentProfile>();
+        for (var s = 0; s < ordered.Count; s++)
+        {
+            var (cluster, rows) = (ordered[s].Key, ordered[s].Value);
+            clusterToSegment[cluster - 1] = s + 1;
+            if (rows.Count == 0)
+            {
+                profiles.Add(new IcpSegmentProfile(s + 1, $"Empty segment {s + 1}", 0, "Unknown", "Unknown", "Unknown", 0, null, null, double.NaN, double.NaN));
+                continue;
+            }
+
+            var band = Mode(rows.Select(i => accounts[i].EmployeeBand));
+            var industry = Mode(rows.Select(i => accounts[i].Industry));
+            var region = Mode(rows.Select(i => accounts[i].Region));
+            var won = rows.Sum(i => Count(accounts[i].WonOpportunities));
+            var closed = won + rows.Sum(i => Count(accounts[i].LostOpportunities));
+            var wonRevenue = rows.Sum(i => Count(accounts[i].WonRevenueUsd));
+            var name = $"{SizeLabel(band)} {(industry == "Unknown" ? "Unknown industry" : industry)}, {(region == "Unknown" ? "Unknown region" : region)}";
+            profiles.Add(new IcpSegmentProfile(
+                s + 1, name, rows.Count, band, industry, region, closed,
+                closed > 0 ? won / closed : null,
+                won > 0 ? wonRevenue / won : null,
+                rows.Average(i => fitScores[i]),
+                rows.Average(i => behaviourScores[i])));
+        }
+
+        return ([.. clusterToSegment], Disambiguate(profiles));
+    }
+
+    private static List<IcpSegmentProfile> Disambiguate(List<IcpSegmentProfile> profiles)
+    {
+        var result = profiles.ToList();
+        foreach (var group in profiles.Where(p => p.Accounts > 0).GroupBy(p => p.Name).Where(g => g.Count() > 1))
+        {
+            var byEngagement = group.OrderByDescending(p => p.AverageBehaviourScore).ToList();
+            for (var r = 0; r < byEngagement.Count; r++)
+            {
+                var suffix = r == 0 ? "high engagement" : r == byEngagement.Count - 1 ? "low engagement" : $"engagement rank {r + 1}";
+                var p = byEngagement[r];
+                result[result.IndexOf(p)] = p with { Name = $"{p.Name} ({suffix})" };
+            }
+        }
+
+        return result;
+    }
+
+    private static string Mode(IEnumerable<string> values) =>
+        values.Select(v => IcpFeatureCatalog.CleanCategory(v) ?? "Unknown")
+            .GroupBy(v => v, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count())
+            .ThenBy(g => g.Key, StringComparer.Ordinal)
+            .First().Key;
+
+    /// <summary>Readable size label of an employee band ("Mid-market" for 200-999).</summary>
+    internal static string SizeLabel(string band) => band switch
+    {
+        "1-49" => "Small business",
+        "50-199" => "SMB",
+        "200-999" => "Mid-market",
+        "1000-4999" => "Large",
+        "5000+" => "Enterprise",
+        "Unknown" => "Mixed-size",
+        _ => band,
+    };
+}

@@ -1,0 +1,352 @@
+using System.Globalization;
+using GtmMart.Scoring.Features;
+using GtmMart.Scoring.Opportunity;
+using GtmMart.Training.Evaluation;
+using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Transforms;
+
+namespace GtmMart.Training.Opportunity;
+
+/// <summary>
+/// Trains the opportunity win model. Steps (each reported through <c>progress</c>):
+/// closed rows → class-balance warnings → time split (newest <see cref="OpportunityTrainingOptions.HoldoutFraction"/> held out)
+/// → drop constant / all-missing features → leakage scan → featurize → cross-validate FastTree and a regularized
+/// logistic regression on the training part → choose → evaluate on the holdout → refit on all closed rows.
+/// Deterministic: same rows, options and seed give identical metrics (single-threaded trainers, seeded folds).
+/// </summary>
+public static class OpportunityModelTrainer
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static OpportunityTrainingResult Train(
+        IReadOnlyList<OpportunityFeatureRow> rows, OpportunityTrainingOptions options, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        var warnings = new List<string>();
+
+        // 1. Closed rows only, oldest first (ties by id so the split is deterministic).
+        var closed = rows.Where(r => r.IsClosed)
+            .OrderBy(r => r.CreatedDate).ThenBy(r => r.OpportunityId, StringComparer.Ordinal).ToList();
+        var won = closed.Count(r => r.Label);
+        var lost = closed.Count - won;
+        progress?.Report($"{closed.Count} closed opportunities ({won} won, {lost} lost); {rows.Count - closed.Count} open ignored");
+        if (won < 2 || lost < 2)
+        {
+            throw new InvalidOperationException($"Cannot train: {won} won and {lost} lost closed opportunities.");
+        }
+
+        // 2. Time-based split: the newest rows are the holdout.
+        var holdoutCount = (int)Math.Round(closed.Count * options.HoldoutFraction);
+        var train = closed.Take(closed.Count - holdoutCount).ToList();
+        var holdout = closed.Skip(closed.Count - holdoutCount).ToList();
+        var trainWon = train.Count(r => r.Label);
+        if (trainWon < options.MinimumExamplesPerClass || train.Count - trainWon < options.MinimumExamplesPerClass)
+        {
+            warnings.Add(string.Create(Inv,
+                $"Few examples: the training part has {trainWon} won and {train.Count - trainWon} lost opportunities (fewer than {options.MinimumExamplesPerClass} in a class); metrics are noisy and the model may overfit."));
+        }
+
+        if (holdout.Count == 0 || holdout.All(r => r.Label) || holdout.All(r => !r.Label))
+        {
+            warnings.Add("The holdout has a single class (or no rows): AUC and PR-AUC on it are undefined.");
+        }
+
+        // 3-4. Constant, all-missing and leaking features, measured on the training part.
+        progress?.Report("screening features (constant, all missing, leakage)");
+        var (numeric, droppedNumeric) = FeatureScreening.ScreenNumeric(train, options.NumericFeatures, options.LeakageAucThreshold);
+        var (categorical, droppedCategorical) = FeatureScreening.ScreenCategorical(
+            train, options.CategoricalFeatures, options.LeakageAucThreshold, options.Folds, options.Seed);
+        var dropped = droppedCategorical.Concat(droppedNumeric).ToList();
+        foreach (var d in dropped.Where(d => d.Reason == "leakage"))
+        {
+            warnings.Add(string.Create(Inv,
+                $"Leakage: '{d.Feature}' alone has AUC {d.UnivariateAuc:0.000} on the training part (threshold {options.LeakageAucThreshold}); dropped."));
+        }
+
+        if (numeric.Count + categorical.Count == 0)
+        {
+            throw new InvalidOperationException("No usable features left after screening.");
+        }
+
+        var missingIndicators = numeric.Where(f => train.Any(r => float.IsNaN(OpportunityFeatureColumns.GetNumeric(r, f)))).ToList();
+        var spec = new FeatureSpec(categorical, numeric, missingIndicators);
+
+        // 5-6. Cross-validate both algorithms on the training part.
+        var ml = new MLContext(options.Seed);
+        var foldOf = Folds.Assign(train.Select(r => r.Label).ToArray(), options.Folds, options.Seed);
+        progress?.Report($"cross-validating FastTree ({options.Folds} folds)");
+        var (treeCv, treeModel, treeOutOfFold) = CrossValidate(ml, spec, options, OpportunityModelMetadata.FastTree, train, foldOf);
+        progress?.Report($"cross-validating logistic regression ({options.Folds} folds)");
+        var (linearCv, linearModel, _) = CrossValidate(ml, spec, options, OpportunityModelMetadata.LogisticRegression, train, foldOf);
+
+        // 7. Choose.
+        var (algorithm, reason) = Choose(treeCv, linearCv, train.Count, options);
+        progress?.Report($"chosen: {algorithm} ({reason})");
+
+        // 8. Holdout evaluation of the chosen pipeline fitted on the training part.
+        // FastTree's built-in Platt calibrator is fitted on its own (in-sample, over-separated) training scores; with
+        // OutOfFoldCalibration a Platt calibrator fitted on the cross-validation folds' out-of-fold scores is appended.
+        var recalibrate = algorithm == OpportunityModelMetadata.FastTree && options.OutOfFoldCalibration;
+        var calibrator = recalibrate ? FitPlatt(ml, treeOutOfFold) : null;
+        var trainModel = algorithm == OpportunityModelMetadata.FastTree ? WithCalibrator(treeModel, calibrator) : linearModel;
+        var holdoutP = Predict(ml, trainModel, holdout);
+        var holdoutPairs = holdout.Select((r, i) => (holdoutP[i], r.Label)).ToList();
+        var holdoutMetrics = BinaryMetrics.Compute(holdoutPairs);
+        progress?.Report(string.Create(Inv, $"holdout AUC {holdoutMetrics.Auc:0.0000}, log loss {holdoutMetrics.LogLoss:0.0000}, ECE {holdoutMetrics.Ece:0.0000}"));
+
+        // 9. Final model.
+        var finalRows = options.RefitOnAllClosedRows ? closed : train;
+        var finalModel = options.RefitOnAllClosedRows ? WithCalibrator(Fit(ml, spec, options, algorithm, closed), calibrator) : trainModel;
+        var metadata = new OpportunityModelMetadata
+        {
+            Algorithm = algorithm,
+            CategoricalFeatures = categorical,
+            NumericFeatures = numeric,
+            MissingIndicators = missingIndicators,
+            FeatureSlotMeans = SlotMeans(ml, finalModel, finalRows),
+            TrainedOnThrough = finalRows[^1].CreatedDate,
+            TrainingRows = finalRows.Count,
+        };
+
+        return new OpportunityTrainingResult
+        {
+            Model = finalModel,
+            InputSchema = ml.Data.LoadFromEnumerable(Array.Empty<OpportunityFeatureRow>()).Schema,
+            Metadata = metadata,
+            Algorithm = algorithm,
+            AlgorithmReason = reason,
+            Holdout = holdoutMetrics,
+            HoldoutPredictions = holdout.Select((r, i) => new HoldoutPrediction(r.OpportunityId, holdoutP[i], r.Label)).ToList(),
+            CrossValidation = algorithm == OpportunityModelMetadata.FastTree ? treeCv : linearCv,
+            FastTreeCrossValidation = treeCv,
+            LogisticRegressionCrossValidation = linearCv,
+            Warnings = warnings,
+            FeaturesUsed = [.. categorical, .. numeric],
+            DroppedFeatures = dropped,
+            Hyperparameters = Hyperparameters(algorithm, options),
+            Won = won,
+            Lost = lost,
+            OpenRowsIgnored = rows.Count - closed.Count,
+            Train = Window(train),
+            HoldoutWindow = Window(holdout),
+            RefitOnAllClosedRows = options.RefitOnAllClosedRows,
+        };
+    }
+
+    /// <summary>The featurizer: one-hot categoricals, missing indicators, mean-replaced numerics, concatenated, binned to [0, 1].</summary>
+    internal static IEstimator<ITransformer> Featurizer(MLContext ml, FeatureSpec spec)
+    {
+        IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
+        var concat = new List<string>();
+        if (spec.Categorical.Count > 0)
+        {
+            pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotEncoding(
+                [.. spec.Categorical.Select(c => new InputOutputColumnPair(OpportunityFeatureColumns.CategoricalPrefix + c, c))],
+                keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue));
+            concat.AddRange(spec.Categorical.Select(c => OpportunityFeatureColumns.CategoricalPrefix + c));
+        }
+
+        if (spec.MissingIndicators.Count > 0)
+        {
+            pipeline = pipeline
+                .Append(ml.Transforms.IndicateMissingValues(
+                    [.. spec.MissingIndicators.Select(c => new InputOutputColumnPair(OpportunityFeatureColumns.MissingBoolPrefix + c, c))]))
+                .Append(ml.Transforms.Conversion.ConvertType(
+                    [.. spec.MissingIndicators.Select(c => new InputOutputColumnPair(OpportunityFeatureColumns.MissingPrefix + c, OpportunityFeatureColumns.MissingBoolPrefix + c))],
+                    DataKind.Single));
+        }
+
+        if (spec.Numeric.Count > 0)
+        {
+            pipeline = pipeline.Append(ml.Transforms.ReplaceMissingValues(
+                [.. spec.Numeric.Select(c => new InputOutputColumnPair(OpportunityFeatureColumns.NumericPrefix + c, c))],
+                MissingValueReplacingEstimator.ReplacementMode.Mean));
+            concat.AddRange(spec.Numeric.Select(c => OpportunityFeatureColumns.NumericPrefix + c));
+        }
+
+        concat.AddRange(spec.MissingIndicators.Select(c => OpportunityFeatureColumns.MissingPrefix + c));
+        return pipeline
+            .Append(ml.Transforms.Concatenate(OpportunityFeatureColumns.Features, [.. concat]))
+            .Append(ml.Transforms.NormalizeBinning(OpportunityFeatureColumns.Features, maximumBinCount: 64));
+    }
+
+    internal static IEstimator<ITransformer> Trainer(MLContext ml, string algorithm, OpportunityTrainingOptions options) =>
+        algorithm == OpportunityModelMetadata.FastTree
+            ? ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+            {
+                LabelColumnName = OpportunityFeatureColumns.Label,
+                FeatureColumnName = OpportunityFeatureColumns.Features,
+                NumberOfTrees = options.FastTree.NumberOfTrees,
+                NumberOfLeaves = options.FastTree.NumberOfLeaves,
+                MinimumExampleCountPerLeaf = options.FastTree.MinimumExampleCountPerLeaf,
+                LearningRate = options.FastTree.LearningRate,
+                NumberOfThreads = 1,
+            })
+            : ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+            {
+                LabelColumnName = OpportunityFeatureColumns.Label,
+                FeatureColumnName = OpportunityFeatureColumns.Features,
+                L1Regularization = options.LogisticRegression.L1Regularization,
+                L2Regularization = options.LogisticRegression.L2Regularization,
+                OptimizationTolerance = 1e-5f,
+                MaximumNumberOfIterations = 300,
+                NumberOfThreads = 1,
+            });
+
+    private static TransformerChain<ITransformer> Fit(MLContext ml, FeatureSpec spec, OpportunityTrainingOptions options, string algorithm, IReadOnlyList<OpportunityFeatureRow> rows) =>
+        Featurizer(ml, spec).Append(Trainer(ml, algorithm, options)).Fit(ml.Data.LoadFromEnumerable(rows));
+
+    private static CalibratorTransformer<PlattCalibrator> FitPlatt(MLContext ml, List<ScoreLabel> outOfFold) =>
+        ml.BinaryClassification.Calibrators.Platt(labelColumnName: nameof(ScoreLabel.Label), scoreColumnName: nameof(ScoreLabel.Score))
+            .Fit(ml.Data.LoadFromEnumerable(outOfFold));
+
+    private static TransformerChain<ITransformer> WithCalibrator(TransformerChain<ITransformer> model, ITransformer? calibrator) =>
+        calibrator is null ? model : new TransformerChain<ITransformer>([.. model, calibrator]);
+
+    private static float[] Predict(MLContext ml, TransformerChain<ITransformer> model, List<OpportunityFeatureRow> rows) =>
+        rows.Count == 0 ? [] : [.. model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float>(OpportunityFeatureColumns.Probability)];
+
+    private static (CrossValidationMetrics Metrics, TransformerChain<ITransformer> TrainModel, List<ScoreLabel> OutOfFold) CrossValidate(
+        MLContext ml, FeatureSpec spec, OpportunityTrainingOptions options, string algorithm, List<OpportunityFeatureRow> train, int[] foldOf)
+    {
+        var auc = new List<double>();
+        var prAuc = new List<double>();
+        var logLoss = new List<double>();
+        var outOfFold = new List<ScoreLabel>();
+        for (var k = 0; k < options.Folds; k++)
+        {
+            var fitRows = train.Where((_, i) => foldOf[i] != k).ToList();
+            var testRows = train.Where((_, i) => foldOf[i] == k).ToList();
+            var model = Fit(ml, spec, options, algorithm, fitRows);
+            var scored = model.Transform(ml.Data.LoadFromEnumerable(testRows));
+            var p = scored.GetColumn<float>(OpportunityFeatureColumns.Probability).ToArray();
+            outOfFold.AddRange(scored.GetColumn<float>("Score").Select((score, i) => new ScoreLabel { Score = score, Label = testRows[i].Label }));
+            var m = BinaryMetrics.Compute(testRows.Select((r, i) => (p[i], r.Label)).ToList());
+            auc.Add(m.Auc);
+            prAuc.Add(m.PrAuc);
+            logLoss.Add(m.LogLoss);
+        }
+
+        var full = Fit(ml, spec, options, algorithm, train);
+        var pTrain = Predict(ml, full, train);
+        var trainAuc = BinaryMetrics.Auc(pTrain.Select(x => (double)x).ToArray(), train.Select(r => r.Label).ToArray());
+        return (new CrossValidationMetrics(algorithm, MetricInterval.From(auc), MetricInterval.From(prAuc), MetricInterval.From(logLoss), trainAuc), full, outOfFold);
+    }
+
+    private static (string Algorithm, string Reason) Choose(
+        CrossValidationMetrics tree, CrossValidationMetrics linear, int trainRows, OpportunityTrainingOptions options)
+    {
+        var gap = tree.TrainAuc - tree.Auc.Mean;
+        if (options.Algorithm is OpportunityModelMetadata.FastTree or OpportunityModelMetadata.LogisticRegression)
+        {
+            return (options.Algorithm, string.Create(Inv,
+                $"forced by options (CV AUC FastTree {tree.Auc.Mean:0.0000}, logistic regression {linear.Auc.Mean:0.0000})"));
+        }
+
+        if (linear.Auc.Mean >= tree.Auc.Mean - options.LinearPreferenceTolerance)
+        {
+            return (OpportunityModelMetadata.LogisticRegression, string.Create(Inv,
+                $"regularized logistic regression is not worse on CV AUC ({linear.Auc.Mean:0.0000} vs FastTree {tree.Auc.Mean:0.0000}, tolerance {options.LinearPreferenceTolerance}); the simpler model is preferred"));
+        }
+
+        if (trainRows < options.SmallDataRows && gap > options.OverfitGap)
+        {
+            return (OpportunityModelMetadata.LogisticRegression, string.Create(Inv,
+                $"FastTree overfits on {trainRows} training rows (train AUC {tree.TrainAuc:0.0000} vs CV AUC {tree.Auc.Mean:0.0000}, gap {gap:0.000} > {options.OverfitGap}); regularized logistic regression chosen (CV AUC {linear.Auc.Mean:0.0000})"));
+        }
+
+        return (OpportunityModelMetadata.FastTree, string.Create(Inv,
+            $"FastTree has the better CV AUC ({tree.Auc.Mean:0.0000} vs logistic regression {linear.Auc.Mean:0.0000}); train-vs-CV AUC gap {gap:0.000}"));
+    }
+
+    private static float[] SlotMeans(MLContext ml, TransformerChain<ITransformer> model, IReadOnlyList<OpportunityFeatureRow> rows)
+    {
+        var features = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<VBuffer<float>>(OpportunityFeatureColumns.Features);
+        double[]? sum = null;
+        var n = 0;
+        foreach (var v in features)
+        {
+            sum ??= new double[v.Length];
+            var i = 0;
+            foreach (var x in v.DenseValues())
+            {
+                sum[i++] += x;
+            }
+
+            n++;
+        }
+
+        return sum is null ? [] : [.. sum.Select(s => (float)(s / n))];
+    }
+
+    private static Dictionary<string, string> Hyperparameters(string algorithm, OpportunityTrainingOptions o) =>
+        algorithm == OpportunityModelMetadata.FastTree
+            ? new()
+            {
+                ["NumberOfTrees"] = o.FastTree.NumberOfTrees.ToString(Inv),
+                ["NumberOfLeaves"] = o.FastTree.NumberOfLeaves.ToString(Inv),
+                ["MinimumExampleCountPerLeaf"] = o.FastTree.MinimumExampleCountPerLeaf.ToString(Inv),
+                ["LearningRate"] = o.FastTree.LearningRate.ToString(Inv),
+                ["Calibration"] = o.OutOfFoldCalibration ? o.Calibration + " (fitted on out-of-fold scores)" : o.Calibration + " (FastTree built-in, in-sample)",
+                ["Seed"] = o.Seed.ToString(Inv),
+            }
+            : new()
+            {
+                ["L1Regularization"] = o.LogisticRegression.L1Regularization.ToString(Inv),
+                ["L2Regularization"] = o.LogisticRegression.L2Regularization.ToString(Inv),
+                ["Calibration"] = "logistic (intrinsic)",
+                ["Seed"] = o.Seed.ToString(Inv),
+            };
+
+    private static DateWindow Window(List<OpportunityFeatureRow> rows) => rows.Count == 0
+        ? new DateWindow(default, default, 0, 0)
+        : new DateWindow(rows[0].CreatedDate, rows[^1].CreatedDate, rows.Count, rows.Count(r => r.Label));
+
+    private static void Validate(OpportunityTrainingOptions o)
+    {
+        if (o.Folds < 2)
+        {
+            throw new ArgumentException("Folds must be at least 2.", nameof(o));
+        }
+
+        if (o.HoldoutFraction is < 0 or >= 1)
+        {
+            throw new ArgumentException("HoldoutFraction must be in [0, 1).", nameof(o));
+        }
+
+        if (o.Algorithm is not ("Auto" or OpportunityModelMetadata.FastTree or OpportunityModelMetadata.LogisticRegression))
+        {
+            throw new ArgumentException($"Algorithm '{o.Algorithm}' is not one of Auto, FastTree, LbfgsLogisticRegression.", nameof(o));
+        }
+
+        if (!string.Equals(o.Calibration, "Platt", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"Calibration '{o.Calibration}' is not supported (Platt only).", nameof(o));
+        }
+
+        foreach (var f in o.NumericFeatures.Where(f => !OpportunityFeatureColumns.IsNumeric(f)))
+        {
+            throw new ArgumentException($"'{f}' is not a numeric column of OpportunityFeatureRow.", nameof(o));
+        }
+
+        foreach (var f in o.CategoricalFeatures.Where(f => !OpportunityFeatureColumns.IsCategorical(f)))
+        {
+            throw new ArgumentException($"'{f}' is not a categorical column of OpportunityFeatureRow.", nameof(o));
+        }
+    }
+}
+
+internal sealed class ScoreLabel
+{
+    public float Score { get; set; }
+
+    public bool Label { get; set; }
+}
+
+internal sealed record FeatureSpec(IReadOnlyList<string> Categorical, IReadOnlyList<string> Numeric, IReadOnlyList<string> MissingIndicators);

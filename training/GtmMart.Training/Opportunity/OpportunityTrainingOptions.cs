@@ -1,0 +1,73 @@
+using GtmMart.Scoring.Opportunity;
+
+namespace GtmMart.Training.Opportunity;
+
+/// <summary>Settings of <see cref="OpportunityModelTrainer"/>; a record with defaults, (de)serializable with System.Text.Json.</summary>
+public sealed record OpportunityTrainingOptions
+{
+    public IReadOnlyList<string> CategoricalFeatures { get; init; } = ["channel", "owner_region", "industry", "employee_band", "account_region"];
+
+    /// <summary>Default: every numeric column of the feature row, amount_usd included (the leakage scan decides).</summary>
+    public IReadOnlyList<string> NumericFeatures { get; init; } = OpportunityFeatureColumns.AllNumeric;
+
+    public FastTreeSettings FastTree { get; init; } = new();
+
+    public LogisticRegressionSettings LogisticRegression { get; init; } = new();
+
+    /// <summary>"Auto" (default: choose by cross-validation), "FastTree" or "LbfgsLogisticRegression" (forced; both are still cross-validated).</summary>
+    public string Algorithm { get; init; } = "Auto";
+
+    public int Folds { get; init; } = 5;
+
+    /// <summary>Share of closed rows held out, the newest by created_date.</summary>
+    public double HoldoutFraction { get; init; } = 0.2;
+
+    public int Seed { get; init; } = 42;
+
+    /// <summary>A feature whose univariate AUC is at least this (or at most 1 − this) is reported as leakage and dropped.</summary>
+    public double LeakageAucThreshold { get; init; } = 0.95;
+
+    /// <summary>Fewer won or lost training rows than this gives a warning.</summary>
+    public int MinimumExamplesPerClass { get; init; } = 200;
+
+    /// <summary>Probability calibration; only "Platt" (ML.NET's default for both trainers) is supported.</summary>
+    public string Calibration { get; init; } = "Platt";
+
+    /// <summary>
+    /// FastTree only: true (default) appends a Platt calibrator fitted on the cross-validation out-of-fold scores;
+    /// false keeps FastTree's built-in Platt calibrator fitted on its own training scores (over-confident).
+    /// </summary>
+    public bool OutOfFoldCalibration { get; init; } = true;
+
+    /// <summary>The linear model is chosen when its CV AUC is at least FastTree's minus this.</summary>
+    public double LinearPreferenceTolerance { get; init; } = 0.005;
+
+    /// <summary>FastTree counts as overfitting when train AUC − CV AUC exceeds this on fewer than <see cref="SmallDataRows"/> rows.</summary>
+    public double OverfitGap { get; init; } = 0.1;
+
+    public int SmallDataRows { get; init; } = 5000;
+
+    /// <summary>
+    /// True (default): the final model is the chosen pipeline refitted on all closed rows (training part + holdout),
+    /// the holdout metrics describe the same pipeline fitted on the training part only. False: keep the training-part model.
+    /// </summary>
+    public bool RefitOnAllClosedRows { get; init; } = true;
+}
+
+public sealed record FastTreeSettings
+{
+    public int NumberOfTrees { get; init; } = 200;
+
+    public int NumberOfLeaves { get; init; } = 16;
+
+    public int MinimumExampleCountPerLeaf { get; init; } = 20;
+
+    public double LearningRate { get; init; } = 0.1;
+}
+
+public sealed record LogisticRegressionSettings
+{
+    public float L1Regularization { get; init; } = 1f;
+
+    public float L2Regularization { get; init; } = 1f;
+}
