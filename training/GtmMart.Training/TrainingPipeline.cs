@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using GtmMart.Training.Export;
 using GtmMart.Training.Icp;
 using GtmMart.Training.Opportunity;
-using GtmMart.Training.Registry;
+using GtmMart.Scoring.Registry;
 
 namespace GtmMart.Training;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
-using GtmMart.Training.Registry;
+using GtmMart.Scoring.Registry;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

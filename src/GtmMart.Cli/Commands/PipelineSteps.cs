@@ -2,7 +2,7 @@ using GtmMart.Cli.Output;
 using GtmMart.DemoData;
 using GtmMart.Training;
 using GtmMart.Training.Export;
-using GtmMart.Training.Registry;
+using GtmMart.Scoring.Registry;
 using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Connection;
 using GtmMart.Warehouse.Loading;

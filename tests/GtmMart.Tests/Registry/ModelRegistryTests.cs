@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using GtmMart.Tests.Support;
-using GtmMart.Training.Registry;
+using GtmMart.Scoring.Registry;
 
 namespace GtmMart.Tests.Registry;
 

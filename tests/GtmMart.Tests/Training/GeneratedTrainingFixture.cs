@@ -2,7 +2,7 @@ using GtmMart.DemoData;
 using GtmMart.Tests.Support;
 using GtmMart.Training;
 using GtmMart.Training.Export;
-using GtmMart.Training.Registry;
+using GtmMart.Scoring.Registry;
 using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Loading;
 using GtmMart.Warehouse.Models;

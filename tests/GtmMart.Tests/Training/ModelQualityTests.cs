@@ -2,7 +2,7 @@ using GtmMart.Scoring.Icp;
 using GtmMart.Scoring.Opportunity;
 using GtmMart.Training;
 using GtmMart.Training.Export;
-using GtmMart.Training.Registry;
+using GtmMart.Scoring.Registry;
 
 namespace GtmMart.Tests.Training;
 

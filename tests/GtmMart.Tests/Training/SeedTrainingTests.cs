@@ -2,7 +2,7 @@ using GtmMart.Tests.Mart;
 using GtmMart.Tests.Support;
 using GtmMart.Training;
 using GtmMart.Training.Export;
-using GtmMart.Training.Registry;
+using GtmMart.Scoring.Registry;
 
 namespace GtmMart.Tests.Training;
 

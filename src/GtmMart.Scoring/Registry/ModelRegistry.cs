@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace GtmMart.Training.Registry;
+namespace GtmMart.Scoring.Registry;
 
 public sealed record ModelVersion(string Model, string Version, string Directory, ModelCard Card, bool IsActive);
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace GtmMart.Training.Registry;
+namespace GtmMart.Scoring.Registry;
 
 /// <summary>
 /// What a trained model version is: its data, its settings and how well it did. Stored as
