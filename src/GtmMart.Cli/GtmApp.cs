@@ -21,7 +21,7 @@ public static class GtmApp
         {
             config.SetApplicationName("gtm");
             config.AddCommand<RunCommand>("run")
-                .WithDescription("The main job: generate demo data (unless --raw is given), load, build, test, print a funnel summary, export features and train the models.")
+                .WithDescription("The main job: generate demo data (unless --raw is given), load, build, test, print a funnel summary, export features, train the models and write scores back.")
                 .WithExample("run")
                 .WithExample("run", "--raw", "../shared/seed-data");
             config.AddCommand<GenerateCommand>("generate")
@@ -43,6 +43,7 @@ public static class GtmApp
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train opportunity scoring and the ICP model from a Parquet feature snapshot and register them.")
                 .WithExample("train", "--config", "training/configs/default.json");
+            config.AddCommand<ScoreCommand>("score").WithDescription("Score open opportunities and all accounts with the active models and write the scores back in one transaction.");
             config.AddBranch("models", models =>
             {
                 models.SetDescription("The model registry: list versions, show a model card, promote or roll back.");
@@ -53,6 +54,27 @@ public static class GtmApp
             });
             config.AddCommand<BenchCommand>("bench")
                 .WithDescription("Benchmark generate, load and build against DuckDB's single GROUP BY pass; writes docs/BENCHMARKS.md.");
+            config.AddCommand<BenchTrainingCommand>("bench-training")
+                .WithDescription("Benchmark feature export (vs DuckDB COPY), end-to-end training and FastTree vs LightGBM; writes docs/BENCHMARKS.md.");
+            config.AddCommand<BenchServingCommand>("bench-serving").WithDescription("Benchmark the gRPC server: unary vs empty calls, ScoreStream vs in-process batch, write-back vs raw Appender; writes docs/BENCHMARKS.md.");
+            config.AddCommand<ServeCommand>("serve")
+                .WithDescription("Serve scoring, models, write-back and reporting over gRPC (loads features and the active models; Ctrl+C stops).")
+                .WithExample("serve", "--urls", "http://127.0.0.1:5080");
+            config.AddBranch("client", client =>
+            {
+                client.SetDescription("Call a running gtm serve over gRPC and print the response as JSON (API key from --api-key or $GTM_API_KEY).");
+                client.AddCommand<ClientScoreOpportunitiesCommand>("score-opportunities").WithDescription("Score opportunities by id.");
+                client.AddCommand<ClientScoreInlineCommand>("score-inline").WithDescription("Score a new deal given by its features (--channel, --sessions-30d, ...).");
+                client.AddCommand<ClientScoreAccountsCommand>("score-accounts").WithDescription("Score accounts against the ICP by id.");
+                client.AddCommand<ClientStreamCommand>("stream").WithDescription("Bulk-score ids read from stdin (one a line) over a bidirectional stream.");
+                client.AddCommand<ClientModelsCommand>("models").WithDescription("List models, versions and what is served.");
+                client.AddCommand<ClientModelCardCommand>("model-card").WithDescription("Print a model card.");
+                client.AddCommand<ClientReloadCommand>("reload").WithDescription("Make the server load the registry's active versions.");
+                client.AddCommand<ClientWriteBackCommand>("write-back").WithDescription("Score everything and write the scores to the warehouse.");
+                client.AddCommand<ClientFunnelCommand>("funnel").WithDescription("Monthly channel funnel metrics for a month range.");
+                client.AddCommand<ClientPriorityAccountsCommand>("priority-accounts").WithDescription("Accounts ranked by fit x open pipeline x win probability.");
+                client.AddCommand<ClientHealthCommand>("health").WithDescription("grpc.health.v1 check (no API key needed).");
+            });
             config.SetExceptionHandler((ex, _) =>
             {
                 var message = ex is WarehouseException or CommandAppException or ArgumentException or IOException

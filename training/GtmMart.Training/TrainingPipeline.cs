@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using GtmMart.Scoring.Registry;
 using GtmMart.Training.Export;
 using GtmMart.Training.Icp;
 using GtmMart.Training.Opportunity;
-using GtmMart.Scoring.Registry;
 
 namespace GtmMart.Training;
 

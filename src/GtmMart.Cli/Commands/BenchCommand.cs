@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using GtmMart.Cli.Output;
 using GtmMart.DemoData;
 using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Connection;
@@ -73,7 +74,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         }
 
         var markdown = Render(rows, settings);
-        WriteSection(settings.Out, markdown);
+        MarkdownSection.Write(settings.Out, "mart", markdown);
         AnsiConsole.WriteLine(markdown);
         return 0;
     }
@@ -126,19 +127,4 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         return text.ToString();
     }
 
-    /// <summary>Replaces this benchmark's section in the file (or appends it), leaving other sections alone.</summary>
-    private static void WriteSection(string path, string section)
-    {
-        const string Start = "<!-- bench:mart:start -->";
-        const string End = "<!-- bench:mart:end -->";
-        var existing = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n\n";
-        var block = $"{Start}\n{section}{End}\n";
-        var from = existing.IndexOf(Start, StringComparison.Ordinal);
-        var to = existing.IndexOf(End, StringComparison.Ordinal);
-        var updated = from >= 0 && to > from
-            ? existing[..from] + block + existing[(to + End.Length)..].TrimStart('\n')
-            : existing.TrimEnd('\n') + "\n\n" + block;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, updated);
-    }
 }

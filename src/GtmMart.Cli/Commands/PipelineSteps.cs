@@ -1,8 +1,9 @@
 using GtmMart.Cli.Output;
 using GtmMart.DemoData;
+using GtmMart.Scoring.Registry;
+using GtmMart.Serving;
 using GtmMart.Training;
 using GtmMart.Training.Export;
-using GtmMart.Scoring.Registry;
 using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Connection;
 using GtmMart.Warehouse.Loading;
@@ -83,5 +84,39 @@ internal static class PipelineSteps
         step.Done($"{run.OpportunityVersion.Model} {run.OpportunityVersion.Version}, {run.IcpVersion.Model} {run.IcpVersion.Version}");
         ModelView.Print(run);
         return run;
+    }
+
+    /// <summary>Scores every open opportunity and account with the active models and writes the scores back in one transaction.</summary>
+    public static WriteBackResult Score(IWarehouse warehouse, string? models, string? runId, CancellationToken cancellationToken)
+    {
+        var registry = ModelRegistry.Resolve(models);
+        ModelSet set;
+        using (var step = ProgressStep.Start($"loading the active models from {registry.Root}"))
+        {
+            set = ModelSet.LoadActive(registry);
+            step.Done($"{set.OpportunityModel} {set.OpportunityVersion}, {set.IcpModel} {set.IcpVersion}");
+        }
+
+        using (set)
+        {
+            FeatureStore features;
+            using (var step = ProgressStep.Start($"loading the feature marts from {warehouse.DisplayName}"))
+            {
+                features = FeatureStore.Load(warehouse);
+                step.Done($"build {features.BuildId}: {features.OpenOpportunities.Count:N0} open of {features.Opportunities.Count:N0} opportunities, {features.Accounts.Count:N0} accounts");
+            }
+
+            WriteBackResult result;
+            using (var step = ProgressStep.Start("scoring and writing back"))
+            {
+                result = new ScoreWriteBack(warehouse).Run(set, features, runId, ProgressStep.Detail(), cancellationToken);
+                step.Done(result.AlreadyWritten ? "already written" : $"{result.Opportunities + result.Accounts:N0} rows");
+            }
+
+            var verb = result.AlreadyWritten ? "already written (nothing changed)" : "written";
+            AnsiConsole.MarkupLine(Markup.Escape($"run {result.RunId} {verb}: {result.Opportunities:N0} opportunities, {result.Accounts:N0} accounts, scored at {result.ScoredAtUtc:yyyy-MM-dd HH:mm:ss}Z"));
+            AnsiConsole.MarkupLine(Markup.Escape($"models: {set.OpportunityModel} {result.OpportunityModelVersion}, {set.IcpModel} {result.IcpModelVersion}"));
+            return result;
+        }
     }
 }

@@ -50,6 +50,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         var snapshot = Path.Combine(warehouse.LocalDirectory, "features");
         PipelineSteps.Export(warehouse, snapshot);
         PipelineSteps.Train(snapshot, settings.Config, settings.Models, groundTruth);
+        PipelineSteps.Score(warehouse, settings.Models, runId: null, cancellationToken);
         return 0;
     }
 }

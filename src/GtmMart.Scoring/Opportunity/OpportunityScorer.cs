@@ -113,6 +113,9 @@ public sealed class OpportunityScorer : IDisposable
         }
     }
 
+    /// <summary>Batches smaller than this are scored row by row through the engine pool.</summary>
+    public const int SmallBatch = 64;
+
     public IReadOnlyList<OpportunityScore> ScoreBatch(IReadOnlyList<OpportunityFeatureRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -120,6 +123,13 @@ public sealed class OpportunityScorer : IDisposable
         if (rows.Count == 0)
         {
             return [];
+        }
+
+        // A DataView transform costs a few milliseconds to set up, which dominates small requests: below this size
+        // the pooled per-row engines are much faster, and give the same scores.
+        if (rows.Count < SmallBatch)
+        {
+            return [.. rows.Select(Score)];
         }
 
         var scored = _scoring.Transform(_ml.Data.LoadFromEnumerable(rows));

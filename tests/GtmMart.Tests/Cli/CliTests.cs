@@ -20,6 +20,9 @@ public sealed class CliTests : IDisposable
     [InlineData("train", "--snapshot")]
     [InlineData("export-features", "--out")]
     [InlineData("bench", "--sessions")]
+    [InlineData("score", "--run-id")]
+    [InlineData("serve", "--urls")]
+    [InlineData("bench-training", "--opportunities")]
     public void Every_command_has_help(string command, string option)
     {
         var result = GtmProcess.Run(dir.Path, command, "--help");

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using GtmMart.Tests.Support;
 using GtmMart.Scoring.Registry;
+using GtmMart.Tests.Support;
 
 namespace GtmMart.Tests.Registry;
 

@@ -1,8 +1,8 @@
 using GtmMart.DemoData;
+using GtmMart.Scoring.Registry;
 using GtmMart.Tests.Support;
 using GtmMart.Training;
 using GtmMart.Training.Export;
-using GtmMart.Scoring.Registry;
 using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Loading;
 using GtmMart.Warehouse.Models;

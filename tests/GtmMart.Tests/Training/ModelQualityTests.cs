@@ -1,8 +1,8 @@
 using GtmMart.Scoring.Icp;
 using GtmMart.Scoring.Opportunity;
+using GtmMart.Scoring.Registry;
 using GtmMart.Training;
 using GtmMart.Training.Export;
-using GtmMart.Scoring.Registry;
 
 namespace GtmMart.Tests.Training;
 

@@ -1,8 +1,8 @@
+using GtmMart.Scoring.Registry;
 using GtmMart.Tests.Mart;
 using GtmMart.Tests.Support;
 using GtmMart.Training;
 using GtmMart.Training.Export;
-using GtmMart.Scoring.Registry;
 
 namespace GtmMart.Tests.Training;
 

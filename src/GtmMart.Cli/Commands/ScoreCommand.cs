@@ -1,0 +1,37 @@
+using System.ComponentModel;
+using GtmMart.Serving;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace GtmMart.Cli.Commands;
+
+/// <summary>
+/// <c>gtm score</c>: scores every open opportunity and every account with the active models and writes the scores back
+/// to the warehouse in one transaction (see <see cref="ScoreWriteBack"/>). DuckDB allows one writing process per file,
+/// so while the scoring server runs against the same file, use the server's write-back call instead: this command then
+/// fails at once with the warehouse's lock message rather than waiting.
+/// </summary>
+public sealed class ScoreCommand : Command<ScoreCommand.Settings>
+{
+    public sealed class Settings : WarehouseSettings
+    {
+        [CommandOption("--models <DIR>")]
+        [Description("Model registry folder. Default: $GTM_MODELS, else ./models")]
+        public string? Models { get; init; }
+
+        [CommandOption("--run-id <ID>")]
+        [Description("Run id; a run id already written is not written again. Default: a new id (run-<utc yyyyMMddHHmmss>-<random>)")]
+        public string? RunId { get; init; }
+
+        public override ValidationResult Validate() =>
+            RunId is not null && string.IsNullOrWhiteSpace(RunId)
+                ? ValidationResult.Error("--run-id must not be empty")
+                : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        PipelineSteps.Score(settings.OpenWarehouse(), settings.Models, settings.RunId, cancellationToken);
+        return 0;
+    }
+}

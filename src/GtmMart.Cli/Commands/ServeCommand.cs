@@ -1,0 +1,51 @@
+using System.ComponentModel;
+using GtmMart.Scoring.Registry;
+using GtmMart.Server;
+using GtmMart.Serving;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console.Cli;
+
+namespace GtmMart.Cli.Commands;
+
+/// <summary><c>gtm serve</c>: loads features and the active models, then serves gRPC until Ctrl+C (graceful shutdown).</summary>
+public sealed class ServeCommand : Command<ServeCommand.Settings>
+{
+    public sealed class Settings : WarehouseSettings
+    {
+        [CommandOption("--urls <URLS>")]
+        [Description("Addresses to listen on, ';'-separated (port 0 picks a free one). Default: http://127.0.0.1:5080. For TLS use Kestrel:Endpoints configuration (docs/SERVING.md)")]
+        public string? Urls { get; init; }
+
+        [CommandOption("--models <DIR>")]
+        [Description("Model registry folder. Default: $GTM_MODELS, else ./models")]
+        public string? Models { get; init; }
+
+        [CommandOption("--max-ids <N>")]
+        [Description("Most ids accepted in one request. Default: 10000")]
+        public int MaxIds { get; init; } = 10_000;
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var urls = (settings.Urls ?? "http://127.0.0.1:5080").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var app = GtmServer.Build(new ServerOptions
+        {
+            Warehouse = settings.OpenWarehouse(),
+            Registry = ModelRegistry.Resolve(settings.Models),
+            Urls = urls,
+            LoadOnStart = false,
+            MaxIdsPerRequest = settings.MaxIds,
+            Args = context.Remaining.Raw.ToArray(),
+        });
+
+        // Fail fast (one error: line) when there is nothing to serve, before the port is opened.
+        var state = app.Services.GetRequiredService<ServingState>();
+        state.Load();
+        Console.Error.WriteLine($"gtm serve: {state.Features!.OpenOpportunities.Count} open opportunities, {state.Features.Accounts.Count} accounts; " +
+            $"{state.Models.Current!.OpportunityModel} {state.Models.Current.OpportunityVersion}, {state.Models.Current.IcpModel} {state.Models.Current.IcpVersion}");
+        app.Lifetime.ApplicationStarted.Register(() => Console.Error.WriteLine("gtm serve: listening on " + string.Join(", ", app.Urls) + " (Ctrl+C to stop)"));
+        app.Run();
+        return 0;
+    }
+}

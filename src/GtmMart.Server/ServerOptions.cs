@@ -1,0 +1,41 @@
+using GtmMart.Scoring.Registry;
+using GtmMart.Warehouse.Connection;
+
+namespace GtmMart.Server;
+
+/// <summary>How <see cref="GtmServer.Build"/> sets up the gRPC host.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>Environment variable holding comma-separated SHA-256 hex hashes of the accepted API keys.</summary>
+    public const string ApiKeyHashesVariable = "GTM_API_KEY_HASHES";
+
+    /// <summary>Configuration key with the same content as <see cref="ApiKeyHashesVariable"/> (string or array).</summary>
+    public const string ApiKeyHashesConfigKey = "Gtm:ApiKeyHashes";
+
+    /// <summary>The warehouse features are loaded from and scores written to.</summary>
+    public required IWarehouse Warehouse { get; init; }
+
+    /// <summary>The model registry whose active versions are served.</summary>
+    public required ModelRegistry Registry { get; init; }
+
+    /// <summary>Addresses to listen on, e.g. <c>http://127.0.0.1:5080</c>; port 0 picks a free port. Empty: Kestrel configuration.</summary>
+    public IReadOnlyList<string> Urls { get; init; } = [];
+
+    /// <summary>Accepted API key hashes (SHA-256, hex); null reads the environment variable and configuration.</summary>
+    public IReadOnlyList<string>? ApiKeyHashes { get; init; }
+
+    /// <summary>Load features and models in the background once the host starts (false: the caller calls ServingState.Load).</summary>
+    public bool LoadOnStart { get; init; } = true;
+
+    /// <summary>Largest accepted request message.</summary>
+    public int MaxReceiveMessageSize { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Most ids accepted in one request.</summary>
+    public int MaxIdsPerRequest { get; init; } = 10_000;
+
+    /// <summary>How long shutdown waits for in-flight calls.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Extra command-line style arguments for the host's configuration (e.g. <c>--Kestrel:...</c>).</summary>
+    public IReadOnlyList<string> Args { get; init; } = [];
+}

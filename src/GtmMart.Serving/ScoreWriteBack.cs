@@ -1,0 +1,251 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using GtmMart.Scoring.Icp;
+using GtmMart.Scoring.Opportunity;
+using GtmMart.Warehouse;
+using GtmMart.Warehouse.Connection;
+
+namespace GtmMart.Serving;
+
+/// <summary>
+/// Scores every open opportunity and every account and writes the results back to the warehouse in one transaction:
+/// the latest scores (<c>mart.mrt_opportunity_scores</c>, <c>mart.mrt_account_scores</c>, replaced whole), the
+/// daily history (<c>mart.mrt_score_history_daily</c>, one row per entity and day; a rerun the same day replaces the
+/// day's row) and the run ledger (<c>gtm_meta.score_runs</c>). A process killed midway leaves the previous run's
+/// tables untouched because nothing is committed before the end. Idempotent per run id: a run id that was already
+/// committed is not written again (<see cref="WriteBackResult.AlreadyWritten"/>).
+/// </summary>
+/// <remarks>
+/// Single writer: DuckDB lets one process write a file. Scoring happens before the write connection is opened and
+/// the connection is closed right after the commit, so the file lock is held only for the short write. A second
+/// process trying to write meanwhile fails fast with the warehouse's "one writing process" message.
+/// </remarks>
+public sealed class ScoreWriteBack
+{
+    public const string AfterOpportunitiesFailpoint = "writeback:after-opportunities";
+
+    private static readonly string[] OpportunityColumns =
+        ["opportunity_id", "score", "probability", "top_factors", "model_name", "model_version", "run_id", "scored_at"];
+
+    private static readonly string[] AccountColumns =
+        ["account_id", "fit_score", "tier", "segment", "behaviour_score", "top_factors", "model_name", "model_version", "run_id", "scored_at"];
+
+    private readonly IWarehouse warehouse;
+    private readonly TimeProvider time;
+
+    public ScoreWriteBack(IWarehouse warehouse)
+        : this(warehouse, TimeProvider.System)
+    {
+    }
+
+    /// <summary>With a clock (tests use it to score on different days).</summary>
+    public ScoreWriteBack(IWarehouse warehouse, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        ArgumentNullException.ThrowIfNull(time);
+        this.warehouse = warehouse;
+        this.time = time;
+    }
+
+    /// <summary>A new run id: <c>run-&lt;utc yyyyMMddHHmmss&gt;-&lt;6 hex chars&gt;</c>.</summary>
+    public static string NewRunId() => NewRunId(DateTime.UtcNow);
+
+    private static string NewRunId(DateTime utc) =>
+        $"run-{utc.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+
+    public WriteBackResult Run(ModelSet models, FeatureStore features, string? runId = null, IProgress<string>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(features);
+        runId ??= NewRunId(Now());
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        var startedAt = Now();
+
+        using (var connection = warehouse.Open())
+        {
+            ScoreTables.Ensure(connection);
+            if (Committed(connection, runId) is { } earlier)
+            {
+                progress?.Report($"run {runId} was already written: nothing to do");
+                return earlier;
+            }
+        }
+
+        var watch = Stopwatch.StartNew();
+        progress?.Report($"scoring {features.OpenOpportunities.Count:N0} open opportunities with {models.OpportunityModel} {models.OpportunityVersion}");
+        var opportunityScores = models.Opportunity.ScoreBatch(features.OpenOpportunities);
+        ct.ThrowIfCancellationRequested();
+        progress?.Report($"scoring {features.Accounts.Count:N0} accounts with {models.IcpModel} {models.IcpVersion}");
+        var accountScores = models.Icp.ScoreBatch(features.Accounts);
+        ct.ThrowIfCancellationRequested();
+        progress?.Report($"scored in {watch.Elapsed.TotalSeconds:0.0}s; writing");
+
+        var scoredAt = Now();
+        try
+        {
+            return Write(models, features, runId, startedAt, scoredAt, opportunityScores, accountScores, progress, ct);
+        }
+        catch (Exception ex) when (ex is DbException or OperationCanceledException)
+        {
+            RecordFailure(models, features, runId, startedAt, ex);
+            throw;
+        }
+    }
+
+    private WriteBackResult Write(
+        ModelSet models,
+        FeatureStore features,
+        string runId,
+        DateTime startedAt,
+        DateTime scoredAt,
+        IReadOnlyList<OpportunityScore> opportunityScores,
+        IReadOnlyList<AccountScore> accountScores,
+        IProgress<string>? progress,
+        CancellationToken ct)
+    {
+        var dialect = warehouse.Dialect;
+        var scoreDate = DateOnly.FromDateTime(scoredAt);
+        var watch = Stopwatch.StartNew();
+        using var connection = warehouse.Open();
+        ScoreTables.Ensure(connection);
+        var result = connection.InTransaction(_ =>
+        {
+            // Checked again inside the transaction: another writer may have committed the same run id meanwhile.
+            if (Committed(connection, runId) is { } earlier)
+            {
+                return earlier;
+            }
+
+            const string latestOpportunities = $"{ScoreTables.Schema}.{ScoreTables.Opportunities}";
+            const string latestAccounts = $"{ScoreTables.Schema}.{ScoreTables.Accounts}";
+            const string history = $"{ScoreTables.Schema}.{ScoreTables.History}";
+
+            connection.Execute($"delete from {latestOpportunities}");
+            var opportunities = BulkRowWriter.Append(connection, dialect, ScoreTables.Schema, ScoreTables.Opportunities, OpportunityColumns,
+                opportunityScores.Select(s => new object?[]
+                {
+                    s.OpportunityId, s.Score, s.Probability, OpportunityFactors(s),
+                    models.OpportunityModel, models.OpportunityVersion, runId, scoredAt,
+                }));
+            ReplaceHistory(connection, history, "opportunity", $"select opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id from {latestOpportunities}", "opportunity_id", latestOpportunities, scoreDate);
+            progress?.Report($"wrote {opportunities:N0} opportunity scores");
+
+            Failpoint.Hit(AfterOpportunitiesFailpoint);
+            ct.ThrowIfCancellationRequested();
+
+            connection.Execute($"delete from {latestAccounts}");
+            var accounts = BulkRowWriter.Append(connection, dialect, ScoreTables.Schema, ScoreTables.Accounts, AccountColumns,
+                accountScores.Select(s => new object?[]
+                {
+                    s.AccountId, s.FitScore, s.Tier.ToString(), s.SegmentName, s.BehaviourScore, AccountFactors(s),
+                    models.IcpModel, models.IcpVersion, runId, scoredAt,
+                }));
+            ReplaceHistory(connection, history, "account", $"select account_id, fit_score, tier, model_version, run_id from {latestAccounts}", "account_id", latestAccounts, scoreDate);
+            progress?.Report($"wrote {accounts:N0} account scores");
+
+            connection.Execute($"delete from {ScoreTables.RunsSchema}.{ScoreTables.Runs} where run_id = $run", ("run", runId));
+            connection.Execute(
+                $"""
+                insert into {ScoreTables.RunsSchema}.{ScoreTables.Runs}
+                    (run_id, status, started_at, finished_at, scored_at, opportunities, accounts,
+                     opportunity_model, opportunity_model_version, icp_model, icp_model_version, feature_build_id, message)
+                values ($run, $status, $started, $finished, $scored, $opportunities, $accounts, $om, $omv, $im, $imv, $build, null)
+                """,
+                ("run", runId), ("status", ScoreTables.Succeeded), ("started", startedAt), ("finished", Now()),
+                ("scored", scoredAt), ("opportunities", opportunities), ("accounts", accounts),
+                ("om", models.OpportunityModel), ("omv", models.OpportunityVersion), ("im", models.IcpModel), ("imv", models.IcpVersion),
+                ("build", features.BuildId));
+            return new WriteBackResult(runId, opportunities, accounts, scoredAt, false, models.OpportunityVersion, models.IcpVersion);
+        });
+
+        if (!result.AlreadyWritten)
+        {
+            var rows = result.Opportunities + result.Accounts;
+            progress?.Report($"committed {rows:N0} rows in {watch.Elapsed.TotalSeconds:0.00}s ({rows / Math.Max(watch.Elapsed.TotalSeconds, 1e-6):N0} rows/s)");
+        }
+
+        return result;
+    }
+
+    /// <summary>Replaces the day's history rows of the entities in <paramref name="latest"/> with their new scores.</summary>
+    private static void ReplaceHistory(DbConnection connection, string history, string entityType, string select, string idColumn, string latest, DateOnly scoreDate)
+    {
+        connection.Execute(
+            $"delete from {history} where score_date = $day and entity_type = $type and entity_id in (select {idColumn} from {latest})",
+            ("day", scoreDate), ("type", entityType));
+        connection.Execute(
+            $"""
+            insert into {history} (score_date, entity_type, entity_id, score, tier, model_version, run_id)
+            select $day, $type, s.* from ({select}) as s
+            """,
+            ("day", scoreDate), ("type", entityType));
+    }
+
+    /// <summary>The committed run with this id, as an <see cref="WriteBackResult.AlreadyWritten"/> result, or null.</summary>
+    private static WriteBackResult? Committed(DbConnection connection, string runId) =>
+        connection.Query(
+            $"""
+            select run_id, opportunities, accounts, scored_at, opportunity_model_version, icp_model_version
+            from {ScoreTables.RunsSchema}.{ScoreTables.Runs} where run_id = $run and status = $status
+            """,
+            r => new WriteBackResult(
+                r.GetString(0),
+                Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture),
+                Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture),
+                DateTime.SpecifyKind(r.GetDateTime(3), DateTimeKind.Utc),
+                true,
+                r.NullableString(4) ?? "",
+                r.NullableString(5) ?? ""),
+            ("run", runId), ("status", ScoreTables.Succeeded)).FirstOrDefault();
+
+    /// <summary>Best effort: notes a failed (not killed) run in the ledger; a lock or I/O error here is ignored.</summary>
+    private void RecordFailure(ModelSet models, FeatureStore features, string runId, DateTime startedAt, Exception error)
+    {
+        try
+        {
+            using var connection = warehouse.Open();
+            connection.InTransaction(_ =>
+            {
+                connection.Execute($"delete from {ScoreTables.RunsSchema}.{ScoreTables.Runs} where run_id = $run and status <> $ok", ("run", runId), ("ok", ScoreTables.Succeeded));
+                return connection.Execute(
+                    $"""
+                    insert into {ScoreTables.RunsSchema}.{ScoreTables.Runs}
+                        (run_id, status, started_at, finished_at, opportunity_model, opportunity_model_version, icp_model, icp_model_version, feature_build_id, message)
+                    select $run, $status, $started, $finished, $om, $omv, $im, $imv, $build, $message
+                    where not exists (select 1 from {ScoreTables.RunsSchema}.{ScoreTables.Runs} where run_id = $run)
+                    """,
+                    ("run", runId), ("status", ScoreTables.Failed), ("started", startedAt), ("finished", Now()),
+                    ("om", models.OpportunityModel), ("omv", models.OpportunityVersion), ("im", models.IcpModel), ("imv", models.IcpVersion),
+                    ("build", features.BuildId), ("message", error.Message.Split('\n')[0]));
+            });
+        }
+        catch (Exception ex) when (ex is DbException or WarehouseException or IOException)
+        {
+            // The original error is what matters; the ledger row is a convenience.
+        }
+    }
+
+    private static string OpportunityFactors(OpportunityScore score) =>
+        JsonSerializer.Serialize(
+            score.TopPositive.Select(f => new Factor("+", f.Text))
+                .Concat(score.TopNegative.Select(f => new Factor("-", f.Text))),
+            FactorJson);
+
+    /// <summary>ICP reasons are phrased with their effect ("... (wins less often)"), which gives the direction.</summary>
+    private static string AccountFactors(AccountScore score) =>
+        JsonSerializer.Serialize(
+            score.Reasons.Select(r => new Factor(r.EndsWith("(wins less often)", StringComparison.Ordinal) ? "-" : "+", r)),
+            FactorJson);
+
+    private DateTime Now() => Truncate(time.GetUtcNow().UtcDateTime);
+
+    /// <summary>DuckDB timestamps hold microseconds; truncating keeps what is returned equal to what is stored.</summary>
+    private static DateTime Truncate(DateTime utc) => new(utc.Ticks - (utc.Ticks % 10), DateTimeKind.Utc);
+
+    private static readonly JsonSerializerOptions FactorJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private sealed record Factor(string Direction, string Text);
+}

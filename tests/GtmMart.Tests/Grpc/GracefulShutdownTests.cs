@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Net.Client;
+using GtmMart.Contracts.V1;
+using GtmMart.Serving;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GtmMart.Tests.Grpc;
+
+/// <summary>
+/// Stopping the host while calls are in flight: they finish with OK (Kestrel stops accepting, then waits up to the
+/// shutdown timeout for running requests), and calls made after the stop fail. Uses its own server over the
+/// fixture's warehouse and registry so the shared server stays up for the other tests.
+/// </summary>
+public sealed class GracefulShutdownTests(GrpcServerFixture server) : IClassFixture<GrpcServerFixture>
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Stopping_the_host_lets_an_in_flight_stream_finish_with_OK_and_later_calls_fail()
+    {
+        var app = server.CreateApp();
+        app.Services.GetRequiredService<ServingState>().Load();
+        var address = await GrpcServerFixture.StartAsync(app);
+        try
+        {
+            using var channel = GrpcChannel.ForAddress(address);
+            var client = new ScoringService.ScoringServiceClient(channel);
+            var ids = server.State.Features!.OpenOpportunities.Take(50).Select(o => o.OpportunityId).ToArray();
+            Assert.NotEmpty(ids);
+
+            using var call = client.ScoreStream(GrpcServerFixture.Auth(deadline: Bound));
+            var firstResponse = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var reader = Task.Run(async () =>
+            {
+                var scored = 0;
+                await foreach (var response in call.ResponseStream.ReadAllAsync())
+                {
+                    Assert.Equal(ScoreStreamResponse.ResultOneofCase.Opportunity, response.ResultCase);
+                    scored++;
+                    firstResponse.TrySetResult();
+                }
+
+                return scored;
+            });
+
+            // The writer keeps sending for about a second; the host is asked to stop a moment after it started.
+            var sending = Stopwatch.StartNew();
+            var sent = 0;
+            Task? stop = null;
+            while (sending.Elapsed < TimeSpan.FromSeconds(1))
+            {
+                await call.RequestStream.WriteAsync(new ScoreStreamRequest { OpportunityId = ids[sent % ids.Length] });
+                sent++;
+                if (stop is null && sent >= 10)
+                {
+                    await firstResponse.Task.WaitAsync(Bound);
+                    stop = app.StopAsync();
+                }
+
+                await Task.Delay(5);
+            }
+
+            Assert.NotNull(stop);
+            Assert.False(stop.IsCompleted, "the host stopped while a call was still in flight");
+            await call.RequestStream.CompleteAsync();
+            var scored = await reader.WaitAsync(Bound);
+            Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
+            Assert.Equal(sent, scored);
+            await stop.WaitAsync(Bound);
+
+            // After the stop nothing listens any more: a new call fails, on a new channel and on the old one.
+            using var later = GrpcChannel.ForAddress(address);
+            var afterNew = await Assert.ThrowsAsync<RpcException>(() => new ScoringService.ScoringServiceClient(later)
+                .ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids[0] } }, GrpcServerFixture.Auth(deadline: TimeSpan.FromSeconds(5))).ResponseAsync);
+            Assert.Equal(StatusCode.Unavailable, afterNew.StatusCode);
+            var afterOld = await Assert.ThrowsAsync<RpcException>(() => client
+                .ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids[0] } }, GrpcServerFixture.Auth(deadline: TimeSpan.FromSeconds(5))).ResponseAsync);
+            Assert.Equal(StatusCode.Unavailable, afterOld.StatusCode);
+        }
+        finally
+        {
+            await app.StopAsync().WaitAsync(Bound);
+            await app.DisposeAsync();
+        }
+    }
+}

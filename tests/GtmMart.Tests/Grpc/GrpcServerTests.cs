@@ -1,0 +1,328 @@
+using System.Diagnostics;
+using System.Globalization;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using GtmMart.Contracts.V1;
+using GtmMart.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GtmMart.Tests.Grpc;
+
+/// <summary>The gRPC server end to end: real Kestrel on 127.0.0.1, real client, data built by the product itself.</summary>
+public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<GrpcServerFixture>
+{
+    private static readonly string[] Tiers = ["A", "B", "C", "D"];
+
+    private string[] OpenOpportunityIds(int n) => server.State.Features!.OpenOpportunities.Take(n).Select(o => o.OpportunityId).ToArray();
+
+    private string[] AccountIds(int n) => server.State.Features!.Accounts.Take(n).Select(a => a.AccountId).ToArray();
+
+    [Fact]
+    public async Task Scoring_by_ids_returns_a_score_per_known_id_and_NOT_FOUND_for_an_unknown_one()
+    {
+        var ids = OpenOpportunityIds(3);
+        var request = new ScoreOpportunitiesRequest { OpportunityIds = { ids[0], "no-such-opportunity", ids[1], ids[2] } };
+
+        var response = await server.Scoring.ScoreOpportunitiesAsync(request, GrpcServerFixture.Auth());
+
+        Assert.Equal(4, response.Results.Count);
+        Assert.Equal(ids[0], response.Results[0].Score.OpportunityId);
+        Assert.Equal(OpportunityResult.ResultOneofCase.Error, response.Results[1].ResultCase);
+        Assert.Equal((int)Code.NotFound, response.Results[1].Error.Code);
+        Assert.Equal("no-such-opportunity", response.Results[1].Error.Id);
+        foreach (var result in response.Results.Where(r => r.ResultCase == OpportunityResult.ResultOneofCase.Score))
+        {
+            Assert.InRange(result.Score.Score, 1, 99);
+            Assert.InRange(result.Score.Probability, 0, 1);
+            Assert.Equal("opportunity-scoring", result.Score.Model.Name);
+            Assert.StartsWith("v", result.Score.Model.Version, StringComparison.Ordinal);
+            Assert.NotEmpty(result.Score.TopPositive.Concat(result.Score.TopNegative));
+        }
+    }
+
+    [Fact]
+    public async Task Inline_scoring_scores_a_new_deal_from_its_features()
+    {
+        var deal = new InlineOpportunity { OpportunityId = "new-deal", AmountUsd = 25_000, Channel = "Paid Search", IsPaidMedia = 1, Sessions30D = 12, DemoVisits30D = 3, Industry = "Software" };
+
+        var score = await server.Scoring.ScoreOpportunityInlineAsync(deal, GrpcServerFixture.Auth());
+
+        Assert.Equal("new-deal", score.OpportunityId);
+        Assert.InRange(score.Score, 1, 99);
+        Assert.Equal("opportunity-scoring", score.Model.Name);
+    }
+
+    [Fact]
+    public async Task Account_scoring_returns_fit_tier_segment_and_behaviour()
+    {
+        var ids = AccountIds(5);
+        var request = new ScoreAccountsRequest { AccountIds = { ids } };
+        request.AccountIds.Add("no-such-account");
+
+        var response = await server.Scoring.ScoreAccountsAsync(request, GrpcServerFixture.Auth());
+
+        Assert.Equal(6, response.Results.Count);
+        foreach (var (result, id) in response.Results.Take(5).Zip(ids))
+        {
+            Assert.Equal(id, result.Score.AccountId);
+            Assert.InRange(result.Score.FitScore, 0, 100);
+            Assert.InRange(result.Score.BehaviourScore, 0, 100);
+            Assert.Contains(result.Score.Tier, Tiers);
+            Assert.True(result.Score.Segment.Id >= 1);
+            Assert.Equal("icp", result.Score.Model.Name);
+        }
+
+        Assert.Equal((int)Code.NotFound, response.Results[5].Error.Code);
+    }
+
+    [Fact]
+    public async Task The_bidirectional_stream_answers_every_request_in_order()
+    {
+        var opportunities = OpenOpportunityIds(40);
+        var accounts = AccountIds(40);
+        using var call = server.Scoring.ScoreStream(GrpcServerFixture.Auth());
+        var reading = Task.Run(async () => await call.ResponseStream.ReadAllAsync().ToListAsync());
+        foreach (var (opportunity, account) in opportunities.Zip(accounts))
+        {
+            await call.RequestStream.WriteAsync(new ScoreStreamRequest { OpportunityId = opportunity });
+            await call.RequestStream.WriteAsync(new ScoreStreamRequest { AccountId = account });
+        }
+
+        await call.RequestStream.WriteAsync(new ScoreStreamRequest { OpportunityId = "missing" });
+        await call.RequestStream.CompleteAsync();
+        var responses = await reading.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal((opportunities.Length * 2) + 1, responses.Count);
+        Assert.Equal(opportunities, responses.Where((_, i) => i % 2 == 0).Take(opportunities.Length).Select(r => r.Opportunity.OpportunityId));
+        Assert.Equal(accounts, responses.Where((_, i) => i % 2 == 1).Select(r => r.Account.AccountId));
+        Assert.Equal((int)Code.NotFound, responses[^1].Error.Code);
+    }
+
+    [Fact]
+    public async Task Calls_without_or_with_a_wrong_key_are_UNAUTHENTICATED_but_health_needs_no_key()
+    {
+        var request = new ScoreOpportunitiesRequest { OpportunityIds = { OpenOpportunityIds(1) } };
+
+        var missing = await Assert.ThrowsAsync<RpcException>(() => server.Scoring.ScoreOpportunitiesAsync(request, deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
+        var wrong = await Assert.ThrowsAsync<RpcException>(() => server.Scoring.ScoreOpportunitiesAsync(request, GrpcServerFixture.Auth("wrong-key")).ResponseAsync);
+        var health = await new Health.HealthClient(server.Channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+
+        Assert.Equal(StatusCode.Unauthenticated, missing.StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, wrong.StatusCode);
+        Assert.DoesNotContain("wrong-key", wrong.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+    }
+
+    [Fact]
+    public async Task Malformed_requests_are_INVALID_ARGUMENT_with_field_violations()
+    {
+        var empty = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest(), GrpcServerFixture.Auth()).ResponseAsync);
+        var tooMany = new ScoreAccountsRequest();
+        tooMany.AccountIds.AddRange(Enumerable.Range(0, 10_001).Select(i => "a" + i.ToString(CultureInfo.InvariantCulture)));
+        var many = await Assert.ThrowsAsync<RpcException>(() => server.Scoring.ScoreAccountsAsync(tooMany, GrpcServerFixture.Auth()).ResponseAsync);
+        var month = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Reporting.GetChannelFunnelAsync(new GetChannelFunnelRequest { MonthFrom = "2025-13", MonthTo = "March" }, GrpcServerFixture.Auth()).ResponseAsync);
+        var inline = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Scoring.ScoreOpportunityInlineAsync(new InlineOpportunity { AmountUsd = -5 }, GrpcServerFixture.Auth()).ResponseAsync);
+
+        Assert.Equal(["opportunity_ids"], Violations(empty));
+        Assert.Equal(["account_ids"], Violations(many));
+        Assert.Equal(["month_from", "month_to"], Violations(month));
+        Assert.Equal(["amount_usd"], Violations(inline));
+    }
+
+    [Fact]
+    public async Task A_tiny_deadline_on_a_big_stream_ends_with_DEADLINE_EXCEEDED()
+    {
+        var ids = OpenOpportunityIds(50);
+        using var call = server.Scoring.ScoreStream(GrpcServerFixture.Auth(deadline: TimeSpan.FromMilliseconds(150)));
+        var stopwatch = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            var reading = Task.Run(async () => await call.ResponseStream.ReadAllAsync().CountAsync());
+            for (var i = 0; i < 200_000; i++)
+            {
+                await call.RequestStream.WriteAsync(new ScoreStreamRequest { OpportunityId = ids[i % ids.Length] });
+            }
+
+            await call.RequestStream.CompleteAsync();
+            await reading;
+        });
+
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), $"took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Health_is_NOT_SERVING_until_features_and_models_are_loaded_and_calls_are_UNAVAILABLE()
+    {
+        await using var app = server.CreateApp();
+        var address = await GrpcServerFixture.StartAsync(app);
+        using var channel = GrpcChannel.ForAddress(address);
+        var health = new Health.HealthClient(channel);
+
+        var before = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+        var unavailable = await Assert.ThrowsAsync<RpcException>(() =>
+            new ScoringService.ScoringServiceClient(channel).ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { "x" } }, GrpcServerFixture.Auth()).ResponseAsync);
+        app.Services.GetRequiredService<GtmMart.Serving.ServingState>().Load();
+        var after = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+        await app.StopAsync();
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, before.Status);
+        Assert.Equal(StatusCode.Unavailable, unavailable.StatusCode);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, after.Status);
+    }
+
+    [Fact]
+    public async Task Models_are_listed_with_cards_and_unknown_ones_are_NOT_FOUND()
+    {
+        var list = await server.Models.ListModelsAsync(new ListModelsRequest(), GrpcServerFixture.Auth());
+        var card = await server.Models.GetModelCardAsync(new GetModelCardRequest { Name = "opportunity-scoring" }, GrpcServerFixture.Auth());
+        var missing = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Models.GetModelCardAsync(new GetModelCardRequest { Name = "nope" }, GrpcServerFixture.Auth()).ResponseAsync);
+
+        Assert.Equal(["icp", "opportunity-scoring"], list.Models.Select(m => m.Name).Order(StringComparer.Ordinal));
+        Assert.All(list.Models, m => Assert.Single(m.Versions, v => v.Active));
+        Assert.All(list.Models, m => Assert.False(string.IsNullOrEmpty(m.ServedVersion)));
+        Assert.Contains("\"algorithm\"", card.CardJson, StringComparison.Ordinal);
+        Assert.Equal("opportunity-scoring", card.Model.Name);
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Reload_under_concurrent_load_fails_no_call_and_switches_the_version()
+    {
+        var ids = OpenOpportunityIds(20);
+        var before = server.State.Models.Current!.OpportunityVersion;
+        server.Train();
+        var promoted = server.Registry.Active("opportunity-scoring")!.Version;
+        Assert.NotEqual(before, promoted);
+
+        var versions = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var calls = 0;
+        var until = DateTime.UtcNow.AddSeconds(2);
+        var workers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 5_000 && DateTime.UtcNow < until; i++)
+            {
+                try
+                {
+                    var response = await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids } }, GrpcServerFixture.Auth());
+                    Interlocked.Increment(ref calls);
+                    foreach (var result in response.Results)
+                    {
+                        versions.AddOrUpdate(result.Score.Model.Version, 1, (_, n) => n + 1);
+                    }
+                }
+                catch (RpcException ex)
+                {
+                    failures.Enqueue(ex.Status.ToString());
+                }
+            }
+        })).ToList();
+
+        await Task.Delay(700);
+        var reload = await server.Models.ReloadModelsAsync(new ReloadModelsRequest(), GrpcServerFixture.Auth());
+        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
+        var after = await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids[0] } }, GrpcServerFixture.Auth());
+
+        Assert.Empty(failures);
+        Assert.True(calls > 8, $"only {calls} calls");
+        Assert.Equal(promoted, reload.Opportunity.Version);
+        Assert.Equal(promoted, after.Results[0].Score.Model.Version);
+        Assert.Contains(before, versions.Keys);
+        Assert.Contains(promoted, versions.Keys);
+    }
+
+    [Fact]
+    public async Task Write_back_writes_the_scores_to_the_warehouse()
+    {
+        var response = await server.WriteBack.WriteBackScoresAsync(new WriteBackRequest { RunId = "grpc-test-run" }, GrpcServerFixture.Auth(deadline: TimeSpan.FromMinutes(2)));
+        var again = await server.WriteBack.WriteBackScoresAsync(new WriteBackRequest { RunId = "grpc-test-run" }, GrpcServerFixture.Auth(deadline: TimeSpan.FromMinutes(2)));
+
+        Assert.Equal("grpc-test-run", response.RunId);
+        Assert.False(response.AlreadyWritten);
+        Assert.True(again.AlreadyWritten);
+        Assert.Equal(server.State.Features!.OpenOpportunities.Count, response.Opportunities);
+        Assert.True(response.Accounts > 0);
+        var rows = server.Db.Scalar<long>("select count(*) from mart.mrt_opportunity_scores");
+        Assert.True(rows >= response.Opportunities, $"{rows} rows in mart.mrt_opportunity_scores");
+    }
+
+    [Fact]
+    public async Task The_funnel_returns_rows_for_a_month_range_and_priority_accounts_are_ranked()
+    {
+        var all = await server.Reporting.GetChannelFunnelAsync(new GetChannelFunnelRequest { MonthFrom = "2025-02", MonthTo = "2025-03" }, GrpcServerFixture.Auth());
+        var total = await server.Reporting.GetChannelFunnelAsync(new GetChannelFunnelRequest { MonthFrom = "2025-02", MonthTo = "2025-03", Channel = "Total" }, GrpcServerFixture.Auth());
+        var priority = await server.Reporting.GetPriorityAccountsAsync(new GetPriorityAccountsRequest { Limit = 10 }, GrpcServerFixture.Auth());
+
+        Assert.NotEmpty(all.Rows);
+        Assert.Equal(["2025-02", "2025-03"], all.Rows.Select(r => r.Month).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(2 * 14, total.Rows.Count);
+        Assert.All(total.Rows, r => Assert.Equal("Total", r.Channel));
+        Assert.InRange(priority.Accounts.Count, 1, 10);
+        Assert.Equal(priority.Accounts.Select(a => a.Priority).OrderDescending(), priority.Accounts.Select(a => a.Priority));
+    }
+
+    [PythonGrpcFact]
+    public void Python_grpcio_client_scores_against_the_live_server()
+    {
+        var ids = OpenOpportunityIds(2);
+        var hostPort = new Uri(server.Address).Authority;
+        var script = Path.Combine(RepoPaths.Root, "tests", "interop", "score_client.py");
+        var result = Run("/usr/bin/python3", [script, hostPort, ids[0], "nope", ids[1]], new Dictionary<string, string> { ["GTM_API_KEY"] = GrpcServerFixture.ApiKey }, TimeSpan.FromSeconds(60));
+
+        Assert.NotNull(result);
+        Assert.True(result.Value.ExitCode == 0, result.Value.Output);
+        using var json = System.Text.Json.JsonDocument.Parse(result.Value.Output);
+        var results = json.RootElement.GetProperty("results");
+        Assert.Equal(1, json.RootElement.GetProperty("health").GetInt32());
+        Assert.Equal(3, results.GetArrayLength());
+        Assert.Equal(ids[0], results[0].GetProperty("id").GetString());
+        Assert.InRange(results[0].GetProperty("score").GetInt32(), 1, 99);
+        Assert.Equal((int)Code.NotFound, results[1].GetProperty("error_code").GetInt32());
+    }
+
+    private static string[] Violations(RpcException error)
+    {
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        var badRequest = error.GetRpcStatus()?.GetDetail<BadRequest>();
+        Assert.NotNull(badRequest);
+        return badRequest.FieldViolations.Select(v => v.Field).ToArray();
+    }
+
+    internal static (int ExitCode, string Output)? Run(string file, string[] args, Dictionary<string, string>? env, TimeSpan timeout)
+    {
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in env ?? [])
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} did not finish within {timeout}");
+        }
+
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+}

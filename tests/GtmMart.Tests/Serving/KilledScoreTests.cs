@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using GtmMart.Serving;
+using GtmMart.Tests.Support;
+using GtmMart.Warehouse.Connection;
+
+namespace GtmMart.Tests.Serving;
+
+/// <summary><c>gtm score</c> killed (SIGKILL, no cleanup) between its two table writes leaves the previous run in place.</summary>
+[Collection(ServingTestGroup.Name)]
+public sealed class KilledScoreTests(ServingFixture fixture)
+{
+    private const string Failpoint = ScoreWriteBack.AfterOpportunitiesFailpoint;
+
+    private const string Snapshot =
+        """
+        select 'o', opportunity_id, cast(score as double), run_id from mart.mrt_opportunity_scores
+        union all select 'a', account_id, fit_score, run_id from mart.mrt_account_scores
+        union all select entity_type, entity_id, score, run_id from mart.mrt_score_history_daily
+        union all select 'run', run_id, opportunities, status from gtm_meta.score_runs
+        order by all
+        """;
+
+    [Fact]
+    public async Task Killing_gtm_score_midway_leaves_the_previous_run()
+    {
+        using var folder = new TempDirectory();
+        var db = new DuckDbWarehouse(fixture.CopyWarehouse(folder));
+        using (var models = ModelSet.LoadActive(fixture.Registry))
+        {
+            new ScoreWriteBack(db).Run(models, FeatureStore.Load(db), "previous");
+        }
+
+        var before = Rows(db);
+        Assert.Contains(before, r => (string?)r[0] == "run" && (string?)r[1] == "previous");
+
+        var environment = new Dictionary<string, string> { ["GTM_FAILPOINT"] = Failpoint };
+        var args = new[] { "score", "--warehouse", db.DatabasePath, "--models", fixture.Registry.Root, "--run-id", "killed" };
+        using (var score = Process.Start(GtmProcess.StartInfo(RepoPaths.Root, environment, args))!)
+        {
+            var stderr = score.StandardError.ReadToEndAsync();
+            var lines = new List<string>();
+            var killed = false;
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!killed && DateTime.UtcNow < deadline && score.StandardOutput.ReadLine() is { } line)
+            {
+                lines.Add(line);
+                if (line == $"failpoint {Failpoint} reached")
+                {
+                    score.Kill(entireProcessTree: true);
+                    killed = true;
+                }
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await score.WaitForExitAsync(timeout.Token);
+            var errors = await stderr;
+            Assert.True(killed, $"gtm score ended before it reached {Failpoint}:\n{string.Join('\n', lines)}\n{errors}");
+            Assert.Contains(lines, l => l.Contains("opportunity scores", StringComparison.Ordinal));
+        }
+
+        // Nothing of the killed run is visible: the previous scores, history and ledger are unchanged.
+        Assert.Equal(before, Rows(db));
+        Assert.Equal(0, db.Scalar("select count(*) from gtm_meta.score_runs where run_id = 'killed'"));
+
+        // The same run id then goes through (the dead process left no lock and no partial run behind).
+        var rerun = GtmProcess.Run(RepoPaths.Root, args);
+        Assert.True(rerun.ExitCode == 0, rerun.All);
+        Assert.Contains("run killed written", rerun.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, db.Scalar("select count(*) from mart.mrt_opportunity_scores where run_id <> 'killed'"));
+        Assert.Equal(1, db.Scalar("select count(*) from gtm_meta.score_runs where run_id = 'killed' and status = 'succeeded'"));
+
+        var again = GtmProcess.Run(RepoPaths.Root, args);
+        Assert.True(again.ExitCode == 0, again.All);
+        Assert.Contains("run killed already written", again.Stdout, StringComparison.Ordinal);
+    }
+
+    private static List<object?[]> Rows(DuckDbWarehouse db)
+    {
+        using var connection = db.Open();
+        return connection.Query(Snapshot, TestWarehouse.ReadRow);
+    }
+}

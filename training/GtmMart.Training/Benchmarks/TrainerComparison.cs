@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using GtmMart.Scoring.Features;
+using GtmMart.Scoring.Opportunity;
+using GtmMart.Training.Evaluation;
+using GtmMart.Training.Opportunity;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace GtmMart.Training.Benchmarks;
+
+/// <summary>One booster's fit time and holdout AUC in <see cref="TrainerComparison.Run"/>.</summary>
+public sealed record TrainerTiming(string Trainer, TimeSpan Train, double HoldoutAuc);
+
+/// <summary>FastTree and LightGBM fitted on the same featurized training split and scored on the same holdout.</summary>
+public sealed record TrainerComparisonResult(
+    int TrainRows,
+    int HoldoutRows,
+    int FeatureSlots,
+    IReadOnlyList<string> Features,
+    FastTreeSettings Settings,
+    int Threads,
+    TimeSpan Featurize,
+    TrainerTiming FastTree,
+    TrainerTiming LightGbm)
+{
+    /// <summary>How many times longer FastTree takes to fit than LightGBM (same run, same data).</summary>
+    public double FastTreeOverLightGbm => FastTree.Train.TotalSeconds / LightGbm.Train.TotalSeconds;
+}
+
+/// <summary>
+/// Side-by-side fit of ML.NET's FastTree and LightGBM with the same trees/iterations, leaves, minimum examples per leaf
+/// and learning rate. The rows are split like <see cref="OpportunityModelTrainer"/> does (closed rows, newest
+/// <c>HoldoutFraction</c> by created date held out) and featurized once with its featurizer; both boosters then read
+/// the same cached feature vectors, so the timings cover the boosters alone.
+/// </summary>
+public static class TrainerComparison
+{
+    /// <summary>Features never compared: <c>amount_usd</c> is 0 for every Closed Lost row, so it leaks the label.</summary>
+    public static IReadOnlyList<string> Excluded { get; } = ["amount_usd"];
+
+    public static TrainerComparisonResult Run(
+        IReadOnlyList<OpportunityFeatureRow> rows, OpportunityTrainingOptions options, int threads = 1, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+
+        var closed = rows.Where(r => r.IsClosed)
+            .OrderBy(r => r.CreatedDate).ThenBy(r => r.OpportunityId, StringComparer.Ordinal).ToList();
+        var holdoutCount = (int)Math.Round(closed.Count * options.HoldoutFraction);
+        var train = closed.Take(closed.Count - holdoutCount).ToList();
+        var holdout = closed.Skip(closed.Count - holdoutCount).ToList();
+        if (train.Count == 0 || holdout.Count == 0)
+        {
+            throw new InvalidOperationException($"Cannot compare trainers: {train.Count} training and {holdout.Count} holdout rows.");
+        }
+
+        var categorical = options.CategoricalFeatures.Except(Excluded, StringComparer.Ordinal).ToList();
+        var numeric = options.NumericFeatures.Except(Excluded, StringComparer.Ordinal).ToList();
+        var missing = numeric.Where(f => train.Any(r => float.IsNaN(OpportunityFeatureColumns.GetNumeric(r, f)))).ToList();
+        var spec = new FeatureSpec(categorical, numeric, missing);
+
+        var ml = new MLContext(options.Seed);
+        progress?.Report($"featurizing {train.Count:N0} training and {holdout.Count:N0} holdout rows ({categorical.Count} categorical, {numeric.Count} numeric features)");
+        var watch = Stopwatch.StartNew();
+        var featurizer = OpportunityModelTrainer.Featurizer(ml, spec).Fit(ml.Data.LoadFromEnumerable(train));
+        var trainData = Materialize(ml, featurizer.Transform(ml.Data.LoadFromEnumerable(train)));
+        var holdoutData = Materialize(ml, featurizer.Transform(ml.Data.LoadFromEnumerable(holdout)));
+        var featurize = watch.Elapsed;
+        var slots = (trainData.Schema[OpportunityFeatureColumns.Features].Type as VectorDataViewType)?.Size ?? 0;
+        var labels = holdout.Select(r => r.Label).ToList();
+
+        var s = options.FastTree;
+        progress?.Report($"FastTree: {s.NumberOfTrees} trees, {s.NumberOfLeaves} leaves, {threads} thread(s)");
+        var fastTree = Fit("FastTree", trainData, holdoutData, labels, ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+        {
+            LabelColumnName = OpportunityFeatureColumns.Label,
+            FeatureColumnName = OpportunityFeatureColumns.Features,
+            NumberOfTrees = s.NumberOfTrees,
+            NumberOfLeaves = s.NumberOfLeaves,
+            MinimumExampleCountPerLeaf = s.MinimumExampleCountPerLeaf,
+            LearningRate = s.LearningRate,
+            NumberOfThreads = threads,
+        }));
+        progress?.Report($"FastTree fitted in {fastTree.Train.TotalSeconds:0.0}s, holdout AUC {fastTree.HoldoutAuc:0.0000}");
+
+        progress?.Report($"LightGBM: {s.NumberOfTrees} iterations, {s.NumberOfLeaves} leaves, {threads} thread(s)");
+        var lightGbm = Fit("LightGBM", trainData, holdoutData, labels, ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
+        {
+            LabelColumnName = OpportunityFeatureColumns.Label,
+            FeatureColumnName = OpportunityFeatureColumns.Features,
+            NumberOfIterations = s.NumberOfTrees,
+            NumberOfLeaves = s.NumberOfLeaves,
+            MinimumExampleCountPerLeaf = s.MinimumExampleCountPerLeaf,
+            LearningRate = s.LearningRate,
+            NumberOfThreads = threads,
+            Seed = options.Seed,
+            Deterministic = true,
+            Silent = true,
+        }));
+        progress?.Report($"LightGBM fitted in {lightGbm.Train.TotalSeconds:0.0}s, holdout AUC {lightGbm.HoldoutAuc:0.0000}");
+
+        return new TrainerComparisonResult(
+            train.Count, holdout.Count, slots, [.. categorical, .. numeric], s, threads, featurize, fastTree, lightGbm);
+    }
+
+    private static TrainerTiming Fit<TModel>(
+        string name, IDataView train, IDataView holdout, List<bool> labels, IEstimator<TModel> trainer)
+        where TModel : ITransformer
+    {
+        var watch = Stopwatch.StartNew();
+        var model = trainer.Fit(train);
+        var elapsed = watch.Elapsed;
+        var p = model.Transform(holdout).GetColumn<float>(OpportunityFeatureColumns.Probability).ToArray();
+        var auc = BinaryMetrics.Compute(p.Select((x, i) => (x, labels[i])).ToList()).Auc;
+        return new TrainerTiming(name, elapsed, auc);
+    }
+
+    /// <summary>Keeps only label and feature vector, cached and filled by one full pass, so no fit pays for featurizing.</summary>
+    private static IDataView Materialize(MLContext ml, IDataView data)
+    {
+        var cached = ml.Data.Cache(ml.Transforms.SelectColumns(OpportunityFeatureColumns.Label, OpportunityFeatureColumns.Features).Fit(data).Transform(data));
+        using var cursor = cached.GetRowCursor(cached.Schema);
+        var label = cursor.GetGetter<bool>(cached.Schema[OpportunityFeatureColumns.Label]);
+        var features = cursor.GetGetter<VBuffer<float>>(cached.Schema[OpportunityFeatureColumns.Features]);
+        bool y = default;
+        VBuffer<float> x = default;
+        while (cursor.MoveNext())
+        {
+            label(ref y);
+            features(ref x);
+        }
+
+        return cached;
+    }
+}
