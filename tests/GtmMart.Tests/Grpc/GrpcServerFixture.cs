@@ -42,13 +42,7 @@ public sealed class GrpcServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var raw = Db.Folder.Sub("raw");
-        DemoDataGenerator.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = Accounts, Seed = 5 });
-        new RawLoader(Db.Warehouse).Load(raw);
-        var build = new MartBuilder(Db.Warehouse, ModelCatalog.Load(RepoPaths.Sql)).Build();
-        Assert.True(build.Published, "the generated mart did not publish");
-        Snapshot = Db.Folder.Sub("features");
-        FeatureExporter.Export(Db.Warehouse, Snapshot, FeatureExporter.DefaultTables);
+        Snapshot = ProductData.Prepare(Db, Accounts, seed: 5).Snapshot;
         Registry = new ModelRegistry(Db.Folder.Sub("models"));
         Train();
 
@@ -60,7 +54,7 @@ public sealed class GrpcServerFixture : IAsyncLifetime
 
     /// <summary>Trains and registers (activates) a new version of both models from the snapshot.</summary>
     public void Train() =>
-        TrainingPipeline.Run(Snapshot, TrainingConfig.Load(Path.Combine(RepoPaths.Root, TrainingConfig.DefaultPath)), Registry);
+        TrainingPipeline.Run(Snapshot, ProductData.DefaultConfig, Registry);
 
     /// <summary>A server over this fixture's warehouse and registry that is not loaded yet.</summary>
     public WebApplication CreateApp() => GtmServer.Build(new ServerOptions

@@ -1,11 +1,6 @@
-using GtmMart.DemoData;
 using GtmMart.Scoring.Registry;
 using GtmMart.Tests.Support;
 using GtmMart.Training;
-using GtmMart.Training.Export;
-using GtmMart.Warehouse.Building;
-using GtmMart.Warehouse.Loading;
-using GtmMart.Warehouse.Models;
 
 namespace GtmMart.Tests.Serving;
 
@@ -19,18 +14,9 @@ public sealed class ServingFixture : IDisposable
 
     public ServingFixture()
     {
-        var raw = Db.Folder.Sub("raw");
-        DemoDataGenerator.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = Accounts, Seed = 5 });
-        new RawLoader(Db.Warehouse).Load(raw);
-        var build = new MartBuilder(Db.Warehouse, ModelCatalog.Load(RepoPaths.Sql)).Build();
-        if (!build.Published)
-        {
-            throw new InvalidOperationException("the generated mart did not publish: " + string.Join("; ", build.Failures.Select(f => f.Test.Name)));
-        }
-
-        BuildId = build.BuildId;
-        Snapshot = Db.Folder.Sub("features");
-        FeatureExporter.Export(Db.Warehouse, Snapshot, FeatureExporter.DefaultTables);
+        var data = ProductData.Prepare(Db, Accounts, seed: 5);
+        BuildId = data.BuildId;
+        Snapshot = data.Snapshot;
         Registry = new ModelRegistry(Db.Folder.Sub("models"));
         Train(Registry);
     }
@@ -43,7 +29,7 @@ public sealed class ServingFixture : IDisposable
 
     public ModelRegistry Registry { get; }
 
-    public static TrainingConfig Config => TrainingConfig.Load(Path.Combine(RepoPaths.Root, TrainingConfig.DefaultPath));
+    public static TrainingConfig Config => ProductData.DefaultConfig;
 
     /// <summary>Trains both models from the fixture's snapshot and registers (and activates) them in <paramref name="registry"/>.</summary>
     public TrainingRun Train(ModelRegistry registry) => TrainingPipeline.Run(Snapshot, Config, registry);

@@ -19,19 +19,11 @@ public sealed class GeneratedTrainingFixture : IDisposable
 
     public GeneratedTrainingFixture()
     {
-        var raw = Db.Folder.Sub("raw");
-        Generated = DemoDataGenerator.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = Accounts, Seed = 11 });
-        new RawLoader(Db.Warehouse).Load(raw);
-        var build = new MartBuilder(Db.Warehouse, ModelCatalog.Load(RepoPaths.Sql)).Build();
-        if (!build.Published)
-        {
-            throw new InvalidOperationException("the generated mart did not publish: " + string.Join("; ", build.Failures.Select(f => f.Test.Name)));
-        }
-
-        Snapshot = Db.Folder.Sub("features");
-        FeatureExporter.Export(Db.Warehouse, Snapshot, FeatureExporter.DefaultTables);
+        var data = ProductData.Prepare(Db, Accounts, seed: 11);
+        Generated = data.Generated;
+        Snapshot = data.Snapshot;
         Registry = new ModelRegistry(Db.Folder.Sub("models"));
-        Run = TrainingPipeline.Run(Snapshot, TrainingConfig.Load(Path.Combine(RepoPaths.Root, TrainingConfig.DefaultPath)), Registry, Generated.GroundTruthPath);
+        Run = TrainingPipeline.Run(Snapshot, ProductData.DefaultConfig, Registry, Generated.GroundTruthPath);
     }
 
     public TestWarehouse Db { get; } = new();
