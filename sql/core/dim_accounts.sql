@@ -33,6 +33,14 @@ select
     accounts.account_name,
     accounts.industry,
     accounts.employee_count,
+    cast(case
+        when accounts.employee_count is null then 'Unknown'
+        when accounts.employee_count < 50 then '1-49'
+        when accounts.employee_count < 200 then '50-199'
+        when accounts.employee_count < 1000 then '200-999'
+        when accounts.employee_count < 5000 then '1000-4999'
+        else '5000+'
+    end as varchar) as employee_band,
     accounts.annual_revenue_usd,
     accounts.country,
     accounts.region,

@@ -61,6 +61,7 @@ joined as (
         accounts.account_name,
         accounts.industry,
         accounts.employee_count,
+        accounts.employee_band,
         accounts.annual_revenue_usd,
         accounts.region,
         accounts.country,
@@ -90,14 +91,7 @@ select
     account_id,
     cast(coalesce(nullif(account_name, ''), 'Unknown') as varchar) as account_name,
     cast(coalesce(nullif(industry, ''), 'Unknown') as varchar) as industry,
-    cast(case
-        when employee_count is null then 'Unknown'
-        when employee_count < 50 then '1-49'
-        when employee_count < 200 then '50-199'
-        when employee_count < 1000 then '200-999'
-        when employee_count < 5000 then '1000-4999'
-        else '5000+'
-    end as varchar) as employee_band,
+    employee_band,
     cast(employee_count as double) as employee_count,
     cast(annual_revenue_usd as double) as annual_revenue_usd,
     cast(coalesce(nullif(region, ''), 'Unknown') as varchar) as region,

@@ -121,6 +121,7 @@ joined as (
         opportunities.owner_id,
         accounts.industry,
         accounts.employee_count,
+        accounts.employee_band,
         accounts.annual_revenue_usd,
         accounts.region as account_region,
         prior_features.prior_opportunities,
@@ -166,14 +167,7 @@ select
     cast(coalesce(nullif(owner_region, ''), 'Unknown') as varchar) as owner_region,
     cast(coalesce(nullif(owner_id, ''), 'Unknown') as varchar) as owner_id,
     cast(coalesce(nullif(industry, ''), 'Unknown') as varchar) as industry,
-    cast(case
-        when employee_count is null then 'Unknown'
-        when employee_count < 50 then '1-49'
-        when employee_count < 200 then '50-199'
-        when employee_count < 1000 then '200-999'
-        when employee_count < 5000 then '1000-4999'
-        else '5000+'
-    end as varchar) as employee_band,
+    employee_band,
     cast(employee_count as double) as employee_count,
     cast(annual_revenue_usd as double) as annual_revenue_usd,
     cast(coalesce(nullif(account_region, ''), 'Unknown') as varchar) as account_region,
