@@ -205,15 +205,21 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
         var versions = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var calls = 0;
-        var until = DateTime.UtcNow.AddSeconds(2);
+        // Each worker keeps calling until the reload has returned and it has made a few calls after it (so both
+        // versions are served under load however slow the machine is), bounded by a hard time and call limit.
+        var reloaded = 0;
+        var hardLimit = DateTime.UtcNow.AddSeconds(45);
         var workers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {
-            for (var i = 0; i < 5_000 && DateTime.UtcNow < until; i++)
+            var callsAfterReload = 0;
+            for (var i = 0; i < 20_000 && DateTime.UtcNow < hardLimit && (Volatile.Read(ref reloaded) == 0 || callsAfterReload < 5); i++)
             {
+                var wasReloaded = Volatile.Read(ref reloaded) == 1;
                 try
                 {
                     var response = await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids } }, GrpcServerFixture.Auth());
                     Interlocked.Increment(ref calls);
+                    callsAfterReload += wasReloaded ? 1 : 0;
                     foreach (var result in response.Results)
                     {
                         versions.AddOrUpdate(result.Score.Model.Version, 1, (_, n) => n + 1);
@@ -228,6 +234,7 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
 
         await Task.Delay(700);
         var reload = await server.Models.ReloadModelsAsync(new ReloadModelsRequest(), GrpcServerFixture.Auth());
+        Volatile.Write(ref reloaded, 1);
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
         var after = await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids[0] } }, GrpcServerFixture.Auth());
 
