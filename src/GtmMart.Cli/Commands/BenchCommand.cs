@@ -18,7 +18,7 @@ namespace GtmMart.Cli.Commands;
 /// </summary>
 public sealed class BenchCommand : Command<BenchCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : BenchSettings
     {
         [CommandOption("--sessions <LIST>")]
         [Description("Comma-separated session counts to run")]
@@ -33,23 +33,13 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         [CommandOption("--work <DIR>")]
         [Description("Scratch folder for generated files and warehouses (deleted per size)")]
         public string Work { get; init; } = Path.Combine(".gtm", "bench");
-
-        [CommandOption("--out <FILE>")]
-        [Description("Markdown file the results section is written to")]
-        [DefaultValue("docs/BENCHMARKS.md")]
-        public string Out { get; init; } = "docs/BENCHMARKS.md";
-
-        [CommandOption("--sql-dir <DIR>")]
-        [Description("Models to build (default ./sql)")]
-        public string SqlDir { get; init; } = "sql";
     }
 
     private sealed record Row(long Sessions, long RawRows, double Generate, double Load, double Build, double LowerBound, long PeakBytes);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var sizes = settings.Sessions.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        var sizes = BenchSettings.Numbers(settings.Sessions);
         var catalog = Warehouse.Models.ModelCatalog.Load(settings.SqlDir);
         var rows = new List<Row>();
         foreach (var sessions in sizes)

@@ -33,7 +33,7 @@ public sealed class BenchServingCommand : Command<BenchServingCommand.Settings>
 {
     private const string ApiKey = "bench-serving-key";
 
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : BenchSettings
     {
         [CommandOption("--accounts <N>")]
         [Description("Accounts in the generated data set the server scores")]
@@ -63,15 +63,6 @@ public sealed class BenchServingCommand : Command<BenchServingCommand.Settings>
         [CommandOption("--work <DIR>")]
         [Description("Scratch folder (deleted before and after)")]
         public string Work { get; init; } = Path.Combine(".gtm", "bench-serving");
-
-        [CommandOption("--out <FILE>")]
-        [Description("Markdown file the results section is written to")]
-        [DefaultValue("docs/BENCHMARKS.md")]
-        public string Out { get; init; } = "docs/BENCHMARKS.md";
-
-        [CommandOption("--sql-dir <DIR>")]
-        [Description("Models to build (default ./sql)")]
-        public string SqlDir { get; init; } = "sql";
 
         [CommandOption("--config <FILE>")]
         [Description("Training config (default training/configs/default.json, else built-in defaults)")]
@@ -115,8 +106,7 @@ public sealed class BenchServingCommand : Command<BenchServingCommand.Settings>
 
     private static async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var levels = settings.Concurrency.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        var levels = BenchSettings.Numbers(settings.Concurrency).Select(n => checked((int)n)).ToList();
         var folder = Path.GetFullPath(settings.Work);
         if (Directory.Exists(folder))
         {

@@ -27,7 +27,7 @@ public sealed class BenchTrainingCommand : Command<BenchTrainingCommand.Settings
     private const string OpportunityFeatures = "mart.mrt_opportunity_features";
     private const string AccountFeatures = "mart.mrt_account_features";
 
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : BenchSettings
     {
         [CommandOption("--opportunities <LIST>")]
         [Description("Comma-separated target opportunity counts; accounts are derived from each (about 5.6 per account over 270 days)")]
@@ -43,11 +43,6 @@ public sealed class BenchTrainingCommand : Command<BenchTrainingCommand.Settings
         [Description("Scratch folder for generated files, warehouses and exports (deleted per size)")]
         public string Work { get; init; } = Path.Combine(".gtm", "bench-training");
 
-        [CommandOption("--out <FILE>")]
-        [Description("Markdown file the results section is written to")]
-        [DefaultValue("docs/BENCHMARKS.md")]
-        public string Out { get; init; } = "docs/BENCHMARKS.md";
-
         [CommandOption("--config <FILE>")]
         [Description("Training config (default training/configs/default.json, else built-in defaults)")]
         public string? Config { get; init; }
@@ -61,10 +56,6 @@ public sealed class BenchTrainingCommand : Command<BenchTrainingCommand.Settings
         [Description("Threads of both boosters in the FastTree / LightGBM comparison")]
         [DefaultValue(1)]
         public int Threads { get; init; } = 1;
-
-        [CommandOption("--sql-dir <DIR>")]
-        [Description("Models to build (default ./sql)")]
-        public string SqlDir { get; init; } = "sql";
 
         public override ValidationResult Validate() =>
             SessionsPerOpportunity < 1 ? ValidationResult.Error("--sessions-per-opportunity must be at least 1")
@@ -91,8 +82,7 @@ public sealed class BenchTrainingCommand : Command<BenchTrainingCommand.Settings
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var targets = settings.Opportunities.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        var targets = BenchSettings.Numbers(settings.Opportunities);
         var catalog = Warehouse.Models.ModelCatalog.Load(settings.SqlDir);
         var config = TrainingConfig.Resolve(settings.Config);
         var rows = new List<Row>();
