@@ -69,8 +69,12 @@ public sealed class ModelSet : IDisposable
         }
     }
 
-    /// <summary>Releases the opportunity scorer's pooled prediction engines; the set must not be used afterwards.</summary>
-    public void Dispose() => Opportunity.Dispose();
+    /// <summary>Releases both scorers' pooled prediction engines; the set must not be used afterwards.</summary>
+    public void Dispose()
+    {
+        Opportunity.Dispose();
+        Icp.Dispose();
+    }
 
     private static ModelVersion ActiveVersion(ModelRegistry registry, string model) =>
         registry.Active(model) ?? throw new ServingException(

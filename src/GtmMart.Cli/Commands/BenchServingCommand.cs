@@ -179,13 +179,12 @@ public sealed class BenchServingCommand : Command<BenchServingCommand.Settings>
             var duration = TimeSpan.FromSeconds(settings.Seconds);
             foreach (var concurrency in levels)
             {
-                var score = await MeasureAsync($"ScoreOpportunities (1 id), concurrency {concurrency}", concurrency, duration, async i =>
+                var (score, empty) = await MeasurePairAsync(concurrency, duration, async i =>
                 {
                     var response = await client.ScoreOpportunitiesAsync(
                         new ScoreOpportunitiesRequest { OpportunityIds = { ids[i % ids.Length] } }, auth).ConfigureAwait(false);
                     return response.Results.Count == 1 && response.Results[0].ResultCase == OpportunityResult.ResultOneofCase.Score;
-                }, cancellationToken).ConfigureAwait(false);
-                var empty = await MeasureAsync($"Ping (empty), concurrency {concurrency}", concurrency, duration, async _ =>
+                }, async _ =>
                 {
                     await client.PingAsync(new Empty(), auth).ConfigureAwait(false);
                     return true;
@@ -204,20 +203,41 @@ public sealed class BenchServingCommand : Command<BenchServingCommand.Settings>
         }
     }
 
+    /// <summary>Rounds the scoring call and the empty call alternate in, so both see the same background load.</summary>
+    private const int Rounds = 6;
+
     /// <summary>
-    /// <paramref name="concurrency"/> callers in a loop on one channel: 1 s warm-up, then <paramref name="duration"/>
-    /// measured; calls/s over the measured window, latency percentiles of the calls completed in it.
+    /// <paramref name="concurrency"/> callers in a loop on one channel, for the scoring call and the empty call side by
+    /// side: a warm-up of each, then <see cref="Rounds"/> alternating rounds sharing <paramref name="duration"/>
+    /// between them; calls/s over the measured time, latency percentiles of the calls completed in it.
     /// </summary>
-    private static async Task<Load> MeasureAsync(
-        string label, int concurrency, TimeSpan duration, Func<int, Task<bool>> call, CancellationToken cancellationToken)
+    private static async Task<(Load Score, Load Empty)> MeasurePairAsync(
+        int concurrency, TimeSpan duration, Func<int, Task<bool>> score, Func<int, Task<bool>> empty, CancellationToken cancellationToken)
     {
-        await RunCallersAsync(concurrency, TimeSpan.FromSeconds(1), call, cancellationToken).ConfigureAwait(false);
-        var (latencies, failures, elapsed) = await RunCallersAsync(concurrency, duration, call, cancellationToken).ConfigureAwait(false);
-        latencies.Sort();
-        var load = new Load(concurrency, latencies.Count, elapsed, Percentile(latencies, 0.50), Percentile(latencies, 0.99), failures);
+        var warmUp = TimeSpan.FromSeconds(1);
+        await RunCallersAsync(concurrency, warmUp, score, cancellationToken).ConfigureAwait(false);
+        await RunCallersAsync(concurrency, warmUp, empty, cancellationToken).ConfigureAwait(false);
+        var round = duration / Rounds;
+        var scoreRounds = new List<(List<double> Latencies, long Failures, double Seconds)>();
+        var emptyRounds = new List<(List<double> Latencies, long Failures, double Seconds)>();
+        for (var r = 0; r < Rounds; r++)
+        {
+            scoreRounds.Add(await RunCallersAsync(concurrency, round, score, cancellationToken).ConfigureAwait(false));
+            emptyRounds.Add(await RunCallersAsync(concurrency, round, empty, cancellationToken).ConfigureAwait(false));
+        }
+
+        var result = (Summarize(concurrency, scoreRounds), Summarize(concurrency, emptyRounds));
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {Markup.Escape(label)}: {load.PerSecond:N0} calls/s, p50 {load.P50Ms:0.000} ms, p99 {load.P99Ms:0.000} ms{(failures > 0 ? $", {failures} failed" : "")}"));
-        return load;
+            $"  concurrency {concurrency}: ScoreOpportunities (1 id) {result.Item1.PerSecond:N0} calls/s, p50 {result.Item1.P50Ms:0.000} ms, p99 {result.Item1.P99Ms:0.000} ms; Ping {result.Item2.PerSecond:N0} calls/s, p50 {result.Item2.P50Ms:0.000} ms, p99 {result.Item2.P99Ms:0.000} ms"));
+        return result;
+    }
+
+    private static Load Summarize(int concurrency, List<(List<double> Latencies, long Failures, double Seconds)> rounds)
+    {
+        var latencies = rounds.SelectMany(r => r.Latencies).ToList();
+        latencies.Sort();
+        return new Load(concurrency, latencies.Count, rounds.Sum(r => r.Seconds),
+            Percentile(latencies, 0.50), Percentile(latencies, 0.99), rounds.Sum(r => r.Failures));
     }
 
     private static async Task<(List<double> Latencies, long Failures, double Seconds)> RunCallersAsync(
@@ -288,6 +308,8 @@ public sealed class BenchServingCommand : Command<BenchServingCommand.Settings>
         return result;
     }
 
+    private static readonly WriteOptions BufferHint = new(WriteFlags.BufferHint);
+
     private static async Task<long> StreamAsync(ScoringService.ScoringServiceClient client, CallOptions auth, string[] ids, int items, CancellationToken cancellationToken)
     {
         using var call = client.ScoreStream(auth.WithCancellationToken(cancellationToken));
@@ -308,6 +330,8 @@ public sealed class BenchServingCommand : Command<BenchServingCommand.Settings>
         }, cancellationToken);
         for (var i = 0; i < items; i++)
         {
+            // Buffered writes, flushed every StreamBatch requests and at the end, as a bulk client would send them.
+            call.RequestStream.WriteOptions = (i + 1) % GtmMart.Server.Services.ScoringApi.StreamBatch == 0 || i == items - 1 ? null : BufferHint;
             await call.RequestStream.WriteAsync(new ScoreStreamRequest { OpportunityId = ids[i % ids.Length] }, cancellationToken).ConfigureAwait(false);
         }
 

@@ -6,15 +6,20 @@ namespace GtmMart.Scoring.Icp;
 
 /// <summary>
 /// Scores accounts with a saved ICP model: fit (firmographics only) → fit score and tier, behaviour score from
-/// engagement, KMeans segment, and the top fit reasons. Thread-safe: the models are only used through
-/// <see cref="ITransformer.Transform"/> (no shared prediction engine), the manifest is immutable.
+/// engagement, KMeans segment, and the top fit reasons. Thread-safe: large batches go through
+/// <see cref="ITransformer.Transform"/>, small ones through pooled prediction engines; the manifest is immutable.
 /// </summary>
-public sealed class IcpScorer
+public sealed class IcpScorer : IDisposable
 {
+    /// <summary>Batches smaller than this are scored row by row through the engine pools (a DataView costs milliseconds).</summary>
+    public const int SmallBatch = 64;
+
     private readonly MLContext _ml;
     private readonly ITransformer? _fitModel;
     private readonly ITransformer _segmentModel;
     private readonly Dictionary<int, IcpSegmentProfile> _profiles;
+    private readonly EnginePool<IcpVectorRow, IcpFitOutput>? _fitEngines;
+    private readonly EnginePool<IcpVectorRow, IcpClusterOutput> _segmentEngines;
 
     internal IcpScorer(MLContext ml, IcpModelManifest manifest, ITransformer? fitModel, ITransformer segmentModel)
     {
@@ -28,6 +33,12 @@ public sealed class IcpScorer
         _fitModel = manifest.Fit.Trained ? fitModel : null;
         _segmentModel = segmentModel;
         _profiles = manifest.Segments.Profiles.ToDictionary(p => p.SegmentId);
+        var fitSchema = IcpVectorData.InputSchema(manifest.Fit.Encoding.Length);
+        var segmentSchema = IcpVectorData.InputSchema(SegmentVectorLength);
+        _fitEngines = _fitModel is { } fitTransformer
+            ? new(() => ml.Model.CreatePredictionEngine<IcpVectorRow, IcpFitOutput>(fitTransformer, inputSchemaDefinition: fitSchema))
+            : null;
+        _segmentEngines = new(() => ml.Model.CreatePredictionEngine<IcpVectorRow, IcpClusterOutput>(segmentModel, inputSchemaDefinition: segmentSchema));
     }
 
     /// <summary>Thresholds, encodings, behaviour weights, segment profiles and training warnings.</summary>
@@ -89,10 +100,14 @@ public sealed class IcpScorer
         }
 
         var fit = Manifest.Fit;
+        var small = rows.Count < SmallBatch;
         var fitVectors = rows.Select(r => IcpEncoding.Encode(fit.Encoding, r)).ToArray();
-        var probabilities = _fitModel is null
-            ? null
-            : IcpVectorData.PredictProbabilities(_ml, _fitModel, fitVectors, fit.Encoding.Length);
+        var probabilities = (_fitModel, _fitEngines) switch
+        {
+            (null, _) or (_, null) => null,
+            (_, { } engines) when small => [.. fitVectors.Select(v => engines.Predict(new IcpVectorRow { Features = v }).Probability)],
+            ({ } model, _) => IcpVectorData.PredictProbabilities(_ml, model, fitVectors, fit.Encoding.Length),
+        };
 
         var behaviourIndex = rows.Select(r => IcpEncoding.BehaviourIndex(Manifest.Behaviour, r)).ToArray();
         var segmentVectors = new float[rows.Count][];
@@ -101,7 +116,9 @@ public sealed class IcpScorer
             segmentVectors[i] = SegmentVector(rows[i], behaviourIndex[i]);
         }
 
-        var clusters = IcpVectorData.PredictClusters(_ml, _segmentModel, segmentVectors, SegmentVectorLength);
+        var clusters = small
+            ? [.. segmentVectors.Select(v => _segmentEngines.Predict(new IcpVectorRow { Features = v }).PredictedLabel)]
+            : IcpVectorData.PredictClusters(_ml, _segmentModel, segmentVectors, SegmentVectorLength);
 
         var scores = new AccountScore[rows.Count];
         for (var i = 0; i < rows.Count; i++)
@@ -124,6 +141,13 @@ public sealed class IcpScorer
         }
 
         return scores;
+    }
+
+    /// <summary>Releases the pooled prediction engines; the scorer must not be used afterwards.</summary>
+    public void Dispose()
+    {
+        _fitEngines?.Dispose();
+        _segmentEngines.Dispose();
     }
 
     private float[] SegmentVector(AccountFeatureRow row, double behaviourIndex) =>

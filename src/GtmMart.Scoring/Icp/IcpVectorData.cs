@@ -22,12 +22,16 @@ internal sealed class IcpClusterOutput
 
 internal static class IcpVectorData
 {
-    public static IDataView ToDataView(MLContext ml, IEnumerable<IcpVectorRow> rows, int length)
+    /// <summary>The input schema with the Features vector's fixed length (ML.NET cannot infer it from an array).</summary>
+    public static SchemaDefinition InputSchema(int length)
     {
         var schema = SchemaDefinition.Create(typeof(IcpVectorRow));
         schema[nameof(IcpVectorRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, length);
-        return ml.Data.LoadFromEnumerable(rows, schema);
+        return schema;
     }
+
+    public static IDataView ToDataView(MLContext ml, IEnumerable<IcpVectorRow> rows, int length) =>
+        ml.Data.LoadFromEnumerable(rows, InputSchema(length));
 
     public static float[] PredictProbabilities(MLContext ml, ITransformer model, IReadOnlyList<float[]> vectors, int length)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using GtmMart.Scoring.Features;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
@@ -22,8 +21,10 @@ public sealed class OpportunityScorer : IDisposable
     private readonly TransformerChain<ITransformer> _scoring;
     private readonly DataViewSchema _inputSchema;
     private readonly string[] _slotSource;
+    private readonly string[] _features;
+    private readonly int[] _slotFeature;
     private readonly double[] _slotOffset;
-    private readonly ConcurrentBag<PredictionEngine<OpportunityFeatureRow, ScoredOpportunity>> _engines = [];
+    private readonly EnginePool<OpportunityFeatureRow, ScoredOpportunity> _engines;
     private bool _disposed;
 
     private OpportunityScorer(ITransformer model, DataViewSchema inputSchema, OpportunityModelMetadata? metadata)
@@ -37,6 +38,10 @@ public sealed class OpportunityScorer : IDisposable
         var schema = scoredEmpty.Schema;
         var slots = schema[OpportunityFeatureColumns.Features].Type.ValueCountOf();
         _slotSource = SlotSources(schema, metadata, slots);
+
+        // Source features in ordinal order, and each slot's index into them, so grouping contributions is array work.
+        _features = [.. _slotSource.Distinct().Order(StringComparer.Ordinal)];
+        _slotFeature = [.. _slotSource.Select(f => Array.BinarySearch(_features, f, StringComparer.Ordinal))];
 
         // The prediction transformer is the chain's last one, or the one before an appended out-of-fold calibrator.
         var last = model is IEnumerable<ITransformer> chain
@@ -72,6 +77,8 @@ public sealed class OpportunityScorer : IDisposable
         }
 
         _scoring = new TransformerChain<ITransformer>(model, contributions);
+        _engines = new EnginePool<OpportunityFeatureRow, ScoredOpportunity>(
+            () => _ml.Model.CreatePredictionEngine<OpportunityFeatureRow, ScoredOpportunity>(_scoring, _inputSchema));
     }
 
     /// <summary>"FastTree" or "LbfgsLogisticRegression".</summary>
@@ -98,19 +105,7 @@ public sealed class OpportunityScorer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(row);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_engines.TryTake(out var engine))
-        {
-            engine = _ml.Model.CreatePredictionEngine<OpportunityFeatureRow, ScoredOpportunity>(_scoring, _inputSchema);
-        }
-
-        try
-        {
-            return Build(row, engine.Predict(row));
-        }
-        finally
-        {
-            _engines.Add(engine);
-        }
+        return Build(row, _engines.Predict(row));
     }
 
     /// <summary>Batches smaller than this are scored row by row through the engine pool.</summary>
@@ -159,10 +154,7 @@ public sealed class OpportunityScorer : IDisposable
         }
 
         _disposed = true;
-        while (_engines.TryTake(out var engine))
-        {
-            engine.Dispose();
-        }
+        _engines.Dispose();
     }
 
     private static bool IsBinaryModel(ITransformer t) =>
@@ -171,25 +163,64 @@ public sealed class OpportunityScorer : IDisposable
 
     private OpportunityScore Build(OpportunityFeatureRow row, ScoredOpportunity scored)
     {
-        var byFeature = new Dictionary<string, double>(StringComparer.Ordinal);
+        Span<double> byFeature = _features.Length <= 256 ? stackalloc double[_features.Length] : new double[_features.Length];
+        byFeature.Clear();
         var contributions = scored.FeatureContributions ?? [];
-        for (var i = 0; i < contributions.Length && i < _slotSource.Length; i++)
+        for (var i = 0; i < contributions.Length && i < _slotFeature.Length; i++)
         {
-            var c = contributions[i] - _slotOffset[i];
-            if (c != 0)
-            {
-                byFeature[_slotSource[i]] = byFeature.GetValueOrDefault(_slotSource[i]) + c;
-            }
+            byFeature[_slotFeature[i]] += contributions[i] - _slotOffset[i];
         }
 
-        var positive = byFeature.Where(kv => kv.Value > 1e-6)
-            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
-            .Take(FactorsPerSide).Select(kv => Factor(kv.Key, kv.Value, row)).ToList();
-        var negative = byFeature.Where(kv => kv.Value < -1e-6)
-            .OrderBy(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
-            .Take(FactorsPerSide).Select(kv => Factor(kv.Key, kv.Value, row)).ToList();
+        var positive = Top(byFeature, row, sign: 1);
+        var negative = Top(byFeature, row, sign: -1);
         var p = (double)scored.Probability;
         return new OpportunityScore(row.OpportunityId, OpportunityScore.ToScore(p), p, positive, negative);
+    }
+
+    /// <summary>
+    /// The <see cref="FactorsPerSide"/> features pushing hardest in the direction of <paramref name="sign"/>, strongest
+    /// first; ties go to the feature name in ordinal order (the order of <c>_features</c>).
+    /// </summary>
+    private List<OpportunityFactor> Top(ReadOnlySpan<double> byFeature, OpportunityFeatureRow row, int sign)
+    {
+        Span<int> best = stackalloc int[FactorsPerSide];
+        var count = 0;
+        for (var f = 0; f < byFeature.Length; f++)
+        {
+            var value = sign * byFeature[f];
+            if (value <= 1e-6)
+            {
+                continue;
+            }
+
+            // Insertion into the short sorted list; a later feature never displaces an equal earlier one.
+            var at = count;
+            while (at > 0 && value > sign * byFeature[best[at - 1]])
+            {
+                at--;
+            }
+
+            if (at >= FactorsPerSide)
+            {
+                continue;
+            }
+
+            for (var k = Math.Min(count, FactorsPerSide - 1); k > at; k--)
+            {
+                best[k] = best[k - 1];
+            }
+
+            best[at] = f;
+            count = Math.Min(count + 1, FactorsPerSide);
+        }
+
+        var factors = new List<OpportunityFactor>(count);
+        for (var k = 0; k < count; k++)
+        {
+            factors.Add(Factor(_features[best[k]], byFeature[best[k]], row));
+        }
+
+        return factors;
     }
 
     private static OpportunityFactor Factor(string feature, double contribution, OpportunityFeatureRow row) =>

@@ -105,32 +105,65 @@ public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringSe
         ArgumentNullException.ThrowIfNull(context);
         var token = context.CancellationToken;
         _ = serving.Snapshot();
-        while (await requestStream.MoveNext(token).ConfigureAwait(false))
-        {
-            token.ThrowIfCancellationRequested();
 
-            // Each item sees the models current when it arrives, so a reload takes effect mid-stream without errors.
-            var snapshot = serving.Snapshot();
-            var item = requestStream.Current;
-            var response = item.ItemCase switch
+        // Micro-batches without added latency: take every request that has already arrived (MoveNext completed
+        // synchronously), up to StreamBatch, then answer them with one flush instead of one per response.
+        var batch = new List<ScoreStreamRequest>(StreamBatch);
+        var next = requestStream.MoveNext(token);
+        while (await next.ConfigureAwait(false))
+        {
+            batch.Add(requestStream.Current);
+            next = requestStream.MoveNext(token);
+            if (!next.IsCompleted || batch.Count >= StreamBatch)
             {
-                ScoreStreamRequest.ItemOneofCase.OpportunityId when string.IsNullOrWhiteSpace(item.OpportunityId) =>
-                    Invalid(item.OpportunityId, "opportunity_id must not be empty"),
-                ScoreStreamRequest.ItemOneofCase.OpportunityId =>
-                    snapshot.Features.TryGetOpportunity(item.OpportunityId, out var opportunity)
-                        ? new ScoreStreamResponse { Opportunity = ProtoMapping.ToProto(snapshot.Models.Opportunity.Score(opportunity), ProtoMapping.OpportunityModel(snapshot.Models)) }
-                        : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.OpportunityId, "opportunity") },
-                ScoreStreamRequest.ItemOneofCase.AccountId when string.IsNullOrWhiteSpace(item.AccountId) =>
-                    Invalid(item.AccountId, "account_id must not be empty"),
-                ScoreStreamRequest.ItemOneofCase.AccountId =>
-                    snapshot.Features.TryGetAccount(item.AccountId, out var account)
-                        ? new ScoreStreamResponse { Account = ProtoMapping.ToProto(snapshot.Models.Icp.Score(account), ProtoMapping.IcpModel(snapshot.Models)) }
-                        : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.AccountId, "account") },
-                _ => Invalid("", "set opportunity_id or account_id"),
-            };
-            await responseStream.WriteAsync(response, token).ConfigureAwait(false);
+                await AnswerAsync(batch, responseStream, token).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+
+        await AnswerAsync(batch, responseStream, token).ConfigureAwait(false);
+    }
+
+    /// <summary>Largest number of stream items answered between two flushes.</summary>
+    public const int StreamBatch = 256;
+
+    private async Task AnswerAsync(List<ScoreStreamRequest> batch, IServerStreamWriter<ScoreStreamResponse> responseStream, CancellationToken token)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        token.ThrowIfCancellationRequested();
+
+        // Each batch sees the models current when it is answered, so a reload takes effect mid-stream without errors.
+        var snapshot = serving.Snapshot();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            // Buffer every response but the batch's last; writing that one flushes them all.
+            responseStream.WriteOptions = i < batch.Count - 1 ? BufferHint : null;
+            await responseStream.WriteAsync(Answer(batch[i], snapshot), token).ConfigureAwait(false);
         }
     }
+
+    private static readonly WriteOptions BufferHint = new(WriteFlags.BufferHint);
+
+    private static ScoreStreamResponse Answer(ScoreStreamRequest item, ServingSnapshot snapshot) => item.ItemCase switch
+    {
+        ScoreStreamRequest.ItemOneofCase.OpportunityId when string.IsNullOrWhiteSpace(item.OpportunityId) =>
+            Invalid(item.OpportunityId, "opportunity_id must not be empty"),
+        ScoreStreamRequest.ItemOneofCase.OpportunityId =>
+            snapshot.Features.TryGetOpportunity(item.OpportunityId, out var opportunity)
+                ? new ScoreStreamResponse { Opportunity = ProtoMapping.ToProto(snapshot.Models.Opportunity.Score(opportunity), ProtoMapping.OpportunityModel(snapshot.Models)) }
+                : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.OpportunityId, "opportunity") },
+        ScoreStreamRequest.ItemOneofCase.AccountId when string.IsNullOrWhiteSpace(item.AccountId) =>
+            Invalid(item.AccountId, "account_id must not be empty"),
+        ScoreStreamRequest.ItemOneofCase.AccountId =>
+            snapshot.Features.TryGetAccount(item.AccountId, out var account)
+                ? new ScoreStreamResponse { Account = ProtoMapping.ToProto(snapshot.Models.Icp.Score(account), ProtoMapping.IcpModel(snapshot.Models)) }
+                : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.AccountId, "account") },
+        _ => Invalid("", "set opportunity_id or account_id"),
+    };
 
     /// <summary>Empty call: the transport's own cost (the serving benchmark's baseline).</summary>
     public override Task<Empty> Ping(Empty request, ServerCallContext context) => Task.FromResult(new Empty());

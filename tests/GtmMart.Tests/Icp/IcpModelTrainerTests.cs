@@ -164,12 +164,34 @@ public sealed class IcpModelTrainerTests(IcpTrainedFixture fixture, ITestOutputH
     }
 
     [Fact]
+    public void Single_rows_through_the_engine_pool_score_like_a_batch_even_in_parallel()
+    {
+        using var dir = new TempDirectory();
+        Result.Save(dir.Path);
+        using var loaded = IcpScorer.Load(dir.Path);
+        var accounts = fixture.Accounts.Take(300).ToList();
+        Assert.True(accounts.Count >= IcpScorer.SmallBatch, "the batch must be large enough to take the DataView path");
+
+        var batch = loaded.ScoreBatch(accounts);
+        var single = new AccountScore[accounts.Count];
+        Parallel.For(0, accounts.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => single[i] = loaded.Score(accounts[i]));
+        for (var i = 0; i < accounts.Count; i++)
+        {
+            Assert.Equal(batch[i].AccountId, single[i].AccountId);
+            Assert.Equal(batch[i].FitProbability, single[i].FitProbability, 6);
+            Assert.Equal(batch[i].FitScore, single[i].FitScore);
+            Assert.Equal(batch[i].SegmentId, single[i].SegmentId);
+            Assert.Equal(batch[i].Reasons, single[i].Reasons);
+        }
+    }
+
+    [Fact]
     public void Save_then_load_gives_identical_scores()
     {
         using var dir = new TempDirectory();
         Result.Save(dir.Path);
 
-        var loaded = IcpScorer.Load(dir.Path);
+        using var loaded = IcpScorer.Load(dir.Path);
         var scores = loaded.ScoreBatch(fixture.Accounts);
 
         Assert.True(File.Exists(dir.File(IcpModelManifest.FitModelFileName)));
@@ -210,7 +232,8 @@ public sealed class IcpModelTrainerTests(IcpTrainedFixture fixture, ITestOutputH
 
         using var dir = new TempDirectory();
         result.Save(dir.Path);
-        var loaded = IcpScorer.Load(dir.Path).Score(accounts[0]);
+        using var scorer = IcpScorer.Load(dir.Path);
+        var loaded = scorer.Score(accounts[0]);
         Assert.Equal(IcpTier.C, loaded.Tier);
         Assert.Equal(result.Scores[0].SegmentId, loaded.SegmentId);
     }
