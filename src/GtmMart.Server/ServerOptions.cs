@@ -33,6 +33,12 @@ public sealed record ServerOptions
     /// <summary>Most ids accepted in one request.</summary>
     public int MaxIdsPerRequest { get; init; } = 10_000;
 
+    /// <summary>
+    /// Most scores of known ids kept for repeated requests, per served models and feature snapshot (0: no cache). About
+    /// 1-2 KB each; the cache is dropped whenever the models or the features change.
+    /// </summary>
+    public int ScoreCacheCapacity { get; init; } = 100_000;
+
     /// <summary>How long shutdown waits for in-flight calls.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

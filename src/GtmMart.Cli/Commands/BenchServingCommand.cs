@@ -14,6 +14,7 @@ using GtmMart.Scoring.Features;
 using GtmMart.Scoring.Registry;
 using GtmMart.Server;
 using GtmMart.Server.Security;
+using GtmMart.Server.Services;
 using GtmMart.Serving;
 using GtmMart.Warehouse.Connection;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,6 +82,9 @@ public sealed class BenchServingCommand : Command<BenchServingCommand.Settings>
         public double PerSecond => Calls / Seconds;
     }
 
+    /// <summary>One concurrency level: scoring with the score cache off, with it on (warm), and the empty call.</summary>
+    private sealed record UnaryRow(Load Uncached, Load Cached, Load Empty);
+
     private sealed record StreamResult(int Items, double StreamSeconds, long Errors, double BatchSeconds)
     {
         public double StreamPerSecond => Items / StreamSeconds;
@@ -99,7 +103,7 @@ public sealed class BenchServingCommand : Command<BenchServingCommand.Settings>
     }
 
     private sealed record Results(
-        int Opportunities, int AccountsLoaded, string ModelVersion, List<(Load Unary, Load Empty)> Unary, StreamResult Stream, WriteResult Write);
+        int Opportunities, int AccountsLoaded, string ModelVersion, List<UnaryRow> Unary, StreamResult Stream, WriteResult Write);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         ExecuteAsync(settings, cancellationToken).GetAwaiter().GetResult();
@@ -175,23 +179,35 @@ public sealed class BenchServingCommand : Command<BenchServingCommand.Settings>
             var client = new ScoringService.ScoringServiceClient(channel);
             var auth = new CallOptions(new Metadata { { "authorization", "Bearer " + ApiKey } });
 
-            var unary = new List<(Load, Load)>();
+            // The score cache is switched per round: off for the uncached scoring rounds (every call runs the model),
+            // on for the cached ones (the warm-up fills it; ids cycle through the served opportunities).
+            var access = app.Services.GetRequiredService<ServingAccess>();
+            var cacheCapacity = access.ScoreCacheCapacity;
+            var unary = new List<UnaryRow>();
             var duration = TimeSpan.FromSeconds(settings.Seconds);
             foreach (var concurrency in levels)
             {
-                var (score, empty) = await MeasurePairAsync(concurrency, duration, async i =>
+                async Task<bool> Score(int i)
                 {
                     var response = await client.ScoreOpportunitiesAsync(
                         new ScoreOpportunitiesRequest { OpportunityIds = { ids[i % ids.Length] } }, auth).ConfigureAwait(false);
                     return response.Results.Count == 1 && response.Results[0].ResultCase == OpportunityResult.ResultOneofCase.Score;
-                }, async _ =>
-                {
-                    await client.PingAsync(new Empty(), auth).ConfigureAwait(false);
-                    return true;
-                }, cancellationToken).ConfigureAwait(false);
-                unary.Add((score, empty));
+                }
+
+                var loads = await MeasureSideBySideAsync(concurrency, duration,
+                [
+                    new Contender("uncached", () => access.ScoreCacheCapacity = 0, Score),
+                    new Contender("cached", () => access.ScoreCacheCapacity = cacheCapacity, Score),
+                    new Contender("Ping", () => { }, async _ =>
+                    {
+                        await client.PingAsync(new Empty(), auth).ConfigureAwait(false);
+                        return true;
+                    }),
+                ], cancellationToken).ConfigureAwait(false);
+                unary.Add(new UnaryRow(loads[0], loads[1], loads[2]));
             }
 
+            access.ScoreCacheCapacity = 0;
             var stream = await MeasureStreamAsync(client, auth, modelSet, features, ids, settings.StreamItems, cancellationToken).ConfigureAwait(false);
             var write = MeasureWriteBack(folder, warehouse, modelSet, settings.WriteRows);
             return new Results(features.Opportunities.Count, features.Accounts.Count, modelSet.OpportunityVersion, unary, stream, write);
@@ -203,33 +219,40 @@ public sealed class BenchServingCommand : Command<BenchServingCommand.Settings>
         }
     }
 
-    /// <summary>Rounds the scoring call and the empty call alternate in, so both see the same background load.</summary>
+    /// <summary>Rounds the measured calls alternate in, so all of them see the same background load.</summary>
     private const int Rounds = 6;
 
+    /// <summary>A measured call and what to switch before each of its rounds.</summary>
+    private sealed record Contender(string Name, Action Before, Func<int, Task<bool>> Call);
+
     /// <summary>
-    /// <paramref name="concurrency"/> callers in a loop on one channel, for the scoring call and the empty call side by
-    /// side: a warm-up of each, then <see cref="Rounds"/> alternating rounds sharing <paramref name="duration"/>
-    /// between them; calls/s over the measured time, latency percentiles of the calls completed in it.
+    /// <paramref name="concurrency"/> callers in a loop on one channel, for each contender side by side: a 1 s warm-up
+    /// of each, then <see cref="Rounds"/> rounds in which the contenders take turns, sharing <paramref name="duration"/>
+    /// each; calls/s over each one's measured time, latency percentiles of the calls completed in it.
     /// </summary>
-    private static async Task<(Load Score, Load Empty)> MeasurePairAsync(
-        int concurrency, TimeSpan duration, Func<int, Task<bool>> score, Func<int, Task<bool>> empty, CancellationToken cancellationToken)
+    private static async Task<Load[]> MeasureSideBySideAsync(
+        int concurrency, TimeSpan duration, IReadOnlyList<Contender> contenders, CancellationToken cancellationToken)
     {
-        var warmUp = TimeSpan.FromSeconds(1);
-        await RunCallersAsync(concurrency, warmUp, score, cancellationToken).ConfigureAwait(false);
-        await RunCallersAsync(concurrency, warmUp, empty, cancellationToken).ConfigureAwait(false);
-        var round = duration / Rounds;
-        var scoreRounds = new List<(List<double> Latencies, long Failures, double Seconds)>();
-        var emptyRounds = new List<(List<double> Latencies, long Failures, double Seconds)>();
-        for (var r = 0; r < Rounds; r++)
+        foreach (var c in contenders)
         {
-            scoreRounds.Add(await RunCallersAsync(concurrency, round, score, cancellationToken).ConfigureAwait(false));
-            emptyRounds.Add(await RunCallersAsync(concurrency, round, empty, cancellationToken).ConfigureAwait(false));
+            c.Before();
+            await RunCallersAsync(concurrency, TimeSpan.FromSeconds(1), c.Call, cancellationToken).ConfigureAwait(false);
         }
 
-        var result = (Summarize(concurrency, scoreRounds), Summarize(concurrency, emptyRounds));
-        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  concurrency {concurrency}: ScoreOpportunities (1 id) {result.Item1.PerSecond:N0} calls/s, p50 {result.Item1.P50Ms:0.000} ms, p99 {result.Item1.P99Ms:0.000} ms; Ping {result.Item2.PerSecond:N0} calls/s, p50 {result.Item2.P50Ms:0.000} ms, p99 {result.Item2.P99Ms:0.000} ms"));
-        return result;
+        var rounds = contenders.Select(_ => new List<(List<double> Latencies, long Failures, double Seconds)>()).ToArray();
+        for (var r = 0; r < Rounds; r++)
+        {
+            for (var k = 0; k < contenders.Count; k++)
+            {
+                contenders[k].Before();
+                rounds[k].Add(await RunCallersAsync(concurrency, duration / Rounds, contenders[k].Call, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        var loads = rounds.Select(r => Summarize(concurrency, r)).ToArray();
+        AnsiConsole.MarkupLine(string.Join("; ", contenders.Select((c, k) => string.Create(CultureInfo.InvariantCulture,
+            $"{(k == 0 ? $"  concurrency {concurrency}: " : "")}{c.Name} {loads[k].PerSecond:N0} calls/s, p50 {loads[k].P50Ms:0.000} ms, p99 {loads[k].P99Ms:0.000} ms"))));
+        return loads;
     }
 
     private static Load Summarize(int concurrency, List<(List<double> Latencies, long Failures, double Seconds)> rounds)
@@ -331,7 +354,7 @@ public sealed class BenchServingCommand : Command<BenchServingCommand.Settings>
         for (var i = 0; i < items; i++)
         {
             // Buffered writes, flushed every StreamBatch requests and at the end, as a bulk client would send them.
-            call.RequestStream.WriteOptions = (i + 1) % GtmMart.Server.Services.ScoringApi.StreamBatch == 0 || i == items - 1 ? null : BufferHint;
+            call.RequestStream.WriteOptions = (i + 1) % ScoringApi.StreamBatch == 0 || i == items - 1 ? null : BufferHint;
             await call.RequestStream.WriteAsync(new ScoreStreamRequest { OpportunityId = ids[i % ids.Length] }, cancellationToken).ConfigureAwait(false);
         }
 
@@ -465,23 +488,23 @@ public sealed class BenchServingCommand : Command<BenchServingCommand.Settings>
             $"Data: demo generator, {settings.Accounts:N0} accounts, seed 1, through load > build > export > train; served: {r.Opportunities:N0} opportunities, {r.AccountsLoaded:N0} accounts, opportunity-scoring {r.ModelVersion}. Server: `GtmServer.Build` (the `gtm serve` host, API-key interceptor on), Kestrel HTTP/2 cleartext on 127.0.0.1, free port. Client: one `GrpcChannel` (SocketsHttpHandler, `EnableMultipleHttp2Connections`), shared by all callers.");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"**Unary scoring vs the empty call.** Each row: N callers loop for {settings.Seconds.ToString(CultureInfo.InvariantCulture)} s after a 1 s warm-up; `ScoreOpportunities` with 1 id per call (lookup, ML.NET scoring with factor contributions, mapping) next to `Ping` (empty request and response, same interceptor): the transport's own limit. Latency is per call, client side.");
+            $"**Unary scoring vs the empty call.** Each row: N callers loop over three calls in turn, {Rounds} rounds sharing {settings.Seconds.ToString(CultureInfo.InvariantCulture)} s per call after a 1 s warm-up of each: `ScoreOpportunities` with 1 id per call with the server's score cache off (lookup, ML.NET scoring with factor contributions, mapping), the same with the cache on (the warm-up has filled it; a repeated id is a lookup of the scored message, as for a CRM page showing the same deal again), and `Ping` (empty request and response, same interceptor): the transport's own limit. Latency is per call, client side.");
         text.AppendLine();
-        text.AppendLine("| concurrency | ScoreOpportunities calls/s | p50 ms | p99 ms | Ping calls/s | p50 ms | p99 ms | unary / empty |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (u, e) in r.Unary)
+        text.AppendLine("| concurrency | scoring, uncached calls/s | p50 ms | p99 ms | scoring, cached calls/s | p50 ms | p99 ms | Ping calls/s | p50 ms | p99 ms | uncached / empty | cached / empty |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (u, c, e) in r.Unary)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {u.Concurrency} | {u.PerSecond:N0} | {u.P50Ms:0.00} | {u.P99Ms:0.00} | {e.PerSecond:N0} | {e.P50Ms:0.00} | {e.P99Ms:0.00} | {u.PerSecond / e.PerSecond:0.00} |");
+                $"| {u.Concurrency} | {u.PerSecond:N0} | {u.P50Ms:0.00} | {u.P99Ms:0.00} | {c.PerSecond:N0} | {c.P50Ms:0.00} | {c.P99Ms:0.00} | {e.PerSecond:N0} | {e.P50Ms:0.00} | {e.P99Ms:0.00} | {u.PerSecond / e.PerSecond:0.00} | {c.PerSecond / e.PerSecond:0.00} |");
         }
 
-        var failed = r.Unary.Sum(x => x.Unary.Failures + x.Empty.Failures);
+        var failed = r.Unary.Sum(x => x.Uncached.Failures + x.Cached.Failures + x.Empty.Failures);
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Failed calls: {failed}.");
         text.AppendLine();
         var s = r.Stream;
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"**Streaming vs in-process batch.** One `ScoreStream` carrying {s.Items:N0} opportunity ids (cycling through the served ones), pipelined: every request written while a reader drains the responses; timed from opening the call to the last response. Next to it `OpportunityScorer.ScoreBatch` over the same {s.Items:N0} feature rows in process (no lookup, no protobuf). Both after a 2,000-item warm-up.");
+            $"**Streaming vs in-process batch.** One `ScoreStream` carrying {s.Items:N0} opportunity ids (cycling through the served ones), pipelined: every request written while a reader drains the responses (buffered writes flushed every 256 requests); the server's score cache off, so every item runs the model; timed from opening the call to the last response. Next to it `OpportunityScorer.ScoreBatch` over the same {s.Items:N0} feature rows in process (no lookup, no protobuf). Both after a 2,000-item warm-up.");
         text.AppendLine();
         text.AppendLine("| items | ScoreStream s | ScoreStream scores/s | item errors | ScoreBatch s | ScoreBatch scores/s | stream / batch |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");

@@ -1,3 +1,4 @@
+using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using GtmMart.Contracts.V1;
@@ -20,34 +21,15 @@ public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringSe
         Violations.CheckIds(request.OpportunityIds, "opportunity_ids", serving.MaxIdsPerRequest);
         var snapshot = serving.Snapshot();
         var model = ProtoMapping.OpportunityModel(snapshot.Models);
-
-        var rows = new List<OpportunityFeatureRow>();
-        foreach (var id in request.OpportunityIds)
-        {
-            if (snapshot.Features.TryGetOpportunity(id, out var row))
-            {
-                rows.Add(row);
-            }
-        }
-
-        var scores = new Dictionary<string, OpportunityScore>(StringComparer.Ordinal);
-        foreach (var chunk in rows.Chunk(Chunk))
-        {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            foreach (var score in snapshot.Models.Opportunity.ScoreBatch(chunk))
-            {
-                scores[score.OpportunityId] = ProtoMapping.ToProto(score, model);
-            }
-        }
-
         var response = new ScoreOpportunitiesResponse();
-        foreach (var id in request.OpportunityIds)
-        {
-            response.Results.Add(scores.TryGetValue(id, out var score)
-                ? new OpportunityResult { Score = score }
-                : new OpportunityResult { Error = ProtoMapping.NotFound(id, "opportunity") });
-        }
-
+        response.Results.AddRange(Resolve<OpportunityFeatureRow, OpportunityScore, OpportunityResult>(
+            request.OpportunityIds,
+            id => snapshot.Scores.TryGet(id, out var cached) ? cached : null,
+            snapshot.Features.TryGetOpportunity,
+            chunk => snapshot.Models.Opportunity.ScoreBatch(chunk).Select(score => snapshot.Scores.Keep(ProtoMapping.ToProto(score, model))),
+            score => new OpportunityResult { Score = score },
+            id => new OpportunityResult { Error = ProtoMapping.NotFound(id, "opportunity") },
+            context.CancellationToken));
         return Task.FromResult(response);
     }
 
@@ -67,35 +49,63 @@ public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringSe
         Violations.CheckIds(request.AccountIds, "account_ids", serving.MaxIdsPerRequest);
         var snapshot = serving.Snapshot();
         var model = ProtoMapping.IcpModel(snapshot.Models);
-
-        var rows = new List<AccountFeatureRow>();
-        foreach (var id in request.AccountIds)
-        {
-            if (snapshot.Features.TryGetAccount(id, out var row))
-            {
-                rows.Add(row);
-            }
-        }
-
-        var scores = new Dictionary<string, AccountScore>(StringComparer.Ordinal);
-        foreach (var chunk in rows.Chunk(Chunk))
-        {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            foreach (var score in snapshot.Models.Icp.ScoreBatch(chunk))
-            {
-                scores[score.AccountId] = ProtoMapping.ToProto(score, model);
-            }
-        }
-
         var response = new ScoreAccountsResponse();
-        foreach (var id in request.AccountIds)
+        response.Results.AddRange(Resolve<AccountFeatureRow, AccountScore, AccountResult>(
+            request.AccountIds,
+            id => snapshot.Scores.TryGetAccount(id, out var cached) ? cached : null,
+            snapshot.Features.TryGetAccount,
+            chunk => snapshot.Models.Icp.ScoreBatch(chunk).Select(score => snapshot.Scores.Keep(ProtoMapping.ToProto(score, model))),
+            score => new AccountResult { Score = score },
+            id => new AccountResult { Error = ProtoMapping.NotFound(id, "account") },
+            context.CancellationToken));
+        return Task.FromResult(response);
+    }
+
+    private delegate bool TryGetRow<TRow>(string id, out TRow row);
+
+    /// <summary>
+    /// One result per requested id, in request order: the cached score, else the score of a known id (scored in chunks,
+    /// so a cancelled call or an exceeded deadline stops the work), else a per-item NOT_FOUND.
+    /// </summary>
+    private static TResult[] Resolve<TRow, TScore, TResult>(
+        RepeatedField<string> ids,
+        Func<string, TScore?> cached,
+        TryGetRow<TRow> known,
+        Func<TRow[], IEnumerable<TScore>> score,
+        Func<TScore, TResult> found,
+        Func<string, TResult> missing,
+        CancellationToken token)
+        where TScore : class
+    {
+        var results = new TResult[ids.Count];
+        var pending = new List<(int Index, TRow Row)>();
+        for (var i = 0; i < ids.Count; i++)
         {
-            response.Results.Add(scores.TryGetValue(id, out var score)
-                ? new AccountResult { Score = score }
-                : new AccountResult { Error = ProtoMapping.NotFound(id, "account") });
+            if (cached(ids[i]) is { } hit)
+            {
+                results[i] = found(hit);
+            }
+            else if (known(ids[i], out var row))
+            {
+                pending.Add((i, row));
+            }
+            else
+            {
+                results[i] = missing(ids[i]);
+            }
         }
 
-        return Task.FromResult(response);
+        foreach (var chunk in pending.Chunk(Chunk))
+        {
+            token.ThrowIfCancellationRequested();
+            var k = 0;
+            foreach (var s in score([.. chunk.Select(p => p.Row)]))
+            {
+                results[chunk[k++].Index] = found(s);
+            }
+        }
+
+        return results;
     }
 
     public override async Task ScoreStream(IAsyncStreamReader<ScoreStreamRequest> requestStream, IServerStreamWriter<ScoreStreamResponse> responseStream, ServerCallContext context)
@@ -153,17 +163,49 @@ public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringSe
         ScoreStreamRequest.ItemOneofCase.OpportunityId when string.IsNullOrWhiteSpace(item.OpportunityId) =>
             Invalid(item.OpportunityId, "opportunity_id must not be empty"),
         ScoreStreamRequest.ItemOneofCase.OpportunityId =>
-            snapshot.Features.TryGetOpportunity(item.OpportunityId, out var opportunity)
-                ? new ScoreStreamResponse { Opportunity = ProtoMapping.ToProto(snapshot.Models.Opportunity.Score(opportunity), ProtoMapping.OpportunityModel(snapshot.Models)) }
+            OpportunityScoreOf(item.OpportunityId, snapshot) is { } opportunity
+                ? new ScoreStreamResponse { Opportunity = opportunity }
                 : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.OpportunityId, "opportunity") },
         ScoreStreamRequest.ItemOneofCase.AccountId when string.IsNullOrWhiteSpace(item.AccountId) =>
             Invalid(item.AccountId, "account_id must not be empty"),
         ScoreStreamRequest.ItemOneofCase.AccountId =>
-            snapshot.Features.TryGetAccount(item.AccountId, out var account)
-                ? new ScoreStreamResponse { Account = ProtoMapping.ToProto(snapshot.Models.Icp.Score(account), ProtoMapping.IcpModel(snapshot.Models)) }
+            AccountScoreOf(item.AccountId, snapshot) is { } account
+                ? new ScoreStreamResponse { Account = account }
                 : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.AccountId, "account") },
         _ => Invalid("", "set opportunity_id or account_id"),
     };
+
+    /// <summary>The cached or freshly computed (then cached) score of a known opportunity; null for an unknown id.</summary>
+    private static OpportunityScore? OpportunityScoreOf(string id, ServingSnapshot snapshot)
+    {
+        if (snapshot.Scores.TryGet(id, out var cached))
+        {
+            return cached;
+        }
+
+        if (!snapshot.Features.TryGetOpportunity(id, out var row))
+        {
+            return null;
+        }
+
+        return snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Models.Opportunity.Score(row), ProtoMapping.OpportunityModel(snapshot.Models)));
+    }
+
+    /// <summary>The cached or freshly computed (then cached) score of a known account; null for an unknown id.</summary>
+    private static AccountScore? AccountScoreOf(string id, ServingSnapshot snapshot)
+    {
+        if (snapshot.Scores.TryGetAccount(id, out var cached))
+        {
+            return cached;
+        }
+
+        if (!snapshot.Features.TryGetAccount(id, out var row))
+        {
+            return null;
+        }
+
+        return snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Models.Icp.Score(row), ProtoMapping.IcpModel(snapshot.Models)));
+    }
 
     /// <summary>Empty call: the transport's own cost (the serving benchmark's baseline).</summary>
     public override Task<Empty> Ping(Empty request, ServerCallContext context) => Task.FromResult(new Empty());

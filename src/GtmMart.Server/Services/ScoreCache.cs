@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using GtmMart.Contracts.V1;
+using GtmMart.Serving;
+
+namespace GtmMart.Server.Services;
+
+/// <summary>
+/// Scores already computed for known ids, for one pair of served models and feature snapshot. A score of a known id
+/// depends only on that pair, both immutable, so a repeated request (a CRM page showing the same deal again) is a
+/// lookup. A new pair (model reload, feature refresh after a build or write-back) gets a new, empty cache, and the old
+/// one goes with the old pair. Bounded: once <see cref="Capacity"/> scores are held, further ones are computed and
+/// not kept. The cached messages are shared between responses and must not be modified.
+/// </summary>
+public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int capacity)
+{
+    /// <summary>Keeps nothing: every lookup misses and every add is dropped.</summary>
+    public static readonly ScoreCache None = new(null, null, 0);
+
+    private readonly ConcurrentDictionary<string, OpportunityScore> _opportunities = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AccountScore> _accounts = new(StringComparer.Ordinal);
+    private int _count;
+
+    public int Capacity { get; } = capacity;
+
+    /// <summary>Scores held, opportunities and accounts together.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Whether this cache belongs to exactly these models and this feature snapshot.</summary>
+    public bool IsFor(ModelSet currentModels, FeatureStore currentFeatures) =>
+        models is not null && ReferenceEquals(models, currentModels) && ReferenceEquals(features, currentFeatures);
+
+    public bool TryGet(string opportunityId, out OpportunityScore score) => _opportunities.TryGetValue(opportunityId, out score!);
+
+    public bool TryGetAccount(string accountId, out AccountScore score) => _accounts.TryGetValue(accountId, out score!);
+
+    /// <summary>Keeps the score when there is room; returns it either way.</summary>
+    public OpportunityScore Keep(OpportunityScore score)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        if (Reserve() && !_opportunities.TryAdd(score.OpportunityId, score))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+
+        return score;
+    }
+
+    /// <summary>Keeps the score when there is room; returns it either way.</summary>
+    public AccountScore Keep(AccountScore score)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        if (Reserve() && !_accounts.TryAdd(score.AccountId, score))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+
+        return score;
+    }
+
+    private bool Reserve()
+    {
+        if (Volatile.Read(ref _count) >= Capacity)
+        {
+            return false;
+        }
+
+        if (Interlocked.Increment(ref _count) <= Capacity)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _count);
+        return false;
+    }
+}
