@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text;
 using GtmMart.Cli.Output;
 using GtmMart.DemoData;
-using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Connection;
 using GtmMart.Warehouse.Loading;
 using Spectre.Console;

@@ -1,6 +1,4 @@
 using System.ComponentModel;
-using GtmMart.Cli.Output;
-using GtmMart.Training.Export;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

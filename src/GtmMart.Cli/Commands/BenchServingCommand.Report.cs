@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text;
+
+namespace GtmMart.Cli.Commands;
+
+public sealed partial class BenchServingCommand
+{
+    private static string Render(Results r, Settings settings)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("## gRPC serving (issue: serving benchmark)");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Command: `dotnet src/GtmMart.Cli/bin/Release/net10.0/gtm.dll bench-serving --work {settings.Work} --accounts {settings.Accounts} --concurrency {settings.Concurrency} --seconds {settings.Seconds.ToString(CultureInfo.InvariantCulture)} --stream-items {settings.StreamItems} --write-rows {settings.WriteRows}` (after `dotnet build src/GtmMart.Cli -c Release`)  ");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine();
+        text.AppendLine("Client and server share one process and the machine's cores (other jobs may have been running): compare the ratios, each of which pairs two measurements from this same run, not absolute numbers across runs.");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Data: demo generator, {settings.Accounts:N0} accounts, seed 1, through load > build > export > train; served: {r.Opportunities:N0} opportunities, {r.AccountsLoaded:N0} accounts, opportunity-scoring {r.ModelVersion}. Server: `GtmServer.Build` (the `gtm serve` host, API-key interceptor on), Kestrel HTTP/2 cleartext on 127.0.0.1, free port. Client: one `GrpcChannel` (SocketsHttpHandler, `EnableMultipleHttp2Connections`), shared by all callers.");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"**Unary scoring vs the empty call.** Each row: N callers loop over three calls in turn, {Rounds} rounds sharing {settings.Seconds.ToString(CultureInfo.InvariantCulture)} s per call after a 1 s warm-up of each: `ScoreOpportunities` with 1 id per call with the server's score cache off (lookup, ML.NET scoring with factor contributions, mapping), the same with the cache on (the warm-up has filled it; a repeated id is a lookup of the scored message, as for a CRM page showing the same deal again), and `Ping` (empty request and response, same interceptor): the transport's own limit. Latency is per call, client side.");
+        text.AppendLine();
+        text.AppendLine("| concurrency | scoring, uncached calls/s | p50 ms | p99 ms | scoring, cached calls/s | p50 ms | p99 ms | Ping calls/s | p50 ms | p99 ms | uncached / empty | cached / empty |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (u, c, e) in r.Unary)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {u.Concurrency} | {u.PerSecond:N0} | {u.P50Ms:0.00} | {u.P99Ms:0.00} | {c.PerSecond:N0} | {c.P50Ms:0.00} | {c.P99Ms:0.00} | {e.PerSecond:N0} | {e.P50Ms:0.00} | {e.P99Ms:0.00} | {u.PerSecond / e.PerSecond:0.00} | {c.PerSecond / e.PerSecond:0.00} |");
+        }
+
+        var failed = r.Unary.Sum(x => x.Uncached.Failures + x.Cached.Failures + x.Empty.Failures);
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Failed calls: {failed}.");
+        text.AppendLine();
+        var s = r.Stream;
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"**Streaming vs in-process batch.** One `ScoreStream` carrying {s.Items:N0} opportunity ids (cycling through the served ones), pipelined: every request written while a reader drains the responses (buffered writes flushed every 256 requests); the server's score cache off, so every item runs the model; timed from opening the call to the last response. Next to it `OpportunityScorer.ScoreBatch` over the same {s.Items:N0} feature rows in process (no lookup, no protobuf). Both after a 2,000-item warm-up.");
+        text.AppendLine();
+        text.AppendLine("| items | ScoreStream s | ScoreStream scores/s | item errors | ScoreBatch s | ScoreBatch scores/s | stream / batch |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"| {s.Items:N0} | {s.StreamSeconds:0.00} | {s.StreamPerSecond:N0} | {s.Errors} | {s.BatchSeconds:0.00} | {s.BatchPerSecond:N0} | {s.StreamPerSecond / s.BatchPerSecond:0.00} |");
+        text.AppendLine();
+        var w = r.Write;
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"**Write-back vs raw Appender.** A second DuckDB file holds {w.Opportunities:N0} open synthetic opportunities (the generated ones copied with new ids) and the generated accounts as a published feature mart; `FeatureStore.Load` reads them (untimed). `ScoreWriteBack.Run` then scores everything (timed apart: \"score\") and writes (\"write phase\", from the end of scoring to the commit, from its own progress reports): open connection, delete and Appender-insert the latest opportunity scores (`BulkRowWriter`), replace the day's history rows (delete + insert-select), the same for {w.Accounts:N0} accounts, the run ledger row, commit. \"Opportunity part\" is the opportunity half of that (latest table + history). The baseline appends the very opportunity rows the write-back stored (read back, untimed) with `DuckDBConnection.CreateAppender` into a plain table with the same 8 columns in the same file, one transaction, timed from opening the connection to the commit.");
+        text.AppendLine();
+        text.AppendLine("| opportunities | accounts | score s | write phase s | write phase rows/s | opportunity part s | opportunity part rows/s | raw Appender s | raw Appender rows/s | opportunity part / raw | write phase / raw |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"| {w.Opportunities:N0} | {w.Accounts:N0} | {w.Score:0.00} | {w.Write:0.00} | {w.WritePerSecond:N0} | {w.OpportunityPart:0.00} | {w.OpportunityPerSecond:N0} | {w.Raw:0.00} | {w.RawPerSecond:N0} | {w.OpportunityPerSecond / w.RawPerSecond:0.00} | {w.WritePerSecond / w.RawPerSecond:0.00} |");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using DuckDB.NET.Data;
+using GtmMart.Cli.Output;
+using GtmMart.Serving;
+using GtmMart.Warehouse.Connection;
+using Spectre.Console;
+
+namespace GtmMart.Cli.Commands;
+
+public sealed partial class BenchServingCommand
+{
+    /// <summary>
+    /// A second DuckDB file holding <paramref name="rows"/> open synthetic opportunities (copies of the generated
+    /// ones with new ids) as a published feature mart; <see cref="ScoreWriteBack.Run"/> over it (its own scoring
+    /// timed apart from its write phase by its progress reports), then the same opportunity score rows, read back,
+    /// appended with a raw DuckDB Appender to a plain table in the same file in one transaction.
+    /// </summary>
+    private static WriteResult MeasureWriteBack(string folder, DuckDbWarehouse source, ModelSet models, int rows)
+    {
+        var target = new DuckDbWarehouse(Path.Combine(folder, "writeback.duckdb"));
+        using (var step = ProgressStep.Start($"preparing {rows:N0} synthetic open opportunities in {target.DatabasePath}"))
+        {
+            using var connection = target.Open();
+            connection.Execute($"attach '{source.DatabasePath.Replace("'", "''", StringComparison.Ordinal)}' as src (read_only)");
+            connection.Execute("create schema mart");
+            connection.Execute("create schema gtm_meta");
+            connection.Execute("create table gtm_meta.builds as select * from src.gtm_meta.builds");
+            connection.Execute("create table mart.mrt_account_features as select * from src.mart.mrt_account_features");
+            connection.Execute(
+                $"""
+                create table mart.mrt_opportunity_features as
+                select f.* replace (f.opportunity_id || '~' || cast(t.i as varchar) as opportunity_id, false as is_closed)
+                from src.mart.mrt_opportunity_features as f,
+                     range(cast(ceil({rows} / (select count(*) from src.mart.mrt_opportunity_features)) as bigint)) as t(i)
+                order by t.i, f.opportunity_id
+                limit {rows}
+                """);
+            connection.Execute("detach src");
+            step.Done();
+        }
+
+        var features = FeatureStore.Load(target);
+        if (features.OpenOpportunities.Count != rows)
+        {
+            throw new InvalidOperationException($"expected {rows:N0} open opportunities, read {features.OpenOpportunities.Count:N0}");
+        }
+
+        var watch = Stopwatch.StartNew();
+        var marks = new Dictionary<string, double>(StringComparer.Ordinal);
+        var progress = new InlineProgress<string>(message =>
+        {
+            var at = watch.Elapsed.TotalSeconds;
+            var key = message.StartsWith("scoring ", StringComparison.Ordinal) && !marks.ContainsKey("score") ? "score"
+                : message.StartsWith("scored in", StringComparison.Ordinal) ? "write"
+                : message.Contains("opportunity scores", StringComparison.Ordinal) ? "opportunities"
+                : message.StartsWith("committed", StringComparison.Ordinal) ? "committed"
+                : null;
+            if (key is not null)
+            {
+                marks[key] = at;
+            }
+
+            AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(message)} ({at:0.00}s)[/]");
+        });
+        var result = new ScoreWriteBack(target).Run(models, features, "bench-serving", progress);
+        foreach (var mark in new[] { "score", "write", "opportunities", "committed" })
+        {
+            if (!marks.ContainsKey(mark))
+            {
+                throw new InvalidOperationException($"the write-back did not report its '{mark}' step");
+            }
+        }
+
+        // The raw baseline: the very rows the write-back stored, appended again by DuckDB's Appender.
+        List<object?[]> scoreRows;
+        using (var connection = target.Open())
+        {
+            connection.Execute(
+                """
+                create table bench_raw_scores (
+                    opportunity_id varchar not null, score integer not null, probability double not null,
+                    top_factors varchar not null, model_name varchar not null, model_version varchar not null,
+                    run_id varchar not null, scored_at timestamp not null)
+                """);
+            scoreRows = connection.Query(
+                $"select opportunity_id, score, probability, top_factors, model_name, model_version, run_id, scored_at from {ScoreTables.Schema}.{ScoreTables.Opportunities}",
+                r => new object?[] { r.GetString(0), r.GetInt32(1), r.GetDouble(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetDateTime(7) });
+        }
+
+        watch.Restart();
+        using (var connection = (DuckDBConnection)target.Open())
+        {
+            using var transaction = connection.BeginTransaction();
+            using (var appender = connection.CreateAppender("bench_raw_scores"))
+            {
+                foreach (var values in scoreRows)
+                {
+                    appender.CreateRow()
+                        .AppendValue((string)values[0]!).AppendValue((int)values[1]!).AppendValue((double)values[2]!)
+                        .AppendValue((string)values[3]!).AppendValue((string)values[4]!).AppendValue((string)values[5]!)
+                        .AppendValue((string)values[6]!).AppendValue((DateTime)values[7]!)
+                        .EndRow();
+                }
+            }
+
+            transaction.Commit();
+        }
+
+        var rawSeconds = watch.Elapsed.TotalSeconds;
+        var write = new WriteResult(
+            result.Opportunities,
+            result.Accounts,
+            marks["write"] - marks["score"],
+            marks["committed"] - marks["write"],
+            marks["opportunities"] - marks["write"],
+            rawSeconds,
+            scoreRows.Count);
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"  write-back write phase {write.WritePerSecond:N0} rows/s (opportunity part {write.OpportunityPerSecond:N0} rows/s); raw Appender {write.RawPerSecond:N0} rows/s"));
+        return write;
+    }
+}
