@@ -1,3 +1,6 @@
 using GtmMart.Cli;
 
+#if WITH_SNOWFLAKE
+GtmMart.Warehouse.SnowflakeData.SnowflakeDataProvider.Register();
+#endif
 return GtmApp.Run(args);

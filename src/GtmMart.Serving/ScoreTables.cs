@@ -19,6 +19,18 @@ public static class ScoreTables
     public const string RunsSchema = BuildMetadata.Schema;
     public const string Runs = "score_runs";
 
+    /// <summary>Columns of <see cref="Opportunities"/> in table order.</summary>
+    public static readonly IReadOnlyList<string> OpportunityColumns =
+        ["opportunity_id", "score", "probability", "top_factors", "model_name", "model_version", "run_id", "scored_at"];
+
+    /// <summary>Columns of <see cref="Accounts"/> in table order.</summary>
+    public static readonly IReadOnlyList<string> AccountColumns =
+        ["account_id", "fit_score", "tier", "segment", "behaviour_score", "top_factors", "model_name", "model_version", "run_id", "scored_at"];
+
+    /// <summary>Columns of <see cref="History"/> in table order.</summary>
+    public static readonly IReadOnlyList<string> HistoryColumns =
+        ["score_date", "entity_type", "entity_id", "score", "tier", "model_version", "run_id"];
+
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
 

@@ -7,6 +7,7 @@ using GtmMart.Scoring.Icp;
 using GtmMart.Scoring.Opportunity;
 using GtmMart.Warehouse;
 using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.Snowflake;
 
 namespace GtmMart.Serving;
 
@@ -26,12 +27,6 @@ namespace GtmMart.Serving;
 public sealed class ScoreWriteBack
 {
     public const string AfterOpportunitiesFailpoint = "writeback:after-opportunities";
-
-    private static readonly string[] OpportunityColumns =
-        ["opportunity_id", "score", "probability", "top_factors", "model_name", "model_version", "run_id", "scored_at"];
-
-    private static readonly string[] AccountColumns =
-        ["account_id", "fit_score", "tier", "segment", "behaviour_score", "top_factors", "model_name", "model_version", "run_id", "scored_at"];
 
     private readonly IWarehouse warehouse;
     private readonly TimeProvider time;
@@ -106,11 +101,24 @@ public sealed class ScoreWriteBack
         IProgress<string>? progress,
         CancellationToken ct)
     {
-        var dialect = warehouse.Dialect;
         var scoreDate = DateOnly.FromDateTime(scoredAt);
+        var opportunityRows = opportunityScores.Select(s => new object?[]
+        {
+            s.OpportunityId, s.Score, s.Probability, OpportunityFactors(s),
+            models.OpportunityModel, models.OpportunityVersion, runId, scoredAt,
+        }).ToList();
+        var accountRows = accountScores.Select(s => new object?[]
+        {
+            s.AccountId, s.FitScore, s.Tier.ToString(), s.SegmentName, s.BehaviourScore, AccountFactors(s),
+            models.IcpModel, models.IcpVersion, runId, scoredAt,
+        }).ToList();
         var watch = Stopwatch.StartNew();
         using var connection = warehouse.Open();
         ScoreTables.Ensure(connection);
+        // Snowflake: the scores go up as Parquet files and into staging tables first (outside the transaction).
+        using var staged = warehouse.Dialect is SnowflakeDialect
+            ? SnowflakeScoreWriter.Stage(connection, runId, opportunityRows, accountRows, progress)
+            : null;
         var result = connection.InTransaction(_ =>
         {
             // Checked again inside the transaction: another writer may have committed the same run id meanwhile.
@@ -119,33 +127,9 @@ public sealed class ScoreWriteBack
                 return earlier;
             }
 
-            const string latestOpportunities = $"{ScoreTables.Schema}.{ScoreTables.Opportunities}";
-            const string latestAccounts = $"{ScoreTables.Schema}.{ScoreTables.Accounts}";
-            const string history = $"{ScoreTables.Schema}.{ScoreTables.History}";
-
-            connection.Execute($"delete from {latestOpportunities}");
-            var opportunities = BulkRowWriter.Append(connection, dialect, ScoreTables.Schema, ScoreTables.Opportunities, OpportunityColumns,
-                opportunityScores.Select(s => new object?[]
-                {
-                    s.OpportunityId, s.Score, s.Probability, OpportunityFactors(s),
-                    models.OpportunityModel, models.OpportunityVersion, runId, scoredAt,
-                }));
-            ReplaceHistory(connection, history, "opportunity", $"select opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id from {latestOpportunities}", "opportunity_id", latestOpportunities, scoreDate);
-            progress?.Report($"wrote {opportunities:N0} opportunity scores");
-
-            Failpoint.Hit(AfterOpportunitiesFailpoint);
-            ct.ThrowIfCancellationRequested();
-
-            connection.Execute($"delete from {latestAccounts}");
-            var accounts = BulkRowWriter.Append(connection, dialect, ScoreTables.Schema, ScoreTables.Accounts, AccountColumns,
-                accountScores.Select(s => new object?[]
-                {
-                    s.AccountId, s.FitScore, s.Tier.ToString(), s.SegmentName, s.BehaviourScore, AccountFactors(s),
-                    models.IcpModel, models.IcpVersion, runId, scoredAt,
-                }));
-            ReplaceHistory(connection, history, "account", $"select account_id, fit_score, tier, model_version, run_id from {latestAccounts}", "account_id", latestAccounts, scoreDate);
-            progress?.Report($"wrote {accounts:N0} account scores");
-
+            var (opportunities, accounts) = staged is not null
+                ? staged.Merge(scoreDate)
+                : Append(connection, opportunityRows, accountRows, scoreDate, progress, ct);
             connection.Execute($"delete from {ScoreTables.RunsSchema}.{ScoreTables.Runs} where run_id = $run", ("run", runId));
             connection.Execute(
                 $"""
@@ -168,6 +152,29 @@ public sealed class ScoreWriteBack
         }
 
         return result;
+    }
+
+    /// <summary>DuckDB (and any provider without a bulk-file path): replace the latest tables and the day's history in place.</summary>
+    private (long Opportunities, long Accounts) Append(
+        DbConnection connection, List<object?[]> opportunityRows, List<object?[]> accountRows, DateOnly scoreDate, IProgress<string>? progress, CancellationToken ct)
+    {
+        const string latestOpportunities = $"{ScoreTables.Schema}.{ScoreTables.Opportunities}";
+        const string latestAccounts = $"{ScoreTables.Schema}.{ScoreTables.Accounts}";
+        const string history = $"{ScoreTables.Schema}.{ScoreTables.History}";
+
+        connection.Execute($"delete from {latestOpportunities}");
+        var opportunities = BulkRowWriter.Append(connection, warehouse.Dialect, ScoreTables.Schema, ScoreTables.Opportunities, ScoreTables.OpportunityColumns, opportunityRows);
+        ReplaceHistory(connection, history, "opportunity", $"select opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id from {latestOpportunities}", "opportunity_id", latestOpportunities, scoreDate);
+        progress?.Report($"wrote {opportunities:N0} opportunity scores");
+
+        Failpoint.Hit(AfterOpportunitiesFailpoint);
+        ct.ThrowIfCancellationRequested();
+
+        connection.Execute($"delete from {latestAccounts}");
+        var accounts = BulkRowWriter.Append(connection, warehouse.Dialect, ScoreTables.Schema, ScoreTables.Accounts, ScoreTables.AccountColumns, accountRows);
+        ReplaceHistory(connection, history, "account", $"select account_id, fit_score, tier, model_version, run_id from {latestAccounts}", "account_id", latestAccounts, scoreDate);
+        progress?.Report($"wrote {accounts:N0} account scores");
+        return (opportunities, accounts);
     }
 
     /// <summary>Replaces the day's history rows of the entities in <paramref name="latest"/> with their new scores.</summary>

@@ -4,7 +4,9 @@
 //   node check.mjs [folder]                 check every .sql file under folder (default: ../../sql)
 //   node check.mjs --statements FILE|-      check a JSON array of statements (strings or {name, sql})
 //                                           meant for Snowflake only (e.g. the Snowflake adapter's DDL):
-//                                           they must parse and survive a Snowflake round trip;
+//                                           they must parse and survive a Snowflake round trip
+//                                           (GET, REMOVE, CREATE STAGE and ALTER SCHEMA ... SWAP WITH,
+//                                           which the SDK keeps unparsed, must match STRUCTURAL below);
 //                                           --stdin-statements is --statements -; add --portable to
 //                                           apply the full model checks instead
 //   node check.mjs --self-test              assert known-bad snippets fail and a known-good one passes
@@ -17,7 +19,8 @@
 //   4. the DuckDB and Snowflake readings agree: transpile(duckdb->W) vs transpile(snowflake->W) for
 //      W in {snowflake, duckdb} (catches DATEADD, RANGE, IIF, GREATEST/LEAST null semantics, ...).
 // Comparisons are token-wise after normalizing case, quoting, whitespace, comments, type synonyms,
-// `!=`/`<>`, `AS`, INNER/OUTER, interval spelling and `NOT x IS NULL` vs `x IS NOT NULL`.
+// `!=`/`<>`, `AS`, INNER/OUTER, interval spelling, `CURRENT_TIMESTAMP()`, and `NOT x IS NULL` / `NOT x IN (...)`
+// vs `x IS NOT NULL` / `x NOT IN (...)`.
 // Output: one line per file ("ok <file>" or "FAIL <file>: <reason>"); exit code 1 on any failure.
 
 import { parse, transpile, tokenize } from '@polyglot-sql/sdk';
@@ -95,6 +98,10 @@ function tokens(sql) {
       t.splice(i + 1, 2, `${t[i + 1].slice(0, -1)} ${t[i + 2]}'`);
     }
   }
+  // CURRENT_TIMESTAMP() == CURRENT_TIMESTAMP
+  for (let i = 0; i + 2 < t.length; i++) {
+    if (t[i] === 'current_timestamp' && t[i + 1] === '(' && t[i + 2] === ')') t.splice(i + 1, 2);
+  }
   // NOT <operand> IS NULL == <operand> IS NOT NULL (operand: dotted name, optional call args, or parens)
   for (let i = 0; i < t.length; i++) {
     if (t[i] !== 'not') continue;
@@ -107,6 +114,8 @@ function tokens(sql) {
     }
     if (j > i + 1 && t[j] === 'is' && t[j + 1] === 'null') {
       t.splice(i, j + 2 - i, ...t.slice(i + 1, j), 'is', 'not', 'null');
+    } else if (j > i + 1 && t[j] === 'in' && t[j + 1] === '(') {
+      t.splice(i, j + 1 - i, ...t.slice(i + 1, j), 'not', 'in'); // NOT x IN (...) == x NOT IN (...)
     }
   }
   return t;
@@ -153,11 +162,45 @@ export function checkModel(sql, { deny = true } = {}) {
     ?? compare(sql, ['duckdb', 'duckdb'], ['snowflake', 'duckdb']);
 }
 
-// A statement meant for Snowflake only: it must parse, and survive a Snowflake round trip unchanged
-// (the parser is lenient; a rewrite means it read a construct Snowflake does not have).
+// Statements the SDK does not parse into a real statement (it keeps them as an opaque `raw`/`command` node and
+// would accept any text after the keyword). Each must match its strict grammar here instead; anything else
+// opaque fails. Stage paths are @schema.stage/segment/...; local files are quoted absolute file:// URIs.
+const STAGE = String.raw`@[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*(/[a-z0-9_][a-z0-9_.-]*)*/`;
+const FILE_URI = String.raw`'file://[^'\n]+'`;
+const STRUCTURAL = [
+  ['GET', new RegExp(String.raw`^GET ${STAGE} ${FILE_URI}$`, 'i')],
+  ['REMOVE', new RegExp(String.raw`^REMOVE ${STAGE}$`, 'i')],
+  ['CREATE STAGE', /^create stage if not exists [a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/i],
+  ['ALTER SCHEMA SWAP', /^alter schema [a-z_][a-z0-9_]* swap with [a-z_][a-z0-9_]*$/i],
+];
+// Options COPY INTO and PUT may carry (the SDK accepts any word as an option name, so typos must be caught here).
+const COPY_OPTIONS = new Set(['FILE_FORMAT', 'ON_ERROR', 'MATCH_BY_COLUMN_NAME', 'INCLUDE_METADATA', 'FORCE', 'HEADER', 'SINGLE', 'OVERWRITE', 'MAX_FILE_SIZE', 'PURGE']);
+const PUT_OPTIONS = new Set(['AUTO_COMPRESS', 'OVERWRITE', 'PARALLEL', 'SOURCE_COMPRESSION']);
+
+// A statement meant for Snowflake only: it must parse into a real statement (or match its strict grammar above),
+// and survive a Snowflake round trip unchanged (the parser is lenient; a rewrite means it read a construct
+// Snowflake does not have).
 export function checkSnowflakeStatement(sql) {
   const p = parse(sql, 'snowflake');
   if (!p.success) return `Snowflake parse error: ${p.error}`;
+  if (p.ast.length !== 1) return `expected one statement, found ${p.ast.length}`;
+  const [kind] = Object.keys(p.ast[0]);
+  const node = p.ast[0][kind];
+  if (kind === 'raw' || kind === 'command') {
+    const text = sql.trim().replace(/\s+/g, ' ');
+    const rule = STRUCTURAL.find(([, re]) => re.test(text));
+    return rule ? null : `not parsed by the SDK and matches no strict grammar (${STRUCTURAL.map(([n]) => n).join(', ')})`;
+  }
+  if (kind === 'copy') {
+    if (!node.kind || node.files.length === 0) return 'COPY INTO without a FROM source';
+    const bad = node.params.map(x => x.name.toUpperCase()).filter(n => !COPY_OPTIONS.has(n));
+    if (bad.length) return `COPY INTO with unknown option(s) ${bad.join(', ')}`;
+  }
+  if (kind === 'put') {
+    if (!/^file:\/\/\//.test(node.source) && !/^file:\/\/[a-z]:/i.test(node.source)) return 'PUT source is not an absolute file:// path';
+    const bad = node.params.map(x => x.name.toUpperCase()).filter(n => !PUT_OPTIONS.has(n));
+    if (bad.length) return `PUT with unknown option(s) ${bad.join(', ')}`;
+  }
   const d = firstDifference(tokens(sql), tokens(tx(sql, 'snowflake', 'snowflake')));
   return d && `rewritten by a Snowflake round trip: \`${d.left}\` vs \`${d.right}\``;
 }
@@ -232,6 +275,40 @@ from t where d is not null and n != 3 group by all qualify row_number() over (pa
   const sfBad = safe(checkSnowflakeStatement, 'select count(*) filter (where x) from t');
   console.log(sfBad ? 'ok   non-Snowflake statement caught' : 'FAIL non-Snowflake statement not caught');
   ok &&= !sf && !!sfBad;
+  // File transfer, COPY and schema swap: good forms pass, near misses fail (GET and ALTER SCHEMA are opaque to
+  // the SDK and checked by STRUCTURAL; COPY and PUT options by name).
+  const transfer = {
+    good: [
+      "PUT 'file:///tmp/x/a.csv' @gtm_meta.gtm_stage/load/1/a/ AUTO_COMPRESS = TRUE OVERWRITE = TRUE",
+      "GET @gtm_meta.gtm_stage/export/e_1/ 'file:///tmp/out/'",
+      'REMOVE @gtm_meta.gtm_stage/load/1/',
+      'create stage if not exists gtm_meta.gtm_stage',
+      'alter schema mart swap with mart__b0007',
+      "COPY INTO raw.t FROM @gtm_meta.gtm_stage/load/1/t/ FILE_FORMAT = (TYPE = CSV) ON_ERROR = CONTINUE FORCE = TRUE",
+    ],
+    bad: [
+      "PUT 'file:///tmp/a.csv' @gtm_meta.gtm_stage/a/ AUTO_COMPRES = TRUE",
+      "PUT 'relative/a.csv' @gtm_meta.gtm_stage/a/",
+      'GET nonsense',
+      "GET @gtm_meta.gtm_stage/x 'file:///tmp/'",
+      "GET @gtm_meta.gtm_stage/x/ '/tmp/'",
+      'REMOVE gtm_meta.gtm_stage/x/',
+      'alter schema mart swop with mart__b0007',
+      'alter schema mart swap mart__b0007',
+      'COPY INTO raw.t FRM nothing',
+      "COPY INTO raw.t FROM @gtm_meta.gtm_stage/x/ ON_EROR = CONTINUE",
+    ],
+  };
+  for (const sql of transfer.good) {
+    const r = safe(checkSnowflakeStatement, sql);
+    console.log(r ? `FAIL good Snowflake statement rejected: ${sql}: ${r}` : `ok   passes: ${sql}`);
+    ok &&= !r;
+  }
+  for (const sql of transfer.bad) {
+    const r = safe(checkSnowflakeStatement, sql);
+    console.log(r ? `ok   caught: ${sql}: ${r}` : `FAIL not caught: ${sql}`);
+    ok &&= !!r;
+  }
   console.log(ok ? 'self-test passed' : 'self-test FAILED');
   return ok;
 }

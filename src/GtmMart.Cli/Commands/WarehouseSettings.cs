@@ -11,7 +11,7 @@ public class WarehouseSettings : CommandSettings
     public const string SqlDirVariable = "GTM_SQL_DIR";
 
     [CommandOption("-w|--warehouse <PATH>")]
-    [Description("Warehouse database file. Default: $GTM_WAREHOUSE, else .gtm/warehouse.duckdb")]
+    [Description("Warehouse: a DuckDB file, or 'snowflake' (connection from $GTM_SNOWFLAKE_CONNECTION; needs a -p:WithSnowflake=true build). Default: $GTM_WAREHOUSE, else .gtm/warehouse.duckdb")]
     public string? Warehouse { get; init; }
 
     [CommandOption("--sql-dir <DIR>")]

@@ -30,7 +30,7 @@ public static class BuildMetadata
     public static long? PublishedBuild(DbConnection connection)
     {
         var exists = connection.Scalar<long>(
-            "select count(*) from information_schema.tables where table_schema = $schema and table_name = 'builds'",
+            "select count(*) from information_schema.tables where lower(table_schema) = $schema and lower(table_name) = 'builds'",
             ("schema", Schema));
         return exists == 0
             ? null

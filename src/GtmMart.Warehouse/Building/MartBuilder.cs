@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using GtmMart.Warehouse.Connection;
 using GtmMart.Warehouse.Models;
 using GtmMart.Warehouse.Testing;
@@ -12,7 +13,7 @@ namespace GtmMart.Warehouse.Building;
 /// pass, one transaction repoints the views <c>staging.*</c>, <c>core.*</c>, <c>mart.*</c> at the new tables.
 /// Until that commit readers see the previous build, whatever happens to this process.
 /// </summary>
-public sealed class MartBuilder(IWarehouse warehouse, ModelCatalog catalog)
+public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catalog)
 {
     public BuildResult Build(IProgress<BuildProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -94,39 +95,10 @@ public sealed class MartBuilder(IWarehouse warehouse, ModelCatalog catalog)
         return new ModelRun(model.QualifiedName, connection.Scalar<long>($"select count(*) from {table}"), watch.Elapsed);
     }
 
-    private void Publish(DbConnection connection, long buildId)
-    {
-        var dialect = warehouse.Dialect;
-        connection.InTransaction(_ =>
-        {
-            foreach (var layer in ModelCatalog.Layers)
-            {
-                connection.Execute($"create schema if not exists {layer}");
-            }
-
-            foreach (var model in catalog.Models)
-            {
-                connection.Execute(dialect.CreateOrReplaceView(
-                    model.Layer, model.Name, $"select * from {SqlRewriter.BuildSchema(model.Layer, buildId)}.{model.Name}"));
-                Failpoint.Hit($"publish:{model.QualifiedName}");
-            }
-
-            // Views of models that were removed from sql/ go too; tables (such as written-back scores) stay.
-            var stale = connection.Query(
-                "select schema_name, view_name from duckdb_views() where not internal and schema_name in ('staging', 'core', 'mart')",
-                r => (Schema: r.GetString(0), View: r.GetString(1)))
-                .Where(v => catalog.Find($"{v.Schema}.{v.View}") is null);
-            foreach (var (schema, view) in stale)
-            {
-                connection.Execute($"drop view {dialect.QuoteIdentifier(schema)}.{dialect.QuoteIdentifier(view)}");
-            }
-
-            connection.Execute(
-                $"update {BuildMetadata.Schema}.builds set status = 'published', finished_at = current_timestamp, published_at = current_timestamp where build_id = $id",
-                ("id", buildId));
-            return 0;
-        });
-    }
+    private void Publish(DbConnection connection, long buildId) =>
+        warehouse.Dialect.Publish(connection, catalog.Models, buildId, () => connection.Execute(
+            $"update {BuildMetadata.Schema}.builds set status = 'published', finished_at = current_timestamp, published_at = current_timestamp where build_id = $id",
+            ("id", buildId)));
 
     private static void Finish(DbConnection connection, long buildId, string status, string message) =>
         connection.Execute(
@@ -136,16 +108,19 @@ public sealed class MartBuilder(IWarehouse warehouse, ModelCatalog catalog)
     /// <summary>Drops every build schema except those of build <paramref name="keep"/> (the published one).</summary>
     private void DropBuildSchemas(DbConnection connection, long? keep)
     {
-        var schemas = connection.Query(
-            "select schema_name from information_schema.schemata where regexp_matches(schema_name, '^(staging|core|mart)__b[0-9]+$')",
-            r => r.GetString(0));
+        // Filtered here rather than in SQL: engines differ in regex functions and in the case they report names in.
+        var schemas = connection.Query("select schema_name from information_schema.schemata", r => r.GetString(0))
+            .Where(s => BuildSchemaPattern().IsMatch(s));
         foreach (var schema in schemas)
         {
-            var id = long.Parse(schema[(schema.LastIndexOf("__b", StringComparison.Ordinal) + 3)..], System.Globalization.CultureInfo.InvariantCulture);
+            var id = long.Parse(schema[(schema.LastIndexOf("__b", StringComparison.OrdinalIgnoreCase) + 3)..], System.Globalization.CultureInfo.InvariantCulture);
             if (id != keep)
             {
-                connection.Execute(warehouse.Dialect.DropSchemaCascade(schema));
+                connection.Execute(warehouse.Dialect.DropSchemaCascade(schema.ToLowerInvariant()));
             }
         }
     }
+
+    [GeneratedRegex("^(staging|core|mart)__b[0-9]+$", RegexOptions.IgnoreCase)]
+    private static partial Regex BuildSchemaPattern();
 }

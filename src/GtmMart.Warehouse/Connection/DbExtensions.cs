@@ -8,8 +8,13 @@ public static class DbExtensions
     public static DbCommand Command(this DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
-        command.CommandText = sql;
         command.CommandTimeout = 0;
+        if (ParameterStyle.IsPositional(connection))
+        {
+            (sql, parameters) = ParameterStyle.ToPositional(sql, parameters);
+        }
+
+        command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
             var parameter = command.CreateParameter();

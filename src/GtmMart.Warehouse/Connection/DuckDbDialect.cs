@@ -1,5 +1,13 @@
+using System.Data.Common;
+using GtmMart.Warehouse.Loading;
+using GtmMart.Warehouse.Models;
+
 namespace GtmMart.Warehouse.Connection;
 
+/// <summary>
+/// DuckDB: raw files through its own readers with <c>store_rejects</c> (<see cref="DuckDbRawLoad"/>); publishing
+/// repoints views in one transaction, because DuckDB cannot rename or swap schemas.
+/// </summary>
 public sealed class DuckDbDialect : IWarehouseDialect
 {
     public string Name => "duckdb";
@@ -8,12 +16,50 @@ public sealed class DuckDbDialect : IWarehouseDialect
 
     public string Parameter(string name) => "$" + name;
 
-    public string CreateOrReplaceView(string schema, string view, string selectSql) =>
-        $"create or replace view {QuoteIdentifier(schema)}.{QuoteIdentifier(view)} as {selectSql}";
-
     /// <summary>Models declare no row order, so DuckDB may write table results in parallel without keeping scan order.</summary>
-    public void PrepareForBulkWork(System.Data.Common.DbConnection connection) =>
+    public void PrepareForBulkWork(DbConnection connection) =>
         connection.Execute("set preserve_insertion_order = false");
 
     public string DropSchemaCascade(string schema) => $"drop schema if exists {QuoteIdentifier(schema)} cascade";
+
+    public IReadOnlyList<string> ReadParquetHeader(DbConnection connection, string path) =>
+        DuckDbRawReader.ReadParquetHeader(connection, path);
+
+    public LoadReport LoadRaw(DbConnection connection, IReadOnlyList<(RawSource Source, SourceFile? File)> files, IProgress<string>? progress) =>
+        DuckDbRawLoad.Load(connection, files, progress);
+
+    /// <summary>One transaction repoints every <c>layer.model</c> view at the build's table and drops views of removed models.</summary>
+    public void Publish(DbConnection connection, IReadOnlyList<Model> models, long buildId, Action markPublished)
+    {
+        ArgumentNullException.ThrowIfNull(markPublished);
+        connection.InTransaction(_ =>
+        {
+            foreach (var layer in ModelCatalog.Layers)
+            {
+                connection.Execute($"create schema if not exists {layer}");
+            }
+
+            foreach (var model in models)
+            {
+                connection.Execute(
+                    $"create or replace view {QuoteIdentifier(model.Layer)}.{QuoteIdentifier(model.Name)} as " +
+                    $"select * from {SqlRewriter.BuildSchema(model.Layer, buildId)}.{model.Name}");
+                Failpoint.Hit($"publish:{model.QualifiedName}");
+            }
+
+            // Views of models that were removed from sql/ go too; tables (such as written-back scores) stay.
+            var known = models.Select(m => m.QualifiedName).ToHashSet(StringComparer.Ordinal);
+            var stale = connection.Query(
+                "select schema_name, view_name from duckdb_views() where not internal and schema_name in ('staging', 'core', 'mart')",
+                r => (Schema: r.GetString(0), View: r.GetString(1)))
+                .Where(v => !known.Contains($"{v.Schema}.{v.View}"));
+            foreach (var (schema, view) in stale)
+            {
+                connection.Execute($"drop view {QuoteIdentifier(schema)}.{QuoteIdentifier(view)}");
+            }
+
+            markPublished();
+            return 0;
+        });
+    }
 }

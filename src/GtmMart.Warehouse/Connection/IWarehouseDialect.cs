@@ -1,8 +1,13 @@
+using System.Data.Common;
+using GtmMart.Warehouse.Loading;
+using GtmMart.Warehouse.Models;
+
 namespace GtmMart.Warehouse.Connection;
 
 /// <summary>
-/// The engine-specific statements the runner needs. Model SQL under <c>sql/</c> is portable and never
-/// goes through here; only the plumbing around it does.
+/// Everything engine-specific: how raw files are read and their rejects captured, how a build is published, and
+/// the bits of SQL around them. Model SQL under <c>sql/</c> is portable and never goes through here; only the
+/// plumbing around it does. One small adapter per engine (<see cref="DuckDbDialect"/>, <c>SnowflakeDialect</c>).
 /// </summary>
 public interface IWarehouseDialect
 {
@@ -11,15 +16,27 @@ public interface IWarehouseDialect
     /// <summary>Quotes an identifier (schema, table or column name).</summary>
     string QuoteIdentifier(string identifier);
 
-    /// <summary>Placeholder for a named parameter in command text, e.g. <c>$name</c>.</summary>
+    /// <summary>Placeholder for a named parameter in shared command text: always <c>$name</c> (see <see cref="ParameterStyle"/>).</summary>
     string Parameter(string name);
 
-    /// <summary>Statement that creates or replaces a view.</summary>
-    string CreateOrReplaceView(string schema, string view, string selectSql);
-
     /// <summary>Session settings for a connection that writes whole tables (the build), where row order does not matter.</summary>
-    void PrepareForBulkWork(System.Data.Common.DbConnection connection);
+    void PrepareForBulkWork(DbConnection connection);
 
     /// <summary>Statement that drops a schema with everything in it.</summary>
     string DropSchemaCascade(string schema);
+
+    /// <summary>The column names of a Parquet raw file (read before anything changes, to check required columns).</summary>
+    IReadOnlyList<string> ReadParquetHeader(DbConnection connection, string path);
+
+    /// <summary>
+    /// Reads every present raw file, captures each rejected record with file, line, column and reason in
+    /// <c>raw.load_rejects</c>, and replaces all raw tables together under one load id.
+    /// </summary>
+    LoadReport LoadRaw(DbConnection connection, IReadOnlyList<(RawSource Source, SourceFile? File)> files, IProgress<string>? progress);
+
+    /// <summary>
+    /// Makes build <paramref name="buildId"/>'s schemas (<c>staging__b0007</c>, ...) what readers of <c>staging</c>,
+    /// <c>core</c> and <c>mart</c> see, calling <paramref name="markPublished"/> as part of the switch.
+    /// </summary>
+    void Publish(DbConnection connection, IReadOnlyList<Model> models, long buildId, Action markPublished);
 }

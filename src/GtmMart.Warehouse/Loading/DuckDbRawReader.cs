@@ -142,42 +142,8 @@ internal sealed class DuckDbRawReader(DbConnection connection)
                 ? "2 + rowid"
                 : $"2 + rowid + (select count(*) from {rejects}_pos r where r.pos <= 2 + {read}.rowid)";
         }
-        var checks = source.Columns.Where(c => c.NotNull)
-            .Select(c => (Column: c.Name, FailsWhen: c.Type == RawType.Text ? $"nullif(trim({Q(c.Name)}), '') is null" : $"{Q(c.Name)} is null", Reason: "missing required value"))
-            .Concat(source.Rules.Where(r => present.Any(c => c.Name == r.Column)).Select(r => (r.Column, r.FailsWhen, r.Reason)))
-            .ToList();
-        var ruleColumn = checks.Count == 0 ? "cast(null as varchar)" : "case " + string.Join(" ", checks.Select(r => $"when {r.FailsWhen} then {Literal(r.Column)}")) + " end";
-        var ruleReason = checks.Count == 0 ? "cast(null as varchar)" : "case " + string.Join(" ", checks.Select(r => $"when {r.FailsWhen} then {Literal(r.Reason)}")) + " end";
-        var ruleValue = checks.Count == 0 ? "cast(null as varchar)" : "case " + string.Join(" ", checks.Select(r => $"when {r.FailsWhen} then cast({Q(r.Column)} as varchar)")) + " end";
-
-        var key = string.Join(", ", source.Key.Select(Q));
-        var keyText = string.Join(" || '/' || ", source.Key.Select(k => $"cast({Q(k)} as varchar)"));
-        var keyName = string.Join("/", source.Key);
-        var rejectColumns = string.Join(", ", source.Columns.Select(c => $"cast(null as {c.SqlType}) as {Q(c.Name)}"));
         connection.Execute($"drop table if exists {Checked(source)}");
-        connection.Execute(
-            $"""
-            create temp table {Checked(source)} as
-            with typed as (
-                select {select}, cast({lineExpr} as bigint) as _line from {read}
-            ), ruled as (
-                select *, {ruleColumn} as _reject_column, {ruleReason} as _reject_reason, {ruleValue} as _reject_value from typed
-            ), keyed as (
-                select *,
-                       row_number() over (partition by _reject_reason is null, {key} order by _line) as _key_seen,
-                       min(_line) over (partition by _reject_reason is null, {key}) as _key_first_line
-                from ruled
-            )
-            select * exclude (_key_seen, _key_first_line, _reject_column, _reject_reason, _reject_value),
-                   case when _reject_reason is null and _key_seen > 1 then {Literal(source.Key[0])} else _reject_column end as _reject_column,
-                   case when _reject_reason is null and _key_seen > 1
-                        then {Literal($"duplicate {keyName} (first seen on line ")} || cast(_key_first_line as varchar) || ')'
-                        else _reject_reason end as _reject_reason,
-                   case when _reject_reason is null and _key_seen > 1 then {keyText} else _reject_value end as _reject_value
-            from keyed
-            union all
-            select {rejectColumns}, _line, _reject_column, _reject_reason, _reject_value from {rejects}
-            """);
+        connection.Execute($"create temp table {Checked(source)} as {RawRules.CheckedSelect(source, present, $"select {select}, cast({lineExpr} as bigint) as _line from {read}", rejects, Q)}");
         connection.Execute($"drop table if exists {read}");
         connection.Execute($"drop table if exists {rejects}");
         connection.Execute($"drop table if exists {rejects}_pos");

@@ -23,4 +23,26 @@ public static class LoadMetadata
                 column_name varchar, reason varchar not null, raw_value varchar)
             """);
     }
+
+    public static long NextLoadId(DbConnection connection) =>
+        (connection.Scalar<long?>("select max(load_id) from raw.load_log") ?? 0) + 1;
+
+    /// <summary>Records what one source contributed to load <paramref name="loadId"/>.</summary>
+    public static void Log(DbConnection connection, long loadId, SourceLoadResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        connection.Execute(
+            "insert into raw.load_log values ($load_id, $source, $file, $read, $loaded, $rejected, current_timestamp)",
+            ("load_id", loadId), ("source", result.Source), ("file", result.File), ("read", result.Read), ("loaded", result.Loaded), ("rejected", result.Rejected));
+    }
+
+    /// <summary>Every record read is loaded or rejected; anything else stops the load before it commits.</summary>
+    public static void EnsureBalanced(SourceFile file, long read, long loaded, long rejected)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (loaded + rejected != read)
+        {
+            throw new WarehouseException($"{file.Path}: {read} records read but {loaded} loaded and {rejected} rejected; nothing was changed.");
+        }
+    }
 }

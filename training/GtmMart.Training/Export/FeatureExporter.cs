@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.Snowflake;
 using Parquet;
 using Parquet.Schema;
 
@@ -48,6 +49,11 @@ public static class FeatureExporter
         Directory.CreateDirectory(outDirectory);
         // A stale manifest must never describe files this export is about to replace.
         File.Delete(Path.Combine(outDirectory, ExportManifest.FileName));
+
+        if (warehouse.Dialect is SnowflakeDialect)
+        {
+            return SnowflakeFeatureExport.Export(warehouse, outDirectory, tables, progress);
+        }
 
         using var connection = warehouse.Open();
         var buildId = BuildMetadata.PublishedBuild(connection);

@@ -9,7 +9,7 @@ namespace GtmMart.Training.Export;
 /// <summary>
 /// Reads a verified snapshot folder (see <see cref="FeatureExporter"/>) back into the scoring row classes, without a
 /// warehouse. Columns map to properties by their <see cref="ColumnNameAttribute"/>; every such property must have a
-/// column. float ← double/int (NULL → NaN); string ← string (NULL → ""); bool ← bool or integer (== 1; NULL → false);
+/// column. float ← double/int/decimal (NULL → NaN); string ← string (NULL → ""); bool ← bool, integer or decimal (== 1; NULL → false);
 /// DateTime ← date/timestamp (NULL → default).
 /// </summary>
 public static class FeatureSnapshot
@@ -185,6 +185,15 @@ public static class FeatureSnapshot
                     set(rows[start + i], values[i] is { } v ? v : float.NaN);
                 }
             }
+            else if (type == typeof(decimal))
+            {
+                // Snowflake unloads its NUMBER columns as Parquet DECIMAL.
+                var values = await ColumnReader.ReadAsync<decimal>(group, field, count, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < count; i++)
+                {
+                    set(rows[start + i], values[i] is { } v ? (float)v : float.NaN);
+                }
+            }
             else
             {
                 throw Mismatch(field, "float");
@@ -235,6 +244,14 @@ public static class FeatureSnapshot
             else if (type == typeof(int))
             {
                 var values = await ColumnReader.ReadAsync<int>(group, field, count, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < count; i++)
+                {
+                    set(rows[start + i], values[i] == 1);
+                }
+            }
+            else if (type == typeof(decimal))
+            {
+                var values = await ColumnReader.ReadAsync<decimal>(group, field, count, cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < count; i++)
                 {
                     set(rows[start + i], values[i] == 1);

@@ -1,0 +1,97 @@
+using System.Data.Common;
+using System.Globalization;
+using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.Loading;
+
+namespace GtmMart.Warehouse.Snowflake;
+
+/// <summary>
+/// Snowflake's raw load: each CSV file is PUT to the load's stage folder and COPYed into a transient load table
+/// (bad records skipped, then read back with VALIDATE), the row rules run in SQL, and one transaction replaces every
+/// raw table (INSERT OVERWRITE is DML, so it commits or rolls back with the rest).
+/// </summary>
+internal static class SnowflakeRawLoad
+{
+    public static LoadReport Load(DbConnection connection, IReadOnlyList<(RawSource Source, SourceFile? File)> files, IProgress<string>? progress)
+    {
+        if (files.Select(f => f.File).OfType<SourceFile>().FirstOrDefault(f => f.Format != SourceFormat.Csv) is { } parquet)
+        {
+            throw new WarehouseException($"{parquet.Path}: Parquet raw files are not supported on Snowflake yet; export the source as CSV.");
+        }
+
+        LoadMetadata.Ensure(connection);
+        connection.Execute(SnowflakeSql.CreateStage());
+        var loadId = LoadMetadata.NextLoadId(connection);
+        var folder = SnowflakeSql.StagePath("load", loadId.ToString(CultureInfo.InvariantCulture));
+        var read = new Dictionary<string, long>();
+        try
+        {
+            foreach (var (source, file) in files)
+            {
+                connection.Execute(SnowflakeLoadSql.CreateRawTable(source));
+                if (file is null)
+                {
+                    continue;
+                }
+
+                progress?.Report($"uploading {file.FileName}");
+                var sourceFolder = SnowflakeSql.StagePath("load", loadId.ToString(CultureInfo.InvariantCulture), source.Name);
+                connection.Execute(SnowflakeSql.Put(file.Path, sourceFolder, autoCompress: true));
+                progress?.Report($"copying {file.FileName}");
+                connection.Execute(SnowflakeLoadSql.CreateLoadTable(source));
+                read[source.Name] = RowsParsed(connection, SnowflakeSql.CopyCsv(SnowflakeLoadSql.LoadTable(source), sourceFolder));
+                connection.Execute(SnowflakeLoadSql.CaptureRejects(source));
+                connection.Execute(SnowflakeLoadSql.CreateCheckedTable(source));
+            }
+
+            progress?.Report("publishing raw tables");
+            return connection.InTransaction(_ =>
+            {
+                var results = files.Select(f => Publish(connection, loadId, f.Source, f.File, f.File is null ? 0 : read[f.Source.Name])).ToList();
+                return new LoadReport(loadId, results);
+            });
+        }
+        finally
+        {
+            foreach (var statement in files.SelectMany(f => SnowflakeLoadSql.DropWorkTables(f.Source)).Append(SnowflakeSql.Remove(folder)))
+            {
+                connection.Execute(statement);
+            }
+        }
+    }
+
+    private static SourceLoadResult Publish(DbConnection connection, long loadId, RawSource source, SourceFile? file, long read)
+    {
+        if (file is null)
+        {
+            connection.Execute(SnowflakeLoadSql.EmptyRaw(source));
+            var empty = new SourceLoadResult(source.Name, null, 0, 0, 0);
+            LoadMetadata.Log(connection, loadId, empty);
+            return empty;
+        }
+
+        connection.Execute(SnowflakeLoadSql.ReplaceRaw(source), ("file", file.FileName));
+        connection.Execute(SnowflakeLoadSql.InsertRejects(source), ("load_id", loadId), ("source", source.Name), ("file", file.Path));
+        var loaded = connection.Scalar<long>(SnowflakeLoadSql.CountLoaded(source));
+        var rejected = connection.Scalar<long>(SnowflakeLoadSql.CountRejected(source));
+        LoadMetadata.EnsureBalanced(file, read, loaded, rejected);
+        var result = new SourceLoadResult(source.Name, file.Path, read, loaded, rejected);
+        LoadMetadata.Log(connection, loadId, result);
+        return result;
+    }
+
+    /// <summary>Runs a COPY and sums its <c>rows_parsed</c> (one result row per file): every record COPY saw, good or bad.</summary>
+    private static long RowsParsed(DbConnection connection, string copy)
+    {
+        using var command = connection.Command(copy);
+        using var reader = command.ExecuteReader();
+        var column = Enumerable.Range(0, reader.FieldCount).FirstOrDefault(i => reader.GetName(i).Equals("rows_parsed", StringComparison.OrdinalIgnoreCase), -1);
+        long rows = 0;
+        while (reader.Read())
+        {
+            rows += column < 0 ? 0 : Convert.ToInt64(reader.GetValue(column), CultureInfo.InvariantCulture);
+        }
+
+        return rows;
+    }
+}
