@@ -4,7 +4,7 @@ namespace GtmMart.Scoring.Icp;
 /// Readable profile of one segment, computed from its training members.
 /// </summary>
 /// <param name="SegmentId">1-based id, largest segment first.</param>
-/// <param name="Name">Generated name: size label, top industry, top region (e.g. "Mid-market Software, Europe").</param>
+/// <param name="Name">Generated name from what sets the segment apart: the size, industry and region most over-represented in it (e.g. "Mid-market Software, Europe"; "all industries" when none stands out).</param>
 /// <param name="Accounts">Training accounts in the segment.</param>
 /// <param name="DominantEmployeeBand">Most frequent employee band ("Unknown" when none is known).</param>
 /// <param name="TopIndustry">Most frequent industry.</param>

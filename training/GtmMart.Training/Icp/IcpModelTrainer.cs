@@ -147,7 +147,7 @@ public static class IcpModelTrainer
         });
         var segmentModel = kmeans.Fit(IcpVectorData.ToDataView(ml, segmentVectors.Select(v => new IcpVectorRow { Features = v }), segmentLength));
         var clusters = IcpVectorData.PredictClusters(ml, segmentModel, segmentVectors, segmentLength);
-        var (clusterToSegment, profiles) = Profiles(accounts, clusters, k, fitScores, behaviourScores);
+        var (clusterToSegment, profiles) = IcpSegmentProfiles.Build(accounts, clusters, k, fitScores, behaviourScores);
         progress?.Report($"{profiles.Count} segments: {string.Join("; ", profiles.Select(p => $"{p.Name} ({p.Accounts})"))}.");
 
         var manifest = new IcpModelManifest
@@ -183,7 +183,7 @@ public static class IcpModelTrainer
     /// <summary>An account with at least one closed (won or lost) opportunity.</summary>
     public static bool IsLabelled(AccountFeatureRow a) => Count(a.WonOpportunities) + Count(a.LostOpportunities) > 0;
 
-    private static double Count(float v) => float.IsNaN(v) || v < 0 ? 0 : v;
+    internal static double Count(float v) => float.IsNaN(v) || v < 0 ? 0 : v;
 
     private static string? WhyNotTrainable(int labelled, int positives, float[][] vectors, int length, IcpTrainingOptions options)
     {
@@ -358,83 +358,4 @@ public static class IcpModelTrainer
 
         return stats;
     }
-
-    private static (List<int> ClusterToSegment, List<IcpSegmentProfile> Profiles) Profiles(
-        IReadOnlyList<AccountFeatureRow> accounts, uint[] clusters, int k, double[] fitScores, double[] behaviourScores)
-    {
-        var members = Enumerable.Range(1, k).ToDictionary(c => c, c => new List<int>());
-        for (var i = 0; i < clusters.Length; i++)
-        {
-            if (members.TryGetValue((int)clusters[i], out var list))
-            {
-                list.Add(i);
-            }
-        }
-
-        var ordered = members.OrderByDescending(m => m.Value.Count).ThenBy(m => m.Key).ToList();
-        var clusterToSegment = new int[k];
-        var profiles = new List<IcpSegmentProfile>();
-        for (var s = 0; s < ordered.Count; s++)
-        {
-            var (cluster, rows) = (ordered[s].Key, ordered[s].Value);
-            clusterToSegment[cluster - 1] = s + 1;
-            if (rows.Count == 0)
-            {
-                profiles.Add(new IcpSegmentProfile(s + 1, $"Empty segment {s + 1}", 0, "Unknown", "Unknown", "Unknown", 0, null, null, double.NaN, double.NaN));
-                continue;
-            }
-
-            var band = Mode(rows.Select(i => accounts[i].EmployeeBand));
-            var industry = Mode(rows.Select(i => accounts[i].Industry));
-            var region = Mode(rows.Select(i => accounts[i].Region));
-            var won = rows.Sum(i => Count(accounts[i].WonOpportunities));
-            var closed = won + rows.Sum(i => Count(accounts[i].LostOpportunities));
-            var wonRevenue = rows.Sum(i => Count(accounts[i].WonRevenueUsd));
-            var name = $"{SizeLabel(band)} {(industry == "Unknown" ? "Unknown industry" : industry)}, {(region == "Unknown" ? "Unknown region" : region)}";
-            profiles.Add(new IcpSegmentProfile(
-                s + 1, name, rows.Count, band, industry, region, closed,
-                closed > 0 ? won / closed : null,
-                won > 0 ? wonRevenue / won : null,
-                rows.Average(i => fitScores[i]),
-                rows.Average(i => behaviourScores[i])));
-        }
-
-        return ([.. clusterToSegment], Disambiguate(profiles));
-    }
-
-    private static List<IcpSegmentProfile> Disambiguate(List<IcpSegmentProfile> profiles)
-    {
-        var result = profiles.ToList();
-        foreach (var group in profiles.Where(p => p.Accounts > 0).GroupBy(p => p.Name).Where(g => g.Count() > 1))
-        {
-            var byEngagement = group.OrderByDescending(p => p.AverageBehaviourScore).ToList();
-            for (var r = 0; r < byEngagement.Count; r++)
-            {
-                var suffix = r == 0 ? "high engagement" : r == byEngagement.Count - 1 ? "low engagement" : $"engagement rank {r + 1}";
-                var p = byEngagement[r];
-                result[result.IndexOf(p)] = p with { Name = $"{p.Name} ({suffix})" };
-            }
-        }
-
-        return result;
-    }
-
-    private static string Mode(IEnumerable<string> values) =>
-        values.Select(v => IcpFeatureCatalog.CleanCategory(v) ?? "Unknown")
-            .GroupBy(v => v, StringComparer.Ordinal)
-            .OrderByDescending(g => g.Count())
-            .ThenBy(g => g.Key, StringComparer.Ordinal)
-            .First().Key;
-
-    /// <summary>Readable size label of an employee band ("Mid-market" for 200-999).</summary>
-    internal static string SizeLabel(string band) => band switch
-    {
-        "1-49" => "Small business",
-        "50-199" => "SMB",
-        "200-999" => "Mid-market",
-        "1000-4999" => "Large",
-        "5000+" => "Enterprise",
-        "Unknown" => "Mixed-size",
-        _ => band,
-    };
 }
