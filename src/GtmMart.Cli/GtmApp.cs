@@ -21,7 +21,7 @@ public static class GtmApp
         {
             config.SetApplicationName("gtm");
             config.AddCommand<RunCommand>("run")
-                .WithDescription("The main job: generate demo data (unless --raw is given), load, build, test, print a funnel summary, export features, train the models and write scores back.")
+                .WithDescription("The main job: generate demo data (unless --raw is given), load, build, test, print a funnel summary, export features, train the models, write scores back and write the GTM dashboard.")
                 .WithExample("run")
                 .WithExample("run", "--raw", "../shared/seed-data");
             config.AddCommand<GenerateCommand>("generate")
@@ -43,6 +43,9 @@ public static class GtmApp
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train opportunity scoring and the ICP model from a Parquet feature snapshot and register them.")
                 .WithExample("train", "--config", "training/configs/default.json");
+            config.AddCommand<ReportCommand>("report")
+                .WithDescription("Write the GTM dashboard: one self-contained HTML file (funnel, month over month, channel efficiency, paid vs organic, ICP mix, priority accounts) from the mart and score tables.")
+                .WithExample("report", "--out", "report.html");
             config.AddCommand<ScoreCommand>("score").WithDescription("Score open opportunities and all accounts with the active models and write the scores back in one transaction.");
             config.AddBranch("models", models =>
             {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Dialect check for the SQL models: every file under sql/ must run unchanged on DuckDB and Snowflake.
+// Dialect check for the SQL models and report queries: every file under sql/ (staging, core, mart and
+// reports) must run unchanged on DuckDB and Snowflake.
 //
-//   node check.mjs [folder]                 check every .sql file under folder (default: ../../sql)
+//   node check.mjs [folder]                 check every .sql file under folder and its subfolders (default: ../../sql)
 //   node check.mjs --statements FILE|-      check a JSON array of statements (strings or {name, sql})
 //                                           meant for Snowflake only (e.g. the Snowflake adapter's DDL):
 //                                           they must parse and survive a Snowflake round trip

@@ -1,5 +1,6 @@
 using GtmMart.Cli.Output;
 using GtmMart.DemoData;
+using GtmMart.Reporting;
 using GtmMart.Scoring.Registry;
 using GtmMart.Serving;
 using GtmMart.Training;
@@ -118,5 +119,22 @@ internal static class PipelineSteps
             AnsiConsole.MarkupLine(Markup.Escape($"models: {set.OpportunityModel} {result.OpportunityModelVersion}, {set.IcpModel} {result.IcpModelVersion}"));
             return result;
         }
+    }
+
+    /// <summary>Writes the GTM dashboard; <paramref name="output"/> defaults to report.html beside the warehouse.</summary>
+    public static ReportResult Report(IWarehouse warehouse, string sqlDirectory, string? models, string? output)
+    {
+        var path = output ?? Path.Combine(warehouse.LocalDirectory, GtmReport.DefaultFileName);
+        ReportResult result;
+        using (var step = ProgressStep.Start("writing the GTM dashboard"))
+        {
+            result = GtmReport.Write(warehouse, sqlDirectory, ModelRegistry.Resolve(models), path);
+            step.Done($"{result.Data.Datasets.Sum(d => d.Value.Rows.Count):N0} rows from {result.Data.Datasets.Count} report queries");
+        }
+
+        AnsiConsole.MarkupLine(Markup.Escape($"report written to {result.Path}"));
+        var scores = result.Data.ScoresAvailable ? "with scores" : "without scores (none written back yet: run gtm score)";
+        AnsiConsole.MarkupLine(Markup.Escape($"  {result.Bytes / 1024.0:N0} KB, {scores}; open it in a browser"));
+        return result;
     }
 }

@@ -30,6 +30,10 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         [CommandOption("--models <DIR>")]
         [Description("Model registry folder. Default: $GTM_MODELS, else ./models")]
         public string? Models { get; init; }
+
+        [CommandOption("--report <PATH>")]
+        [Description("Where to write the GTM dashboard at the end. Default: report.html beside the warehouse (.gtm/report.html)")]
+        public string? Report { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -51,6 +55,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         PipelineSteps.Export(warehouse, snapshot);
         PipelineSteps.Train(snapshot, settings.Config, settings.Models, groundTruth);
         PipelineSteps.Score(warehouse, settings.Models, runId: null, cancellationToken);
+        PipelineSteps.Report(warehouse, catalog.Directory, settings.Models, settings.Report);
         return 0;
     }
 }

@@ -20,7 +20,10 @@ public class WarehouseSettings : CommandSettings
 
     public IWarehouse OpenWarehouse() => WarehouseLocator.Resolve(Warehouse);
 
-    public ModelCatalog LoadCatalog()
+    public ModelCatalog LoadCatalog() => ModelCatalog.Load(ResolveSqlDirectory());
+
+    /// <summary>The SQL folder: --sql-dir, then $GTM_SQL_DIR, then ./sql, then the copy shipped beside gtm.</summary>
+    public string ResolveSqlDirectory()
     {
         var candidates = new[]
         {
@@ -29,6 +32,6 @@ public class WarehouseSettings : CommandSettings
             Directory.Exists(Path.Combine("sql", "staging")) ? "sql" : null,
             Path.Combine(AppContext.BaseDirectory, "sql"),
         };
-        return ModelCatalog.Load(candidates.First(c => !string.IsNullOrWhiteSpace(c))!);
+        return candidates.First(c => !string.IsNullOrWhiteSpace(c))!;
     }
 }

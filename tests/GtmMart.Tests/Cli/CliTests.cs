@@ -23,6 +23,8 @@ public sealed class CliTests : IDisposable
     [InlineData("score", "--run-id")]
     [InlineData("serve", "--urls")]
     [InlineData("bench-training", "--opportunities")]
+    [InlineData("report", "--out")]
+    [InlineData("run", "--report")]
     public void Every_command_has_help(string command, string option)
     {
         var result = GtmProcess.Run(dir.Path, command, "--help");
@@ -86,8 +88,14 @@ public sealed class CliTests : IDisposable
         Assert.True(File.Exists(Path.Combine(dir.Path, "demo-raw", "salesforce_accounts.csv")));
         Assert.Contains("opportunity-scoring", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("true-p AUC", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"report written to {Path.Combine(dir.Path, "report.html")}", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("<title>GTM dashboard</title>", File.ReadAllText(Path.Combine(dir.Path, "report.html")), StringComparison.Ordinal);
         var test = GtmProcess.Run(dir.Path, "test", "--warehouse", dir.File("demo.duckdb"));
         Assert.True(test.ExitCode == 0, test.All);
+        var report = GtmProcess.Run(dir.Path, "report", "--out", dir.File("out/dashboard.html"), "--warehouse", dir.File("demo.duckdb"));
+        Assert.True(report.ExitCode == 0, report.All);
+        Assert.Contains("with scores", report.Stdout, StringComparison.Ordinal);
+        Assert.True(new FileInfo(dir.File("out/dashboard.html")).Length > 10_000);
 
         // Retrain from the same snapshot: a second version becomes active; promote and rollback move the pointer.
         var train = GtmProcess.Run(dir.Path, "train", "--snapshot", Path.Combine(dir.Path, "features"));

@@ -3,8 +3,8 @@ using GtmMart.Tests.Support;
 namespace GtmMart.Tests.Sql;
 
 /// <summary>
-/// Runs tools/sql-dialect-check (Node, @polyglot-sql/sdk): every model must be valid Snowflake SQL that
-/// transpiling from DuckDB leaves unchanged. Installs the npm packages first when they are missing.
+/// Runs tools/sql-dialect-check (Node, @polyglot-sql/sdk): every model and report query under sql/ must be valid
+/// Snowflake SQL that transpiling from DuckDB leaves unchanged. Installs the npm packages first when they are missing.
 /// </summary>
 public sealed class DialectCheckTests
 {
@@ -15,6 +15,11 @@ public sealed class DialectCheckTests
 
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("mrt_monthly_channel_metrics", result.Output, StringComparison.Ordinal);
+
+        // The report queries under sql/reports are checked too (the tool walks every folder under sql/).
+        var reports = Directory.GetFiles(Path.Combine(RepoPaths.Sql, "reports"), "*.sql");
+        Assert.NotEmpty(reports);
+        Assert.All(reports, file => Assert.Contains($"ok   {Path.GetRelativePath(Tool, file)}", result.Output, StringComparison.Ordinal));
     }
 
     [Fact]

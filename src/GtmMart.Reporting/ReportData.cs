@@ -1,0 +1,46 @@
+namespace GtmMart.Reporting;
+
+/// <summary>A query result as columns and rows of plain values (numbers, strings, booleans, ISO dates, null).</summary>
+public sealed record ReportDataset(IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows)
+{
+    /// <summary>The value of <paramref name="column"/> in row <paramref name="row"/>.</summary>
+    public object? Value(int row, string column)
+    {
+        var index = Columns.ToList().IndexOf(column);
+        return index < 0 ? throw new ArgumentException($"no column {column} (columns: {string.Join(", ", Columns)})", nameof(column)) : Rows[row][index];
+    }
+}
+
+/// <summary>An active model's card, as the page shows it (figures already formatted by training).</summary>
+public sealed record ModelSummary(
+    string Model,
+    string Version,
+    string Algorithm,
+    DateTime CreatedAtUtc,
+    long? SourceBuildId,
+    IReadOnlyDictionary<string, string> Headline,
+    IReadOnlyDictionary<string, string> RowCounts,
+    IReadOnlyList<string> Warnings);
+
+/// <summary>Everything the page shows: the report datasets (query results), the active model cards and what is missing.</summary>
+public sealed record ReportData
+{
+    public required DateTime GeneratedAtUtc { get; init; }
+
+    /// <summary>Where the warehouse is (safe to print; not embedded in the page, which may be shared).</summary>
+    public required string Warehouse { get; init; }
+
+    /// <summary>Query results by dataset name (the query file's name).</summary>
+    public required IReadOnlyDictionary<string, ReportDataset> Datasets { get; init; }
+
+    /// <summary>Datasets that could not be queried yet, with the reason (the score tables before the first write-back).</summary>
+    public required IReadOnlyDictionary<string, string> Unavailable { get; init; }
+
+    public required IReadOnlyList<ModelSummary> Models { get; init; }
+
+    /// <summary>Why no model is listed (no registry, no active version), or null.</summary>
+    public string? ModelsNote { get; init; }
+
+    /// <summary>True when scores have been written back: the score datasets were queried and a succeeded run exists.</summary>
+    public bool ScoresAvailable => Unavailable.Count == 0 && Datasets.TryGetValue("score_run", out var run) && run.Rows.Count > 0;
+}
