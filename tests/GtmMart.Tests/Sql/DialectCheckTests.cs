@@ -19,7 +19,7 @@ public sealed class DialectCheckTests
         // The report queries under sql/reports are checked too (the tool walks every folder under sql/).
         var reports = Directory.GetFiles(Path.Combine(RepoPaths.Sql, "reports"), "*.sql");
         Assert.NotEmpty(reports);
-        Assert.All(reports, file => Assert.Contains($"ok   {Path.GetRelativePath(Tool, file)}", result.Output, StringComparison.Ordinal));
+        Assert.All(reports, file => Assert.Contains($"ok   {Path.GetRelativePath(DialectCheckTool.Folder, file)}", result.Output, StringComparison.Ordinal));
     }
 
     [Fact]
