@@ -24,6 +24,7 @@ internal static class SnowflakeRawLoad
         var loadId = LoadMetadata.NextLoadId(connection);
         var folder = SnowflakeSql.StagePath("load", loadId.ToString(CultureInfo.InvariantCulture));
         var read = new Dictionary<string, long>();
+        Exception? failure = null;
         try
         {
             foreach (var (source, file) in files)
@@ -51,13 +52,51 @@ internal static class SnowflakeRawLoad
                 return new LoadReport(loadId, results);
             });
         }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
         finally
         {
-            foreach (var statement in files.SelectMany(f => SnowflakeLoadSql.DropWorkTables(f.Source)).Append(SnowflakeSql.Remove(folder)))
+            CleanUp(connection, files, folder, failure, progress);
+        }
+    }
+
+    /// <summary>
+    /// Drops the load's work tables and removes its stage folder, trying every statement. After a failed load, a
+    /// failing clean-up must not replace the load's own error: it is reported as a warning (and noted on the error)
+    /// and the load's error goes on. After a successful load it fails the command with every leftover named (the
+    /// raw tables are committed by then).
+    /// </summary>
+    private static void CleanUp(DbConnection connection, IReadOnlyList<(RawSource Source, SourceFile? File)> files, string folder, Exception? failure, IProgress<string>? progress)
+    {
+        var errors = new List<string>();
+        foreach (var statement in files.SelectMany(f => SnowflakeLoadSql.DropWorkTables(f.Source)).Append(SnowflakeSql.Remove(folder)))
+        {
+            try
             {
                 connection.Execute(statement);
             }
+            catch (DbException ex)
+            {
+                errors.Add($"`{statement}`: {ex.Message.Split('\n')[0]}");
+            }
         }
+
+        if (errors.Count == 0)
+        {
+            return;
+        }
+
+        var message = $"cleaning up the load's work tables and stage folder failed at {string.Join("; ", errors)}";
+        if (failure is null)
+        {
+            throw new WarehouseException($"The raw load committed, but {message}");
+        }
+
+        failure.Data["cleanup"] = message;
+        progress?.Report($"warning: after the failed load, {message}");
     }
 
     private static SourceLoadResult Publish(DbConnection connection, long loadId, RawSource source, SourceFile? file, long read)

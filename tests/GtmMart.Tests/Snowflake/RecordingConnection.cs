@@ -16,6 +16,9 @@ public sealed class RecordingFactory : DbProviderFactory
     /// <summary>The rows a statement returns, or null for none.</summary>
     public Func<string, DataTable?> Respond { get; set; } = _ => null;
 
+    /// <summary>An error a statement fails with (recorded first), or null to succeed; for testing failure paths.</summary>
+    public Func<string, Exception?> Fail { get; set; } = _ => null;
+
     /// <summary>Thrown by Open when set (to test connection errors).</summary>
     public Exception? OpenError { get; set; }
 
@@ -137,6 +140,11 @@ public sealed class RecordingConnection(RecordingFactory factory) : DbConnection
         private DataTable? Record()
         {
             factory.Statements.Add((CommandText, parameters.Cast<DbParameter>().Select(p => p.Value).ToArray()));
+            if (factory.Fail(CommandText) is { } error)
+            {
+                throw error;
+            }
+
             return factory.Respond(CommandText);
         }
     }

@@ -2,6 +2,7 @@ using GtmMart.Serving;
 using GtmMart.Tests.Support;
 using GtmMart.Training.Export;
 using GtmMart.Warehouse.Building;
+using GtmMart.Warehouse.Connection;
 using GtmMart.Warehouse.Loading;
 using GtmMart.Warehouse.Models;
 using GtmMart.Warehouse.Snowflake;
@@ -68,6 +69,42 @@ public sealed class SnowflakeStatementTests
         Assert.InRange(sql.IndexOf("delete from raw.salesforce_accounts"), begin, commit);
         Assert.True(sql.IndexOf("REMOVE @gtm_meta.gtm_stage/load/1/") > commit);
         Assert.Equal(["ad_spend.csv"], factory.Statements[overwrite].Values);
+    }
+
+    /// <summary>What a provider throws for a failed statement.</summary>
+    private sealed class ServerError(string message) : System.Data.Common.DbException(message);
+
+    [Fact]
+    public void A_failing_clean_up_after_a_failed_load_leaves_the_load_error_in_front()
+    {
+        using var dir = new TempDirectory();
+        var (warehouse, factory) = Recording(dir.Path);
+        var raw = WriteRaw(dir);
+        factory.Fail = sql =>
+            sql.StartsWith("COPY INTO raw._gtm_load_web_analytics", StringComparison.Ordinal) ? new InvalidOperationException("copy broke")
+            : sql.StartsWith("REMOVE ", StringComparison.Ordinal) ? new ServerError("stage gone")
+            : null;
+
+        var error = Assert.Throws<InvalidOperationException>(() => new RawLoader(warehouse).Load(raw));
+
+        Assert.Equal("copy broke", error.Message);
+        Assert.Contains("stage gone", (string?)error.Data["cleanup"], StringComparison.Ordinal);
+        Assert.DoesNotContain(factory.Sql, s => s.StartsWith("insert overwrite", StringComparison.Ordinal));
+        Assert.Contains(factory.Sql, s => s.StartsWith("drop table if exists raw._gtm_load_ad_spend", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_failing_clean_up_after_a_committed_load_fails_the_command_naming_the_leftover()
+    {
+        using var dir = new TempDirectory();
+        var (warehouse, factory) = Recording(dir.Path);
+        factory.Fail = sql => sql.StartsWith("REMOVE ", StringComparison.Ordinal) ? new ServerError("stage gone") : null;
+
+        var error = Assert.Throws<WarehouseException>(() => new RawLoader(warehouse).Load(WriteRaw(dir)));
+
+        Assert.StartsWith("The raw load committed, but cleaning up", error.Message, StringComparison.Ordinal);
+        Assert.Contains("REMOVE @gtm_meta.gtm_stage/load/1/", error.Message, StringComparison.Ordinal);
+        Assert.Contains("commit", factory.Sql);
     }
 
     [Fact]
@@ -205,7 +242,7 @@ public sealed class SnowflakeStatementTests
         Assert.Throws<ArgumentException>(() => SnowflakeSql.StagePath("load", "1; drop table x"));
         Assert.Throws<ArgumentException>(() => SnowflakeSql.Name("mart.x; drop table y"));
         Assert.Throws<ArgumentException>(() => SnowflakeSql.Remove("@other.stage/x/"));
-        Assert.Throws<GtmMart.Warehouse.Connection.WarehouseException>(() => SnowflakeSql.FileUri("/tmp/it's.csv"));
+        Assert.Throws<WarehouseException>(() => SnowflakeSql.FileUri("/tmp/it's.csv"));
         Assert.Equal("run_" + SnowflakeSql.KeySegment("run", "x' or 1=1")[4..], SnowflakeSql.KeySegment("run", "x' or 1=1"));
         Assert.Matches("^run_[0-9a-f]{16}$", SnowflakeSql.KeySegment("run", "x' or 1=1"));
     }
@@ -243,7 +280,7 @@ public sealed class SnowflakeStatementTests
         exportLog.Respond = sql => sql.StartsWith("select column_name", StringComparison.Ordinal)
             ? RecordingFactory.Table(["column_name", "data_type", "numeric_scale"], ["A", "NUMBER", 0L])
             : null;
-        Assert.Throws<GtmMart.Warehouse.Connection.WarehouseException>(() => FeatureExporter.Export(export, outDir, ["mart.mrt_account_features"]));
+        Assert.Throws<WarehouseException>(() => FeatureExporter.Export(export, outDir, ["mart.mrt_account_features"]));
         statements.AddRange(exportLog.Sql.Select((s, i) => ($"export #{i + 1}", s)));
 
         var kinds = statements.Select(s => s.Sql.Split(' ')[0].ToUpperInvariant()).ToHashSet();
