@@ -26,6 +26,23 @@ public sealed class ScoreWriteBackTests(ServingFixture fixture, ITestOutputHelpe
         "select score_date, entity_type, entity_id, score, tier, model_version, run_id from mart.mrt_score_history_daily order by all";
 
     [Fact]
+    public void Factor_json_is_what_the_json_serializer_writes_for_any_text()
+    {
+        (string Direction, string Text)[] factors =
+        [
+            ("+", "3 demo-page visits in the last 30 days"),
+            ("-", "Account region: \"São Paulo\" <LATAM> & more\\ \u2013 \n tab\t"),
+            ("+", ""),
+        ];
+
+        var written = ScoreWriteBack.FactorJson(factors);
+
+        Assert.Equal(JsonSerializer.Serialize(factors.Select(f => new { direction = f.Direction, text = f.Text })), written);
+        Assert.Equal(factors.Select(f => f.Text), JsonDocument.Parse(written).RootElement.EnumerateArray().Select(e => e.GetProperty("text").GetString()));
+        Assert.Equal("[]", ScoreWriteBack.FactorJson([]));
+    }
+
+    [Fact]
     public void Writes_one_row_per_open_opportunity_and_per_account_with_model_and_run()
     {
         using var folder = new TempDirectory();
