@@ -1,4 +1,3 @@
-using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using GtmMart.Contracts.V1;
@@ -19,14 +18,10 @@ public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringSe
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         Violations.CheckIds(request.OpportunityIds, "opportunity_ids", serving.MaxIdsPerRequest);
-        var snapshot = serving.Snapshot();
-        var model = ProtoMapping.OpportunityModel(snapshot.Models);
         var response = new ScoreOpportunitiesResponse();
-        response.Results.AddRange(Resolve<OpportunityFeatureRow, OpportunityScore, OpportunityResult>(
+        response.Results.AddRange(ResolveOpportunities(
+            serving.Snapshot(),
             request.OpportunityIds,
-            id => snapshot.Scores.TryGet(id, out var cached) ? cached : null,
-            snapshot.Features.TryGetOpportunity,
-            chunk => snapshot.Models.Opportunity.ScoreBatch(chunk).Select(score => snapshot.Scores.Keep(ProtoMapping.ToProto(score, model))),
             score => new OpportunityResult { Score = score },
             id => new OpportunityResult { Error = ProtoMapping.NotFound(id, "opportunity") },
             context.CancellationToken));
@@ -47,18 +42,44 @@ public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringSe
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         Violations.CheckIds(request.AccountIds, "account_ids", serving.MaxIdsPerRequest);
-        var snapshot = serving.Snapshot();
-        var model = ProtoMapping.IcpModel(snapshot.Models);
         var response = new ScoreAccountsResponse();
-        response.Results.AddRange(Resolve<AccountFeatureRow, AccountScore, AccountResult>(
+        response.Results.AddRange(ResolveAccounts(
+            serving.Snapshot(),
             request.AccountIds,
-            id => snapshot.Scores.TryGetAccount(id, out var cached) ? cached : null,
-            snapshot.Features.TryGetAccount,
-            chunk => snapshot.Models.Icp.ScoreBatch(chunk).Select(score => snapshot.Scores.Keep(ProtoMapping.ToProto(score, model))),
             score => new AccountResult { Score = score },
             id => new AccountResult { Error = ProtoMapping.NotFound(id, "account") },
             context.CancellationToken));
         return Task.FromResult(response);
+    }
+
+    /// <summary>A result per opportunity id: its (cached) score, or <paramref name="missing"/> for an unknown id.</summary>
+    private static TResult[] ResolveOpportunities<TResult>(
+        ServingSnapshot snapshot, IReadOnlyList<string> ids, Func<OpportunityScore, TResult> found, Func<string, TResult> missing, CancellationToken token)
+    {
+        var model = ProtoMapping.OpportunityModel(snapshot.Models);
+        return Resolve<OpportunityFeatureRow, OpportunityScore, TResult>(
+            ids,
+            id => snapshot.Scores.TryGet(id, out var cached) ? cached : null,
+            snapshot.Features.TryGetOpportunity,
+            chunk => snapshot.Models.Opportunity.ScoreBatch(chunk).Select(score => snapshot.Scores.Keep(ProtoMapping.ToProto(score, model))),
+            found,
+            missing,
+            token);
+    }
+
+    /// <summary>A result per account id: its (cached) score, or <paramref name="missing"/> for an unknown id.</summary>
+    private static TResult[] ResolveAccounts<TResult>(
+        ServingSnapshot snapshot, IReadOnlyList<string> ids, Func<AccountScore, TResult> found, Func<string, TResult> missing, CancellationToken token)
+    {
+        var model = ProtoMapping.IcpModel(snapshot.Models);
+        return Resolve<AccountFeatureRow, AccountScore, TResult>(
+            ids,
+            id => snapshot.Scores.TryGetAccount(id, out var cached) ? cached : null,
+            snapshot.Features.TryGetAccount,
+            chunk => snapshot.Models.Icp.ScoreBatch(chunk).Select(score => snapshot.Scores.Keep(ProtoMapping.ToProto(score, model))),
+            found,
+            missing,
+            token);
     }
 
     private delegate bool TryGetRow<TRow>(string id, out TRow row);
@@ -68,7 +89,7 @@ public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringSe
     /// so a cancelled call or an exceeded deadline stops the work), else a per-item NOT_FOUND.
     /// </summary>
     private static TResult[] Resolve<TRow, TScore, TResult>(
-        RepeatedField<string> ids,
+        IReadOnlyList<string> ids,
         Func<string, TScore?> cached,
         TryGetRow<TRow> known,
         Func<TRow[], IEnumerable<TScore>> score,
@@ -148,64 +169,63 @@ public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringSe
 
         // Each batch sees the models current when it is answered, so a reload takes effect mid-stream without errors.
         var snapshot = serving.Snapshot();
+        var responses = new ScoreStreamResponse[batch.Count];
+        var opportunities = new List<(int Index, string Id)>();
+        var accounts = new List<(int Index, string Id)>();
         for (var i = 0; i < batch.Count; i++)
         {
+            var item = batch[i];
+            switch (item.ItemCase)
+            {
+                case ScoreStreamRequest.ItemOneofCase.OpportunityId when string.IsNullOrWhiteSpace(item.OpportunityId):
+                    responses[i] = Invalid(item.OpportunityId, "opportunity_id must not be empty");
+                    break;
+                case ScoreStreamRequest.ItemOneofCase.OpportunityId:
+                    opportunities.Add((i, item.OpportunityId));
+                    break;
+                case ScoreStreamRequest.ItemOneofCase.AccountId when string.IsNullOrWhiteSpace(item.AccountId):
+                    responses[i] = Invalid(item.AccountId, "account_id must not be empty");
+                    break;
+                case ScoreStreamRequest.ItemOneofCase.AccountId:
+                    accounts.Add((i, item.AccountId));
+                    break;
+                default:
+                    responses[i] = Invalid("", "set opportunity_id or account_id");
+                    break;
+            }
+        }
+
+        // The batch's opportunities and accounts are each scored in one go, as a unary call with many ids would be.
+        Place(responses, opportunities, ResolveOpportunities(
+            snapshot,
+            [.. opportunities.Select(o => o.Id)],
+            score => new ScoreStreamResponse { Opportunity = score },
+            id => new ScoreStreamResponse { Error = ProtoMapping.NotFound(id, "opportunity") },
+            token));
+        Place(responses, accounts, ResolveAccounts(
+            snapshot,
+            [.. accounts.Select(a => a.Id)],
+            score => new ScoreStreamResponse { Account = score },
+            id => new ScoreStreamResponse { Error = ProtoMapping.NotFound(id, "account") },
+            token));
+
+        for (var i = 0; i < responses.Length; i++)
+        {
             // Buffer every response but the batch's last; writing that one flushes them all.
-            responseStream.WriteOptions = i < batch.Count - 1 ? BufferHint : null;
-            await responseStream.WriteAsync(Answer(batch[i], snapshot), token).ConfigureAwait(false);
+            responseStream.WriteOptions = i < responses.Length - 1 ? BufferHint : null;
+            await responseStream.WriteAsync(responses[i], token).ConfigureAwait(false);
+        }
+    }
+
+    private static void Place(ScoreStreamResponse[] responses, List<(int Index, string Id)> items, ScoreStreamResponse[] results)
+    {
+        for (var k = 0; k < items.Count; k++)
+        {
+            responses[items[k].Index] = results[k];
         }
     }
 
     private static readonly WriteOptions BufferHint = new(WriteFlags.BufferHint);
-
-    private static ScoreStreamResponse Answer(ScoreStreamRequest item, ServingSnapshot snapshot) => item.ItemCase switch
-    {
-        ScoreStreamRequest.ItemOneofCase.OpportunityId when string.IsNullOrWhiteSpace(item.OpportunityId) =>
-            Invalid(item.OpportunityId, "opportunity_id must not be empty"),
-        ScoreStreamRequest.ItemOneofCase.OpportunityId =>
-            OpportunityScoreOf(item.OpportunityId, snapshot) is { } opportunity
-                ? new ScoreStreamResponse { Opportunity = opportunity }
-                : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.OpportunityId, "opportunity") },
-        ScoreStreamRequest.ItemOneofCase.AccountId when string.IsNullOrWhiteSpace(item.AccountId) =>
-            Invalid(item.AccountId, "account_id must not be empty"),
-        ScoreStreamRequest.ItemOneofCase.AccountId =>
-            AccountScoreOf(item.AccountId, snapshot) is { } account
-                ? new ScoreStreamResponse { Account = account }
-                : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.AccountId, "account") },
-        _ => Invalid("", "set opportunity_id or account_id"),
-    };
-
-    /// <summary>The cached or freshly computed (then cached) score of a known opportunity; null for an unknown id.</summary>
-    private static OpportunityScore? OpportunityScoreOf(string id, ServingSnapshot snapshot)
-    {
-        if (snapshot.Scores.TryGet(id, out var cached))
-        {
-            return cached;
-        }
-
-        if (!snapshot.Features.TryGetOpportunity(id, out var row))
-        {
-            return null;
-        }
-
-        return snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Models.Opportunity.Score(row), ProtoMapping.OpportunityModel(snapshot.Models)));
-    }
-
-    /// <summary>The cached or freshly computed (then cached) score of a known account; null for an unknown id.</summary>
-    private static AccountScore? AccountScoreOf(string id, ServingSnapshot snapshot)
-    {
-        if (snapshot.Scores.TryGetAccount(id, out var cached))
-        {
-            return cached;
-        }
-
-        if (!snapshot.Features.TryGetAccount(id, out var row))
-        {
-            return null;
-        }
-
-        return snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Models.Icp.Score(row), ProtoMapping.IcpModel(snapshot.Models)));
-    }
 
     /// <summary>Empty call: the transport's own cost (the serving benchmark's baseline).</summary>
     public override Task<Empty> Ping(Empty request, ServerCallContext context) => Task.FromResult(new Empty());

@@ -107,6 +107,26 @@ public sealed class OpportunityTrainerEdgeCaseTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_tree_model_scores_a_large_batch_through_a_DataView_exactly_like_row_by_row()
+    {
+        var rows = SyntheticOpportunities.Generate(1_200, seed: 4).Select(d => d.Row).ToList();
+        using var scorer = OpportunityModelTrainer.Train(rows, Quick with { Algorithm = "FastTree", Folds = 3 }).CreateScorer();
+        Assert.Equal(OpportunityModelMetadata.FastTree, scorer.Algorithm);
+        var batch = rows.Take(OpportunityScorer.TreeDataViewBatch + 100).ToList();
+
+        var together = scorer.ScoreBatch(batch);
+        var oneByOne = batch.Select(scorer.Score).ToList();
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            Assert.Equal(oneByOne[i].OpportunityId, together[i].OpportunityId);
+            Assert.Equal(oneByOne[i].Probability, together[i].Probability, 6);
+            Assert.Equal(oneByOne[i].TopPositive.Select(f => f.Feature), together[i].TopPositive.Select(f => f.Feature));
+            Assert.Equal(oneByOne[i].TopNegative.Select(f => f.Feature), together[i].TopNegative.Select(f => f.Feature));
+        }
+    }
+
+    [Fact]
     public void Leaky_constant_and_all_missing_features_are_reported_and_excluded()
     {
         var rows = SyntheticOpportunities.Generate(3_000, seed: 5, leakyAmount: true, constantFeature: true, allNaNFeature: true)
