@@ -54,13 +54,15 @@ public sealed class OpportunityModelTests(TrainedOpportunityModel trained, ITest
         var sequential = rows.Select(scorer.Score).ToList();
         var parallel = new OpportunityScore[rows.Count];
         Parallel.For(0, rows.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => parallel[i] = scorer.Score(rows[i]));
-        var batch = scorer.ScoreBatch(rows);
+        // Large enough for the DataView path, whatever the trained algorithm.
+        var batch = scorer.ScoreBatch([.. Enumerable.Range(0, scorer.DataViewBatch).Select(i => rows[i % rows.Count])]);
         for (var i = 0; i < rows.Count; i++)
         {
             Assert.Equal(sequential[i].Probability, parallel[i].Probability);
             Assert.Equal(sequential[i].TopPositive, parallel[i].TopPositive);
             Assert.Equal(sequential[i].Probability, batch[i].Probability, 6);
             Assert.Equal(sequential[i].OpportunityId, batch[i].OpportunityId);
+            Assert.Equal(sequential[i].TopPositive.Select(f => f.Feature), batch[i].TopPositive.Select(f => f.Feature));
         }
     }
 
@@ -107,12 +109,12 @@ public sealed class OpportunityTrainerEdgeCaseTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_tree_model_scores_a_large_batch_through_a_DataView_exactly_like_row_by_row()
+    public void A_tree_model_s_large_batch_scored_through_a_DataView_equals_row_by_row_scoring()
     {
         var rows = SyntheticOpportunities.Generate(1_200, seed: 4).Select(d => d.Row).ToList();
         using var scorer = OpportunityModelTrainer.Train(rows, Quick with { Algorithm = "FastTree", Folds = 3 }).CreateScorer();
         Assert.Equal(OpportunityModelMetadata.FastTree, scorer.Algorithm);
-        var batch = rows.Take(OpportunityScorer.TreeDataViewBatch + 100).ToList();
+        var batch = rows.Take(scorer.DataViewBatch + 100).ToList();
 
         var together = scorer.ScoreBatch(batch);
         var oneByOne = batch.Select(scorer.Score).ToList();
