@@ -20,7 +20,6 @@ public sealed class OpportunityScorer : IDisposable
     private readonly MLContext _ml;
     private readonly TransformerChain<ITransformer> _scoring;
     private readonly DataViewSchema _inputSchema;
-    private readonly string[] _slotSource;
     private readonly string[] _features;
     private readonly int[] _slotFeature;
     private readonly double[] _slotOffset;
@@ -37,11 +36,11 @@ public sealed class OpportunityScorer : IDisposable
         var scoredEmpty = model.Transform(empty);
         var schema = scoredEmpty.Schema;
         var slots = schema[OpportunityFeatureColumns.Features].Type.ValueCountOf();
-        _slotSource = SlotSources(schema, metadata, slots);
+        var slotSource = SlotSources(schema, metadata, slots);
 
         // Source features in ordinal order, and each slot's index into them, so grouping contributions is array work.
-        _features = [.. _slotSource.Distinct().Order(StringComparer.Ordinal)];
-        _slotFeature = [.. _slotSource.Select(f => Array.BinarySearch(_features, f, StringComparer.Ordinal))];
+        _features = [.. slotSource.Distinct().Order(StringComparer.Ordinal)];
+        _slotFeature = [.. slotSource.Select(f => Array.BinarySearch(_features, f, StringComparer.Ordinal))];
 
         // The prediction transformer is the chain's last one, or the one before an appended out-of-fold calibrator.
         var last = model is IEnumerable<ITransformer> chain

@@ -112,12 +112,9 @@ internal static class IcpSegmentProfiles
             .ToDictionary(g => g.Key, g => g.Count() / (double)cleaned.Count, StringComparer.Ordinal);
     }
 
+    /// <summary>The most common value (ties: first in ordinal order).</summary>
     private static string Mode(IEnumerable<string> values) =>
-        values.Select(v => IcpFeatureCatalog.CleanCategory(v) ?? "Unknown")
-            .GroupBy(v => v, StringComparer.Ordinal)
-            .OrderByDescending(g => g.Count())
-            .ThenBy(g => g.Key, StringComparer.Ordinal)
-            .First().Key;
+        Shares(values).OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal).First().Key;
 
     /// <summary>Segments that end up with the same name are told apart by their engagement.</summary>
     private static List<IcpSegmentProfile> Disambiguate(List<IcpSegmentProfile> profiles)
