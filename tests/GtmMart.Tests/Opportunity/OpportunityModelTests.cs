@@ -55,7 +55,7 @@ public sealed class OpportunityModelTests(TrainedOpportunityModel trained, ITest
         var parallel = new OpportunityScore[rows.Count];
         Parallel.For(0, rows.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => parallel[i] = scorer.Score(rows[i]));
         // Large enough for the DataView path, whatever the trained algorithm.
-        var batch = scorer.ScoreBatch([.. Enumerable.Range(0, scorer.DataViewBatch).Select(i => rows[i % rows.Count])]);
+        var batch = scorer.ScoreBatch([.. Enumerable.Range(0, OpportunityScorer.DataViewBatch).Select(i => rows[i % rows.Count])]);
         for (var i = 0; i < rows.Count; i++)
         {
             Assert.Equal(sequential[i].Probability, parallel[i].Probability);
@@ -114,7 +114,7 @@ public sealed class OpportunityTrainerEdgeCaseTests(ITestOutputHelper output)
         var rows = SyntheticOpportunities.Generate(1_200, seed: 4).Select(d => d.Row).ToList();
         using var scorer = OpportunityModelTrainer.Train(rows, Quick with { Algorithm = "FastTree", Folds = 3 }).CreateScorer();
         Assert.Equal(OpportunityModelMetadata.FastTree, scorer.Algorithm);
-        var batch = rows.Take(scorer.DataViewBatch + 100).ToList();
+        var batch = rows.Take(OpportunityScorer.DataViewBatch + 100).ToList();
 
         var together = scorer.ScoreBatch(batch);
         var oneByOne = batch.Select(scorer.Score).ToList();

@@ -62,5 +62,5 @@ public sealed class OpportunityTrainingResult
     /// <summary>Saves the model zip with its metadata, loadable by <see cref="OpportunityScorer.Load"/>.</summary>
     public void Save(string path) => OpportunityModelFile.Save(new MLContext(seed: 0), Model, InputSchema, Metadata, path);
 
-    public OpportunityScorer CreateScorer() => OpportunityScorer.Create(Model, InputSchema, Metadata);
+    public OpportunityScorer CreateScorer() => OpportunityScorer.Create(Model, Metadata);
 }
