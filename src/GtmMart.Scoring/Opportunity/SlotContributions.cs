@@ -36,10 +36,7 @@ internal abstract class SlotContributions
             return null;
         }
 
-        return new Trees(
-            [.. trees.Select((t, i) => new Tree(
-                [.. t.LeftChild], [.. t.RightChild], [.. t.NumericalSplitFeatureIndexes], [.. t.NumericalSplitThresholds], [.. t.LeafValues], ensemble.TreeWeights[i]))],
-            ensemble.Bias);
+        return new Trees(trees, ensemble.TreeWeights, ensemble.Bias);
     }
 
     private sealed class Linear(float[] weights, float bias) : SlotContributions
@@ -59,57 +56,96 @@ internal abstract class SlotContributions
         }
     }
 
-    /// <summary>One regression tree: children are node indexes, or ~leaf for a leaf; a tree without splits has no nodes.</summary>
-    private sealed record Tree(int[] Left, int[] Right, int[] Feature, float[] Threshold, double[] Leaf, double Weight)
+    /// <summary>
+    /// All trees in flat arrays, one entry per split node: for tree t, nodes <c>NodeStart[t] ..</c> and leaves
+    /// <c>LeafStart[t] ..</c>; a child is a node index within its tree, or ~leaf. A tree without splits has no nodes.
+    /// </summary>
+    private sealed class Trees : SlotContributions
     {
-        public int LeafFrom(ReadOnlySpan<float> x, int node)
+        private readonly int[] _nodeStart;
+        private readonly int[] _leafStart;
+        private readonly int[] _left;
+        private readonly int[] _right;
+        private readonly int[] _feature;
+        private readonly float[] _threshold;
+        private readonly double[] _leaf;
+        private readonly double[] _weight;
+        private readonly double _bias;
+
+        public Trees(IReadOnlyList<RegressionTree> trees, IReadOnlyList<double> weights, double bias)
         {
-            while (node >= 0)
+            _nodeStart = new int[trees.Count];
+            _leafStart = new int[trees.Count];
+            var nodes = 0;
+            var leaves = 0;
+            for (var t = 0; t < trees.Count; t++)
             {
-                node = x[Feature[node]] <= Threshold[node] ? Left[node] : Right[node];
+                _nodeStart[t] = nodes;
+                _leafStart[t] = leaves;
+                nodes += trees[t].NumberOfNodes;
+                leaves += trees[t].NumberOfLeaves;
             }
 
-            return ~node;
+            _left = [.. trees.SelectMany(t => t.LeftChild)];
+            _right = [.. trees.SelectMany(t => t.RightChild)];
+            _feature = [.. trees.SelectMany(t => t.NumericalSplitFeatureIndexes)];
+            _threshold = [.. trees.SelectMany(t => t.NumericalSplitThresholds)];
+            _leaf = [.. trees.SelectMany(t => t.LeafValues)];
+            _weight = [.. weights];
+            _bias = bias;
         }
-    }
 
-    private sealed class Trees(Tree[] trees, double bias) : SlotContributions
-    {
         public override float Add(ReadOnlySpan<float> features, Span<double> bySlot)
         {
-            var score = bias;
-            foreach (var tree in trees)
+            var score = _bias;
+            for (var t = 0; t < _nodeStart.Length; t++)
             {
-                if (tree.Left.Length == 0)
+                var nodes = _nodeStart[t];
+                var leaves = _leafStart[t];
+                var hasSplits = t + 1 < _nodeStart.Length ? _nodeStart[t + 1] > nodes : _left.Length > nodes;
+                if (!hasSplits)
                 {
-                    score += tree.Weight * tree.Leaf[0];
+                    score += _weight[t] * _leaf[leaves];
                     continue;
                 }
 
-                var output = tree.Leaf[tree.LeafFrom(features, 0)];
-                score += tree.Weight * output;
+                var output = _leaf[leaves + LeafFrom(features, nodes, 0)];
+                score += _weight[t] * output;
                 var node = 0;
                 while (node >= 0)
                 {
-                    var slot = tree.Feature[node];
+                    var at = nodes + node;
+                    var slot = _feature[at];
                     int otherWay;
-                    if (features[slot] <= tree.Threshold[node])
+                    if (features[slot] <= _threshold[at])
                     {
-                        otherWay = tree.Right[node];
-                        node = tree.Left[node];
+                        otherWay = _right[at];
+                        node = _left[at];
                     }
                     else
                     {
-                        otherWay = tree.Left[node];
-                        node = tree.Right[node];
+                        otherWay = _left[at];
+                        node = _right[at];
                     }
 
                     // Credited in float per tree, as ML.NET accumulates them.
-                    bySlot[slot] += (float)(output - tree.Leaf[tree.LeafFrom(features, otherWay)]);
+                    bySlot[slot] += (float)(output - _leaf[leaves + LeafFrom(features, nodes, otherWay)]);
                 }
             }
 
             return (float)score;
+        }
+
+        /// <summary>The leaf (within its tree) reached from <paramref name="node"/> of the tree whose nodes start at <paramref name="nodes"/>.</summary>
+        private int LeafFrom(ReadOnlySpan<float> x, int nodes, int node)
+        {
+            while (node >= 0)
+            {
+                var at = nodes + node;
+                node = x[_feature[at]] <= _threshold[at] ? _left[at] : _right[at];
+            }
+
+            return ~node;
         }
     }
 }
