@@ -20,7 +20,7 @@ public sealed partial class BenchServingCommand
             $"Data: demo generator, {settings.Accounts:N0} accounts, seed 1, through load > build > export > train; served: {r.Opportunities:N0} opportunities, {r.AccountsLoaded:N0} accounts, opportunity-scoring {r.ModelVersion}. Server: `GtmServer.Build` (the `gtm serve` host, API-key interceptor on), Kestrel HTTP/2 cleartext on 127.0.0.1, free port. Client: one `GrpcChannel` (SocketsHttpHandler, `EnableMultipleHttp2Connections`), shared by all callers.");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"**Unary scoring vs the empty call.** Each row: N callers loop over three calls in turn, {Rounds} rounds sharing {settings.Seconds.ToString(CultureInfo.InvariantCulture)} s per call after a 1 s warm-up of each: `ScoreOpportunities` with 1 id per call with the server's score cache off (lookup, ML.NET scoring with factor contributions, mapping), the same with the cache on (the warm-up has filled it; a repeated id is a lookup of the scored message, as for a CRM page showing the same deal again), and `Ping` (empty request and response, same interceptor): the transport's own limit. Latency is per call, client side.");
+            $"**Unary scoring vs the empty call.** Each row: N callers loop over three calls in turn, {Rounds} rounds sharing {settings.Seconds.ToString(CultureInfo.InvariantCulture)} s per call after a 1 s warm-up of each: `ScoreOpportunities` with 1 id per call with the server's score cache off (lookup, ML.NET featurization, the model head's score, factor contributions and calibration, phrasing, mapping), the same with the cache on (the warm-up has filled it; a repeated id is a lookup of the scored message, as for a CRM page showing the same deal again), and `Ping` (empty request and response, same interceptor): the transport's own limit. Latency is per call, client side.");
         text.AppendLine();
         text.AppendLine("| concurrency | scoring, uncached calls/s | p50 ms | p99 ms | scoring, cached calls/s | p50 ms | p99 ms | Ping calls/s | p50 ms | p99 ms | uncached / empty | cached / empty |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -36,12 +36,14 @@ public sealed partial class BenchServingCommand
         text.AppendLine();
         var s = r.Stream;
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"**Streaming vs in-process batch.** One `ScoreStream` carrying {s.Items:N0} opportunity ids (cycling through the served ones), pipelined: every request written while a reader drains the responses (buffered writes flushed every 256 requests); the server's score cache off, so every item runs the model; timed from opening the call to the last response. Next to it `OpportunityScorer.ScoreBatch` over the same {s.Items:N0} feature rows in process (no lookup, no protobuf). Both after a 2,000-item warm-up.");
+            $"**Streaming vs in-process batch.** One `ScoreStream` carrying {s.Items:N0} opportunity ids (cycling through the served ones) one id per message, then another carrying them {StreamChunk} ids per message (an `opportunities` chunk, answered by one message), pipelined: every request written while a reader drains the responses (buffered writes flushed every 256 ids); the server's score cache off, so every item runs the model; timed from opening the call to the last response. Between the two, `OpportunityScorer.ScoreBatch` over the same {s.Items:N0} feature rows in process (no lookup, no protobuf). All after a 2,000-item warm-up of each.");
         text.AppendLine();
-        text.AppendLine("| items | ScoreStream s | ScoreStream scores/s | item errors | ScoreBatch s | ScoreBatch scores/s | stream / batch |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| items | ids per message | ScoreStream s | ScoreStream scores/s | item errors | ScoreBatch s | ScoreBatch scores/s | stream / batch |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"| {s.Items:N0} | {s.StreamSeconds:0.00} | {s.StreamPerSecond:N0} | {s.Errors} | {s.BatchSeconds:0.00} | {s.BatchPerSecond:N0} | {s.StreamPerSecond / s.BatchPerSecond:0.00} |");
+            $"| {s.Items:N0} | 1 | {s.StreamSeconds:0.00} | {s.StreamPerSecond:N0} | {s.Errors} | {s.BatchSeconds:0.00} | {s.BatchPerSecond:N0} | {s.StreamPerSecond / s.BatchPerSecond:0.00} |");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"| {s.Items:N0} | {StreamChunk} | {s.ChunkedSeconds:0.00} | {s.ChunkedPerSecond:N0} | {s.ChunkedErrors} | {s.BatchSeconds:0.00} | {s.BatchPerSecond:N0} | {s.ChunkedPerSecond / s.BatchPerSecond:0.00} |");
         text.AppendLine();
         var w = r.Write;
         text.AppendLine(CultureInfo.InvariantCulture,

@@ -10,17 +10,24 @@ namespace GtmMart.Cli.Commands;
 
 public sealed partial class BenchServingCommand
 {
-    /// <summary>One ScoreStream, all requests written while a reader drains the responses, next to ScoreBatch of the same rows.</summary>
+    /// <summary>Ids per message in the chunked stream.</summary>
+    private const int StreamChunk = 256;
+
+    /// <summary>
+    /// One ScoreStream with one id per message, then one with <see cref="StreamChunk"/> ids per message, all requests
+    /// written while a reader drains the responses, next to ScoreBatch of the same rows (timed between the two).
+    /// </summary>
     private static async Task<StreamResult> MeasureStreamAsync(
         ScoringService.ScoringServiceClient client, CallOptions auth, ModelSet models, FeatureStore features, string[] ids, int items, CancellationToken cancellationToken)
     {
         // Warm-up: a short stream and a small batch.
-        await StreamAsync(client, auth, ids, Math.Min(items, 2_000), cancellationToken).ConfigureAwait(false);
+        await StreamAsync(client, auth, ids, Math.Min(items, 2_000), 1, cancellationToken).ConfigureAwait(false);
+        await StreamAsync(client, auth, ids, Math.Min(items, 2_000), StreamChunk, cancellationToken).ConfigureAwait(false);
         var rows = Enumerable.Range(0, items).Select(i => features.TryGetOpportunity(ids[i % ids.Length], out var row) ? row : throw new InvalidOperationException(ids[i % ids.Length])).ToList();
         _ = models.Opportunity.ScoreBatch(rows.Take(2_000).ToList());
 
         var watch = Stopwatch.StartNew();
-        var errors = await StreamAsync(client, auth, ids, items, cancellationToken).ConfigureAwait(false);
+        var errors = await StreamAsync(client, auth, ids, items, 1, cancellationToken).ConfigureAwait(false);
         var streamSeconds = watch.Elapsed.TotalSeconds;
 
         watch.Restart();
@@ -31,15 +38,21 @@ public sealed partial class BenchServingCommand
             throw new InvalidOperationException($"ScoreBatch returned {scores.Count} scores for {items} rows");
         }
 
-        var result = new StreamResult(items, streamSeconds, errors, batchSeconds);
+        watch.Restart();
+        var chunkedErrors = await StreamAsync(client, auth, ids, items, StreamChunk, cancellationToken).ConfigureAwait(false);
+        var chunkedSeconds = watch.Elapsed.TotalSeconds;
+
+        var result = new StreamResult(items, streamSeconds, errors, chunkedSeconds, chunkedErrors, batchSeconds);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  ScoreStream {items:N0} items: {result.StreamPerSecond:N0} scores/s; in-process ScoreBatch: {result.BatchPerSecond:N0} scores/s"));
+            $"  ScoreStream {items:N0} items: {result.StreamPerSecond:N0} scores/s one id a message, {result.ChunkedPerSecond:N0} scores/s {StreamChunk} a message; in-process ScoreBatch: {result.BatchPerSecond:N0} scores/s"));
         return result;
     }
 
     private static readonly WriteOptions BufferHint = new(WriteFlags.BufferHint);
 
-    private static async Task<long> StreamAsync(ScoringService.ScoringServiceClient client, CallOptions auth, string[] ids, int items, CancellationToken cancellationToken)
+    /// <summary>Streams <paramref name="items"/> opportunity ids, <paramref name="chunk"/> per message (1: the single-id form); returns the item errors.</summary>
+    private static async Task<long> StreamAsync(
+        ScoringService.ScoringServiceClient client, CallOptions auth, string[] ids, int items, int chunk, CancellationToken cancellationToken)
     {
         using var call = client.ScoreStream(auth.WithCancellationToken(cancellationToken));
         var reader = Task.Run(async () =>
@@ -48,20 +61,35 @@ public sealed partial class BenchServingCommand
             long errors = 0;
             await foreach (var response in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                received++;
-                if (response.ResultCase != ScoreStreamResponse.ResultOneofCase.Opportunity)
+                switch (response.ResultCase)
                 {
-                    errors++;
+                    case ScoreStreamResponse.ResultOneofCase.Opportunity:
+                        received++;
+                        break;
+                    case ScoreStreamResponse.ResultOneofCase.Opportunities:
+                        received += response.Opportunities.Results.Count;
+                        errors += response.Opportunities.Results.Count(r => r.ResultCase != OpportunityResult.ResultOneofCase.Score);
+                        break;
+                    default:
+                        received += chunk;
+                        errors += chunk;
+                        break;
                 }
             }
 
-            return received == items ? errors : throw new InvalidOperationException($"ScoreStream returned {received} responses for {items} requests");
+            return received == items ? errors : throw new InvalidOperationException($"ScoreStream returned {received} results for {items} ids");
         }, cancellationToken);
-        for (var i = 0; i < items; i++)
+        var messages = (items + chunk - 1) / chunk;
+        for (var m = 0; m < messages; m++)
         {
-            // Buffered writes, flushed every StreamBatch requests and at the end, as a bulk client would send them.
-            call.RequestStream.WriteOptions = (i + 1) % ScoringApi.StreamBatch == 0 || i == items - 1 ? null : BufferHint;
-            await call.RequestStream.WriteAsync(new ScoreStreamRequest { OpportunityId = ids[i % ids.Length] }, cancellationToken).ConfigureAwait(false);
+            // Buffered writes, flushed every StreamBatch ids and at the end, as a bulk client would send them.
+            call.RequestStream.WriteOptions = (m + 1) % Math.Max(1, ScoringApi.StreamBatch / chunk) == 0 || m == messages - 1 ? null : BufferHint;
+            var first = m * chunk;
+            var count = Math.Min(chunk, items - first);
+            var request = chunk == 1
+                ? new ScoreStreamRequest { OpportunityId = ids[first % ids.Length] }
+                : new ScoreStreamRequest { Opportunities = new ScoreOpportunitiesRequest { OpportunityIds = { Enumerable.Range(first, count).Select(i => ids[i % ids.Length]) } } };
+            await call.RequestStream.WriteAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
         await call.RequestStream.CompleteAsync().ConfigureAwait(false);

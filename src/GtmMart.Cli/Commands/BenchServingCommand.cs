@@ -79,9 +79,12 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
     /// <summary>One concurrency level: scoring with the score cache off, with it on (warm), and the empty call.</summary>
     private sealed record UnaryRow(Load Uncached, Load Cached, Load Empty);
 
-    private sealed record StreamResult(int Items, double StreamSeconds, long Errors, double BatchSeconds)
+    /// <summary>The stream sent one id per message, then <see cref="StreamChunk"/> ids per message; the in-process batch between them.</summary>
+    private sealed record StreamResult(int Items, double StreamSeconds, long Errors, double ChunkedSeconds, long ChunkedErrors, double BatchSeconds)
     {
         public double StreamPerSecond => Items / StreamSeconds;
+
+        public double ChunkedPerSecond => Items / ChunkedSeconds;
 
         public double BatchPerSecond => Items / BatchSeconds;
     }
@@ -168,6 +171,7 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
                 {
                     EnableMultipleHttp2Connections = true,
                     PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                    InitialHttp2StreamWindowSize = 4 * 1024 * 1024,
                 },
             });
             var client = new ScoringService.ScoringServiceClient(channel);

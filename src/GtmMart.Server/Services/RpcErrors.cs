@@ -56,6 +56,11 @@ public sealed class Violations
         }
     }
 
+    public bool Any => items.Count > 0;
+
+    /// <summary>The violations in one line: "field: description; ...".</summary>
+    public override string ToString() => string.Join("; ", items.Select(v => $"{v.Field}: {v.Description}"));
+
     /// <summary>Throws INVALID_ARGUMENT with BadRequest details when any violation was added.</summary>
     public void ThrowIfAny()
     {
@@ -66,7 +71,10 @@ public sealed class Violations
     }
 
     /// <summary>Validates a list of ids: at least one, at most <paramref name="max"/>, none blank or over 256 characters.</summary>
-    public static void CheckIds(IReadOnlyList<string> ids, string field, int max)
+    public static void CheckIds(IReadOnlyList<string> ids, string field, int max) => ForIds(ids, field, max).ThrowIfAny();
+
+    /// <summary>The violations of a list of ids (see <see cref="CheckIds"/>), for a caller that reports them itself.</summary>
+    public static Violations ForIds(IReadOnlyList<string> ids, string field, int max)
     {
         var violations = new Violations();
         if (ids.Count == 0)
@@ -75,7 +83,7 @@ public sealed class Violations
         }
         else if (ids.Count > max)
         {
-            violations.Add(field, $"must contain at most {max} ids (got {ids.Count}); split the request or use ScoreStream");
+            violations.Add(field, $"must contain at most {max} ids (got {ids.Count}); split them over several requests (or ScoreStream chunks)");
         }
         else
         {
@@ -92,6 +100,6 @@ public sealed class Violations
             }
         }
 
-        violations.ThrowIfAny();
+        return violations;
     }
 }

@@ -18,14 +18,7 @@ public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringSe
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         Violations.CheckIds(request.OpportunityIds, "opportunity_ids", serving.MaxIdsPerRequest);
-        var response = new ScoreOpportunitiesResponse();
-        response.Results.AddRange(ResolveOpportunities(
-            serving.Snapshot(),
-            request.OpportunityIds,
-            score => new OpportunityResult { Score = score },
-            id => new OpportunityResult { Error = ProtoMapping.NotFound(id, "opportunity") },
-            context.CancellationToken));
-        return Task.FromResult(response);
+        return Task.FromResult(Opportunities(serving.Snapshot(), request.OpportunityIds, context.CancellationToken));
     }
 
     public override Task<OpportunityScore> ScoreOpportunityInline(InlineOpportunity request, ServerCallContext context)
@@ -42,14 +35,33 @@ public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringSe
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         Violations.CheckIds(request.AccountIds, "account_ids", serving.MaxIdsPerRequest);
+        return Task.FromResult(Accounts(serving.Snapshot(), request.AccountIds, context.CancellationToken));
+    }
+
+    /// <summary>A result per (validated) opportunity id, in order: a unary call's answer and a stream chunk's.</summary>
+    private static ScoreOpportunitiesResponse Opportunities(ServingSnapshot snapshot, IReadOnlyList<string> ids, CancellationToken token)
+    {
+        var response = new ScoreOpportunitiesResponse();
+        response.Results.AddRange(ResolveOpportunities(
+            snapshot,
+            ids,
+            score => new OpportunityResult { Score = score },
+            id => new OpportunityResult { Error = ProtoMapping.NotFound(id, "opportunity") },
+            token));
+        return response;
+    }
+
+    /// <summary>A result per (validated) account id, in order: a unary call's answer and a stream chunk's.</summary>
+    private static ScoreAccountsResponse Accounts(ServingSnapshot snapshot, IReadOnlyList<string> ids, CancellationToken token)
+    {
         var response = new ScoreAccountsResponse();
         response.Results.AddRange(ResolveAccounts(
-            serving.Snapshot(),
-            request.AccountIds,
+            snapshot,
+            ids,
             score => new AccountResult { Score = score },
             id => new AccountResult { Error = ProtoMapping.NotFound(id, "account") },
-            context.CancellationToken));
-        return Task.FromResult(response);
+            token));
+        return response;
     }
 
     /// <summary>A result per opportunity id: its (cached) score, or <paramref name="missing"/> for an unknown id.</summary>
@@ -138,24 +150,34 @@ public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringSe
         _ = serving.Snapshot();
 
         // Micro-batches without added latency: take every request that has already arrived (MoveNext completed
-        // synchronously), up to StreamBatch, then answer them with one flush instead of one per response.
+        // synchronously), up to StreamBatch ids, then answer them with one flush instead of one per response. Bounded
+        // in ids, not messages, so the client reads one batch's answers while the server scores the next.
         var batch = new List<ScoreStreamRequest>(StreamBatch);
+        var ids = 0;
         var next = requestStream.MoveNext(token);
         while (await next.ConfigureAwait(false))
         {
-            batch.Add(requestStream.Current);
+            var item = requestStream.Current;
+            batch.Add(item);
+            ids += item.ItemCase switch
+            {
+                ScoreStreamRequest.ItemOneofCase.Opportunities => item.Opportunities.OpportunityIds.Count,
+                ScoreStreamRequest.ItemOneofCase.Accounts => item.Accounts.AccountIds.Count,
+                _ => 1,
+            };
             next = requestStream.MoveNext(token);
-            if (!next.IsCompleted || batch.Count >= StreamBatch)
+            if (!next.IsCompleted || ids >= StreamBatch)
             {
                 await AnswerAsync(batch, responseStream, token).ConfigureAwait(false);
                 batch.Clear();
+                ids = 0;
             }
         }
 
         await AnswerAsync(batch, responseStream, token).ConfigureAwait(false);
     }
 
-    /// <summary>Largest number of stream items answered between two flushes.</summary>
+    /// <summary>Ids from which the stream answers what has arrived (one flush), rather than waiting for more.</summary>
     public const int StreamBatch = 256;
 
     private async Task AnswerAsync(List<ScoreStreamRequest> batch, IServerStreamWriter<ScoreStreamResponse> responseStream, CancellationToken token)
@@ -189,8 +211,22 @@ public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringSe
                 case ScoreStreamRequest.ItemOneofCase.AccountId:
                     accounts.Add((i, item.AccountId));
                     break;
+                case ScoreStreamRequest.ItemOneofCase.Opportunities:
+                    var opportunityIds = item.Opportunities.OpportunityIds;
+                    var badOpportunities = Violations.ForIds(opportunityIds, "opportunities.opportunity_ids", serving.MaxIdsPerRequest);
+                    responses[i] = badOpportunities.Any
+                        ? Invalid("", badOpportunities.ToString())
+                        : new ScoreStreamResponse { Opportunities = Opportunities(snapshot, opportunityIds, token) };
+                    break;
+                case ScoreStreamRequest.ItemOneofCase.Accounts:
+                    var accountIds = item.Accounts.AccountIds;
+                    var badAccounts = Violations.ForIds(accountIds, "accounts.account_ids", serving.MaxIdsPerRequest);
+                    responses[i] = badAccounts.Any
+                        ? Invalid("", badAccounts.ToString())
+                        : new ScoreStreamResponse { Accounts = Accounts(snapshot, accountIds, token) };
+                    break;
                 default:
-                    responses[i] = Invalid("", "set opportunity_id or account_id");
+                    responses[i] = Invalid("", "set opportunity_id, account_id, opportunities or accounts");
                     break;
             }
         }

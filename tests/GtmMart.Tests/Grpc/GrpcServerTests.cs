@@ -101,6 +101,42 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
     }
 
     [Fact]
+    public async Task Stream_chunks_get_one_answer_each_in_order_and_a_malformed_chunk_only_fails_itself()
+    {
+        var opportunities = OpenOpportunityIds(30);
+        var accounts = AccountIds(5);
+        var tooMany = new ScoreOpportunitiesRequest();
+        tooMany.OpportunityIds.AddRange(Enumerable.Range(0, 10_001).Select(i => "o" + i.ToString(CultureInfo.InvariantCulture)));
+        using var call = server.Scoring.ScoreStream(GrpcServerFixture.Auth());
+        var reading = Task.Run(async () => await call.ResponseStream.ReadAllAsync().ToListAsync());
+        await call.RequestStream.WriteAsync(new ScoreStreamRequest { Opportunities = new ScoreOpportunitiesRequest { OpportunityIds = { opportunities.Take(20), "missing" } } });
+        await call.RequestStream.WriteAsync(new ScoreStreamRequest { OpportunityId = opportunities[25] });
+        await call.RequestStream.WriteAsync(new ScoreStreamRequest { Accounts = new ScoreAccountsRequest { AccountIds = { accounts } } });
+        await call.RequestStream.WriteAsync(new ScoreStreamRequest { Opportunities = new ScoreOpportunitiesRequest() });
+        await call.RequestStream.WriteAsync(new ScoreStreamRequest { Opportunities = tooMany });
+        await call.RequestStream.WriteAsync(new ScoreStreamRequest { Opportunities = new ScoreOpportunitiesRequest { OpportunityIds = { opportunities.Skip(20) } } });
+        await call.RequestStream.CompleteAsync();
+        var responses = await reading.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(6, responses.Count);
+        var first = responses[0].Opportunities.Results;
+        Assert.Equal(opportunities.Take(20), first.Take(20).Select(r => r.Score.OpportunityId));
+        Assert.Equal((int)Code.NotFound, first[20].Error.Code);
+        Assert.Equal("missing", first[20].Error.Id);
+        Assert.Equal(opportunities[25], responses[1].Opportunity.OpportunityId);
+        Assert.Equal(accounts, responses[2].Accounts.Results.Select(r => r.Score.AccountId));
+        Assert.Equal((int)Code.InvalidArgument, responses[3].Error.Code);
+        Assert.Contains("opportunities.opportunity_ids: must contain at least one id", responses[3].Error.Message, StringComparison.Ordinal);
+        Assert.Equal((int)Code.InvalidArgument, responses[4].Error.Code);
+        Assert.Contains("at most 10000 ids", responses[4].Error.Message, StringComparison.Ordinal);
+        Assert.Equal(opportunities.Skip(20), responses[5].Opportunities.Results.Select(r => r.Score.OpportunityId));
+
+        // A chunk's scores are the unary call's.
+        var unary = await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { opportunities.Take(20) } }, GrpcServerFixture.Auth());
+        Assert.Equal(unary.Results.Select(r => r.Score), first.Take(20).Select(r => r.Score));
+    }
+
+    [Fact]
     public async Task Calls_without_or_with_a_wrong_key_are_UNAUTHENTICATED_but_health_needs_no_key()
     {
         var request = new ScoreOpportunitiesRequest { OpportunityIds = { OpenOpportunityIds(1) } };

@@ -43,9 +43,21 @@ public static class GtmProcess
 
     public static Result Run(string workingDirectory, params string[] args) => Run(workingDirectory, null, args);
 
-    public static Result Run(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
+    public static Result Run(string workingDirectory, IDictionary<string, string>? environment, params string[] args) =>
+        RunWithInput(workingDirectory, environment, null, args);
+
+    /// <summary>Runs gtm with <paramref name="input"/> (when not null) written to its standard input, then closed.</summary>
+    public static Result RunWithInput(string workingDirectory, IDictionary<string, string>? environment, string? input, params string[] args)
     {
-        using var process = Process.Start(StartInfo(workingDirectory, environment, args))!;
+        var info = StartInfo(workingDirectory, environment, args);
+        info.RedirectStandardInput = input is not null;
+        using var process = Process.Start(info)!;
+        if (input is not null)
+        {
+            process.StandardInput.Write(input);
+            process.StandardInput.Close();
+        }
+
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(DefaultTimeout))

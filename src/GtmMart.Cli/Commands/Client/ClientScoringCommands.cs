@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using GtmMart.Contracts.V1;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace GtmMart.Cli.Commands;
@@ -39,9 +40,20 @@ public sealed class StreamSettings : ClientSettings
     [CommandOption("--accounts")]
     [Description("Lines are account ids (default: opportunity ids). A line may also start with 'account:' or 'opportunity:'")]
     public bool Accounts { get; init; }
+
+    [CommandOption("--chunk <N>")]
+    [Description("Send up to N consecutive ids of one kind per message (one response line per chunk): fewer, larger messages for bulk scoring. Default: 1 (one id per message)")]
+    [DefaultValue(1)]
+    public int Chunk { get; init; } = 1;
+
+    public override ValidationResult Validate() =>
+        Chunk < 1 ? ValidationResult.Error("--chunk must be at least 1") : ValidationResult.Success();
 }
 
-/// <summary>Reads ids from stdin, one a line, streams them to ScoreStream and prints one JSON line per response.</summary>
+/// <summary>
+/// Reads ids from stdin, one a line, streams them to ScoreStream (one per message, or in chunks of consecutive ids of
+/// one kind) and prints one JSON line per response.
+/// </summary>
 public sealed class ClientStreamCommand : ClientCommand<StreamSettings>
 {
     private static readonly JsonFormatter Compact = new(JsonFormatter.Settings.Default);
@@ -57,6 +69,18 @@ public sealed class ClientStreamCommand : ClientCommand<StreamSettings>
             }
         });
 
+        // Consecutive ids of one kind, sent as one chunk when full, when the kind changes and at the end.
+        var pending = new List<string>(settings.Chunk);
+        var pendingAccounts = false;
+        async Task SendAsync()
+        {
+            if (pending.Count > 0)
+            {
+                await stream.RequestStream.WriteAsync(ToRequest(pending, pendingAccounts, settings.Chunk), options.CancellationToken).ConfigureAwait(false);
+                pending.Clear();
+            }
+        }
+
         while (await Console.In.ReadLineAsync(options.CancellationToken).ConfigureAwait(false) is { } line)
         {
             var id = line.Trim();
@@ -65,14 +89,30 @@ public sealed class ClientStreamCommand : ClientCommand<StreamSettings>
                 continue;
             }
 
-            var request = id.StartsWith("account:", StringComparison.Ordinal) ? new ScoreStreamRequest { AccountId = id["account:".Length..] }
-                : id.StartsWith("opportunity:", StringComparison.Ordinal) ? new ScoreStreamRequest { OpportunityId = id["opportunity:".Length..] }
-                : settings.Accounts ? new ScoreStreamRequest { AccountId = id }
-                : new ScoreStreamRequest { OpportunityId = id };
-            await stream.RequestStream.WriteAsync(request, options.CancellationToken).ConfigureAwait(false);
+            var isAccount = id.StartsWith("account:", StringComparison.Ordinal)
+                || (settings.Accounts && !id.StartsWith("opportunity:", StringComparison.Ordinal));
+            id = id.StartsWith("account:", StringComparison.Ordinal) ? id["account:".Length..]
+                : id.StartsWith("opportunity:", StringComparison.Ordinal) ? id["opportunity:".Length..]
+                : id;
+            if (isAccount != pendingAccounts || pending.Count == settings.Chunk)
+            {
+                await SendAsync().ConfigureAwait(false);
+            }
+
+            pendingAccounts = isAccount;
+            pending.Add(id);
         }
 
+        await SendAsync().ConfigureAwait(false);
         await stream.RequestStream.CompleteAsync().ConfigureAwait(false);
         await printing.ConfigureAwait(false);
     }
+
+    private static ScoreStreamRequest ToRequest(List<string> ids, bool accounts, int chunk) => (chunk, accounts) switch
+    {
+        (1, true) => new ScoreStreamRequest { AccountId = ids[0] },
+        (1, false) => new ScoreStreamRequest { OpportunityId = ids[0] },
+        (_, true) => new ScoreStreamRequest { Accounts = new ScoreAccountsRequest { AccountIds = { ids } } },
+        _ => new ScoreStreamRequest { Opportunities = new ScoreOpportunitiesRequest { OpportunityIds = { ids } } },
+    };
 }
