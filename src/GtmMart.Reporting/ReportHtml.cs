@@ -15,12 +15,15 @@ public static class ReportHtml
 {
     public const string DataElementId = "gtm-data";
 
+    /// <summary>The script's parts, joined in this order inside one strict-mode function: later parts use earlier ones.</summary>
+    internal static readonly string[] ScriptParts = ["report-format.js", "report-traffic.js", "report-efficiency.js", "report-accounts.js", "report.js"];
+
     public static string Render(ReportData data)
     {
         ArgumentNullException.ThrowIfNull(data);
         return Asset("report.html")
             .Replace("/*{{CSS}}*/", Asset("report.css"), StringComparison.Ordinal)
-            .Replace("/*{{SCRIPT}}*/", Asset("report.js"), StringComparison.Ordinal)
+            .Replace("/*{{SCRIPT}}*/", Script(), StringComparison.Ordinal)
             .Replace("{{GENERATED}}", WebUtility.HtmlEncode(data.GeneratedAtUtc.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)), StringComparison.Ordinal)
             .Replace("{{DATA}}", Json(data), StringComparison.Ordinal);
     }
@@ -151,6 +154,9 @@ public static class ReportHtml
             default: throw new InvalidOperationException($"unexpected report value type {value.GetType().Name}");
         }
     }
+
+    private static string Script() =>
+        "(function () {\n'use strict';\n\n" + string.Join("\n", ScriptParts.Select(Asset)) + "})();\n";
 
     private static string Asset(string name)
     {

@@ -1,0 +1,119 @@
+// GTM dashboard script, part 4 of 5: ICP mix, model cards, priority accounts and open opportunities.
+// With all channels: every channel and Total for the month. With one channel: that channel month by month plus
+// all channels for the chosen month as the reference.
+function renderIcp(s) {
+  const single = s.channel !== 'Total';
+  $('icp-sub').textContent = single
+    ? `${s.channel} month by month · opportunities by their account's ICP tier (latest scores)`
+    : `${monthLabel(s.month)} · opportunities created this month by their account's ICP tier (latest scores)`;
+  if (unavailable('icp_mix')) { setHtml('icp-body', scoresMissing()); return; }
+  const find = (c, m) => D.icp_mix.find(r => r.channel === c && r.month === m);
+  const lines = single
+    ? months.map(m => ({ row: find(s.channel, m.month), key: m.month === s.month ? s.channel : `${s.channel}.${m.month}`, label: monthLabel(m.month), bold: m.month === s.month }))
+      .concat([{ row: find('Total', s.month), key: 'Total', label: `All, ${MONTHS[+s.month.slice(5, 7) - 1]} (ref.)`, bold: false }])
+    : channelNames.concat(['Total']).map(c => ({ row: find(c, s.month), key: c, label: c === 'Total' ? 'All channels' : c, bold: c === 'Total' }));
+  const rows = lines.filter(l => l.row);
+  const width = 640, rowHeight = 34, labelWidth = 150, barW = 380;
+  let svg = `<div class="legend">${TIERS.map(t => `<span><span class="swatch" style="background:${t.fill}"></span>${t.label === 'not scored' ? 'not scored' : 'Tier ' + t.label}</span>`).join('')}</div>
+    <svg viewBox="0 0 ${width} ${rows.length * rowHeight + 4}" width="${width}" role="img" aria-label="Share of opportunities by ICP tier, ${esc(single ? s.channel + ' by month' : monthLabel(s.month))}">`;
+  rows.forEach((line, i) => {
+    const r = line.row;
+    const y = i * rowHeight + 2;
+    svg += `<g data-channel="${esc(r.channel)}" data-month="${esc(r.month)}"><text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end" font-size="13" font-weight="${line.bold ? 700 : 400}">${esc(line.label)}</text>
+      <text x="${labelWidth - 8}" y="${y + 29}" text-anchor="end" font-size="11" class="muted">${esc(fmt.int(r.opportunities))} opps</text>`;
+    if (!r.opportunities) {
+      svg += `<text x="${labelWidth}" y="${y + 20}" font-size="12" class="muted">no opportunities this month</text>`;
+    } else {
+      let x = labelWidth;
+      for (const t of TIERS) {
+        const w = (r[t.share] || 0) * barW;
+        if (w <= 0) continue;
+        svg += `<rect x="${x.toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="24" fill="${t.fill}" stroke="#ffffff" stroke-width="1"><title>${esc(line.label)}: tier ${esc(t.label)} ${esc(fmt.int(r[t.key]))} (${esc(fmt.pct(r[t.share]))})</title></rect>`;
+        if (w > 34) svg += `<text x="${(x + w / 2).toFixed(1)}" y="${y + 21}" text-anchor="middle" font-size="11" style="fill:${t.ink}">${esc(fmt.pct(r[t.share]).replace('.0%', '%'))}</text>`;
+        x += w;
+      }
+    }
+    svg += `<text x="${labelWidth + barW + 10}" y="${y + 15}" font-size="13" font-weight="700" ${attrs(`icp.${line.key}.share_ab`, r.share_ab)}>${esc(fmt.pct(r.share_ab))}</text>
+      <text x="${labelWidth + barW + 10}" y="${y + 29}" font-size="11" class="muted">tier A or B</text></g>`;
+  });
+  svg += '</svg>';
+  setHtml('icp-body', svg + '<p class="note">Right-hand figure: share of the opportunities from tier A/B accounts (ideal customers). Tiers: A fit ≥ 75, B ≥ 50, C ≥ 25, D below.</p>');
+}
+
+const MODEL_NAMES = { 'opportunity-scoring': 'Opportunity scoring', 'icp': 'Ideal customer profile (ICP)' };
+
+function renderModels() {
+  const run = (D.score_run || [])[0];
+  $('models-sub').textContent = 'Active versions in the model registry, with their headline holdout metrics';
+  if (!DATA.models.length) { setHtml('models-body', `<p class="notice">${esc(DATA.models_note || 'no active models')}</p>`); return; }
+  const order = name => Object.keys(MODEL_NAMES).indexOf(name) < 0 ? 99 : Object.keys(MODEL_NAMES).indexOf(name);
+  const cards = DATA.models.slice().sort((a, b) => order(a.model) - order(b.model)).map(m => {
+    const scoredWith = run ? (m.model === run.opportunity_model ? run.opportunity_model_version : m.model === run.icp_model ? run.icp_model_version : null) : null;
+    const stale = scoredWith && scoredWith !== m.version
+      ? `<p class="note warn">The scores shown were written by ${esc(scoredWith)}; run <code>gtm score</code> to use ${esc(m.version)}.</p>` : '';
+    const warnings = m.warnings.length
+      ? `<ul class="warnings">${m.warnings.slice(0, 2).map(w => `<li>${esc(w)}</li>`).join('')}${m.warnings.length > 2 ? `<li>and ${m.warnings.length - 2} more (gtm models show ${esc(m.model)})</li>` : ''}</ul>` : '';
+    const counts = m.row_counts.map(([k, v]) => `${esc(k.replace(/_/g, ' '))} ${esc(v)}`).join(' · ');
+    return `<div class="model" data-model="${esc(m.model)}"><h3>${esc(MODEL_NAMES[m.model] || m.model)} <span class="meta">${esc(m.model)} ${esc(m.version)}</span></h3>
+      <div class="meta">${esc(m.algorithm)} · trained ${esc(stampLabel(m.created_at))} UTC${m.source_build_id !== null ? ' on build #' + esc(m.source_build_id) : ''}</div>
+      <dl class="kv">${m.headline.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd ${attrs(`model.${m.model}.${k}`, v)}>${esc(v)}</dd></div>`).join('')}</dl>
+      <div class="meta" style="margin-top:6px">${counts}</div>${stale}${warnings}</div>`;
+  }).join('');
+  setHtml('models-body', `<div class="models">${cards}</div>`);
+}
+
+function renderAccounts(s) {
+  if (unavailable('priority_accounts')) {
+    $('accounts-sub').textContent = 'Accounts ranked by fit × open pipeline × win probability';
+    setHtml('accounts-body', scoresMissing());
+    return;
+  }
+  const rows = D.priority_accounts.filter(r => r.month === s.month && r.filter_channel === s.channel).sort((a, b) => a.position - b.position);
+  const ranked = rows.length ? rows[0].accounts_ranked : 0;
+  $('accounts-sub').textContent = `Top ${rows.length} of ${fmt.int(ranked)} accounts with open ${s.channel === 'Total' ? '' : s.channel + ' '}opportunities created by the end of ${monthLabel(s.month)} · ranked by fit/100 × open pipeline × best win probability`;
+  if (!rows.length) { setHtml('accounts-body', '<p class="notice">No open, scored opportunities for this month and channel.</p>'); return; }
+  const head = `<tr><th scope="col">#</th><th scope="col" class="text">Account</th><th scope="col">Tier</th><th scope="col">Fit</th><th scope="col">Open pipeline</th>
+    <th scope="col">Best win prob.</th><th scope="col">Priority</th><th scope="col" class="text">Why it fits (ICP model)</th></tr>`;
+  const body = rows.map(r => `<tr data-account-id="${esc(r.account_id)}">
+    <td>${esc(r.position)}</td>
+    <td class="text"><span class="who">${esc(r.account_name || r.account_id)}</span><span class="who-sub">${esc(r.account_id)}${r.industry ? ' · ' + esc(r.industry) : ''} · ${esc(r.segment)}</span></td>
+    <td>${tierBadge(r.tier)}</td>
+    <td>${fig(`accounts.${r.position}.fit_score`, r.fit_score, fmt.score(r.fit_score))}</td>
+    <td>${fig(`accounts.${r.position}.open_pipeline_usd`, r.open_pipeline_usd, fmt.usd(r.open_pipeline_usd))}<span class="who-sub">${esc(fmt.int(r.open_opportunities))} open</span></td>
+    <td>${fig(`accounts.${r.position}.best_win_probability`, r.best_win_probability, fmt.pct(r.best_win_probability))}<span class="who-sub">${esc(r.best_opportunity_id)}</span></td>
+    <td>${fig(`accounts.${r.position}.priority_score`, r.priority_score, fmt.usd(r.priority_score))}</td>
+    <td class="text">${reasons(r.top_factors, 3)}</td></tr>`).join('');
+  setHtml('accounts-body', `<table class="top-aligned"><thead>${head}</thead><tbody>${body}</tbody></table>`);
+}
+
+function renderOpportunities(s) {
+  if (unavailable('open_opportunities')) {
+    $('opportunities-sub').textContent = 'Open opportunities by expected value (win probability × pipeline)';
+    setHtml('opportunities-body', scoresMissing());
+    return;
+  }
+  const rows = D.open_opportunities.filter(r => r.month === s.month && r.filter_channel === s.channel).sort((a, b) => a.position - b.position);
+  const ranked = rows.length ? rows[0].open_ranked : 0;
+  $('opportunities-sub').textContent = `Top ${rows.length} of ${fmt.int(ranked)} open ${s.channel === 'Total' ? '' : s.channel + ' '}opportunities created by the end of ${monthLabel(s.month)} · ranked by expected value = win probability × pipeline`;
+  if (!rows.length) { setHtml('opportunities-body', '<p class="notice">No open, scored opportunities for this month and channel.</p>'); return; }
+  const head = `<tr><th scope="col">#</th><th scope="col" class="text">Opportunity</th><th scope="col">Tier</th><th scope="col" class="text">Channel</th><th scope="col" class="text">Stage</th>
+    <th scope="col">Created</th><th scope="col">Pipeline</th><th scope="col">Score</th><th scope="col">Win prob.</th><th scope="col">Expected value</th><th scope="col" class="text">Top reasons (opportunity model)</th></tr>`;
+  const body = rows.map(r => {
+    let factors = [];
+    try { factors = JSON.parse(r.top_factors || '[]'); } catch (e) { factors = []; }
+    const top = factors.filter(f => f.direction === '+').slice(0, 2).concat(factors.filter(f => f.direction !== '+').slice(0, 1));
+    return `<tr data-opportunity-id="${esc(r.opportunity_id)}">
+      <td>${esc(r.position)}</td>
+      <td class="text"><span class="who">${esc(r.account_name || r.account_id)}</span><span class="who-sub">${esc(r.opportunity_id)} · ${esc(r.account_id)}</span></td>
+      <td>${tierBadge(r.tier)}</td>
+      <td class="text nowrap"><span class="swatch" style="background:${channelColour(r.channel)}"></span>${esc(r.channel)}</td>
+      <td class="text">${esc(r.stage)}</td>
+      <td class="nowrap">${esc(dayLabel(r.created_date))}</td>
+      <td>${fig(`opportunities.${r.position}.pipeline_amount_usd`, r.pipeline_amount_usd, fmt.usd(r.pipeline_amount_usd))}</td>
+      <td class="nowrap"><span class="scorebar" aria-hidden="true"><span style="width:${Math.max(0, Math.min(99, r.score || 0))}%"></span></span>${fig(`opportunities.${r.position}.score`, r.score, fmt.score(r.score))}</td>
+      <td>${fig(`opportunities.${r.position}.probability`, r.probability, fmt.pct(r.probability))}</td>
+      <td>${fig(`opportunities.${r.position}.expected_value_usd`, r.expected_value_usd, fmt.usd(r.expected_value_usd))}</td>
+      <td class="text">${reasons(JSON.stringify(top))}</td></tr>`;
+  }).join('');
+  setHtml('opportunities-body', `<table class="top-aligned"><thead>${head}</thead><tbody>${body}</tbody></table>`);
+}
