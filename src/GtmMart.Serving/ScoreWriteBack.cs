@@ -119,7 +119,7 @@ public sealed class ScoreWriteBack
         ScoreTables.Ensure(connection);
         // Snowflake: the scores go up as Parquet files and into staging tables first (outside the transaction).
         using var staged = warehouse.Dialect is SnowflakeDialect
-            ? SnowflakeScoreWriter.Stage(connection, runId, opportunityRows, accountRows, progress)
+            ? SnowflakeScoreWriter.Stage(connection, runId, [.. opportunityRows], [.. accountRows], progress)
             : null;
         var result = connection.InTransaction(_ =>
         {
@@ -158,7 +158,7 @@ public sealed class ScoreWriteBack
 
     /// <summary>DuckDB (and any provider without a bulk-file path): replace the latest tables and the day's history in place.</summary>
     private (long Opportunities, long Accounts) Append(
-        DbConnection connection, List<object?[]> opportunityRows, List<object?[]> accountRows, DateOnly scoreDate, IProgress<string>? progress, CancellationToken ct)
+        DbConnection connection, IEnumerable<object?[]> opportunityRows, IEnumerable<object?[]> accountRows, DateOnly scoreDate, IProgress<string>? progress, CancellationToken ct)
     {
         const string latestOpportunities = $"{ScoreTables.Schema}.{ScoreTables.Opportunities}";
         const string latestAccounts = $"{ScoreTables.Schema}.{ScoreTables.Accounts}";
@@ -237,23 +237,35 @@ public sealed class ScoreWriteBack
         }
     }
 
-    /// <summary>The rows to write, in score order; built in parallel for large runs (the factor JSON dominates).</summary>
-    private static List<object?[]> Rows<T>(IReadOnlyList<T> scores, Func<T, object?[]> row)
+    /// <summary>
+    /// The rows to write, in score order, produced a chunk at a time as the writer consumes them (each chunk built in
+    /// parallel: the factor JSON dominates), so a large run's rows and their JSON text are never all in memory at once.
+    /// </summary>
+    private static IEnumerable<object?[]> Rows<T>(IReadOnlyList<T> scores, Func<T, object?[]> row)
     {
-        var rows = new object?[scores.Count][];
-        if (scores.Count < 10_000)
+        const int ChunkRows = 16_384;
+        var chunk = new object?[Math.Min(ChunkRows, scores.Count)][];
+        for (var start = 0; start < scores.Count; start += ChunkRows)
         {
-            for (var i = 0; i < rows.Length; i++)
+            var first = start;
+            var count = Math.Min(ChunkRows, scores.Count - first);
+            if (count < 2_048)
             {
-                rows[i] = row(scores[i]);
+                for (var i = 0; i < count; i++)
+                {
+                    chunk[i] = row(scores[first + i]);
+                }
+            }
+            else
+            {
+                Parallel.For(0, count, i => chunk[i] = row(scores[first + i]));
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                yield return chunk[i];
             }
         }
-        else
-        {
-            Parallel.For(0, rows.Length, i => rows[i] = row(scores[i]));
-        }
-
-        return [.. rows];
     }
 
     private static string OpportunityFactors(OpportunityScore score) =>
