@@ -100,7 +100,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         text.AppendLine("## Load and build (issue: warehouse and three-layer mart)");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run --project src/GtmMart.Cli -c Release -- bench --sessions {settings.Sessions} --accounts {settings.Accounts}`  ");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine(MarkdownSection.MachineLine());
         text.AppendLine();
         text.AppendLine("Lower bound: DuckDB doing one GROUP BY pass (by day and source) over each raw table, in the same run on the same warehouse.");
         text.AppendLine("Peak memory is the process's peak working set so far (DuckDB runs in-process), so it is cumulative across sizes.");

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using GtmMart.Cli.Output;
+using GtmMart.Server.Services;
 
 namespace GtmMart.Cli.Commands;
 
@@ -12,8 +14,7 @@ public sealed partial class BenchServingCommand
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
             $"Command: `dotnet src/GtmMart.Cli/bin/Release/net10.0/gtm.dll bench-serving --work {settings.Work} --accounts {settings.Accounts} --concurrency {settings.Concurrency} --seconds {settings.Seconds.ToString(CultureInfo.InvariantCulture)} --stream-items {settings.StreamItems} --write-rows {settings.WriteRows}` (after `dotnet build src/GtmMart.Cli -c Release`)  ");
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine(MarkdownSection.MachineLine());
         text.AppendLine();
         text.AppendLine("Client and server share one process and the machine's cores (other jobs may have been running): compare the ratios, each of which pairs two measurements from this same run, not absolute numbers across runs.");
         text.AppendLine(CultureInfo.InvariantCulture,
@@ -36,7 +37,7 @@ public sealed partial class BenchServingCommand
         text.AppendLine();
         var s = r.Stream;
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"**Streaming vs in-process batch.** One `ScoreStream` carrying {s.Items:N0} opportunity ids (cycling through the served ones) one id per message, then another carrying them {StreamChunk} ids per message (an `opportunities` chunk, answered by one message), pipelined: every request written while a reader drains the responses (buffered writes flushed every 256 ids); the server's score cache off, so every item runs the model; timed from opening the call to the last response. Between the two, `OpportunityScorer.ScoreBatch` over the same {s.Items:N0} feature rows in process (no lookup, no protobuf). All after a 2,000-item warm-up of each.");
+            $"**Streaming vs in-process batch.** One `ScoreStream` carrying {s.Items:N0} opportunity ids (cycling through the served ones) one id per message, then another carrying them {StreamChunk} ids per message (an `opportunities` chunk, answered by one message), pipelined: every request written while a reader drains the responses (buffered writes flushed every {ScoringApi.StreamBatch} ids); the server's score cache off, so every item runs the model; timed from opening the call to the last response. Between the two, `OpportunityScorer.ScoreBatch` over the same {s.Items:N0} feature rows in process (no lookup, no protobuf). All after a 2,000-item warm-up of each.");
         text.AppendLine();
         text.AppendLine("| items | ids per message | ScoreStream s | ScoreStream scores/s | item errors | ScoreBatch s | ScoreBatch scores/s | stream / batch |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");

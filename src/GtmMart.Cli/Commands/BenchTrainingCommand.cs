@@ -201,8 +201,7 @@ public sealed class BenchTrainingCommand : Command<BenchTrainingCommand.Settings
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
             $"Command: `dotnet src/GtmMart.Cli/bin/Release/net10.0/gtm.dll bench-training --opportunities {settings.Opportunities} --sessions-per-opportunity {settings.SessionsPerOpportunity} --train-up-to {settings.TrainUpTo} --threads {settings.Threads}{(settings.Config is null ? "" : $" --config {settings.Config}")}` (after `dotnet build src/GtmMart.Cli -c Release`)  ");
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine(MarkdownSection.MachineLine());
         text.AppendLine();
         text.AppendLine("The machine is noisy: compare ratios within one run (each ratio below pairs two timings taken in the same process on the same data), not absolute seconds across runs.");
         text.AppendLine(CultureInfo.InvariantCulture,

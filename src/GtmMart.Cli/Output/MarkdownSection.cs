@@ -7,6 +7,11 @@ namespace GtmMart.Cli.Output;
 /// </summary>
 public static class MarkdownSection
 {
+    /// <summary>The "Machine: ..." line every benchmark section records (cores, memory, OS, .NET, time of the run).</summary>
+    public static string MachineLine() => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+
     public static void Write(string path, string name, string section)
     {
         var start = $"<!-- bench:{name}:start -->";
