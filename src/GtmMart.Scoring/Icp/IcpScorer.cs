@@ -15,10 +15,10 @@ public sealed class IcpScorer : IDisposable
     public const int SmallBatch = 64;
 
     private readonly MLContext _ml;
-    private readonly ITransformer? _fitModel;
+    /// <summary>The trained fit model and its engine pool; null for a neutral fit (too few wins and losses to train).</summary>
+    private readonly (ITransformer Model, EnginePool<IcpVectorRow, IcpFitOutput> Engines)? _fit;
     private readonly ITransformer _segmentModel;
     private readonly Dictionary<int, IcpSegmentProfile> _profiles;
-    private readonly EnginePool<IcpVectorRow, IcpFitOutput>? _fitEngines;
     private readonly EnginePool<IcpVectorRow, IcpClusterOutput> _segmentEngines;
 
     internal IcpScorer(MLContext ml, IcpModelManifest manifest, ITransformer? fitModel, ITransformer segmentModel)
@@ -30,13 +30,12 @@ public sealed class IcpScorer : IDisposable
 
         _ml = ml;
         Manifest = manifest;
-        _fitModel = manifest.Fit.Trained ? fitModel : null;
         _segmentModel = segmentModel;
         _profiles = manifest.Segments.Profiles.ToDictionary(p => p.SegmentId);
         var fitSchema = IcpVectorData.InputSchema(manifest.Fit.Encoding.Length);
         var segmentSchema = IcpVectorData.InputSchema(SegmentVectorLength);
-        _fitEngines = _fitModel is { } fitTransformer
-            ? new(() => ml.Model.CreatePredictionEngine<IcpVectorRow, IcpFitOutput>(fitTransformer, inputSchemaDefinition: fitSchema))
+        _fit = manifest.Fit.Trained && fitModel is { } fitTransformer
+            ? (fitTransformer, new(() => ml.Model.CreatePredictionEngine<IcpVectorRow, IcpFitOutput>(fitTransformer, inputSchemaDefinition: fitSchema)))
             : null;
         _segmentEngines = new(() => ml.Model.CreatePredictionEngine<IcpVectorRow, IcpClusterOutput>(segmentModel, inputSchemaDefinition: segmentSchema));
     }
@@ -71,9 +70,9 @@ public sealed class IcpScorer : IDisposable
     {
         Directory.CreateDirectory(directory);
         var fitPath = Path.Combine(directory, IcpModelManifest.FitModelFileName);
-        if (_fitModel is not null)
+        if (_fit is { } trained)
         {
-            _ml.Model.Save(_fitModel, IcpVectorData.ToDataView(_ml, [], Manifest.Fit.Encoding.Length).Schema, fitPath);
+            _ml.Model.Save(trained.Model, IcpVectorData.ToDataView(_ml, [], Manifest.Fit.Encoding.Length).Schema, fitPath);
         }
         else if (File.Exists(fitPath))
         {
@@ -102,11 +101,11 @@ public sealed class IcpScorer : IDisposable
         var fit = Manifest.Fit;
         var small = rows.Count < SmallBatch;
         var fitVectors = rows.Select(r => IcpEncoding.Encode(fit.Encoding, r)).ToArray();
-        var probabilities = (_fitModel, _fitEngines) switch
+        float[]? probabilities = _fit switch
         {
-            (null, _) or (_, null) => null,
-            (_, { } engines) when small => [.. fitVectors.Select(v => engines.Predict(new IcpVectorRow { Features = v }).Probability)],
-            ({ } model, _) => IcpVectorData.PredictProbabilities(_ml, model, fitVectors, fit.Encoding.Length),
+            null => null,
+            { } trained when small => [.. fitVectors.Select(v => trained.Engines.Predict(new IcpVectorRow { Features = v }).Probability)],
+            { } trained => IcpVectorData.PredictProbabilities(_ml, trained.Model, fitVectors, fit.Encoding.Length),
         };
 
         var behaviourIndex = rows.Select(r => IcpEncoding.BehaviourIndex(Manifest.Behaviour, r)).ToArray();
@@ -146,7 +145,7 @@ public sealed class IcpScorer : IDisposable
     /// <summary>Releases the pooled prediction engines; the scorer must not be used afterwards.</summary>
     public void Dispose()
     {
-        _fitEngines?.Dispose();
+        _fit?.Engines.Dispose();
         _segmentEngines.Dispose();
     }
 
