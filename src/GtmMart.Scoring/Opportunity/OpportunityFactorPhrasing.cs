@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using GtmMart.Scoring.Features;
 
@@ -46,18 +47,48 @@ public static class OpportunityFactorPhrasing
         ["owner_id"] = "Owner",
     };
 
+    /// <summary>
+    /// Phrases already made, by feature and value: scores repeat the same few pairs (a channel, a count of visits), and
+    /// formatting them again cost about as much as the rest of a score. At most <see cref="CachedPhrases"/> of each kind.
+    /// </summary>
+    private static readonly ConcurrentDictionary<(string Feature, string Value), string> CategoricalPhrases = new();
+    private static readonly ConcurrentDictionary<(string Feature, float Value), string> NumericPhrases = new();
+    private static int _categoricalCached;
+    private static int _numericCached;
+    private const int CachedPhrases = 20_000;
+
     /// <summary>The phrase for <paramref name="feature"/> of <paramref name="row"/>.</summary>
     public static string Phrase(string feature, OpportunityFeatureRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
         if (OpportunityFeatureColumns.IsCategorical(feature))
         {
-            return PhraseCategorical(feature, OpportunityFeatureColumns.GetCategorical(row, feature));
+            var value = OpportunityFeatureColumns.GetCategorical(row, feature);
+            return CategoricalPhrases.TryGetValue((feature, value), out var known)
+                ? known
+                : Remember(CategoricalPhrases, ref _categoricalCached, (feature, value), PhraseCategorical(feature, value));
         }
 
-        return OpportunityFeatureColumns.IsNumeric(feature)
-            ? PhraseNumeric(feature, OpportunityFeatureColumns.GetNumeric(row, feature))
-            : feature;
+        if (OpportunityFeatureColumns.IsNumeric(feature))
+        {
+            var value = OpportunityFeatureColumns.GetNumeric(row, feature);
+            return NumericPhrases.TryGetValue((feature, value), out var known)
+                ? known
+                : Remember(NumericPhrases, ref _numericCached, (feature, value), PhraseNumeric(feature, value));
+        }
+
+        return feature;
+    }
+
+    private static string Remember<TKey>(ConcurrentDictionary<TKey, string> cache, ref int cached, TKey key, string phrase)
+        where TKey : notnull
+    {
+        if (Volatile.Read(ref cached) < CachedPhrases && cache.TryAdd(key, phrase))
+        {
+            Interlocked.Increment(ref cached);
+        }
+
+        return phrase;
     }
 
     public static string PhraseCategorical(string feature, string value)

@@ -29,6 +29,8 @@ public static class OpportunityFeatureColumns
 
     private static readonly Dictionary<string, PropertyInfo> Numeric = Columns(typeof(float));
     private static readonly Dictionary<string, PropertyInfo> Categorical = Columns(typeof(string), "opportunity_id", "account_id");
+    private static readonly Dictionary<string, Func<OpportunityFeatureRow, float>> NumericGetters = Getters<float>(Numeric);
+    private static readonly Dictionary<string, Func<OpportunityFeatureRow, string?>> CategoricalGetters = Getters<string?>(Categorical);
 
     /// <summary>All numeric (float) feature columns, in declaration order.</summary>
     public static IReadOnlyList<string> AllNumeric { get; } = [.. Numeric.Keys];
@@ -43,18 +45,31 @@ public static class OpportunityFeatureColumns
     public static float GetNumeric(OpportunityFeatureRow row, string column)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return Numeric.TryGetValue(column, out var p)
-            ? (float)p.GetValue(row)!
+        return NumericGetters.TryGetValue(column, out var get)
+            ? get(row)
             : throw new ArgumentException($"'{column}' is not a numeric column of OpportunityFeatureRow", nameof(column));
     }
 
     public static string GetCategorical(OpportunityFeatureRow row, string column)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return Categorical.TryGetValue(column, out var p)
-            ? (string?)p.GetValue(row) ?? ""
+        return CategoricalGetters.TryGetValue(column, out var get)
+            ? get(row) ?? ""
             : throw new ArgumentException($"'{column}' is not a categorical column of OpportunityFeatureRow", nameof(column));
     }
+
+    /// <summary>The getter of a numeric column (a compiled property getter, no reflection per call).</summary>
+    internal static Func<OpportunityFeatureRow, float> NumericGetter(string column) =>
+        NumericGetters.TryGetValue(column, out var get) ? get : throw new ArgumentException($"'{column}' is not a numeric column of OpportunityFeatureRow", nameof(column));
+
+    /// <summary>The getter of a categorical column; null for a missing value.</summary>
+    internal static Func<OpportunityFeatureRow, string?> CategoricalGetter(string column) =>
+        CategoricalGetters.TryGetValue(column, out var get) ? get : throw new ArgumentException($"'{column}' is not a categorical column of OpportunityFeatureRow", nameof(column));
+
+    /// <summary>Sets a numeric or categorical column by its mart name (test and probe rows).</summary>
+    internal static void Set(OpportunityFeatureRow row, string column, object? value) =>
+        (Numeric.GetValueOrDefault(column) ?? Categorical.GetValueOrDefault(column)
+            ?? throw new ArgumentException($"'{column}' is not a feature column of OpportunityFeatureRow", nameof(column))).SetValue(row, value);
 
     /// <summary>Source feature of a pipeline column (<c>cat__channel</c> → <c>channel</c>), or null.</summary>
     public static string? SourceOf(string pipelineColumn)
@@ -72,6 +87,9 @@ public static class OpportunityFeatureColumns
 
     /// <summary>Number of values in a column type (vector size, 1 for a scalar).</summary>
     public static int ValueCountOf(this DataViewType type) => type is VectorDataViewType v ? v.Size : 1;
+
+    private static Dictionary<string, Func<OpportunityFeatureRow, T>> Getters<T>(Dictionary<string, PropertyInfo> properties) =>
+        properties.ToDictionary(p => p.Key, p => p.Value.GetMethod!.CreateDelegate<Func<OpportunityFeatureRow, T>>(), StringComparer.Ordinal);
 
     private static Dictionary<string, PropertyInfo> Columns(Type type, params string[] exclude)
     {

@@ -10,11 +10,11 @@ namespace GtmMart.Scoring.Opportunity;
 /// <summary>
 /// Scores opportunities with a trained opportunity model (FastTree or logistic regression, Platt-calibrated) and
 /// explains each score with the model's own feature contributions, grouped back to source features.
-/// Thread-safe: single-row scoring rents a <see cref="PredictionEngine{TSrc,TDst}"/> from a pool;
-/// <see cref="ScoreBatch"/> runs one DataView transform for large batches.
-/// ML.NET featurizes; <see cref="SlotContributions"/> computes the raw score and each slot's contribution from the
-/// featurized vector and <see cref="PlattCalibration"/> calibrates it (the numbers of ML.NET's prediction and
-/// feature-contribution transform, at a fraction of the cost). A model they do not cover goes through ML.NET whole.
+/// Thread-safe, and on the fast path free of ML.NET per row: <see cref="OpportunityFeaturizer"/> computes the featurized
+/// vector, <see cref="SlotContributions"/> the raw score and each slot's contribution, <see cref="PlattCalibration"/>
+/// the probability (the numbers of ML.NET's featurizer, prediction and feature-contribution transform, at a fraction
+/// of the cost). A featurizer the first does not cover goes through pooled <see cref="PredictionEngine{TSrc,TDst}"/>s
+/// (one DataView transform for large batches); a model the others do not cover goes through ML.NET whole.
 /// </summary>
 public sealed class OpportunityScorer : IDisposable
 {
@@ -26,6 +26,8 @@ public sealed class OpportunityScorer : IDisposable
     private readonly SchemaDefinition _output;
     /// <summary>The model head of the fast path (null on the reference path): contributions and raw score, then calibration.</summary>
     private readonly (SlotContributions Contributions, PlattCalibration Calibration)? _head;
+    /// <summary>The featurizer computed in process (null: ML.NET's prediction engine featurizes); only with a head.</summary>
+    private readonly OpportunityFeaturizer? _featurizer;
     private readonly string[] _features;
     private readonly int[] _slotFeature;
     private readonly double[] _slotOffset;
@@ -95,6 +97,7 @@ public sealed class OpportunityScorer : IDisposable
         {
             _head = (contributions!, h.Calibration);
             _scoring = h.Featurizer;
+            _featurizer = OpportunityFeaturizer.TryCreate(_ml, h.Featurizer) is { } f && f.Slots == slots ? f : null;
             _output[nameof(ScoredOpportunity.Slots)].ColumnName = OpportunityFeatureColumns.Features;
             _output.Remove(_output[nameof(ScoredOpportunity.Probability)]);
         }
@@ -139,6 +142,9 @@ public sealed class OpportunityScorer : IDisposable
     /// <summary>Whether the contributions are computed from the featurized vector (else by ML.NET's transform).</summary>
     internal bool ComputesContributions => _head is not null;
 
+    /// <summary>Whether rows are featurized in process (else by ML.NET's prediction engine or DataView).</summary>
+    internal bool FeaturizesInProcess => _featurizer is not null;
+
     /// <summary>"FastTree" or "LbfgsLogisticRegression".</summary>
     public string Algorithm { get; }
 
@@ -162,12 +168,21 @@ public sealed class OpportunityScorer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(row);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Build(row, _engines.Predict(row));
+        if (_featurizer is { } featurizer)
+        {
+            Span<float> vector = featurizer.Slots <= 512 ? stackalloc float[featurizer.Slots] : new float[featurizer.Slots];
+            featurizer.Featurize(row, vector);
+            return Build(row, vector, float.NaN);
+        }
+
+        var scored = _engines.Predict(row);
+        return Build(row, scored.Slots, scored.Probability);
     }
 
     /// <summary>
     /// From how many rows a batch is scored through one DataView transform rather than row by row through the engine
-    /// pool. A DataView costs milliseconds to set up; per row after that, measured on 2 cores with the contributions
+    /// pool, when ML.NET featurizes (rows featurized in process are always scored row by row). A DataView costs
+    /// milliseconds to set up; per row after that, measured on 2 cores with the contributions
     /// computed from the featurized vector: a linear model ~6 µs in a DataView of 4k rows against ~5.6 µs pooled
     /// (~7.7 against ~9 at 11k rows), a 200-tree FastTree ~30 against ~31 µs at 4k rows; below that pooled wins.
     /// </summary>
@@ -177,7 +192,7 @@ public sealed class OpportunityScorer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(rows);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return rows.Count < DataViewBatch ? [.. rows.Select(Score)] : ScoreThroughDataView(rows);
+        return rows.Count < DataViewBatch || _featurizer is not null ? [.. rows.Select(Score)] : ScoreThroughDataView(rows);
     }
 
     private List<OpportunityScore> ScoreThroughDataView(IReadOnlyList<OpportunityFeatureRow> rows)
@@ -187,7 +202,7 @@ public sealed class OpportunityScorer : IDisposable
         var i = 0;
         foreach (var s in _ml.Data.CreateEnumerable<ScoredOpportunity>(scored, reuseRowObject: true, schemaDefinition: _output))
         {
-            result.Add(Build(rows[i++], s));
+            result.Add(Build(rows[i++], s.Slots, s.Probability));
         }
 
         return result;
@@ -216,13 +231,15 @@ public sealed class OpportunityScorer : IDisposable
         t is ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>>
             or ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator>>;
 
-    private OpportunityScore Build(OpportunityFeatureRow row, ScoredOpportunity scored)
+    /// <summary>
+    /// The score of <paramref name="row"/> from its featurized vector (fast path: <paramref name="probability"/> is
+    /// computed here) or from ML.NET's contributions per slot and probability (reference path).
+    /// </summary>
+    private OpportunityScore Build(OpportunityFeatureRow row, ReadOnlySpan<float> values, float probability)
     {
         var slots = _slotFeature.Length;
         Span<double> bySlot = slots <= 512 ? stackalloc double[slots] : new double[slots];
         bySlot.Clear();
-        var values = scored.Slots ?? [];
-        var probability = scored.Probability;
         if (_head is { } head)
         {
             if (values.Length != slots)

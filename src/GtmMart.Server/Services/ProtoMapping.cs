@@ -25,8 +25,16 @@ public static class ProtoMapping
             Probability = score.Probability,
             Model = model,
         };
-        proto.TopPositive.AddRange(score.TopPositive.Select(ToProto));
-        proto.TopNegative.AddRange(score.TopNegative.Select(ToProto));
+        for (var i = 0; i < score.TopPositive.Count; i++)
+        {
+            proto.TopPositive.Add(ToProto(score.TopPositive[i]));
+        }
+
+        for (var i = 0; i < score.TopNegative.Count; i++)
+        {
+            proto.TopNegative.Add(ToProto(score.TopNegative[i]));
+        }
+
         return proto;
     }
 

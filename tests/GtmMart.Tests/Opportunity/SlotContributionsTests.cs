@@ -23,8 +23,10 @@ public sealed class SlotContributionsTests
         using var reference = OpportunityScorer.WithModelContributions(trained.Model, trained.Metadata);
         Assert.True(fast.ComputesContributions);
         Assert.False(reference.ComputesContributions);
+        Assert.True(fast.FeaturizesInProcess);
 
-        // 5,000 rows is above both algorithms' DataView threshold; the first 600 are also scored row by row (pooled engines).
+        // The reference scores its 5,000 rows through one DataView (above DataViewBatch); the fast scorer featurizes in
+        // process, as a batch and, for the first 600, one row at a time.
         var rows = data.Select(d => d.Row).ToList();
         Assert.True(rows.Count >= OpportunityScorer.DataViewBatch);
         var expected = reference.ScoreBatch(rows);

@@ -1,0 +1,266 @@
+using System.Collections.Immutable;
+using GtmMart.Scoring.Features;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+
+namespace GtmMart.Scoring.Opportunity;
+
+/// <summary>
+/// The trained featurizer (one-hot categoricals, missing indicators, mean-replaced numerics, concatenated, binned to
+/// [0, 1]; see the trainer) computed without ML.NET's row machinery: per slot a dictionary lookup or a binary search in
+/// the fitted bin bounds. The parameters come from the fitted model: the slot names of the Features vector (which
+/// source column and category each slot holds), the bin normalizer's bounds, and the value a missing number
+/// featurizes to, read by running the featurizer once on a row of missing values. <see cref="TryCreate"/> checks the
+/// result against ML.NET on probe rows covering every category, every bin edge and missing values, and declines
+/// (null: the caller keeps ML.NET's engine) on any difference or on a layout it does not know.
+/// </summary>
+internal sealed class OpportunityFeaturizer
+{
+    private readonly CategoricalInput[] _categorical;
+    private readonly NumericInput[] _numeric;
+    private readonly float[][] _bounds;
+    private readonly float[] _density;
+    private readonly float[] _offset;
+
+    /// <summary>The featurized value of each slot for a 0 and for a 1 input (one-hot and missing-indicator slots).</summary>
+    private readonly float[] _zero;
+    private readonly float[] _one;
+
+    /// <summary>A categorical source column: its one-hot slots (<paramref name="Count"/> from <paramref name="First"/>), by category.</summary>
+    private sealed record CategoricalInput(string Feature, Func<OpportunityFeatureRow, string?> Get, int First, int Count, Dictionary<string, int> SlotOf);
+
+    /// <summary>A numeric source column: its value slot (−1 when only its missing indicator is used) and indicator slot (−1 when none).</summary>
+    private sealed record NumericInput(string Feature, Func<OpportunityFeatureRow, float> Get, int Slot, int MissingSlot)
+    {
+        public float WhenMissing { get; set; }
+    }
+
+    private OpportunityFeaturizer(int slots, CategoricalInput[] categorical, NumericInput[] numeric, float[][] bounds, float[] density, float[] offset)
+    {
+        Slots = slots;
+        _categorical = categorical;
+        _numeric = numeric;
+        _bounds = bounds;
+        _density = density;
+        _offset = offset;
+        _zero = new float[slots];
+        _one = new float[slots];
+        for (var s = 0; s < slots; s++)
+        {
+            _zero[s] = Bin(s, 0f);
+            _one[s] = Bin(s, 1f);
+        }
+    }
+
+    public int Slots { get; }
+
+    /// <summary>Writes the Features vector of <paramref name="row"/> into <paramref name="into"/> (<see cref="Slots"/> values).</summary>
+    public void Featurize(OpportunityFeatureRow row, Span<float> into)
+    {
+        foreach (var c in _categorical)
+        {
+            _zero.AsSpan(c.First, c.Count).CopyTo(into.Slice(c.First, c.Count));
+            if (c.SlotOf.TryGetValue(c.Get(row) ?? "", out var slot))
+            {
+                into[slot] = _one[slot];
+            }
+        }
+
+        foreach (var n in _numeric)
+        {
+            var x = n.Get(row);
+            var missing = float.IsNaN(x);
+            if (n.Slot >= 0)
+            {
+                into[n.Slot] = missing ? n.WhenMissing : Bin(n.Slot, x);
+            }
+
+            if (n.MissingSlot >= 0)
+            {
+                into[n.MissingSlot] = missing ? _one[n.MissingSlot] : _zero[n.MissingSlot];
+            }
+        }
+    }
+
+    /// <summary>ML.NET's bin normalizer: the index of the first of the bounds but the last that is ≥ x, over the density, minus the offset.</summary>
+    private float Bin(int slot, float x)
+    {
+        var bounds = _bounds[slot];
+        int lo = 0, hi = bounds.Length - 1;
+        while (lo < hi)
+        {
+            var mid = (int)((uint)(lo + hi) >> 1);
+            if (bounds[mid] < x)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return (lo / _density[slot]) - _offset[slot];
+    }
+
+    /// <summary>
+    /// The featurizer of <paramref name="featurizer"/> (the model's transformers before its predictor), or null when its
+    /// layout is not the trainer's or the computed vectors differ from ML.NET's on the probe rows.
+    /// </summary>
+    public static OpportunityFeaturizer? TryCreate(MLContext ml, ITransformer featurizer)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(featurizer);
+        var parts = Flatten(featurizer).ToList();
+        if (parts.Count == 0 || parts[^1] is not NormalizingTransformer normalizer || !parts.SkipLast(1).All(IsKnownStep)
+            || normalizer.GetNormalizerModelParameters(0) is not NormalizingTransformer.BinNormalizerModelParameters<ImmutableArray<float>> bins)
+        {
+            return null;
+        }
+
+        var column = featurizer.GetOutputSchema(ml.Data.LoadFromEnumerable(Array.Empty<OpportunityFeatureRow>()).Schema)[OpportunityFeatureColumns.Features];
+        var slots = column.Type.ValueCountOf();
+        if (!column.HasSlotNames() || bins.UpperBounds.Length != slots || bins.Density.Length != slots)
+        {
+            return null;
+        }
+
+        var names = default(VBuffer<ReadOnlyMemory<char>>);
+        column.GetSlotNames(ref names);
+        var layout = Layout([.. names.DenseValues().Select(n => n.ToString())]);
+        if (layout is null)
+        {
+            return null;
+        }
+
+        var offset = bins.Offset.IsDefaultOrEmpty ? new float[slots] : [.. bins.Offset];
+        var compiled = new OpportunityFeaturizer(
+            slots, layout.Value.Categorical, layout.Value.Numeric, [.. bins.UpperBounds.Select(b => b.ToArray())], [.. bins.Density], offset);
+        using var engine = ml.Model.CreatePredictionEngine<OpportunityFeatureRow, Featurized>(featurizer);
+
+        // What a missing number featurizes to (the replaced mean, binned), from ML.NET itself.
+        var missing = ProbeRow(compiled, -1);
+        var vector = engine.Predict(missing).Features;
+        foreach (var n in compiled._numeric.Where(n => n.Slot >= 0))
+        {
+            n.WhenMissing = vector[n.Slot];
+        }
+
+        return compiled.Agrees(engine) ? compiled : null;
+    }
+
+    private static bool IsKnownStep(ITransformer t) =>
+        t is OneHotEncodingTransformer or ValueToKeyMappingTransformer or KeyToVectorMappingTransformer or MissingValueIndicatorTransformer
+            or TypeConvertingTransformer or MissingValueReplacingTransformer or ColumnConcatenatingTransformer;
+
+    private static IEnumerable<ITransformer> Flatten(ITransformer t) => t is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [t];
+
+    /// <summary>
+    /// The inputs behind the Features slot names the concatenation gives: <c>cat__channel.Google</c> (one-hot slot of a
+    /// category), <c>num__amount_usd</c> (a number), <c>miss__days_since_last_session</c> (its missing indicator).
+    /// Null for any other name, or a column whose slots are not together.
+    /// </summary>
+    private static (CategoricalInput[] Categorical, NumericInput[] Numeric)? Layout(string[] names)
+    {
+        var categorical = new List<CategoricalInput>();
+        var numeric = new Dictionary<string, NumericInput>(StringComparer.Ordinal);
+        for (var s = 0; s < names.Length; s++)
+        {
+            var name = names[s];
+            var source = OpportunityFeatureColumns.SourceOf(name);
+            if (name.StartsWith(OpportunityFeatureColumns.CategoricalPrefix, StringComparison.Ordinal) && source?.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot
+                && OpportunityFeatureColumns.IsCategorical(source[..dot]))
+            {
+                var feature = source[..dot];
+                if (categorical.Count == 0 || categorical[^1].Feature != feature)
+                {
+                    if (categorical.Any(c => c.Feature == feature))
+                    {
+                        return null;
+                    }
+
+                    categorical.Add(new CategoricalInput(feature, OpportunityFeatureColumns.CategoricalGetter(feature), s, 0, new(StringComparer.Ordinal)));
+                }
+
+                categorical[^1] = categorical[^1] with { Count = s - categorical[^1].First + 1 };
+                if (!categorical[^1].SlotOf.TryAdd(source[(dot + 1)..], s))
+                {
+                    return null;
+                }
+            }
+            else if (source is not null && OpportunityFeatureColumns.IsNumeric(source) && !name.StartsWith(OpportunityFeatureColumns.CategoricalPrefix, StringComparison.Ordinal))
+            {
+                var input = numeric.GetValueOrDefault(source) ?? new NumericInput(source, OpportunityFeatureColumns.NumericGetter(source), -1, -1);
+                var isValue = name.StartsWith(OpportunityFeatureColumns.NumericPrefix, StringComparison.Ordinal);
+                if ((isValue ? input.Slot : input.MissingSlot) >= 0)
+                {
+                    return null;
+                }
+
+                numeric[source] = isValue ? input with { Slot = s } : input with { MissingSlot = s };
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return ([.. categorical], [.. numeric.Values]);
+    }
+
+    /// <summary>
+    /// Whether this featurizer gives ML.NET's vector, bit for bit, on probe rows: every category of every column, an
+    /// empty and an unseen one; for every number, missing, zero, negative, each bin edge and the floats either side of it.
+    /// </summary>
+    private bool Agrees(PredictionEngine<OpportunityFeatureRow, Featurized> engine)
+    {
+        var probes = Math.Max(_categorical.Select(c => c.Count + 2).DefaultIfEmpty(0).Max(), _numeric.Select(n => NumberProbes(n).Length).DefaultIfEmpty(0).Max());
+        var ours = new float[Slots];
+        for (var i = 0; i < probes; i++)
+        {
+            var row = ProbeRow(this, i);
+            Featurize(row, ours);
+            var theirs = engine.Predict(row).Features;
+            if (theirs.Length != Slots || !ours.AsSpan().SequenceEqual(theirs))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Probe row <paramref name="i"/> (−1: every number missing, every category empty).</summary>
+    private static OpportunityFeatureRow ProbeRow(OpportunityFeaturizer f, int i)
+    {
+        var row = new OpportunityFeatureRow { OpportunityId = "probe", AccountId = "probe" };
+        foreach (var c in OpportunityFeatureColumns.AllCategorical)
+        {
+            OpportunityFeatureColumns.Set(row, c, "");
+        }
+
+        foreach (var c in f._categorical)
+        {
+            var values = c.SlotOf.OrderBy(v => v.Value).Select(v => v.Key).Append("").Append("\u0001unseen").ToArray();
+            OpportunityFeatureColumns.Set(row, c.Feature, i < 0 ? "" : values[i % values.Length]);
+        }
+
+        foreach (var column in OpportunityFeatureColumns.AllNumeric)
+        {
+            var n = f._numeric.FirstOrDefault(n => n.Feature == column);
+            var values = n is null ? [0f] : f.NumberProbes(n);
+            OpportunityFeatureColumns.Set(row, column, i < 0 ? float.NaN : values[i % values.Length]);
+        }
+
+        return row;
+    }
+
+    private float[] NumberProbes(NumericInput n) =>
+        [float.NaN, 0f, -1f, float.MaxValue, .. n.Slot < 0 ? [] : _bounds[n.Slot].Where(float.IsFinite).SelectMany(b => (float[])[MathF.BitDecrement(b), b, MathF.BitIncrement(b)])];
+
+    private sealed class Featurized
+    {
+        public float[] Features { get; set; } = [];
+    }
+}
