@@ -13,38 +13,48 @@ public sealed partial class BenchServingCommand
     /// <summary>Ids per message in the chunked stream.</summary>
     private const int StreamChunk = 256;
 
+    /// <summary>Rounds the stream, the in-process batch and the chunked stream alternate in, so all three see the same background load.</summary>
+    private const int StreamRounds = 3;
+
     /// <summary>
-    /// One ScoreStream with one id per message, then one with <see cref="StreamChunk"/> ids per message, all requests
-    /// written while a reader drains the responses, next to ScoreBatch of the same rows (timed between the two).
+    /// <see cref="StreamRounds"/> rounds of: one ScoreStream with one id per message, ScoreBatch of the same rows, one
+    /// ScoreStream with <see cref="StreamChunk"/> ids per message; all requests written while a reader drains the
+    /// responses. Totals over the rounds.
     /// </summary>
     private static async Task<StreamResult> MeasureStreamAsync(
         ScoringService.ScoringServiceClient client, CallOptions auth, ModelSet models, FeatureStore features, string[] ids, int items, CancellationToken cancellationToken)
     {
-        // Warm-up: a short stream and a small batch.
+        // Warm-up: a short stream of each kind and a small batch.
         await StreamAsync(client, auth, ids, Math.Min(items, 2_000), 1, cancellationToken).ConfigureAwait(false);
         await StreamAsync(client, auth, ids, Math.Min(items, 2_000), StreamChunk, cancellationToken).ConfigureAwait(false);
-        var rows = Enumerable.Range(0, items).Select(i => features.TryGetOpportunity(ids[i % ids.Length], out var row) ? row : throw new InvalidOperationException(ids[i % ids.Length])).ToList();
+        var perRound = Math.Max(1, items / StreamRounds);
+        var rows = Enumerable.Range(0, perRound).Select(i => features.TryGetOpportunity(ids[i % ids.Length], out var row) ? row : throw new InvalidOperationException(ids[i % ids.Length])).ToList();
         _ = models.Opportunity.ScoreBatch(rows.Take(2_000).ToList());
 
-        var watch = Stopwatch.StartNew();
-        var errors = await StreamAsync(client, auth, ids, items, 1, cancellationToken).ConfigureAwait(false);
-        var streamSeconds = watch.Elapsed.TotalSeconds;
-
-        watch.Restart();
-        var scores = models.Opportunity.ScoreBatch(rows);
-        var batchSeconds = watch.Elapsed.TotalSeconds;
-        if (scores.Count != items)
+        double streamSeconds = 0, batchSeconds = 0, chunkedSeconds = 0;
+        long errors = 0, chunkedErrors = 0;
+        for (var round = 0; round < StreamRounds; round++)
         {
-            throw new InvalidOperationException($"ScoreBatch returned {scores.Count} scores for {items} rows");
+            var watch = Stopwatch.StartNew();
+            errors += await StreamAsync(client, auth, ids, perRound, 1, cancellationToken).ConfigureAwait(false);
+            streamSeconds += watch.Elapsed.TotalSeconds;
+
+            watch.Restart();
+            var scores = models.Opportunity.ScoreBatch(rows);
+            batchSeconds += watch.Elapsed.TotalSeconds;
+            if (scores.Count != perRound)
+            {
+                throw new InvalidOperationException($"ScoreBatch returned {scores.Count} scores for {perRound} rows");
+            }
+
+            watch.Restart();
+            chunkedErrors += await StreamAsync(client, auth, ids, perRound, StreamChunk, cancellationToken).ConfigureAwait(false);
+            chunkedSeconds += watch.Elapsed.TotalSeconds;
         }
 
-        watch.Restart();
-        var chunkedErrors = await StreamAsync(client, auth, ids, items, StreamChunk, cancellationToken).ConfigureAwait(false);
-        var chunkedSeconds = watch.Elapsed.TotalSeconds;
-
-        var result = new StreamResult(items, streamSeconds, errors, chunkedSeconds, chunkedErrors, batchSeconds);
+        var result = new StreamResult(perRound * StreamRounds, streamSeconds, errors, chunkedSeconds, chunkedErrors, batchSeconds);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  ScoreStream {items:N0} items: {result.StreamPerSecond:N0} scores/s one id a message, {result.ChunkedPerSecond:N0} scores/s {StreamChunk} a message; in-process ScoreBatch: {result.BatchPerSecond:N0} scores/s"));
+            $"  ScoreStream {result.Items:N0} items: {result.StreamPerSecond:N0} scores/s one id a message, {result.ChunkedPerSecond:N0} scores/s {StreamChunk} a message; in-process ScoreBatch: {result.BatchPerSecond:N0} scores/s"));
         return result;
     }
 

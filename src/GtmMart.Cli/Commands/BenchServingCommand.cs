@@ -46,9 +46,9 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
         public double Seconds { get; init; } = 3.0;
 
         [CommandOption("--stream-items <N>")]
-        [Description("Requests sent on one ScoreStream (and rows scored in process)")]
-        [DefaultValue(100_000)]
-        public int StreamItems { get; init; } = 100_000;
+        [Description("Ids scored by each stream kind and by the in-process batch, split over the rounds they alternate in")]
+        [DefaultValue(300_000)]
+        public int StreamItems { get; init; } = 300_000;
 
         [CommandOption("--write-rows <N>")]
         [Description("Open opportunities written back (synthetic copies of the generated ones)")]

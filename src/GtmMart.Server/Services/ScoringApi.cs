@@ -1,13 +1,14 @@
+using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using GtmMart.Contracts.V1;
-using GtmMart.Scoring.Features;
 
 namespace GtmMart.Server.Services;
 
 /// <summary>
 /// gtm.v1.ScoringService over the in-memory features and the served models. Never queries the warehouse.
-/// Large batches are scored in chunks so a cancelled call or an exceeded deadline stops the work.
+/// Every id is resolved the same way (cached score, else scored from its feature row, else a per-item NOT_FOUND), and a
+/// long list is checked for cancellation as it goes, so a cancelled call or an exceeded deadline stops the work.
 /// </summary>
 public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringServiceBase
 {
@@ -39,106 +40,56 @@ public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringSe
     }
 
     /// <summary>A result per (validated) opportunity id, in order: a unary call's answer and a stream chunk's.</summary>
-    private static ScoreOpportunitiesResponse Opportunities(ServingSnapshot snapshot, IReadOnlyList<string> ids, CancellationToken token)
+    private static ScoreOpportunitiesResponse Opportunities(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
     {
         var response = new ScoreOpportunitiesResponse();
-        response.Results.AddRange(ResolveOpportunities(
-            snapshot,
-            ids,
-            score => new OpportunityResult { Score = score },
-            id => new OpportunityResult { Error = ProtoMapping.NotFound(id, "opportunity") },
-            token));
+        var model = ProtoMapping.OpportunityModel(snapshot.Models);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            ThrowIfCancelledEvery(i, token);
+            response.Results.Add(Opportunity(snapshot, ids[i], model) is { } score
+                ? new OpportunityResult { Score = score }
+                : new OpportunityResult { Error = ProtoMapping.NotFound(ids[i], "opportunity") });
+        }
+
         return response;
     }
 
     /// <summary>A result per (validated) account id, in order: a unary call's answer and a stream chunk's.</summary>
-    private static ScoreAccountsResponse Accounts(ServingSnapshot snapshot, IReadOnlyList<string> ids, CancellationToken token)
+    private static ScoreAccountsResponse Accounts(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
     {
         var response = new ScoreAccountsResponse();
-        response.Results.AddRange(ResolveAccounts(
-            snapshot,
-            ids,
-            score => new AccountResult { Score = score },
-            id => new AccountResult { Error = ProtoMapping.NotFound(id, "account") },
-            token));
+        var model = ProtoMapping.IcpModel(snapshot.Models);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            ThrowIfCancelledEvery(i, token);
+            response.Results.Add(Account(snapshot, ids[i], model) is { } score
+                ? new AccountResult { Score = score }
+                : new AccountResult { Error = ProtoMapping.NotFound(ids[i], "account") });
+        }
+
         return response;
     }
 
-    /// <summary>A result per opportunity id: its (cached) score, or <paramref name="missing"/> for an unknown id.</summary>
-    private static TResult[] ResolveOpportunities<TResult>(
-        ServingSnapshot snapshot, IReadOnlyList<string> ids, Func<OpportunityScore, TResult> found, Func<string, TResult> missing, CancellationToken token)
+    /// <summary>The (cached) score of a known opportunity id; null for an unknown one.</summary>
+    private static OpportunityScore? Opportunity(ServingSnapshot snapshot, string id, ModelRef model) =>
+        snapshot.Scores.TryGet(id, out var cached) ? cached
+        : snapshot.Features.TryGetOpportunity(id, out var row) ? snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Models.Opportunity.Score(row), model))
+        : null;
+
+    /// <summary>The (cached) score of a known account id; null for an unknown one.</summary>
+    private static AccountScore? Account(ServingSnapshot snapshot, string id, ModelRef model) =>
+        snapshot.Scores.TryGetAccount(id, out var cached) ? cached
+        : snapshot.Features.TryGetAccount(id, out var row) ? snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Models.Icp.Score(row), model))
+        : null;
+
+    /// <summary>Every <see cref="Chunk"/> ids, stops the work of a cancelled call or one past its deadline.</summary>
+    private static void ThrowIfCancelledEvery(int i, CancellationToken token)
     {
-        var model = ProtoMapping.OpportunityModel(snapshot.Models);
-        return Resolve<OpportunityFeatureRow, OpportunityScore, TResult>(
-            ids,
-            id => snapshot.Scores.TryGet(id, out var cached) ? cached : null,
-            snapshot.Features.TryGetOpportunity,
-            chunk => snapshot.Models.Opportunity.ScoreBatch(chunk).Select(score => snapshot.Scores.Keep(ProtoMapping.ToProto(score, model))),
-            found,
-            missing,
-            token);
-    }
-
-    /// <summary>A result per account id: its (cached) score, or <paramref name="missing"/> for an unknown id.</summary>
-    private static TResult[] ResolveAccounts<TResult>(
-        ServingSnapshot snapshot, IReadOnlyList<string> ids, Func<AccountScore, TResult> found, Func<string, TResult> missing, CancellationToken token)
-    {
-        var model = ProtoMapping.IcpModel(snapshot.Models);
-        return Resolve<AccountFeatureRow, AccountScore, TResult>(
-            ids,
-            id => snapshot.Scores.TryGetAccount(id, out var cached) ? cached : null,
-            snapshot.Features.TryGetAccount,
-            chunk => snapshot.Models.Icp.ScoreBatch(chunk).Select(score => snapshot.Scores.Keep(ProtoMapping.ToProto(score, model))),
-            found,
-            missing,
-            token);
-    }
-
-    private delegate bool TryGetRow<TRow>(string id, out TRow row);
-
-    /// <summary>
-    /// One result per requested id, in request order: the cached score, else the score of a known id (scored in chunks,
-    /// so a cancelled call or an exceeded deadline stops the work), else a per-item NOT_FOUND.
-    /// </summary>
-    private static TResult[] Resolve<TRow, TScore, TResult>(
-        IReadOnlyList<string> ids,
-        Func<string, TScore?> cached,
-        TryGetRow<TRow> known,
-        Func<TRow[], IEnumerable<TScore>> score,
-        Func<TScore, TResult> found,
-        Func<string, TResult> missing,
-        CancellationToken token)
-        where TScore : class
-    {
-        var results = new TResult[ids.Count];
-        var pending = new List<(int Index, TRow Row)>();
-        for (var i = 0; i < ids.Count; i++)
-        {
-            if (cached(ids[i]) is { } hit)
-            {
-                results[i] = found(hit);
-            }
-            else if (known(ids[i], out var row))
-            {
-                pending.Add((i, row));
-            }
-            else
-            {
-                results[i] = missing(ids[i]);
-            }
-        }
-
-        foreach (var chunk in pending.Chunk(Chunk))
+        if (i % Chunk == Chunk - 1)
         {
             token.ThrowIfCancellationRequested();
-            var k = 0;
-            foreach (var s in score([.. chunk.Select(p => p.Row)]))
-            {
-                results[chunk[k++].Index] = found(s);
-            }
         }
-
-        return results;
     }
 
     public override async Task ScoreStream(IAsyncStreamReader<ScoreStreamRequest> requestStream, IServerStreamWriter<ScoreStreamResponse> responseStream, ServerCallContext context)
@@ -191,75 +142,40 @@ public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringSe
 
         // Each batch sees the models current when it is answered, so a reload takes effect mid-stream without errors.
         var snapshot = serving.Snapshot();
-        var responses = new ScoreStreamResponse[batch.Count];
-        var opportunities = new List<(int Index, string Id)>();
-        var accounts = new List<(int Index, string Id)>();
+        var opportunityModel = ProtoMapping.OpportunityModel(snapshot.Models);
+        var icpModel = ProtoMapping.IcpModel(snapshot.Models);
         for (var i = 0; i < batch.Count; i++)
         {
-            var item = batch[i];
-            switch (item.ItemCase)
-            {
-                case ScoreStreamRequest.ItemOneofCase.OpportunityId when string.IsNullOrWhiteSpace(item.OpportunityId):
-                    responses[i] = Invalid(item.OpportunityId, "opportunity_id must not be empty");
-                    break;
-                case ScoreStreamRequest.ItemOneofCase.OpportunityId:
-                    opportunities.Add((i, item.OpportunityId));
-                    break;
-                case ScoreStreamRequest.ItemOneofCase.AccountId when string.IsNullOrWhiteSpace(item.AccountId):
-                    responses[i] = Invalid(item.AccountId, "account_id must not be empty");
-                    break;
-                case ScoreStreamRequest.ItemOneofCase.AccountId:
-                    accounts.Add((i, item.AccountId));
-                    break;
-                case ScoreStreamRequest.ItemOneofCase.Opportunities:
-                    var opportunityIds = item.Opportunities.OpportunityIds;
-                    var badOpportunities = Violations.ForIds(opportunityIds, "opportunities.opportunity_ids", serving.MaxIdsPerRequest);
-                    responses[i] = badOpportunities.Any
-                        ? Invalid("", badOpportunities.ToString())
-                        : new ScoreStreamResponse { Opportunities = Opportunities(snapshot, opportunityIds, token) };
-                    break;
-                case ScoreStreamRequest.ItemOneofCase.Accounts:
-                    var accountIds = item.Accounts.AccountIds;
-                    var badAccounts = Violations.ForIds(accountIds, "accounts.account_ids", serving.MaxIdsPerRequest);
-                    responses[i] = badAccounts.Any
-                        ? Invalid("", badAccounts.ToString())
-                        : new ScoreStreamResponse { Accounts = Accounts(snapshot, accountIds, token) };
-                    break;
-                default:
-                    responses[i] = Invalid("", "set opportunity_id, account_id, opportunities or accounts");
-                    break;
-            }
-        }
-
-        // The batch's opportunities and accounts are each scored in one go, as a unary call with many ids would be.
-        Place(responses, opportunities, ResolveOpportunities(
-            snapshot,
-            [.. opportunities.Select(o => o.Id)],
-            score => new ScoreStreamResponse { Opportunity = score },
-            id => new ScoreStreamResponse { Error = ProtoMapping.NotFound(id, "opportunity") },
-            token));
-        Place(responses, accounts, ResolveAccounts(
-            snapshot,
-            [.. accounts.Select(a => a.Id)],
-            score => new ScoreStreamResponse { Account = score },
-            id => new ScoreStreamResponse { Error = ProtoMapping.NotFound(id, "account") },
-            token));
-
-        for (var i = 0; i < responses.Length; i++)
-        {
             // Buffer every response but the batch's last; writing that one flushes them all.
-            responseStream.WriteOptions = i < responses.Length - 1 ? BufferHint : null;
-            await responseStream.WriteAsync(responses[i], token).ConfigureAwait(false);
+            responseStream.WriteOptions = i < batch.Count - 1 ? BufferHint : null;
+            await responseStream.WriteAsync(Answer(snapshot, batch[i], opportunityModel, icpModel, token), token).ConfigureAwait(false);
         }
     }
 
-    private static void Place(ScoreStreamResponse[] responses, List<(int Index, string Id)> items, ScoreStreamResponse[] results)
-    {
-        for (var k = 0; k < items.Count; k++)
+    /// <summary>The answer to one stream request: a score, a chunk's results, or an item error.</summary>
+    private ScoreStreamResponse Answer(ServingSnapshot snapshot, ScoreStreamRequest item, ModelRef opportunityModel, ModelRef icpModel, CancellationToken token) =>
+        item.ItemCase switch
         {
-            responses[items[k].Index] = results[k];
-        }
-    }
+            ScoreStreamRequest.ItemOneofCase.OpportunityId when string.IsNullOrWhiteSpace(item.OpportunityId) =>
+                Invalid(item.OpportunityId, "opportunity_id must not be empty"),
+            ScoreStreamRequest.ItemOneofCase.OpportunityId => Opportunity(snapshot, item.OpportunityId, opportunityModel) is { } score
+                ? new ScoreStreamResponse { Opportunity = score }
+                : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.OpportunityId, "opportunity") },
+            ScoreStreamRequest.ItemOneofCase.AccountId when string.IsNullOrWhiteSpace(item.AccountId) =>
+                Invalid(item.AccountId, "account_id must not be empty"),
+            ScoreStreamRequest.ItemOneofCase.AccountId => Account(snapshot, item.AccountId, icpModel) is { } score
+                ? new ScoreStreamResponse { Account = score }
+                : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.AccountId, "account") },
+            ScoreStreamRequest.ItemOneofCase.Opportunities =>
+                Violations.ForIds(item.Opportunities.OpportunityIds, "opportunities.opportunity_ids", serving.MaxIdsPerRequest) is { Any: true } bad
+                    ? Invalid("", bad.ToString())
+                    : new ScoreStreamResponse { Opportunities = Opportunities(snapshot, item.Opportunities.OpportunityIds, token) },
+            ScoreStreamRequest.ItemOneofCase.Accounts =>
+                Violations.ForIds(item.Accounts.AccountIds, "accounts.account_ids", serving.MaxIdsPerRequest) is { Any: true } bad
+                    ? Invalid("", bad.ToString())
+                    : new ScoreStreamResponse { Accounts = Accounts(snapshot, item.Accounts.AccountIds, token) },
+            _ => Invalid("", "set opportunity_id, account_id, opportunities or accounts"),
+        };
 
     private static readonly WriteOptions BufferHint = new(WriteFlags.BufferHint);
 
