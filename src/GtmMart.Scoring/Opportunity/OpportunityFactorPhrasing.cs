@@ -47,48 +47,69 @@ public static class OpportunityFactorPhrasing
         ["owner_id"] = "Owner",
     };
 
-    /// <summary>
-    /// Phrases already made, by feature and value: scores repeat the same few pairs (a channel, a count of visits), and
-    /// formatting them again cost about as much as the rest of a score. At most <see cref="CachedPhrases"/> of each kind.
-    /// </summary>
-    private static readonly ConcurrentDictionary<(string Feature, string Value), string> CategoricalPhrases = new();
-    private static readonly ConcurrentDictionary<(string Feature, float Value), string> NumericPhrases = new();
-    private static int _categoricalCached;
-    private static int _numericCached;
-    private const int CachedPhrases = 20_000;
+    /// <summary>Phrasers by feature, made once each (see <see cref="PhraserFor"/>).</summary>
+    private static readonly ConcurrentDictionary<string, Func<OpportunityFeatureRow, string>> Phrasers = new(StringComparer.Ordinal);
+
+    /// <summary>Phrases one feature keeps at most; beyond that they are formatted each time.</summary>
+    private const int CachedPhrasesPerFeature = 4_096;
 
     /// <summary>The phrase for <paramref name="feature"/> of <paramref name="row"/>.</summary>
     public static string Phrase(string feature, OpportunityFeatureRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        if (OpportunityFeatureColumns.IsCategorical(feature))
-        {
-            var value = OpportunityFeatureColumns.GetCategorical(row, feature);
-            return CategoricalPhrases.TryGetValue((feature, value), out var known)
-                ? known
-                : Remember(CategoricalPhrases, ref _categoricalCached, (feature, value), PhraseCategorical(feature, value));
-        }
-
-        if (OpportunityFeatureColumns.IsNumeric(feature))
-        {
-            var value = OpportunityFeatureColumns.GetNumeric(row, feature);
-            return NumericPhrases.TryGetValue((feature, value), out var known)
-                ? known
-                : Remember(NumericPhrases, ref _numericCached, (feature, value), PhraseNumeric(feature, value));
-        }
-
-        return feature;
+        return PhraserFor(feature)(row);
     }
 
-    private static string Remember<TKey>(ConcurrentDictionary<TKey, string> cache, ref int cached, TKey key, string phrase)
-        where TKey : notnull
+    /// <summary>
+    /// The phrase maker of one feature: reads the value with a compiled getter and keeps the phrases it has made, since
+    /// scores repeat the same few values (a channel, a count of visits) and formatting them again cost about as much
+    /// as the rest of a score. Thread-safe; shared by every caller.
+    /// </summary>
+    public static Func<OpportunityFeatureRow, string> PhraserFor(string feature)
     {
-        if (Volatile.Read(ref cached) < CachedPhrases && cache.TryAdd(key, phrase))
+        ArgumentNullException.ThrowIfNull(feature);
+        return Phrasers.GetOrAdd(feature, static f =>
         {
-            Interlocked.Increment(ref cached);
-        }
+            if (OpportunityFeatureColumns.IsCategorical(f))
+            {
+                var get = OpportunityFeatureColumns.CategoricalGetter(f);
+                var known = new BoundedCache<string>();
+                return row => known.Get(get(row) ?? "", f, PhraseCategorical);
+            }
 
-        return phrase;
+            if (OpportunityFeatureColumns.IsNumeric(f))
+            {
+                var get = OpportunityFeatureColumns.NumericGetter(f);
+                var known = new BoundedCache<float>();
+                return row => known.Get(get(row), f, PhraseNumeric);
+            }
+
+            return _ => f;
+        });
+    }
+
+    /// <summary>Phrases by value, at most <see cref="CachedPhrasesPerFeature"/>.</summary>
+    private sealed class BoundedCache<TValue>
+        where TValue : notnull
+    {
+        private readonly ConcurrentDictionary<TValue, string> _phrases = new();
+        private int _count;
+
+        public string Get(TValue value, string feature, Func<string, TValue, string> phrase)
+        {
+            if (_phrases.TryGetValue(value, out var known))
+            {
+                return known;
+            }
+
+            var made = phrase(feature, value);
+            if (Volatile.Read(ref _count) < CachedPhrasesPerFeature && _phrases.TryAdd(value, made))
+            {
+                Interlocked.Increment(ref _count);
+            }
+
+            return made;
+        }
     }
 
     public static string PhraseCategorical(string feature, string value)

@@ -29,6 +29,8 @@ public sealed class OpportunityScorer : IDisposable
     /// <summary>The featurizer computed in process (null: ML.NET's prediction engine featurizes); only with a head.</summary>
     private readonly OpportunityFeaturizer? _featurizer;
     private readonly string[] _features;
+    /// <summary>The phrase maker of each of <c>_features</c>.</summary>
+    private readonly Func<OpportunityFeatureRow, string>[] _phrasers;
     private readonly int[] _slotFeature;
     private readonly double[] _slotOffset;
     private readonly EnginePool<OpportunityFeatureRow, ScoredOpportunity> _engines;
@@ -48,6 +50,7 @@ public sealed class OpportunityScorer : IDisposable
         // Source features in ordinal order, and each slot's index into them, so grouping contributions is array work.
         _features = [.. slotSource.Distinct().Order(StringComparer.Ordinal)];
         _slotFeature = [.. slotSource.Select(f => Array.BinarySearch(_features, f, StringComparer.Ordinal))];
+        _phrasers = [.. _features.Select(OpportunityFactorPhrasing.PhraserFor)];
 
         // The prediction transformer is the chain's last one, or the one before an appended out-of-fold calibrator.
         var last = model is IEnumerable<ITransformer> chain
@@ -310,14 +313,12 @@ public sealed class OpportunityScorer : IDisposable
         var factors = new List<OpportunityFactor>(count);
         for (var k = 0; k < count; k++)
         {
-            factors.Add(Factor(_features[best[k]], byFeature[best[k]], row));
+            var f = best[k];
+            factors.Add(new OpportunityFactor(_features[f], _phrasers[f](row), byFeature[f]));
         }
 
         return factors;
     }
-
-    private static OpportunityFactor Factor(string feature, double contribution, OpportunityFeatureRow row) =>
-        new(feature, OpportunityFactorPhrasing.Phrase(feature, row), contribution);
 
     internal sealed class ScoredOpportunity
     {

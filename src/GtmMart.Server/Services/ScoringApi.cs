@@ -10,7 +10,7 @@ namespace GtmMart.Server.Services;
 /// Every id is resolved the same way (cached score, else scored from its feature row, else a per-item NOT_FOUND), and a
 /// long list is checked for cancellation as it goes, so a cancelled call or an exceeded deadline stops the work.
 /// </summary>
-public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringServiceBase
+public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.ScoringServiceBase
 {
     private const int Chunk = 512;
 
@@ -92,96 +92,6 @@ public sealed class ScoringApi(ServingAccess serving) : ScoringService.ScoringSe
         }
     }
 
-    public override async Task ScoreStream(IAsyncStreamReader<ScoreStreamRequest> requestStream, IServerStreamWriter<ScoreStreamResponse> responseStream, ServerCallContext context)
-    {
-        ArgumentNullException.ThrowIfNull(requestStream);
-        ArgumentNullException.ThrowIfNull(responseStream);
-        ArgumentNullException.ThrowIfNull(context);
-        var token = context.CancellationToken;
-        _ = serving.Snapshot();
-
-        // Micro-batches without added latency: take every request that has already arrived (MoveNext completed
-        // synchronously), up to StreamBatch ids, then answer them with one flush instead of one per response. Bounded
-        // in ids, not messages, so the client reads one batch's answers while the server scores the next.
-        var batch = new List<ScoreStreamRequest>(StreamBatch);
-        var ids = 0;
-        var next = requestStream.MoveNext(token);
-        while (await next.ConfigureAwait(false))
-        {
-            var item = requestStream.Current;
-            batch.Add(item);
-            ids += item.ItemCase switch
-            {
-                ScoreStreamRequest.ItemOneofCase.Opportunities => item.Opportunities.OpportunityIds.Count,
-                ScoreStreamRequest.ItemOneofCase.Accounts => item.Accounts.AccountIds.Count,
-                _ => 1,
-            };
-            next = requestStream.MoveNext(token);
-            if (!next.IsCompleted || ids >= StreamBatch)
-            {
-                await AnswerAsync(batch, responseStream, token).ConfigureAwait(false);
-                batch.Clear();
-                ids = 0;
-            }
-        }
-
-        await AnswerAsync(batch, responseStream, token).ConfigureAwait(false);
-    }
-
-    /// <summary>Ids from which the stream answers what has arrived (one flush), rather than waiting for more.</summary>
-    public const int StreamBatch = 256;
-
-    private async Task AnswerAsync(List<ScoreStreamRequest> batch, IServerStreamWriter<ScoreStreamResponse> responseStream, CancellationToken token)
-    {
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        token.ThrowIfCancellationRequested();
-
-        // Each batch sees the models current when it is answered, so a reload takes effect mid-stream without errors.
-        var snapshot = serving.Snapshot();
-        var opportunityModel = ProtoMapping.OpportunityModel(snapshot.Models);
-        var icpModel = ProtoMapping.IcpModel(snapshot.Models);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            // Buffer every response but the batch's last; writing that one flushes them all.
-            responseStream.WriteOptions = i < batch.Count - 1 ? BufferHint : null;
-            await responseStream.WriteAsync(Answer(snapshot, batch[i], opportunityModel, icpModel, token), token).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>The answer to one stream request: a score, a chunk's results, or an item error.</summary>
-    private ScoreStreamResponse Answer(ServingSnapshot snapshot, ScoreStreamRequest item, ModelRef opportunityModel, ModelRef icpModel, CancellationToken token) =>
-        item.ItemCase switch
-        {
-            ScoreStreamRequest.ItemOneofCase.OpportunityId when string.IsNullOrWhiteSpace(item.OpportunityId) =>
-                Invalid(item.OpportunityId, "opportunity_id must not be empty"),
-            ScoreStreamRequest.ItemOneofCase.OpportunityId => Opportunity(snapshot, item.OpportunityId, opportunityModel) is { } score
-                ? new ScoreStreamResponse { Opportunity = score }
-                : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.OpportunityId, "opportunity") },
-            ScoreStreamRequest.ItemOneofCase.AccountId when string.IsNullOrWhiteSpace(item.AccountId) =>
-                Invalid(item.AccountId, "account_id must not be empty"),
-            ScoreStreamRequest.ItemOneofCase.AccountId => Account(snapshot, item.AccountId, icpModel) is { } score
-                ? new ScoreStreamResponse { Account = score }
-                : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.AccountId, "account") },
-            ScoreStreamRequest.ItemOneofCase.Opportunities =>
-                Violations.ForIds(item.Opportunities.OpportunityIds, "opportunities.opportunity_ids", serving.MaxIdsPerRequest) is { Any: true } bad
-                    ? Invalid("", bad.ToString())
-                    : new ScoreStreamResponse { Opportunities = Opportunities(snapshot, item.Opportunities.OpportunityIds, token) },
-            ScoreStreamRequest.ItemOneofCase.Accounts =>
-                Violations.ForIds(item.Accounts.AccountIds, "accounts.account_ids", serving.MaxIdsPerRequest) is { Any: true } bad
-                    ? Invalid("", bad.ToString())
-                    : new ScoreStreamResponse { Accounts = Accounts(snapshot, item.Accounts.AccountIds, token) },
-            _ => Invalid("", "set opportunity_id, account_id, opportunities or accounts"),
-        };
-
-    private static readonly WriteOptions BufferHint = new(WriteFlags.BufferHint);
-
     /// <summary>Empty call: the transport's own cost (the serving benchmark's baseline).</summary>
     public override Task<Empty> Ping(Empty request, ServerCallContext context) => Task.FromResult(new Empty());
-
-    private static ScoreStreamResponse Invalid(string id, string message) =>
-        new() { Error = new ItemError { Id = id, Code = ProtoMapping.InvalidArgumentCode, Message = message } };
 }

@@ -84,4 +84,47 @@ public sealed class GracefulShutdownTests(GrpcServerFixture server) : IClassFixt
             await app.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task A_client_that_never_reads_and_then_cancels_a_bulk_stream_leaves_the_server_free()
+    {
+        var app = server.CreateApp();
+        app.Services.GetRequiredService<ServingState>().Load();
+        var address = await GrpcServerFixture.StartAsync(app);
+        try
+        {
+            using var channel = GrpcChannel.ForAddress(address);
+            var client = new ScoringService.ScoringServiceClient(channel);
+            var ids = server.State.Features!.OpenOpportunities.Take(256).Select(o => o.OpportunityId).ToArray();
+
+            // Chunks of ids, never reading the answers: they back up (HTTP/2 flow control), the server's writer and
+            // then its scoring stage wait, the client's sends block; the client gives up after a second and a half.
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+            using var call = client.ScoreStream(GrpcServerFixture.Auth(deadline: Bound).WithCancellationToken(cancel.Token));
+            var sent = 0;
+            var gaveUp = await Assert.ThrowsAnyAsync<Exception>(async () =>
+            {
+                while (sent < 100_000)
+                {
+                    await call.RequestStream.WriteAsync(new ScoreStreamRequest { Opportunities = new ScoreOpportunitiesRequest { OpportunityIds = { ids } } }, cancel.Token);
+                    sent++;
+                }
+            });
+            Assert.True(gaveUp is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled }, gaveUp.ToString());
+            Assert.True(sent is > 2 and < 100_000, $"the sends backed up after {sent} chunks");
+
+            // The server answers a new call at once, and stops without waiting out its shutdown timeout (10 s) for a
+            // stream stuck on a reader that is gone.
+            var again = await client.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids[0] } }, GrpcServerFixture.Auth(deadline: Bound));
+            Assert.Equal(OpportunityResult.ResultOneofCase.Score, again.Results[0].ResultCase);
+            var stopping = Stopwatch.StartNew();
+            await app.StopAsync().WaitAsync(Bound);
+            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {stopping.Elapsed}");
+        }
+        finally
+        {
+            await app.StopAsync().WaitAsync(Bound);
+            await app.DisposeAsync();
+        }
+    }
 }
