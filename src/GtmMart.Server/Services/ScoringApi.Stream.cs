@@ -5,9 +5,9 @@ using GtmMart.Contracts.V1;
 namespace GtmMart.Server.Services;
 
 /// <summary>
-/// ScoreStream: bulk scoring over one bidirectional stream. Two stages: the call's own task reads requests and scores
-/// them in batches; a writer task serializes and sends each batch's answers while the next batch is scored, so the
-/// stream delivers close to the rate of scoring rather than scoring plus protobuf plus HTTP/2.
+/// ScoreStream: bulk scoring over one bidirectional stream. The call's own task reads requests and scores them in
+/// batches; for chunked (bulk) streams a writer task serializes and sends each batch's answers while the next batch is
+/// scored, so the stream delivers closer to the rate of scoring than to scoring plus protobuf plus HTTP/2.
 /// </summary>
 public sealed partial class ScoringApi
 {
@@ -27,102 +27,161 @@ public sealed partial class ScoringApi
         var token = context.CancellationToken;
         _ = serving.Snapshot();
 
-        var answers = Channel.CreateBounded<ScoreStreamResponse[]>(
-            new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
-        var sending = Task.Run(() => SendAsync(answers, responseStream, token), CancellationToken.None);
+        var answers = new StreamAnswers(responseStream, batch => Answers(batch, token), token);
         try
         {
-            await ScoreRequestsAsync(requestStream, answers.Writer, token).ConfigureAwait(false);
-            answers.Writer.TryComplete();
+            await ScoreRequestsAsync(requestStream, answers, token).ConfigureAwait(false);
         }
         catch (ChannelClosedException)
         {
-            // The writer stopped first (the client went away, the call was cancelled): awaiting it below says why.
+            // The writer task stopped first (the client went away, the call was cancelled): completing says why.
         }
         catch (Exception ex)
         {
-            // Stop the writer with the same error, let it finish, then fail the call with it.
-            answers.Writer.TryComplete(ex);
-            await Task.WhenAny(sending).ConfigureAwait(false);
-            _ = sending.Exception;
+            await answers.FailAsync(ex).ConfigureAwait(false);
             throw;
         }
 
-        await sending.ConfigureAwait(false);
+        await answers.CompleteAsync().ConfigureAwait(false);
     }
 
     /// <summary>
     /// Micro-batches without added latency: takes every request that has already arrived (MoveNext completed
-    /// synchronously), up to <see cref="StreamBatch"/> ids, scores them and hands their answers to the writer. Bounded in
-    /// ids, not messages, so the client reads one batch's answers while the server scores the next.
+    /// synchronously), up to <see cref="StreamBatch"/> ids, scores them and hands their answers on. Bounded in ids, not
+    /// messages, so the client reads one batch's answers while the server scores the next.
     /// </summary>
-    private async Task ScoreRequestsAsync(IAsyncStreamReader<ScoreStreamRequest> requestStream, ChannelWriter<ScoreStreamResponse[]> answers, CancellationToken token)
+    private static async Task ScoreRequestsAsync(IAsyncStreamReader<ScoreStreamRequest> requestStream, StreamAnswers answers, CancellationToken token)
     {
         var batch = new List<ScoreStreamRequest>(StreamBatch);
         var ids = 0;
+        var chunks = false;
         var next = requestStream.MoveNext(token);
         while (await next.ConfigureAwait(false))
         {
             var item = requestStream.Current;
             batch.Add(item);
-            ids += item.ItemCase switch
+            var count = item.ItemCase switch
             {
                 ScoreStreamRequest.ItemOneofCase.Opportunities => item.Opportunities.OpportunityIds.Count,
                 ScoreStreamRequest.ItemOneofCase.Accounts => item.Accounts.AccountIds.Count,
-                _ => 1,
+                _ => 0,
             };
+            chunks |= count > 0;
+            ids += Math.Max(1, count);
             next = requestStream.MoveNext(token);
             if (!next.IsCompleted || ids >= StreamBatch)
             {
-                await answers.WriteAsync(Answer(batch, token), token).ConfigureAwait(false);
+                await answers.AddAsync(batch, chunks).ConfigureAwait(false);
                 batch.Clear();
                 ids = 0;
+                chunks = false;
             }
         }
 
         if (batch.Count > 0)
         {
-            await answers.WriteAsync(Answer(batch, token), token).ConfigureAwait(false);
+            await answers.AddAsync(batch, chunks).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Sends each batch's answers in order, buffered, with one flush per batch.</summary>
-    private static async Task SendAsync(Channel<ScoreStreamResponse[]> answers, IServerStreamWriter<ScoreStreamResponse> responseStream, CancellationToken token)
+    /// <summary>
+    /// Where a stream's answers go. While the stream carries single ids the scoring task writes each answer as it makes
+    /// it: the cost is per message, and a second stage would only add a hop and take a core from the client. From the
+    /// first batch holding a chunk on, a writer task serializes and sends each scored batch while the next one is
+    /// scored (bulk: protobuf and HTTP/2 overlap scoring), with at most <see cref="BatchesInFlight"/> waiting. Never
+    /// back to inline, so answers stay in order.
+    /// </summary>
+    private sealed class StreamAnswers(
+        IServerStreamWriter<ScoreStreamResponse> responseStream, Func<List<ScoreStreamRequest>, IEnumerable<ScoreStreamResponse>> answer, CancellationToken token)
     {
-        try
+        private Channel<ScoreStreamResponse[]>? _queue;
+        private Task? _sending;
+
+        /// <summary>Answers <paramref name="requests"/> (not kept after this returns); <paramref name="bulk"/>: they hold a chunk.</summary>
+        public async Task AddAsync(List<ScoreStreamRequest> requests, bool bulk)
         {
-            await foreach (var batch in answers.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            if (_queue is null && !bulk)
             {
-                for (var i = 0; i < batch.Length; i++)
+                await WriteAsync(responseStream, answer(requests), requests.Count, token).ConfigureAwait(false);
+                return;
+            }
+
+            ScoreStreamResponse[] batch = [.. answer(requests)];
+
+            if (_queue is null)
+            {
+                var queue = _queue = Channel.CreateBounded<ScoreStreamResponse[]>(
+                    new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+                _sending = Task.Run(() => SendAsync(queue, responseStream, token), CancellationToken.None);
+            }
+
+            await _queue.Writer.WriteAsync(batch, token).ConfigureAwait(false);
+        }
+
+        /// <summary>No more batches: waits for the writer task to send what it holds (or rethrows why it stopped).</summary>
+        public Task CompleteAsync()
+        {
+            _queue?.Writer.TryComplete();
+            return _sending ?? Task.CompletedTask;
+        }
+
+        /// <summary>Scoring failed: stops the writer task with the same error and lets it finish.</summary>
+        public async Task FailAsync(Exception error)
+        {
+            if (_queue is null || _sending is null)
+            {
+                return;
+            }
+
+            _queue.Writer.TryComplete(error);
+            await Task.WhenAny(_sending).ConfigureAwait(false);
+            _ = _sending.Exception;
+        }
+
+        /// <summary>The writer task: sends each batch in order.</summary>
+        private static async Task SendAsync(Channel<ScoreStreamResponse[]> queue, IServerStreamWriter<ScoreStreamResponse> responseStream, CancellationToken token)
+        {
+            try
+            {
+                await foreach (var batch in queue.Reader.ReadAllAsync(token).ConfigureAwait(false))
                 {
-                    // Buffer every response but the batch's last; writing that one flushes them all.
-                    responseStream.WriteOptions = i < batch.Length - 1 ? BufferHint : null;
-                    await responseStream.WriteAsync(batch[i], token).ConfigureAwait(false);
+                    await WriteAsync(responseStream, batch, batch.Length, token).ConfigureAwait(false);
                 }
             }
+            catch
+            {
+                // The scoring task must not wait on a writer that is gone.
+                queue.Writer.TryComplete();
+                throw;
+            }
         }
-        catch
+
+        /// <summary>One batch's <paramref name="count"/> answers, buffered, with one flush at its last.</summary>
+        private static async Task WriteAsync(IServerStreamWriter<ScoreStreamResponse> responseStream, IEnumerable<ScoreStreamResponse> batch, int count, CancellationToken token)
         {
-            // The scoring stage must not wait on a writer that is gone.
-            answers.Writer.TryComplete();
-            throw;
+            var written = 0;
+            foreach (var response in batch)
+            {
+                responseStream.WriteOptions = ++written < count ? BufferHint : null;
+                await responseStream.WriteAsync(response, token).ConfigureAwait(false);
+            }
         }
     }
 
-    /// <summary>The answers to one batch, in order, against the models current now (a reload takes effect mid-stream).</summary>
-    private ScoreStreamResponse[] Answer(List<ScoreStreamRequest> batch, CancellationToken token)
+    /// <summary>
+    /// The answers to one batch, in order, made as they are enumerated, against the models current at its start (a
+    /// reload takes effect mid-stream).
+    /// </summary>
+    private IEnumerable<ScoreStreamResponse> Answers(List<ScoreStreamRequest> batch, CancellationToken token)
     {
         token.ThrowIfCancellationRequested();
         var snapshot = serving.Snapshot();
         var opportunityModel = ProtoMapping.OpportunityModel(snapshot.Models);
         var icpModel = ProtoMapping.IcpModel(snapshot.Models);
-        var responses = new ScoreStreamResponse[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        foreach (var item in batch)
         {
-            responses[i] = Answer(snapshot, batch[i], opportunityModel, icpModel, token);
+            yield return Answer(snapshot, item, opportunityModel, icpModel, token);
         }
-
-        return responses;
     }
 
     /// <summary>The answer to one stream request: a score, a chunk's results, or an item error.</summary>
