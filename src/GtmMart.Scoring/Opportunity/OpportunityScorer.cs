@@ -36,7 +36,7 @@ public sealed class OpportunityScorer : IDisposable
     private readonly EnginePool<OpportunityFeatureRow, ScoredOpportunity> _engines;
     private bool _disposed;
 
-    private OpportunityScorer(ITransformer model, OpportunityModelMetadata? metadata, bool computeContributions = true)
+    private OpportunityScorer(ITransformer model, OpportunityModelMetadata? metadata, bool computeContributions = true, bool featurizeInProcess = true)
     {
         _ml = new MLContext(seed: 0);
         Metadata = metadata;
@@ -100,7 +100,7 @@ public sealed class OpportunityScorer : IDisposable
         {
             _head = (contributions!, h.Calibration);
             _scoring = h.Featurizer;
-            _featurizer = OpportunityFeaturizer.TryCreate(_ml, h.Featurizer) is { } f && f.Slots == slots ? f : null;
+            _featurizer = featurizeInProcess && OpportunityFeaturizer.TryCreate(_ml, h.Featurizer) is { } f && f.Slots == slots ? f : null;
             _output[nameof(ScoredOpportunity.Slots)].ColumnName = OpportunityFeatureColumns.Features;
             _output.Remove(_output[nameof(ScoredOpportunity.Probability)]);
         }
@@ -141,6 +141,10 @@ public sealed class OpportunityScorer : IDisposable
     /// <summary>A scorer whose contributions come from ML.NET's transform: the reference the computed ones must match.</summary>
     internal static OpportunityScorer WithModelContributions(ITransformer model, OpportunityModelMetadata? metadata) =>
         new(model, metadata, computeContributions: false);
+
+    /// <summary>A scorer whose rows ML.NET featurizes (prediction engines, a DataView for large batches): the fallback path.</summary>
+    internal static OpportunityScorer WithMlNetFeaturizer(ITransformer model, OpportunityModelMetadata? metadata) =>
+        new(model, metadata, featurizeInProcess: false);
 
     /// <summary>Whether the contributions are computed from the featurized vector (else by ML.NET's transform).</summary>
     internal bool ComputesContributions => _head is not null;

@@ -44,14 +44,13 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     {
         var response = new ScoreOpportunitiesResponse();
         var model = ProtoMapping.OpportunityModel(snapshot.Models);
-        for (var i = 0; i < ids.Count; i++)
-        {
-            ThrowIfCancelledEvery(i, token);
-            response.Results.Add(Opportunity(snapshot, ids[i], model) is { } score
-                ? new OpportunityResult { Score = score }
-                : new OpportunityResult { Error = ProtoMapping.NotFound(ids[i], "opportunity") });
-        }
-
+        Resolve(
+            ids,
+            response.Results,
+            id => Opportunity(snapshot, id, model),
+            static score => new OpportunityResult { Score = score },
+            static id => new OpportunityResult { Error = ProtoMapping.NotFound(id, "opportunity") },
+            token);
         return response;
     }
 
@@ -60,15 +59,33 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     {
         var response = new ScoreAccountsResponse();
         var model = ProtoMapping.IcpModel(snapshot.Models);
+        Resolve(
+            ids,
+            response.Results,
+            id => Account(snapshot, id, model),
+            static score => new AccountResult { Score = score },
+            static id => new AccountResult { Error = ProtoMapping.NotFound(id, "account") },
+            token);
+        return response;
+    }
+
+    /// <summary>
+    /// Adds a result per id to <paramref name="results"/>, in order: its score, else <paramref name="missing"/>; checks
+    /// for cancellation every <see cref="Chunk"/> ids, so a cancelled call or one past its deadline stops the work.
+    /// </summary>
+    private static void Resolve<TScore, TResult>(
+        RepeatedField<string> ids, RepeatedField<TResult> results, Func<string, TScore?> score, Func<TScore, TResult> found, Func<string, TResult> missing, CancellationToken token)
+        where TScore : class
+    {
         for (var i = 0; i < ids.Count; i++)
         {
-            ThrowIfCancelledEvery(i, token);
-            response.Results.Add(Account(snapshot, ids[i], model) is { } score
-                ? new AccountResult { Score = score }
-                : new AccountResult { Error = ProtoMapping.NotFound(ids[i], "account") });
-        }
+            if (i % Chunk == Chunk - 1)
+            {
+                token.ThrowIfCancellationRequested();
+            }
 
-        return response;
+            results.Add(score(ids[i]) is { } s ? found(s) : missing(ids[i]));
+        }
     }
 
     /// <summary>The (cached) score of a known opportunity id; null for an unknown one.</summary>
@@ -82,15 +99,6 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
         snapshot.Scores.TryGetAccount(id, out var cached) ? cached
         : snapshot.Features.TryGetAccount(id, out var row) ? snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Models.Icp.Score(row), model))
         : null;
-
-    /// <summary>Every <see cref="Chunk"/> ids, stops the work of a cancelled call or one past its deadline.</summary>
-    private static void ThrowIfCancelledEvery(int i, CancellationToken token)
-    {
-        if (i % Chunk == Chunk - 1)
-        {
-            token.ThrowIfCancellationRequested();
-        }
-    }
 
     /// <summary>Empty call: the transport's own cost (the serving benchmark's baseline).</summary>
     public override Task<Empty> Ping(Empty request, ServerCallContext context) => Task.FromResult(new Empty());

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using GtmMart.Contracts.V1;
 using GtmMart.Serving;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GtmMart.Tests.Grpc;
@@ -19,13 +20,8 @@ public sealed class GracefulShutdownTests(GrpcServerFixture server) : IClassFixt
     [Fact]
     public async Task Stopping_the_host_lets_an_in_flight_stream_finish_with_OK_and_later_calls_fail()
     {
-        var app = server.CreateApp();
-        app.Services.GetRequiredService<ServingState>().Load();
-        var address = await GrpcServerFixture.StartAsync(app);
-        try
+        await WithOwnServerAsync(async (app, address, client) =>
         {
-            using var channel = GrpcChannel.ForAddress(address);
-            var client = new ScoringService.ScoringServiceClient(channel);
             var ids = server.State.Features!.OpenOpportunities.Take(50).Select(o => o.OpportunityId).ToArray();
             Assert.NotEmpty(ids);
 
@@ -77,24 +73,14 @@ public sealed class GracefulShutdownTests(GrpcServerFixture server) : IClassFixt
             var afterOld = await Assert.ThrowsAsync<RpcException>(() => client
                 .ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids[0] } }, GrpcServerFixture.Auth(deadline: TimeSpan.FromSeconds(5))).ResponseAsync);
             Assert.Equal(StatusCode.Unavailable, afterOld.StatusCode);
-        }
-        finally
-        {
-            await app.StopAsync().WaitAsync(Bound);
-            await app.DisposeAsync();
-        }
+        });
     }
 
     [Fact]
     public async Task A_client_that_never_reads_and_then_cancels_a_bulk_stream_leaves_the_server_free()
     {
-        var app = server.CreateApp();
-        app.Services.GetRequiredService<ServingState>().Load();
-        var address = await GrpcServerFixture.StartAsync(app);
-        try
+        await WithOwnServerAsync(async (app, _, client) =>
         {
-            using var channel = GrpcChannel.ForAddress(address);
-            var client = new ScoringService.ScoringServiceClient(channel);
             var ids = server.State.Features!.OpenOpportunities.Take(256).Select(o => o.OpportunityId).ToArray();
 
             // Chunks of ids, never reading the answers: they back up (HTTP/2 flow control), the server's writer and
@@ -120,6 +106,19 @@ public sealed class GracefulShutdownTests(GrpcServerFixture server) : IClassFixt
             var stopping = Stopwatch.StartNew();
             await app.StopAsync().WaitAsync(Bound);
             Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {stopping.Elapsed}");
+        });
+    }
+
+    /// <summary>Runs <paramref name="test"/> against a server of its own over the fixture's warehouse and registry, stopped and disposed after.</summary>
+    private async Task WithOwnServerAsync(Func<WebApplication, string, ScoringService.ScoringServiceClient, Task> test)
+    {
+        var app = server.CreateApp();
+        app.Services.GetRequiredService<ServingState>().Load();
+        var address = await GrpcServerFixture.StartAsync(app);
+        try
+        {
+            using var channel = GrpcChannel.ForAddress(address);
+            await test(app, address, new ScoringService.ScoringServiceClient(channel));
         }
         finally
         {

@@ -54,7 +54,7 @@ public sealed class OpportunityModelTests(TrainedOpportunityModel trained, ITest
         var sequential = rows.Select(scorer.Score).ToList();
         var parallel = new OpportunityScore[rows.Count];
         Parallel.For(0, rows.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => parallel[i] = scorer.Score(rows[i]));
-        // Large enough for the DataView path, whatever the trained algorithm.
+        // Above DataViewBatch: one DataView transform when ML.NET featurizes, row by row when featurized in process.
         var batch = scorer.ScoreBatch([.. Enumerable.Range(0, OpportunityScorer.DataViewBatch).Select(i => rows[i % rows.Count])]);
         for (var i = 0; i < rows.Count; i++)
         {
@@ -109,22 +109,31 @@ public sealed class OpportunityTrainerEdgeCaseTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_tree_model_s_large_batch_scored_through_a_DataView_equals_row_by_row_scoring()
+    public void Through_ml_nets_featurizer_a_tree_model_scores_as_in_process_in_a_DataView_batch_and_row_by_row()
     {
         var rows = SyntheticOpportunities.Generate(1_200, seed: 4).Select(d => d.Row).ToList();
-        using var scorer = OpportunityModelTrainer.Train(rows, Quick with { Algorithm = "FastTree", Folds = 3 }).CreateScorer();
-        Assert.Equal(OpportunityModelMetadata.FastTree, scorer.Algorithm);
-        var batch = rows.Take(OpportunityScorer.DataViewBatch + 100).ToList();
+        var trained = OpportunityModelTrainer.Train(rows, Quick with { Algorithm = "FastTree", Folds = 3 });
+        using var inProcess = trained.CreateScorer();
+        using var mlNet = OpportunityScorer.WithMlNetFeaturizer(trained.Model, trained.Metadata);
+        Assert.Equal(OpportunityModelMetadata.FastTree, mlNet.Algorithm);
+        Assert.True(inProcess.FeaturizesInProcess);
+        Assert.False(mlNet.FeaturizesInProcess);
+        // Above DataViewBatch, so ML.NET featurizes the batch in one DataView transform (rows repeat; ids are not keys here).
+        var batch = Enumerable.Range(0, OpportunityScorer.DataViewBatch + 100).Select(i => rows[i % rows.Count]).ToList();
 
-        var together = scorer.ScoreBatch(batch);
-        var oneByOne = batch.Select(scorer.Score).ToList();
+        var expected = inProcess.ScoreBatch(batch);
+        var together = mlNet.ScoreBatch(batch);
+        var oneByOne = batch.Select(mlNet.Score).ToList();
 
         for (var i = 0; i < batch.Count; i++)
         {
-            Assert.Equal(oneByOne[i].OpportunityId, together[i].OpportunityId);
-            Assert.Equal(oneByOne[i].Probability, together[i].Probability, 6);
-            Assert.Equal(oneByOne[i].TopPositive.Select(f => f.Feature), together[i].TopPositive.Select(f => f.Feature));
-            Assert.Equal(oneByOne[i].TopNegative.Select(f => f.Feature), together[i].TopNegative.Select(f => f.Feature));
+            foreach (var actual in new[] { together[i], oneByOne[i] })
+            {
+                Assert.Equal(expected[i].OpportunityId, actual.OpportunityId);
+                Assert.Equal(expected[i].Probability, actual.Probability, 6);
+                Assert.Equal(expected[i].TopPositive.Select(f => f.Feature), actual.TopPositive.Select(f => f.Feature));
+                Assert.Equal(expected[i].TopNegative.Select(f => f.Feature), actual.TopNegative.Select(f => f.Feature));
+            }
         }
     }
 
