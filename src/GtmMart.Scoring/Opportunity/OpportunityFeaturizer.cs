@@ -30,11 +30,11 @@ internal sealed class OpportunityFeaturizer
     /// <summary>A categorical source column: its one-hot slots (<paramref name="Count"/> from <paramref name="First"/>), by category.</summary>
     private sealed record CategoricalInput(string Feature, Func<OpportunityFeatureRow, string?> Get, int First, int Count, Dictionary<string, int> SlotOf);
 
-    /// <summary>A numeric source column: its value slot (−1 when only its missing indicator is used) and indicator slot (−1 when none).</summary>
-    private sealed record NumericInput(string Feature, Func<OpportunityFeatureRow, float> Get, int Slot, int MissingSlot)
-    {
-        public float WhenMissing { get; set; }
-    }
+    /// <summary>
+    /// A numeric source column: its value slot (−1 when only its missing indicator is used), indicator slot (−1 when
+    /// none), and what its value slot holds for a missing number (the replaced mean, binned).
+    /// </summary>
+    private sealed record NumericInput(string Feature, Func<OpportunityFeatureRow, float> Get, int Slot, int MissingSlot, float WhenMissing = float.NaN);
 
     private OpportunityFeaturizer(int slots, CategoricalInput[] categorical, NumericInput[] numeric, float[][] bounds, float[] density, float[] offset)
     {
@@ -134,19 +134,21 @@ internal sealed class OpportunityFeaturizer
             return null;
         }
 
-        var offset = bins.Offset.IsDefaultOrEmpty ? new float[slots] : [.. bins.Offset];
-        var compiled = new OpportunityFeaturizer(
-            slots, layout.Value.Categorical, layout.Value.Numeric, [.. bins.UpperBounds.Select(b => b.ToArray())], [.. bins.Density], offset);
         using var engine = ml.Model.CreatePredictionEngine<OpportunityFeatureRow, Featurized>(featurizer);
 
-        // What a missing number featurizes to (the replaced mean, binned), from ML.NET itself.
-        var missing = ProbeRow(compiled, -1);
-        var vector = engine.Predict(missing).Features;
-        foreach (var n in compiled._numeric.Where(n => n.Slot >= 0))
+        // What a missing number featurizes to (the replaced mean, binned), from ML.NET itself: one row of missing values.
+        var (categorical, numeric) = layout.Value;
+        var missing = new OpportunityFeatureRow();
+        foreach (var n in numeric)
         {
-            n.WhenMissing = vector[n.Slot];
+            OpportunityFeatureColumns.Set(missing, n.Feature, float.NaN);
         }
 
+        var whenMissing = engine.Predict(missing).Features;
+        numeric = [.. numeric.Select(n => n.Slot >= 0 ? n with { WhenMissing = whenMissing[n.Slot] } : n)];
+
+        var offset = bins.Offset.IsDefaultOrEmpty ? new float[slots] : [.. bins.Offset];
+        var compiled = new OpportunityFeaturizer(slots, categorical, numeric, [.. bins.UpperBounds.Select(b => b.ToArray())], [.. bins.Density], offset);
         return compiled.Agrees(engine) ? compiled : null;
     }
 
@@ -211,15 +213,32 @@ internal sealed class OpportunityFeaturizer
 
     /// <summary>
     /// Whether this featurizer gives ML.NET's vector, bit for bit, on probe rows: every category of every column, an
-    /// empty and an unseen one; for every number, missing, zero, negative, each bin edge and the floats either side of it.
+    /// empty and an unseen one; for every number, missing, zero, negative, the largest float, each bin edge and the
+    /// floats either side of it. Probe row i takes each column's (i mod its count)-th value.
     /// </summary>
     private bool Agrees(PredictionEngine<OpportunityFeatureRow, Featurized> engine)
     {
-        var probes = Math.Max(_categorical.Select(c => c.Count + 2).DefaultIfEmpty(0).Max(), _numeric.Select(n => NumberProbes(n).Length).DefaultIfEmpty(0).Max());
+        var categories = _categorical
+            .Select(c => (c.Feature, Values: c.SlotOf.OrderBy(v => v.Value).Select(v => v.Key).Append("").Append("\u0001unseen").ToArray()))
+            .ToArray();
+        var numbers = _numeric
+            .Select(n => (n.Feature, Values: (float[])[float.NaN, 0f, -1f, float.MaxValue, .. n.Slot < 0 ? [] : _bounds[n.Slot].Where(float.IsFinite).SelectMany(b => (float[])[MathF.BitDecrement(b), b, MathF.BitIncrement(b)])]))
+            .ToArray();
+        var probes = Math.Max(categories.Select(c => c.Values.Length).DefaultIfEmpty(0).Max(), numbers.Select(n => n.Values.Length).DefaultIfEmpty(0).Max());
         var ours = new float[Slots];
         for (var i = 0; i < probes; i++)
         {
-            var row = ProbeRow(this, i);
+            var row = new OpportunityFeatureRow();
+            foreach (var (feature, values) in categories)
+            {
+                OpportunityFeatureColumns.Set(row, feature, values[i % values.Length]);
+            }
+
+            foreach (var (feature, values) in numbers)
+            {
+                OpportunityFeatureColumns.Set(row, feature, values[i % values.Length]);
+            }
+
             Featurize(row, ours);
             var theirs = engine.Predict(row).Features;
             if (theirs.Length != Slots || !ours.AsSpan().SequenceEqual(theirs))
@@ -230,34 +249,6 @@ internal sealed class OpportunityFeaturizer
 
         return true;
     }
-
-    /// <summary>Probe row <paramref name="i"/> (−1: every number missing, every category empty).</summary>
-    private static OpportunityFeatureRow ProbeRow(OpportunityFeaturizer f, int i)
-    {
-        var row = new OpportunityFeatureRow { OpportunityId = "probe", AccountId = "probe" };
-        foreach (var c in OpportunityFeatureColumns.AllCategorical)
-        {
-            OpportunityFeatureColumns.Set(row, c, "");
-        }
-
-        foreach (var c in f._categorical)
-        {
-            var values = c.SlotOf.OrderBy(v => v.Value).Select(v => v.Key).Append("").Append("\u0001unseen").ToArray();
-            OpportunityFeatureColumns.Set(row, c.Feature, i < 0 ? "" : values[i % values.Length]);
-        }
-
-        foreach (var column in OpportunityFeatureColumns.AllNumeric)
-        {
-            var n = f._numeric.FirstOrDefault(n => n.Feature == column);
-            var values = n is null ? [0f] : f.NumberProbes(n);
-            OpportunityFeatureColumns.Set(row, column, i < 0 ? float.NaN : values[i % values.Length]);
-        }
-
-        return row;
-    }
-
-    private float[] NumberProbes(NumericInput n) =>
-        [float.NaN, 0f, -1f, float.MaxValue, .. n.Slot < 0 ? [] : _bounds[n.Slot].Where(float.IsFinite).SelectMany(b => (float[])[MathF.BitDecrement(b), b, MathF.BitIncrement(b)])];
 
     private sealed class Featurized
     {
