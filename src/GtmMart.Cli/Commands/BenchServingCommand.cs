@@ -79,7 +79,7 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
     /// <summary>One concurrency level: scoring with the score cache off, with it on (warm), and the empty call.</summary>
     private sealed record UnaryRow(Load Uncached, Load Cached, Load Empty);
 
-    /// <summary>The stream sent one id per message, then <see cref="StreamChunk"/> ids per message; the in-process batch between them.</summary>
+    /// <summary>Totals over the rounds: the stream with one id per message, with <see cref="StreamChunk"/> ids per message, and the in-process batch.</summary>
     private sealed record StreamResult(int Items, double StreamSeconds, long Errors, double ChunkedSeconds, long ChunkedErrors, double BatchSeconds)
     {
         public double StreamPerSecond => Items / StreamSeconds;

@@ -66,7 +66,7 @@ public sealed class ClientCommandTests(GrpcServerFixture server) : IClassFixture
 
         var result = GtmProcess.RunWithInput(
             dir.Path,
-            new Dictionary<string, string> { ["GTM_API_KEY"] = GrpcServerFixture.ApiKey },
+            key,
             input,
             "client", "stream", "--address", server.Address, "--chunk", "10");
 

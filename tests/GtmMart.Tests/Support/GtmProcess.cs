@@ -52,14 +52,15 @@ public static class GtmProcess
         var info = StartInfo(workingDirectory, environment, args);
         info.RedirectStandardInput = input is not null;
         using var process = Process.Start(info)!;
+
+        // Output is drained before the input is written, so a child that prints while reading cannot block on a full pipe.
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
         if (input is not null)
         {
             process.StandardInput.Write(input);
             process.StandardInput.Close();
         }
-
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(DefaultTimeout))
         {
             process.Kill(entireProcessTree: true);

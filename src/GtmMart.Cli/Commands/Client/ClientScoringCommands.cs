@@ -89,11 +89,9 @@ public sealed class ClientStreamCommand : ClientCommand<StreamSettings>
                 continue;
             }
 
-            var isAccount = id.StartsWith("account:", StringComparison.Ordinal)
-                || (settings.Accounts && !id.StartsWith("opportunity:", StringComparison.Ordinal));
-            id = id.StartsWith("account:", StringComparison.Ordinal) ? id["account:".Length..]
-                : id.StartsWith("opportunity:", StringComparison.Ordinal) ? id["opportunity:".Length..]
-                : id;
+            (var isAccount, id) = id.StartsWith("account:", StringComparison.Ordinal) ? (true, id["account:".Length..])
+                : id.StartsWith("opportunity:", StringComparison.Ordinal) ? (false, id["opportunity:".Length..])
+                : (settings.Accounts, id);
             if (isAccount != pendingAccounts || pending.Count == settings.Chunk)
             {
                 await SendAsync().ConfigureAwait(false);
