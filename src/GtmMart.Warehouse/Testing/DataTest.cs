@@ -3,8 +3,11 @@ namespace GtmMart.Warehouse.Testing;
 /// <summary>
 /// One data test on one model. <see cref="FailingRowsSql"/> selects the rows that break it (none = pass); it
 /// references models as <c>layer.model</c>, so it runs against the published mart or, rewritten, against a build.
+/// A row-level test (not_null, accepted_values, expression) also has <see cref="FailingRowPredicate"/>: the condition
+/// a row of <see cref="Model"/> meets exactly when it breaks the test, so the runner can screen all of a model's
+/// row-level tests in one scan.
 /// </summary>
-public sealed record DataTest(string Model, string Kind, string? Column, string Name, string FailingRowsSql, string DeclaredIn);
+public sealed record DataTest(string Model, string Kind, string? Column, string Name, string FailingRowsSql, string DeclaredIn, string? FailingRowPredicate = null);
 
 public sealed record DataTestResult(DataTest Test, long FailingRows, IReadOnlyList<string> ColumnNames, IReadOnlyList<IReadOnlyList<string?>> Sample)
 {

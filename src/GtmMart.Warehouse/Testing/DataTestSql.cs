@@ -5,7 +5,7 @@ internal static class DataTestSql
 {
     public static DataTest NotNull(string model, string column, string path) => new(
         model, "not_null", column, $"not_null({model}.{column})",
-        $"select * from {model} where {column} is null", path);
+        $"select * from {model} where {column} is null", path, $"{column} is null");
 
     public static DataTest Unique(string model, string column, string path) => new(
         model, "unique", column, $"unique({model}.{column})",
@@ -22,9 +22,10 @@ internal static class DataTestSql
     public static DataTest AcceptedValues(string model, string column, IReadOnlyList<string> values, string path)
     {
         var list = string.Join(", ", values.Select(v => "'" + v.Replace("'", "''", StringComparison.Ordinal) + "'"));
+        var failing = $"{column} is not null and {column} not in ({list})";
         return new(
             model, "accepted_values", column, $"accepted_values({model}.{column})",
-            $"select {column}, count(*) as occurrences from {model} where {column} is not null and {column} not in ({list}) group by {column}", path);
+            $"select {column}, count(*) as occurrences from {model} where {failing} group by {column}", path, failing);
     }
 
     public static DataTest Relationship(string model, string column, string to, string field, string path) => new(
@@ -34,5 +35,5 @@ internal static class DataTestSql
 
     public static DataTest Expression(string model, string expression, string path) => new(
         model, "expression", null, $"expression({model}: {expression})",
-        $"select * from {model} where not ({expression})", path);
+        $"select * from {model} where not ({expression})", path, $"not ({expression})");
 }

@@ -36,9 +36,10 @@ public sealed class DataTestTests : IDisposable
                       - accepted_values: { values: ['red', 'blue'] }
                       - relationships: { to: core.dim_colors, field: color }
                   - name: code
-                    tests: [unique]
+                    tests: [unique, not_null]
                 tests:
                   - expression: "clicks <= impressions"
+                  - expression: "impressions >= 1"
             """);
         using (var connection = db.Warehouse.Open())
         {
@@ -63,6 +64,41 @@ public sealed class DataTestTests : IDisposable
         Assert.Equal(1, results["relationships(mart.mrt_things.color -> core.dim_colors.color)"]);
         Assert.Equal(1, results["unique(mart.mrt_things.code)"]);
         Assert.Equal(1, results["expression(mart.mrt_things: clicks <= impressions)"]);
+
+        // Row-level tests that pass next to failing ones on the same model (screened together in one scan).
+        Assert.Equal(0, results["not_null(mart.mrt_things.code)"]);
+        Assert.Equal(0, results["expression(mart.mrt_things: impressions >= 1)"]);
+    }
+
+    [Fact]
+    public void A_row_level_test_that_cannot_run_fails_under_its_own_name()
+    {
+        var sql = db.Folder.Sub("sql");
+        File.WriteAllText(Path.Combine(db.Folder.Sub("sql/mart"), "mrt_things.sql"), "select * from raw.things");
+        File.WriteAllText(Path.Combine(sql, "mart", "_models.yml"),
+            """
+            models:
+              - name: mrt_things
+                primary_key: [id]
+                columns:
+                  - name: id
+                    tests: [not_null]
+                  - name: colour
+                    tests: [not_null]
+            """);
+        using (var connection = db.Warehouse.Open())
+        {
+            connection.Execute("create schema raw; create schema mart");
+            connection.Execute("create table raw.things as select * from (values (1, 'red')) as t(id, color)");
+            connection.Execute("create table mart.mrt_things as select * from raw.things");
+        }
+
+        var catalog = ModelCatalog.Load(sql);
+        using var open = db.Warehouse.Open();
+        var error = Assert.Throws<WarehouseException>(() => DataTestRunner.Run(open, catalog.Tests, SqlRewriter.Published(catalog.Models)));
+
+        Assert.StartsWith("Data test not_null(mart.mrt_things.colour) (", error.Message, StringComparison.Ordinal);
+        Assert.Contains("could not run", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
