@@ -13,7 +13,7 @@ public sealed partial class BenchServingCommand
         text.AppendLine("## gRPC serving (issue: serving benchmark)");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Command: `dotnet src/GtmMart.Cli/bin/Release/net10.0/gtm.dll bench-serving --work {settings.Work} --accounts {settings.Accounts} --concurrency {settings.Concurrency} --seconds {settings.Seconds.ToString(CultureInfo.InvariantCulture)} --stream-items {settings.StreamItems} --write-rows {settings.WriteRows}` (after `dotnet build src/GtmMart.Cli -c Release`)  ");
+            $"Command: `dotnet src/GtmMart.Cli/bin/Release/net10.0/gtm.dll bench-serving --work {settings.Work} --accounts {settings.Accounts} --concurrency {settings.Concurrency} --seconds {settings.Seconds.ToString(CultureInfo.InvariantCulture)} --warmup {settings.Warmup.ToString(CultureInfo.InvariantCulture)} --stream-items {settings.StreamItems} --write-rows {settings.WriteRows}` (after `dotnet build src/GtmMart.Cli -c Release`)  ");
         text.AppendLine(MarkdownSection.MachineLine());
         text.AppendLine();
         text.AppendLine("Client and server share one process and the machine's cores (other jobs may have been running): compare the ratios, each of which pairs two measurements from this same run, not absolute numbers across runs.");
@@ -21,14 +21,14 @@ public sealed partial class BenchServingCommand
             $"Data: demo generator, {settings.Accounts:N0} accounts, seed 1, through load > build > export > train; served: {r.Opportunities:N0} opportunities, {r.AccountsLoaded:N0} accounts, opportunity-scoring {r.ModelVersion}. Server: `GtmServer.Build` (the `gtm serve` host, API-key interceptor on), Kestrel HTTP/2 cleartext on 127.0.0.1, free port. Client: one `GrpcChannel` (SocketsHttpHandler, `EnableMultipleHttp2Connections`), shared by all callers.");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"**Unary scoring vs the empty call.** Each row: N callers loop over three calls in turn, {Rounds} rounds sharing {settings.Seconds.ToString(CultureInfo.InvariantCulture)} s per call after a 1 s warm-up of each: `ScoreOpportunities` with 1 id per call with the server's score cache off (lookup, featurization, the model's score, factor contributions and calibration, phrasing, mapping), the same with the cache on (the warm-up has filled it; a repeated id is a lookup of the scored message, as for a CRM page showing the same deal again), and `Ping` (empty request and response, same interceptor): the transport's own limit. Latency is per call, client side.");
+            $"**Unary scoring vs the empty call.** Each row: N callers loop over three calls in turn, {Rounds} rounds sharing {settings.Seconds.ToString(CultureInfo.InvariantCulture)} s per call after a {settings.Warmup.ToString(CultureInfo.InvariantCulture)} s warm-up of each: `ScoreOpportunities` with 1 id per call with the server's score cache off (lookup, featurization, the model's score, factor contributions and calibration, phrasing, mapping), the same with the cache on (the warm-up has filled it; a repeated id is a lookup of the scored message, as for a CRM page showing the same deal again), and `Ping` (empty request and response, same interceptor): the transport's own limit. Latency is per call, client side. The ratios are over the totals; \"per round\" gives the median (lowest-highest) of the same ratio in each round, where the two calls ran next to each other.");
         text.AppendLine();
-        text.AppendLine("| concurrency | scoring, uncached calls/s | p50 ms | p99 ms | scoring, cached calls/s | p50 ms | p99 ms | Ping calls/s | p50 ms | p99 ms | uncached / empty | cached / empty |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| concurrency | scoring, uncached calls/s | p50 ms | p99 ms | scoring, cached calls/s | p50 ms | p99 ms | Ping calls/s | p50 ms | p99 ms | uncached / empty | per round | cached / empty | per round |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (u, c, e) in r.Unary)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {u.Concurrency} | {u.PerSecond:N0} | {u.P50Ms:0.00} | {u.P99Ms:0.00} | {c.PerSecond:N0} | {c.P50Ms:0.00} | {c.P99Ms:0.00} | {e.PerSecond:N0} | {e.P50Ms:0.00} | {e.P99Ms:0.00} | {u.PerSecond / e.PerSecond:0.00} | {c.PerSecond / e.PerSecond:0.00} |");
+                $"| {u.Concurrency} | {u.PerSecond:N0} | {u.P50Ms:0.00} | {u.P99Ms:0.00} | {c.PerSecond:N0} | {c.P50Ms:0.00} | {c.P99Ms:0.00} | {e.PerSecond:N0} | {e.P50Ms:0.00} | {e.P99Ms:0.00} | {u.PerSecond / e.PerSecond:0.00} | {RoundRatios.Of(u.RoundRates, e.RoundRates)} | {c.PerSecond / e.PerSecond:0.00} | {RoundRatios.Of(c.RoundRates, e.RoundRates)} |");
         }
 
         var failed = r.Unary.Sum(x => x.Uncached.Failures + x.Cached.Failures + x.Empty.Failures);
@@ -37,14 +37,14 @@ public sealed partial class BenchServingCommand
         text.AppendLine();
         var s = r.Stream;
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"**Streaming vs in-process batch.** {StreamRounds} rounds, each of three runs in turn over the same {s.Items / StreamRounds:N0} opportunity ids (cycling through the served ones): a `ScoreStream` carrying them one id per message; `OpportunityScorer.ScoreBatch` over their feature rows in process (no lookup, no protobuf; one thread, as the server scores a stream, which for chunks serializes and sends on a second); a `ScoreStream` carrying them {StreamChunk} ids per message (an `opportunities` chunk, answered by one message). Streams are pipelined: every request written while a reader drains the responses (buffered writes flushed every {ScoringApi.StreamBatch} ids), timed from opening the call to the last response; the server's score cache is off, so every item runs the model. Figures are totals over the rounds, after a 2,000-item warm-up of each.");
+            $"**Streaming vs in-process batch.** {StreamRounds} rounds, each of three runs in turn over the same {s.Items / StreamRounds:N0} opportunity ids (cycling through the served ones): a `ScoreStream` carrying them one id per message; `OpportunityScorer.ScoreBatch` over their feature rows in process (no lookup, no protobuf; one thread, as the server scores a stream, which for chunks serializes and sends on a second); a `ScoreStream` carrying them {StreamChunk} ids per message (an `opportunities` chunk, answered by one message). Streams are pipelined: every request written while a reader drains the responses (buffered writes flushed every {ScoringApi.StreamBatch} ids), timed from opening the call to the last response; the server's score cache is off, so every item runs the model. Figures are totals over the rounds, after a 2,000-item warm-up of each; \"per round\" gives the median (lowest-highest) of stream / batch in each round.");
         text.AppendLine();
-        text.AppendLine("| items | ids per message | ScoreStream s | ScoreStream scores/s | item errors | ScoreBatch s | ScoreBatch scores/s | stream / batch |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| items | ids per message | ScoreStream s | ScoreStream scores/s | item errors | ScoreBatch s | ScoreBatch scores/s | stream / batch | per round |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"| {s.Items:N0} | 1 | {s.StreamSeconds:0.00} | {s.StreamPerSecond:N0} | {s.Errors} | {s.BatchSeconds:0.00} | {s.BatchPerSecond:N0} | {s.StreamPerSecond / s.BatchPerSecond:0.00} |");
+            $"| {s.Items:N0} | 1 | {s.StreamSeconds:0.00} | {s.StreamPerSecond:N0} | {s.Errors} | {s.BatchSeconds:0.00} | {s.BatchPerSecond:N0} | {s.StreamPerSecond / s.BatchPerSecond:0.00} | {s.StreamVsBatch} |");
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"| {s.Items:N0} | {StreamChunk} | {s.ChunkedSeconds:0.00} | {s.ChunkedPerSecond:N0} | {s.ChunkedErrors} | {s.BatchSeconds:0.00} | {s.BatchPerSecond:N0} | {s.ChunkedPerSecond / s.BatchPerSecond:0.00} |");
+            $"| {s.Items:N0} | {StreamChunk} | {s.ChunkedSeconds:0.00} | {s.ChunkedPerSecond:N0} | {s.ChunkedErrors} | {s.BatchSeconds:0.00} | {s.BatchPerSecond:N0} | {s.ChunkedPerSecond / s.BatchPerSecond:0.00} | {s.ChunkedVsBatch} |");
         text.AppendLine();
         var w = r.Write;
         text.AppendLine(CultureInfo.InvariantCulture,

@@ -31,17 +31,19 @@ public sealed partial class BenchServingCommand
         var rows = Enumerable.Range(0, perRound).Select(i => features.TryGetOpportunity(ids[i % ids.Length], out var row) ? row : throw new InvalidOperationException(ids[i % ids.Length])).ToList();
         _ = models.Opportunity.ScoreBatch(rows.Take(2_000).ToList());
 
-        double streamSeconds = 0, batchSeconds = 0, chunkedSeconds = 0;
+        var streamRounds = new List<double>();
+        var batchRounds = new List<double>();
+        var chunkedRounds = new List<double>();
         long errors = 0, chunkedErrors = 0;
         for (var round = 0; round < StreamRounds; round++)
         {
             var watch = Stopwatch.StartNew();
             errors += await StreamAsync(client, auth, ids, perRound, 1, cancellationToken).ConfigureAwait(false);
-            streamSeconds += watch.Elapsed.TotalSeconds;
+            streamRounds.Add(watch.Elapsed.TotalSeconds);
 
             watch.Restart();
             var scores = models.Opportunity.ScoreBatch(rows);
-            batchSeconds += watch.Elapsed.TotalSeconds;
+            batchRounds.Add(watch.Elapsed.TotalSeconds);
             if (scores.Count != perRound)
             {
                 throw new InvalidOperationException($"ScoreBatch returned {scores.Count} scores for {perRound} rows");
@@ -49,10 +51,11 @@ public sealed partial class BenchServingCommand
 
             watch.Restart();
             chunkedErrors += await StreamAsync(client, auth, ids, perRound, StreamChunk, cancellationToken).ConfigureAwait(false);
-            chunkedSeconds += watch.Elapsed.TotalSeconds;
+            chunkedRounds.Add(watch.Elapsed.TotalSeconds);
         }
 
-        var result = new StreamResult(perRound * StreamRounds, streamSeconds, errors, chunkedSeconds, chunkedErrors, batchSeconds);
+        var result = new StreamResult(perRound * StreamRounds, streamRounds.Sum(), errors, chunkedRounds.Sum(), chunkedErrors, batchRounds.Sum(),
+            streamRounds, chunkedRounds, batchRounds);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"  ScoreStream {result.Items:N0} items: {result.StreamPerSecond:N0} scores/s one id a message, {result.ChunkedPerSecond:N0} scores/s {StreamChunk} a message; in-process ScoreBatch: {result.BatchPerSecond:N0} scores/s"));
         return result;

@@ -14,17 +14,17 @@ public sealed partial class BenchServingCommand
     private sealed record Contender(string Name, Action Before, Func<int, Task<bool>> Call);
 
     /// <summary>
-    /// <paramref name="concurrency"/> callers in a loop on one channel, for each contender side by side: a 1 s warm-up
-    /// of each, then <see cref="Rounds"/> rounds in which the contenders take turns, sharing <paramref name="duration"/>
+    /// <paramref name="concurrency"/> callers in a loop on one channel, for each contender side by side: a warm-up of
+    /// each (<paramref name="warmup"/>: tiered compilation settles within seconds here, later for the longer scoring path), then <see cref="Rounds"/> rounds in which the contenders take turns, sharing <paramref name="duration"/>
     /// each; calls/s over each one's measured time, latency percentiles of the calls completed in it.
     /// </summary>
     private static async Task<Load[]> MeasureSideBySideAsync(
-        int concurrency, TimeSpan duration, IReadOnlyList<Contender> contenders, CancellationToken cancellationToken)
+        int concurrency, TimeSpan warmup, TimeSpan duration, IReadOnlyList<Contender> contenders, CancellationToken cancellationToken)
     {
         foreach (var c in contenders)
         {
             c.Before();
-            await RunCallersAsync(concurrency, TimeSpan.FromSeconds(1), c.Call, cancellationToken).ConfigureAwait(false);
+            await RunCallersAsync(concurrency, warmup, c.Call, cancellationToken).ConfigureAwait(false);
         }
 
         var rounds = contenders.Select(_ => new List<(List<double> Latencies, long Failures, double Seconds)>()).ToArray();
@@ -48,7 +48,8 @@ public sealed partial class BenchServingCommand
         var latencies = rounds.SelectMany(r => r.Latencies).ToList();
         latencies.Sort();
         return new Load(concurrency, latencies.Count, rounds.Sum(r => r.Seconds),
-            Percentile(latencies, 0.50), Percentile(latencies, 0.99), rounds.Sum(r => r.Failures));
+            Percentile(latencies, 0.50), Percentile(latencies, 0.99), rounds.Sum(r => r.Failures),
+            [.. rounds.Select(r => r.Latencies.Count / r.Seconds)]);
     }
 
     private static async Task<(List<double> Latencies, long Failures, double Seconds)> RunCallersAsync(

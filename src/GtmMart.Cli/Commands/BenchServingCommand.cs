@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -41,9 +42,14 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
         public string Concurrency { get; init; } = "1,16,64";
 
         [CommandOption("--seconds <S>")]
-        [Description("Measured seconds per unary run (after a 1 s warm-up)")]
+        [Description("Measured seconds per unary run (after the warm-up)")]
         [DefaultValue(3.0)]
         public double Seconds { get; init; } = 3.0;
+
+        [CommandOption("--warmup <S>")]
+        [Description("Warm-up seconds of each unary call before its measured rounds, at every concurrency level")]
+        [DefaultValue(2.0)]
+        public double Warmup { get; init; } = 2.0;
 
         [CommandOption("--stream-items <N>")]
         [Description("Ids scored by each stream kind and by the in-process batch, split over the rounds they alternate in")]
@@ -66,22 +72,51 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
         public override ValidationResult Validate() =>
             Accounts < 10 ? ValidationResult.Error("--accounts must be at least 10")
             : Seconds <= 0 ? ValidationResult.Error("--seconds must be positive")
+            : Warmup < 0 ? ValidationResult.Error("--warmup must not be negative")
             : StreamItems < 1 ? ValidationResult.Error("--stream-items must be at least 1")
             : WriteRows < 1 ? ValidationResult.Error("--write-rows must be at least 1")
             : ValidationResult.Success();
     }
 
-    private sealed record Load(int Concurrency, long Calls, double Seconds, double P50Ms, double P99Ms, long Failures)
+    /// <summary>One call's measurement: totals over the rounds, and its rate in each round.</summary>
+    private sealed record Load(int Concurrency, long Calls, double Seconds, double P50Ms, double P99Ms, long Failures, IReadOnlyList<double> RoundRates)
     {
         public double PerSecond => Calls / Seconds;
+    }
+
+    /// <summary>
+    /// The ratio of two runs taken side by side, per round: median, lowest and highest. Shows how much of a ratio over
+    /// the totals is the code and how much the machine (a busy neighbour slows whichever run it overlaps).
+    /// </summary>
+    private sealed record RoundRatios(double Median, double Min, double Max)
+    {
+        public static RoundRatios Of(IReadOnlyList<double> numerator, IReadOnlyList<double> denominator)
+        {
+            var ratios = numerator.Zip(denominator, (n, d) => n / d).Order().ToList();
+            var mid = ratios.Count / 2;
+            var median = ratios.Count % 2 == 1 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+            return new RoundRatios(median, ratios[0], ratios[^1]);
+        }
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Median:0.00} ({Min:0.00}-{Max:0.00})");
     }
 
     /// <summary>One concurrency level: scoring with the score cache off, with it on (warm), and the empty call.</summary>
     private sealed record UnaryRow(Load Uncached, Load Cached, Load Empty);
 
-    /// <summary>Totals over the rounds: the stream with one id per message, with <see cref="StreamChunk"/> ids per message, and the in-process batch.</summary>
-    private sealed record StreamResult(int Items, double StreamSeconds, long Errors, double ChunkedSeconds, long ChunkedErrors, double BatchSeconds)
+    /// <summary>
+    /// Totals over the rounds: the stream with one id per message, with <see cref="StreamChunk"/> ids per message, and
+    /// the in-process batch; and each one's seconds per round.
+    /// </summary>
+    private sealed record StreamResult(
+        int Items, double StreamSeconds, long Errors, double ChunkedSeconds, long ChunkedErrors, double BatchSeconds,
+        IReadOnlyList<double> StreamRounds, IReadOnlyList<double> ChunkedRounds, IReadOnlyList<double> BatchRounds)
     {
+        /// <summary>Stream rate over batch rate per round (the batch's seconds over the stream's, same items).</summary>
+        public RoundRatios StreamVsBatch => RoundRatios.Of(BatchRounds, StreamRounds);
+
+        public RoundRatios ChunkedVsBatch => RoundRatios.Of(BatchRounds, ChunkedRounds);
+
         public double StreamPerSecond => Items / StreamSeconds;
 
         public double ChunkedPerSecond => Items / ChunkedSeconds;
@@ -192,7 +227,7 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
                     return response.Results.Count == 1 && response.Results[0].ResultCase == OpportunityResult.ResultOneofCase.Score;
                 }
 
-                var loads = await MeasureSideBySideAsync(concurrency, duration,
+                var loads = await MeasureSideBySideAsync(concurrency, TimeSpan.FromSeconds(settings.Warmup), duration,
                 [
                     new Contender("uncached", () => access.ScoreCacheCapacity = 0, Score),
                     new Contender("cached", () => access.ScoreCacheCapacity = cacheCapacity, Score),
