@@ -54,8 +54,7 @@ public sealed partial class BenchServingCommand
             chunkedRounds.Add(watch.Elapsed.TotalSeconds);
         }
 
-        var result = new StreamResult(perRound * StreamRounds, streamRounds.Sum(), errors, chunkedRounds.Sum(), chunkedErrors, batchRounds.Sum(),
-            streamRounds, chunkedRounds, batchRounds);
+        var result = new StreamResult(perRound * StreamRounds, errors, chunkedErrors, streamRounds, chunkedRounds, batchRounds);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"  ScoreStream {result.Items:N0} items: {result.StreamPerSecond:N0} scores/s one id a message, {result.ChunkedPerSecond:N0} scores/s {StreamChunk} a message; in-process ScoreBatch: {result.BatchPerSecond:N0} scores/s"));
         return result;

@@ -15,8 +15,10 @@ public sealed partial class BenchServingCommand
 
     /// <summary>
     /// <paramref name="concurrency"/> callers in a loop on one channel, for each contender side by side: a warm-up of
-    /// each (<paramref name="warmup"/>: tiered compilation settles within seconds here, later for the longer scoring path), then <see cref="Rounds"/> rounds in which the contenders take turns, sharing <paramref name="duration"/>
-    /// each; calls/s over each one's measured time, latency percentiles of the calls completed in it.
+    /// each (<paramref name="warmup"/>; tiered compilation takes seconds to settle on a busy 2-core machine, longer for
+    /// the scoring path than for the empty call), then <see cref="Rounds"/> rounds in which the contenders take turns,
+    /// sharing <paramref name="duration"/> each; calls/s over each one's measured time and in each round, latency
+    /// percentiles of the calls completed in it.
     /// </summary>
     private static async Task<Load[]> MeasureSideBySideAsync(
         int concurrency, TimeSpan warmup, TimeSpan duration, IReadOnlyList<Contender> contenders, CancellationToken cancellationToken)

@@ -105,13 +105,18 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
     private sealed record UnaryRow(Load Uncached, Load Cached, Load Empty);
 
     /// <summary>
-    /// Totals over the rounds: the stream with one id per message, with <see cref="StreamChunk"/> ids per message, and
-    /// the in-process batch; and each one's seconds per round.
+    /// Each round's seconds of the stream with one id per message, of the stream with <see cref="StreamChunk"/> ids per
+    /// message and of the in-process batch (<see cref="Items"/> over all rounds), and the streams' item errors.
     /// </summary>
     private sealed record StreamResult(
-        int Items, double StreamSeconds, long Errors, double ChunkedSeconds, long ChunkedErrors, double BatchSeconds,
-        IReadOnlyList<double> StreamRounds, IReadOnlyList<double> ChunkedRounds, IReadOnlyList<double> BatchRounds)
+        int Items, long Errors, long ChunkedErrors, IReadOnlyList<double> StreamRounds, IReadOnlyList<double> ChunkedRounds, IReadOnlyList<double> BatchRounds)
     {
+        public double StreamSeconds => StreamRounds.Sum();
+
+        public double ChunkedSeconds => ChunkedRounds.Sum();
+
+        public double BatchSeconds => BatchRounds.Sum();
+
         /// <summary>Stream rate over batch rate per round (the batch's seconds over the stream's, same items).</summary>
         public RoundRatios StreamVsBatch => RoundRatios.Of(BatchRounds, StreamRounds);
 
