@@ -45,17 +45,13 @@ public static class OpportunityFeatureColumns
     public static float GetNumeric(OpportunityFeatureRow row, string column)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return NumericGetters.TryGetValue(column, out var get)
-            ? get(row)
-            : throw new ArgumentException($"'{column}' is not a numeric column of OpportunityFeatureRow", nameof(column));
+        return NumericGetter(column)(row);
     }
 
     public static string GetCategorical(OpportunityFeatureRow row, string column)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return CategoricalGetters.TryGetValue(column, out var get)
-            ? get(row) ?? ""
-            : throw new ArgumentException($"'{column}' is not a categorical column of OpportunityFeatureRow", nameof(column));
+        return CategoricalGetter(column)(row) ?? "";
     }
 
     /// <summary>The getter of a numeric column (a compiled property getter, no reflection per call).</summary>
