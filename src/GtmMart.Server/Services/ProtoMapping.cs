@@ -1,3 +1,4 @@
+using Google.Protobuf.Collections;
 using GtmMart.Contracts.V1;
 using GtmMart.Scoring.Features;
 using GtmMart.Serving;
@@ -25,17 +26,18 @@ public static class ProtoMapping
             Probability = score.Probability,
             Model = model,
         };
-        for (var i = 0; i < score.TopPositive.Count; i++)
-        {
-            proto.TopPositive.Add(ToProto(score.TopPositive[i]));
-        }
-
-        for (var i = 0; i < score.TopNegative.Count; i++)
-        {
-            proto.TopNegative.Add(ToProto(score.TopNegative[i]));
-        }
-
+        AddFactors(proto.TopPositive, score.TopPositive);
+        AddFactors(proto.TopNegative, score.TopNegative);
         return proto;
+    }
+
+    /// <summary>Appends the factors in order (an indexed loop: this runs for every score served).</summary>
+    private static void AddFactors(RepeatedField<Factor> into, IReadOnlyList<Core.Opportunity.OpportunityFactor> factors)
+    {
+        for (var i = 0; i < factors.Count; i++)
+        {
+            into.Add(ToProto(factors[i]));
+        }
     }
 
     public static Factor ToProto(Core.Opportunity.OpportunityFactor factor)
