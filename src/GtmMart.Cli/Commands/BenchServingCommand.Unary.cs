@@ -16,7 +16,8 @@ public sealed partial class BenchServingCommand
     /// <summary>
     /// <paramref name="concurrency"/> callers in a loop on one channel, for each contender side by side: a warm-up of
     /// each (<paramref name="warmup"/>; tiered compilation takes seconds to settle on a busy 2-core machine, longer for
-    /// the scoring path than for the empty call), then <see cref="Rounds"/> rounds in which the contenders take turns,
+    /// the scoring path than for the empty call), then <see cref="Rounds"/> rounds in which the contenders take turns
+    /// (in reverse order every other round),
     /// sharing <paramref name="duration"/> each; calls/s over each one's measured time and in each round, latency
     /// percentiles of the calls completed in it.
     /// </summary>
@@ -32,8 +33,11 @@ public sealed partial class BenchServingCommand
         var rounds = contenders.Select(_ => new List<(List<double> Latencies, long Failures, double Seconds)>()).ToArray();
         for (var r = 0; r < Rounds; r++)
         {
-            for (var k = 0; k < contenders.Count; k++)
+            // The order is reversed every other round, so no contender always follows the same one (a collection
+            // or a compilation that the previous one left behind falls on each in turn).
+            for (var i = 0; i < contenders.Count; i++)
             {
+                var k = r % 2 == 0 ? i : contenders.Count - 1 - i;
                 contenders[k].Before();
                 rounds[k].Add(await RunCallersAsync(concurrency, duration / Rounds, contenders[k].Call, cancellationToken).ConfigureAwait(false));
             }
