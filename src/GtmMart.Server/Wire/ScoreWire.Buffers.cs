@@ -7,6 +7,7 @@ namespace GtmMart.Server.Wire;
 // The measured sizes and the span the message is written into.
 public static partial class ScoreWire
 {
+    /// <summary>Sizes in the order the writer needs them, in a pooled array.</summary>
     private sealed class Sizes
     {
         private int[] _values = ArrayPool<int>.Shared.Rent(64);
@@ -53,7 +54,8 @@ public static partial class ScoreWire
 
         public void Tag(byte tag) => _output[_at++] = tag;
 
-        public void Varint(uint value)
+        /// <summary>A varint: 7 bits a byte, low first, the high bit set on all but the last.</summary>
+        public void Varint(ulong value)
         {
             while (value >= 0x80)
             {
@@ -64,34 +66,51 @@ public static partial class ScoreWire
             _output[_at++] = (byte)value;
         }
 
-        public void Varint64(ulong value)
+        /// <summary>The tag and length of a nested message whose fields the caller writes next.</summary>
+        public void Nested(byte tag, Sizes sizes)
         {
-            while (value >= 0x80)
+            Tag(tag);
+            Varint((uint)sizes.Next());
+        }
+
+        /// <summary>A non-empty string field (see <c>StringField</c> in measuring); nothing for an empty one.</summary>
+        public void StringField(byte tag, string value, Sizes sizes)
+        {
+            if (value.Length == 0)
             {
-                _output[_at++] = (byte)(value | 0x80);
-                value >>= 7;
+                return;
             }
 
-            _output[_at++] = (byte)value;
+            var length = sizes.Next();
+            Tag(tag);
+            Varint((uint)length);
+            _at += Utf8.GetBytes(value, _output.Slice(_at, length));
         }
 
-        public void Double(double value)
+        /// <summary>A double field unless it compares equal to 0.</summary>
+        public void DoubleField(byte tag, double value)
         {
-            BinaryPrimitives.WriteDoubleLittleEndian(_output[_at..], value);
-            _at += 8;
+            if (value != 0D)
+            {
+                Tag(tag);
+                BinaryPrimitives.WriteDoubleLittleEndian(_output[_at..], value);
+                _at += 8;
+            }
         }
 
-        public void String(string value, int utf8Length)
+        /// <summary>A nested message protobuf writes itself, with the size measured before.</summary>
+        public void Protobuf(byte tag, IMessage message, Sizes sizes)
         {
-            Varint((uint)utf8Length);
-            _at += Utf8.GetBytes(value, _output.Slice(_at, utf8Length));
-        }
-
-        public void Protobuf(IMessage message, int size)
-        {
-            Varint((uint)size);
+            var size = sizes.Next();
+            Nested(tag, size);
             message.WriteTo(_output.Slice(_at, size));
             _at += size;
+        }
+
+        private void Nested(byte tag, int size)
+        {
+            Tag(tag);
+            Varint((uint)size);
         }
     }
 }

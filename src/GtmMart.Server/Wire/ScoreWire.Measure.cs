@@ -9,7 +9,8 @@ public static partial class ScoreWire
     // Measuring records, in the order the writer meets them, the size of every nested message and the UTF-8 length
     // of every string; writing reads them back in that order. A nested message's slot is reserved before its fields
     // are measured (they come after it in the order) and filled once its size is known:
-    // `sizes.Nested(sizes.Reserve(), Measure(child, sizes))` relies on C# evaluating arguments left to right.
+    // `sizes.Nested(sizes.Reserve(), Measure(child, sizes))` relies on C# evaluating arguments (and the operands of
+    // `+`) left to right. Every tag here is one byte (field numbers below 16).
 
     private static int Measure(ScoreOpportunitiesResponse m, Sizes sizes)
     {
@@ -32,22 +33,9 @@ public static partial class ScoreWire
 
     private static int Measure(OpportunityScore m, Sizes sizes)
     {
-        var size = 0;
-        if (m.OpportunityId.Length != 0)
-        {
-            size += 1 + String(m.OpportunityId, sizes);
-        }
-
-        if (m.Score != 0)
-        {
-            size += 1 + CodedOutputStream.ComputeInt32Size(m.Score);
-        }
-
-        if (m.Probability != 0D)
-        {
-            size += 1 + 8;
-        }
-
+        var size = StringField(m.OpportunityId, sizes)
+            + (m.Score != 0 ? 1 + CodedOutputStream.ComputeInt32Size(m.Score) : 0)
+            + DoubleField(m.Probability);
         for (var i = 0; i < m.TopPositive.Count; i++)
         {
             size += 1 + sizes.Nested(sizes.Reserve(), Measure(m.TopPositive[i], sizes));
@@ -58,50 +46,14 @@ public static partial class ScoreWire
             size += 1 + sizes.Nested(sizes.Reserve(), Measure(m.TopNegative[i], sizes));
         }
 
-        if (m.Model is { } model)
-        {
-            size += 1 + sizes.Nested(sizes.Reserve(), Measure(model, sizes));
-        }
-
-        return size;
+        return m.Model is { } model ? size + 1 + sizes.Nested(sizes.Reserve(), Measure(model, sizes)) : size;
     }
 
-    private static int Measure(Factor m, Sizes sizes)
-    {
-        var size = 0;
-        if (m.Feature.Length != 0)
-        {
-            size += 1 + String(m.Feature, sizes);
-        }
+    private static int Measure(Factor m, Sizes sizes) =>
+        StringField(m.Feature, sizes) + StringField(m.Text, sizes) + DoubleField(m.Contribution);
 
-        if (m.Text.Length != 0)
-        {
-            size += 1 + String(m.Text, sizes);
-        }
-
-        if (m.Contribution != 0D)
-        {
-            size += 1 + 8;
-        }
-
-        return size;
-    }
-
-    private static int Measure(ModelRef m, Sizes sizes)
-    {
-        var size = 0;
-        if (m.Name.Length != 0)
-        {
-            size += 1 + String(m.Name, sizes);
-        }
-
-        if (m.Version.Length != 0)
-        {
-            size += 1 + String(m.Version, sizes);
-        }
-
-        return size;
-    }
+    private static int Measure(ModelRef m, Sizes sizes) =>
+        StringField(m.Name, sizes) + StringField(m.Version, sizes);
 
     private static int Measure(ScoreStreamResponse m, Sizes sizes) => m.ResultCase switch
     {
@@ -113,10 +65,19 @@ public static partial class ScoreWire
         _ => 0,
     };
 
-    private static int String(string value, Sizes sizes)
+    /// <summary>A string field as proto3 writes it: left out when empty; records its UTF-8 length.</summary>
+    private static int StringField(string value, Sizes sizes)
     {
+        if (value.Length == 0)
+        {
+            return 0;
+        }
+
         var length = Utf8.GetByteCount(value);
         sizes.Add(length);
-        return CodedOutputStream.ComputeLengthSize(length) + length;
+        return 1 + CodedOutputStream.ComputeLengthSize(length) + length;
     }
+
+    /// <summary>A double field as proto3 writes it: left out when it compares equal to 0 (so is -0.0).</summary>
+    private static int DoubleField(double value) => value != 0D ? 1 + 8 : 0;
 }

@@ -2,7 +2,8 @@ using GtmMart.Contracts.V1;
 
 namespace GtmMart.Server.Wire;
 
-// Writing: the fields in field-number order, with the sizes measured before.
+// Writing: the fields in field-number order, with the sizes measured before. Tags are (field number << 3) | wire
+// type: 0 varint, 1 fixed 64-bit, 2 length-delimited.
 public static partial class ScoreWire
 {
     private static void Write(ScoreOpportunitiesResponse m, Sizes sizes, ref SpanWriter w)
@@ -10,8 +11,7 @@ public static partial class ScoreWire
         var results = m.Results;
         for (var i = 0; i < results.Count; i++)
         {
-            w.Tag(10);
-            w.Varint((uint)sizes.Next());
+            w.Nested(10, sizes);
             Write(results[i], sizes, ref w);
         }
     }
@@ -21,93 +21,55 @@ public static partial class ScoreWire
         switch (m.ResultCase)
         {
             case OpportunityResult.ResultOneofCase.Score:
-                w.Tag(10);
-                w.Varint((uint)sizes.Next());
+                w.Nested(10, sizes);
                 Write(m.Score, sizes, ref w);
                 break;
             case OpportunityResult.ResultOneofCase.Error:
-                w.Tag(18);
-                w.Protobuf(m.Error, sizes.Next());
+                w.Protobuf(18, m.Error, sizes);
                 break;
         }
     }
 
     private static void Write(OpportunityScore m, Sizes sizes, ref SpanWriter w)
     {
-        if (m.OpportunityId.Length != 0)
-        {
-            w.Tag(10);
-            w.String(m.OpportunityId, sizes.Next());
-        }
-
+        w.StringField(10, m.OpportunityId, sizes);
         if (m.Score != 0)
         {
             w.Tag(16);
-            w.Varint64(unchecked((ulong)(long)m.Score));
+            w.Varint(unchecked((ulong)(long)m.Score));
         }
 
-        if (m.Probability != 0D)
-        {
-            w.Tag(25);
-            w.Double(m.Probability);
-        }
-
+        w.DoubleField(25, m.Probability);
         for (var i = 0; i < m.TopPositive.Count; i++)
         {
-            w.Tag(34);
-            w.Varint((uint)sizes.Next());
+            w.Nested(34, sizes);
             Write(m.TopPositive[i], sizes, ref w);
         }
 
         for (var i = 0; i < m.TopNegative.Count; i++)
         {
-            w.Tag(42);
-            w.Varint((uint)sizes.Next());
+            w.Nested(42, sizes);
             Write(m.TopNegative[i], sizes, ref w);
         }
 
         if (m.Model is { } model)
         {
-            w.Tag(50);
-            w.Varint((uint)sizes.Next());
+            w.Nested(50, sizes);
             Write(model, sizes, ref w);
         }
     }
 
     private static void Write(Factor m, Sizes sizes, ref SpanWriter w)
     {
-        if (m.Feature.Length != 0)
-        {
-            w.Tag(10);
-            w.String(m.Feature, sizes.Next());
-        }
-
-        if (m.Text.Length != 0)
-        {
-            w.Tag(18);
-            w.String(m.Text, sizes.Next());
-        }
-
-        if (m.Contribution != 0D)
-        {
-            w.Tag(25);
-            w.Double(m.Contribution);
-        }
+        w.StringField(10, m.Feature, sizes);
+        w.StringField(18, m.Text, sizes);
+        w.DoubleField(25, m.Contribution);
     }
 
     private static void Write(ModelRef m, Sizes sizes, ref SpanWriter w)
     {
-        if (m.Name.Length != 0)
-        {
-            w.Tag(10);
-            w.String(m.Name, sizes.Next());
-        }
-
-        if (m.Version.Length != 0)
-        {
-            w.Tag(18);
-            w.String(m.Version, sizes.Next());
-        }
+        w.StringField(10, m.Name, sizes);
+        w.StringField(18, m.Version, sizes);
     }
 
     private static void Write(ScoreStreamResponse m, Sizes sizes, ref SpanWriter w)
@@ -115,29 +77,22 @@ public static partial class ScoreWire
         switch (m.ResultCase)
         {
             case ScoreStreamResponse.ResultOneofCase.Opportunity:
-                w.Tag(10);
-                w.Varint((uint)sizes.Next());
+                w.Nested(10, sizes);
                 Write(m.Opportunity, sizes, ref w);
                 break;
             case ScoreStreamResponse.ResultOneofCase.Account:
-                w.Tag(18);
-                w.Protobuf(m.Account, sizes.Next());
+                w.Protobuf(18, m.Account, sizes);
                 break;
             case ScoreStreamResponse.ResultOneofCase.Error:
-                w.Tag(26);
-                w.Protobuf(m.Error, sizes.Next());
+                w.Protobuf(26, m.Error, sizes);
                 break;
             case ScoreStreamResponse.ResultOneofCase.Opportunities:
-                w.Tag(34);
-                w.Varint((uint)sizes.Next());
+                w.Nested(34, sizes);
                 Write(m.Opportunities, sizes, ref w);
                 break;
             case ScoreStreamResponse.ResultOneofCase.Accounts:
-                w.Tag(42);
-                w.Protobuf(m.Accounts, sizes.Next());
+                w.Protobuf(42, m.Accounts, sizes);
                 break;
         }
     }
-
-    /// <summary>Sizes in the order the writer needs them, in a pooled array.</summary>
 }
