@@ -46,13 +46,14 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     {
         var response = new ScoreOpportunitiesResponse();
         var model = ProtoMapping.OpportunityModel(snapshot.Models);
-        Resolve(
-            ids,
-            response.Results,
-            id => Opportunity(snapshot, id, model),
-            static score => new OpportunityResult { Score = score },
-            static id => new OpportunityResult { Error = ProtoMapping.NotFound(id, "opportunity") },
-            token);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            ThrowIfCancelledEvery(i, token);
+            response.Results.Add(Opportunity(snapshot, ids[i], model) is { } score
+                ? new OpportunityResult { Score = score }
+                : new OpportunityResult { Error = ProtoMapping.NotFound(ids[i], "opportunity") });
+        }
+
         return response;
     }
 
@@ -61,32 +62,23 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     {
         var response = new ScoreAccountsResponse();
         var model = ProtoMapping.IcpModel(snapshot.Models);
-        Resolve(
-            ids,
-            response.Results,
-            id => Account(snapshot, id, model),
-            static score => new AccountResult { Score = score },
-            static id => new AccountResult { Error = ProtoMapping.NotFound(id, "account") },
-            token);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            ThrowIfCancelledEvery(i, token);
+            response.Results.Add(Account(snapshot, ids[i], model) is { } score
+                ? new AccountResult { Score = score }
+                : new AccountResult { Error = ProtoMapping.NotFound(ids[i], "account") });
+        }
+
         return response;
     }
 
-    /// <summary>
-    /// Adds a result per id to <paramref name="results"/>, in order: its score, else <paramref name="missing"/>; checks
-    /// for cancellation every <see cref="Chunk"/> ids, so a cancelled call or one past its deadline stops the work.
-    /// </summary>
-    private static void Resolve<TScore, TResult>(
-        RepeatedField<string> ids, RepeatedField<TResult> results, Func<string, TScore?> score, Func<TScore, TResult> found, Func<string, TResult> missing, CancellationToken token)
-        where TScore : class
+    /// <summary>Every <see cref="Chunk"/> ids, stops the work of a cancelled call or one past its deadline.</summary>
+    private static void ThrowIfCancelledEvery(int i, CancellationToken token)
     {
-        for (var i = 0; i < ids.Count; i++)
+        if (i % Chunk == Chunk - 1)
         {
-            if (i % Chunk == Chunk - 1)
-            {
-                token.ThrowIfCancellationRequested();
-            }
-
-            results.Add(score(ids[i]) is { } s ? found(s) : missing(ids[i]));
+            token.ThrowIfCancellationRequested();
         }
     }
 
