@@ -21,19 +21,31 @@ public sealed partial class BenchServingCommand
             $"Data: demo generator, {settings.Accounts:N0} accounts, seed 1, through load > build > export > train; served: {r.Opportunities:N0} opportunities, {r.AccountsLoaded:N0} accounts, opportunity-scoring {r.ModelVersion}. Server: `GtmServer.Build` (the `gtm serve` host, API-key interceptor on), Kestrel HTTP/2 cleartext on 127.0.0.1, free port. Client: one `GrpcChannel` (SocketsHttpHandler, `EnableMultipleHttp2Connections`), shared by all callers.");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"**Unary scoring vs the empty call.** Each row: N callers loop over three calls in turn (the order reversed every other round), {Rounds} rounds sharing {settings.Seconds.ToString(CultureInfo.InvariantCulture)} s per call after a {settings.Warmup.ToString(CultureInfo.InvariantCulture)} s warm-up of each: `ScoreOpportunities` with 1 id per call with the server's score cache off (lookup, featurization, the model's score, factor contributions and calibration, phrasing, mapping), the same with the cache on (the warm-up has filled it; a repeated id is a lookup of the scored message, as for a CRM page showing the same deal again), and `Ping` (empty request and response, same interceptor): the transport's own limit. Latency is per call, client side. The ratios are over the totals; \"per round\" gives the median (lowest-highest) of the same ratio in each round, where the two calls ran next to each other.");
+            $"**Unary scoring vs the empty call.** Each row: N callers loop over three calls in turn (the order reversed every other round), {Rounds} rounds sharing {settings.Seconds.ToString(CultureInfo.InvariantCulture)} s per call after a {settings.Warmup.ToString(CultureInfo.InvariantCulture)} s warm-up of each and then settling passes (each call for {SettleTurn.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s in turn) until one in which the JIT compiled fewer than {SettledJitMethods} methods (at most {MaxSettlePasses}), so the rounds measure compiled code rather than the compiler: `ScoreOpportunities` with 1 id per call with the server's score cache off (lookup, featurization, the model's score, factor contributions and calibration, phrasing, mapping), the same with the cache on (the warm-up has filled it; a repeated id is a lookup of the scored message, as for a CRM page showing the same deal again), and `Ping` (empty request and response, same interceptor): the transport's own limit. Latency is per call, client side. The ratios are over the totals; \"per round\" gives the median (lowest-highest) of the same ratio in each round, where the two calls ran next to each other.");
         text.AppendLine();
         text.AppendLine("| concurrency | scoring, uncached calls/s | p50 ms | p99 ms | scoring, cached calls/s | p50 ms | p99 ms | Ping calls/s | p50 ms | p99 ms | uncached / empty | per round | cached / empty | per round |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (u, c, e) in r.Unary)
+        foreach (var (u, c, e, _) in r.Unary)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {u.Concurrency} | {u.PerSecond:N0} | {u.P50Ms:0.00} | {u.P99Ms:0.00} | {c.PerSecond:N0} | {c.P50Ms:0.00} | {c.P99Ms:0.00} | {e.PerSecond:N0} | {e.P50Ms:0.00} | {e.P99Ms:0.00} | {u.PerSecond / e.PerSecond:0.00} | {RoundRatios.Of(u.RoundRates, e.RoundRates)} | {c.PerSecond / e.PerSecond:0.00} | {RoundRatios.Of(c.RoundRates, e.RoundRates)} |");
         }
 
+        text.AppendLine();
+        text.AppendLine("The same rounds in CPU: the process's CPU time (client, server and runtime together) over the calls completed. Unlike calls/s, it does not depend on how much of the cores a busy neighbour left. With 16 and 64 callers the cores are saturated, so \"Ping / uncached\" is the calls/s ratio the two calls would show with the cores to themselves; with 1 caller, latency bounds calls/s, and the CPU includes threads spinning while they wait.");
+        text.AppendLine();
+        text.AppendLine("| concurrency | CPU µs per call: uncached | cached | Ping | Ping / uncached | Ping / cached |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var (u, c, e, _) in r.Unary)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {u.Concurrency} | {u.CpuMicrosPerCall:0.0} | {c.CpuMicrosPerCall:0.0} | {e.CpuMicrosPerCall:0.0} | {e.CpuMicrosPerCall / u.CpuMicrosPerCall:0.00} | {e.CpuMicrosPerCall / c.CpuMicrosPerCall:0.00} |");
+        }
+
         var failed = r.Unary.Sum(x => x.Uncached.Failures + x.Cached.Failures + x.Empty.Failures);
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Failed calls: {failed}.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Failed calls: {failed}. Warm-up, by concurrency: {string.Join("; ", r.Unary.Select(x => string.Create(CultureInfo.InvariantCulture,
+            $"{x.Uncached.Concurrency}: {x.Warmup.SettlePasses} settling pass(es){(x.Warmup.Settled ? "" : " (JIT still busy at the limit)")}, {x.Warmup.JitMethodsInRounds} method(s) compiled in the measured rounds")))}.");
         text.AppendLine();
         var s = r.Stream;
         text.AppendLine(CultureInfo.InvariantCulture,

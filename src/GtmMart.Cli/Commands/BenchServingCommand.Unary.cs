@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using Grpc.Core;
 using Spectre.Console;
 
@@ -10,18 +11,37 @@ public sealed partial class BenchServingCommand
     /// <summary>Rounds the measured calls alternate in, so all of them see the same background load.</summary>
     private const int Rounds = 6;
 
+    /// <summary>Length of each contender's turn in a settling pass (see <see cref="MeasureSideBySideAsync"/>).</summary>
+    private static readonly TimeSpan SettleTurn = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>A settling pass in which the JIT compiled fewer methods than this ends the warm-up.</summary>
+    private const int SettledJitMethods = 20;
+
+    /// <summary>Settling passes at most, so a run on a machine where the JIT never goes quiet still ends.</summary>
+    private const int MaxSettlePasses = 10;
+
+    /// <summary>
+    /// One contender's turn: each completed call's latency, failed calls, wall seconds, and the process's CPU seconds
+    /// (client, server, runtime: everything a call costs on this machine, whatever share of the cores it got).
+    /// </summary>
+    private sealed record Round(List<double> Latencies, long Failures, double Seconds, double CpuSeconds);
+
     /// <summary>A measured call and what to switch before each of its rounds.</summary>
     private sealed record Contender(string Name, Action Before, Func<int, Task<bool>> Call);
 
+    /// <summary>How the warm-up of one concurrency level ended: settling passes run, and methods the JIT compiled during the measured rounds.</summary>
+    private sealed record Warmup(int SettlePasses, bool Settled, long JitMethodsInRounds);
+
     /// <summary>
     /// <paramref name="concurrency"/> callers in a loop on one channel, for each contender side by side: a warm-up of
-    /// each (<paramref name="warmup"/>; tiered compilation takes seconds to settle on a busy 2-core machine, longer for
-    /// the scoring path than for the empty call), then <see cref="Rounds"/> rounds in which the contenders take turns
-    /// (in reverse order every other round),
-    /// sharing <paramref name="duration"/> each; calls/s over each one's measured time and in each round, latency
-    /// percentiles of the calls completed in it.
+    /// each (<paramref name="warmup"/>), then settling passes (each contender for <see cref="SettleTurn"/>) until one
+    /// in which the JIT compiled fewer than <see cref="SettledJitMethods"/> methods: tiered compilation takes seconds
+    /// to settle on a busy 2-core machine, longer for the scoring path than for the empty call, and a round that
+    /// overlaps it measures the compiler. Then <see cref="Rounds"/> rounds in which the contenders take turns (in
+    /// reverse order every other round), sharing <paramref name="duration"/> each; calls/s over each one's measured
+    /// time and in each round, latency percentiles of the calls completed in it.
     /// </summary>
-    private static async Task<Load[]> MeasureSideBySideAsync(
+    private static async Task<(Load[] Loads, Warmup Warmup)> MeasureSideBySideAsync(
         int concurrency, TimeSpan warmup, TimeSpan duration, IReadOnlyList<Contender> contenders, CancellationToken cancellationToken)
     {
         foreach (var c in contenders)
@@ -30,7 +50,23 @@ public sealed partial class BenchServingCommand
             await RunCallersAsync(concurrency, warmup, c.Call, cancellationToken).ConfigureAwait(false);
         }
 
-        var rounds = contenders.Select(_ => new List<(List<double> Latencies, long Failures, double Seconds)>()).ToArray();
+        var passes = 0;
+        var settled = false;
+        while (!settled && passes < MaxSettlePasses)
+        {
+            var compiled = JitInfo.GetCompiledMethodCount(currentThread: false);
+            foreach (var c in contenders)
+            {
+                c.Before();
+                await RunCallersAsync(concurrency, SettleTurn, c.Call, cancellationToken).ConfigureAwait(false);
+            }
+
+            passes++;
+            settled = JitInfo.GetCompiledMethodCount(currentThread: false) - compiled < SettledJitMethods;
+        }
+
+        var jitBefore = JitInfo.GetCompiledMethodCount(currentThread: false);
+        var rounds = contenders.Select(_ => new List<Round>()).ToArray();
         for (var r = 0; r < Rounds; r++)
         {
             // The order is reversed every other round, so no contender always follows the same one (a collection
@@ -43,24 +79,28 @@ public sealed partial class BenchServingCommand
             }
         }
 
+        var jitInRounds = JitInfo.GetCompiledMethodCount(currentThread: false) - jitBefore;
         var loads = rounds.Select(r => Summarize(concurrency, r)).ToArray();
         AnsiConsole.MarkupLine(string.Join("; ", contenders.Select((c, k) => string.Create(CultureInfo.InvariantCulture,
             $"{(k == 0 ? $"  concurrency {concurrency}: " : "")}{c.Name} {loads[k].PerSecond:N0} calls/s, p50 {loads[k].P50Ms:0.000} ms, p99 {loads[k].P99Ms:0.000} ms"))));
-        return loads;
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"  warm-up: {passes} settling pass(es){(settled ? "" : ", JIT still busy")}; {jitInRounds} method(s) compiled in the measured rounds"));
+        return (loads, new Warmup(passes, settled, jitInRounds));
     }
 
-    private static Load Summarize(int concurrency, List<(List<double> Latencies, long Failures, double Seconds)> rounds)
+    private static Load Summarize(int concurrency, List<Round> rounds)
     {
         var latencies = rounds.SelectMany(r => r.Latencies).ToList();
         latencies.Sort();
         return new Load(concurrency, latencies.Count, rounds.Sum(r => r.Seconds),
             Percentile(latencies, 0.50), Percentile(latencies, 0.99), rounds.Sum(r => r.Failures),
-            [.. rounds.Select(r => r.Latencies.Count / r.Seconds)]);
+            [.. rounds.Select(r => r.Latencies.Count / r.Seconds)], rounds.Sum(r => r.CpuSeconds));
     }
 
-    private static async Task<(List<double> Latencies, long Failures, double Seconds)> RunCallersAsync(
+    private static async Task<Round> RunCallersAsync(
         int concurrency, TimeSpan duration, Func<int, Task<bool>> call, CancellationToken cancellationToken)
     {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var next = -1;
         long failures = 0;
@@ -93,7 +133,8 @@ public sealed partial class BenchServingCommand
         }, cancellationToken)).ToArray();
         await Task.WhenAll(callers).ConfigureAwait(false);
         var elapsed = watch.Elapsed.TotalSeconds;
-        return (perCaller.SelectMany(l => l).ToList(), failures, elapsed);
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        return new Round([.. perCaller.SelectMany(l => l)], failures, elapsed, cpuSeconds);
     }
 
     private static double Percentile(List<double> sorted, double p) =>

@@ -79,9 +79,13 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
     }
 
     /// <summary>One call's measurement: totals over the rounds, and its rate in each round.</summary>
-    private sealed record Load(int Concurrency, long Calls, double Seconds, double P50Ms, double P99Ms, long Failures, IReadOnlyList<double> RoundRates)
+    private sealed record Load(
+        int Concurrency, long Calls, double Seconds, double P50Ms, double P99Ms, long Failures, IReadOnlyList<double> RoundRates, double CpuSeconds)
     {
         public double PerSecond => Calls / Seconds;
+
+        /// <summary>The process's CPU time per completed call, µs: a call's cost, apart from the share of the cores it got.</summary>
+        public double CpuMicrosPerCall => CpuSeconds * 1e6 / Calls;
     }
 
     /// <summary>
@@ -102,7 +106,7 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
     }
 
     /// <summary>One concurrency level: scoring with the score cache off, with it on (warm), and the empty call.</summary>
-    private sealed record UnaryRow(Load Uncached, Load Cached, Load Empty);
+    private sealed record UnaryRow(Load Uncached, Load Cached, Load Empty, Warmup Warmup);
 
     /// <summary>
     /// Each round's seconds of the stream with one id per message, of the stream with <see cref="StreamChunk"/> ids per
@@ -215,6 +219,10 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
                 },
             });
             var client = new ScoringService.ScoringServiceClient(channel);
+
+            // What the set-up left in the heap (generated data, the training run) is collected and compacted first,
+            // so the serving rounds do not pay for it.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             var auth = new CallOptions(new Metadata { { "authorization", "Bearer " + ApiKey } });
 
             // The score cache is switched per round: off for the uncached scoring rounds (every call runs the model),
@@ -232,7 +240,7 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
                     return response.Results.Count == 1 && response.Results[0].ResultCase == OpportunityResult.ResultOneofCase.Score;
                 }
 
-                var loads = await MeasureSideBySideAsync(concurrency, TimeSpan.FromSeconds(settings.Warmup), duration,
+                var (loads, warmup) = await MeasureSideBySideAsync(concurrency, TimeSpan.FromSeconds(settings.Warmup), duration,
                 [
                     new Contender("uncached", () => access.ScoreCacheCapacity = 0, Score),
                     new Contender("cached", () => access.ScoreCacheCapacity = cacheCapacity, Score),
@@ -242,7 +250,7 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
                         return true;
                     }),
                 ], cancellationToken).ConfigureAwait(false);
-                unary.Add(new UnaryRow(loads[0], loads[1], loads[2]));
+                unary.Add(new UnaryRow(loads[0], loads[1], loads[2], warmup));
             }
 
             access.ScoreCacheCapacity = 0;
