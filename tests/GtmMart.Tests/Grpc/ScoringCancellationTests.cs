@@ -1,0 +1,76 @@
+using Grpc.Core;
+using GtmMart.Contracts.V1;
+using GtmMart.Server.Services;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GtmMart.Tests.Grpc;
+
+/// <summary>
+/// A unary call over a long id list stops its work once the call is cancelled or past its deadline (the gRPC layer
+/// cancels the call's token then), rather than scoring the whole list for nobody. Called on the service itself with
+/// a call context whose token is already cancelled, since over the wire the client's own deadline answers first.
+/// </summary>
+public sealed class ScoringCancellationTests(GrpcServerFixture server) : IClassFixture<GrpcServerFixture>
+{
+    private const int Ids = 10_000;
+
+    private ScoringApi Api => new(server.App.Services.GetRequiredService<ServingAccess>());
+
+    /// <summary>Unknown ids: each is still looked up and answered, and none enters the score cache other tests read.</summary>
+    private static IEnumerable<string> UnknownIds(string kind) => Enumerable.Range(0, Ids).Select(i => $"no-such-{kind}-{i}");
+
+    [Fact]
+    public async Task Opportunity_ids_stop_being_resolved_once_the_call_is_cancelled()
+    {
+        var request = new ScoreOpportunitiesRequest { OpportunityIds = { UnknownIds("opportunity") } };
+
+        var live = await Api.ScoreOpportunities(request, new TestCallContext(CancellationToken.None));
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        Assert.Equal(Ids, live.Results.Count);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Api.ScoreOpportunities(request, new TestCallContext(cancelled.Token)));
+    }
+
+    [Fact]
+    public async Task Account_ids_stop_being_resolved_once_the_call_is_cancelled()
+    {
+        var request = new ScoreAccountsRequest { AccountIds = { UnknownIds("account") } };
+
+        var live = await Api.ScoreAccounts(request, new TestCallContext(CancellationToken.None));
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        Assert.Equal(Ids, live.Results.Count);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Api.ScoreAccounts(request, new TestCallContext(cancelled.Token)));
+    }
+
+    /// <summary>The smallest call context: only the cancellation token matters to the scoring service.</summary>
+    private sealed class TestCallContext(CancellationToken token) : ServerCallContext
+    {
+        protected override string MethodCore => "/gtm.v1.ScoringService/Test";
+
+        protected override string HostCore => "127.0.0.1";
+
+        protected override string PeerCore => "ipv4:127.0.0.1:1";
+
+        protected override DateTime DeadlineCore => DateTime.MaxValue;
+
+        protected override Metadata RequestHeadersCore { get; } = [];
+
+        protected override CancellationToken CancellationTokenCore => token;
+
+        protected override Metadata ResponseTrailersCore { get; } = [];
+
+        protected override Status StatusCore { get; set; }
+
+        protected override WriteOptions? WriteOptionsCore { get; set; }
+
+        protected override AuthContext AuthContextCore { get; } = new(null, []);
+
+        protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) =>
+            throw new NotSupportedException("not used by the scoring service");
+
+        protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
+    }
+}
