@@ -19,30 +19,26 @@ public sealed class ScoringCancellationTests(GrpcServerFixture server) : IClassF
     /// <summary>Unknown ids: each is still looked up and answered, and none enters the score cache other tests read.</summary>
     private static IEnumerable<string> UnknownIds(string kind) => Enumerable.Range(0, Ids).Select(i => $"no-such-{kind}-{i}");
 
-    [Fact]
-    public async Task Opportunity_ids_stop_being_resolved_once_the_call_is_cancelled()
+    [Theory]
+    [InlineData("opportunity")]
+    [InlineData("account")]
+    public async Task Ids_stop_being_resolved_once_the_call_is_cancelled(string kind)
     {
-        var request = new ScoreOpportunitiesRequest { OpportunityIds = { UnknownIds("opportunity") } };
-
-        var live = await Api.ScoreOpportunities(request, new TestCallContext(CancellationToken.None));
+        var live = await ResultsAsync(kind, CancellationToken.None);
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        Assert.Equal(Ids, live.Results.Count);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Api.ScoreOpportunities(request, new TestCallContext(cancelled.Token)));
+        Assert.Equal(Ids, live);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ResultsAsync(kind, cancelled.Token));
     }
 
-    [Fact]
-    public async Task Account_ids_stop_being_resolved_once_the_call_is_cancelled()
+    /// <summary>The number of results of a unary call over <see cref="Ids"/> unknown ids of <paramref name="kind"/>.</summary>
+    private async Task<int> ResultsAsync(string kind, CancellationToken token)
     {
-        var request = new ScoreAccountsRequest { AccountIds = { UnknownIds("account") } };
-
-        var live = await Api.ScoreAccounts(request, new TestCallContext(CancellationToken.None));
-        using var cancelled = new CancellationTokenSource();
-        await cancelled.CancelAsync();
-
-        Assert.Equal(Ids, live.Results.Count);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Api.ScoreAccounts(request, new TestCallContext(cancelled.Token)));
+        var context = new TestCallContext(token);
+        return kind == "opportunity"
+            ? (await Api.ScoreOpportunities(new ScoreOpportunitiesRequest { OpportunityIds = { UnknownIds(kind) } }, context)).Results.Count
+            : (await Api.ScoreAccounts(new ScoreAccountsRequest { AccountIds = { UnknownIds(kind) } }, context)).Results.Count;
     }
 
     /// <summary>The smallest call context: only the cancellation token matters to the scoring service.</summary>
