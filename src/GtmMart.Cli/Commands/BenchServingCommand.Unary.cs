@@ -44,23 +44,23 @@ public sealed partial class BenchServingCommand
     private static async Task<(Load[] Loads, Warmup Warmup)> MeasureSideBySideAsync(
         int concurrency, TimeSpan warmup, TimeSpan duration, IReadOnlyList<Contender> contenders, CancellationToken cancellationToken)
     {
-        foreach (var c in contenders)
+        // Each contender in turn for one turn's length, unmeasured: the warm-up, then each settling pass.
+        async Task EachInTurnAsync(TimeSpan turn)
         {
-            c.Before();
-            await RunCallersAsync(concurrency, warmup, c.Call, cancellationToken).ConfigureAwait(false);
+            foreach (var c in contenders)
+            {
+                c.Before();
+                await RunCallersAsync(concurrency, turn, c.Call, cancellationToken).ConfigureAwait(false);
+            }
         }
 
+        await EachInTurnAsync(warmup).ConfigureAwait(false);
         var passes = 0;
         var settled = false;
         while (!settled && passes < MaxSettlePasses)
         {
             var compiled = JitInfo.GetCompiledMethodCount(currentThread: false);
-            foreach (var c in contenders)
-            {
-                c.Before();
-                await RunCallersAsync(concurrency, SettleTurn, c.Call, cancellationToken).ConfigureAwait(false);
-            }
-
+            await EachInTurnAsync(SettleTurn).ConfigureAwait(false);
             passes++;
             settled = JitInfo.GetCompiledMethodCount(currentThread: false) - compiled < SettledJitMethods;
         }
@@ -100,7 +100,7 @@ public sealed partial class BenchServingCommand
     private static async Task<Round> RunCallersAsync(
         int concurrency, TimeSpan duration, Func<int, Task<bool>> call, CancellationToken cancellationToken)
     {
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu = Environment.CpuUsage.TotalTime;
         var watch = Stopwatch.StartNew();
         var next = -1;
         long failures = 0;
@@ -133,7 +133,7 @@ public sealed partial class BenchServingCommand
         }, cancellationToken)).ToArray();
         await Task.WhenAll(callers).ConfigureAwait(false);
         var elapsed = watch.Elapsed.TotalSeconds;
-        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
         return new Round([.. perCaller.SelectMany(l => l)], failures, elapsed, cpuSeconds);
     }
 
