@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Google.Protobuf.Collections;
 using GtmMart.Contracts.V1;
 
 namespace GtmMart.Server.Wire;
@@ -35,18 +36,22 @@ public static partial class ScoreWire
     {
         var size = StringField(m.OpportunityId, sizes)
             + (m.Score != 0 ? 1 + CodedOutputStream.ComputeInt32Size(m.Score) : 0)
-            + DoubleField(m.Probability);
-        for (var i = 0; i < m.TopPositive.Count; i++)
-        {
-            size += 1 + sizes.Nested(sizes.Reserve(), Measure(m.TopPositive[i], sizes));
-        }
-
-        for (var i = 0; i < m.TopNegative.Count; i++)
-        {
-            size += 1 + sizes.Nested(sizes.Reserve(), Measure(m.TopNegative[i], sizes));
-        }
-
+            + DoubleField(m.Probability)
+            + Factors(m.TopPositive, sizes)
+            + Factors(m.TopNegative, sizes);
         return m.Model is { } model ? size + 1 + sizes.Nested(sizes.Reserve(), Measure(model, sizes)) : size;
+    }
+
+    /// <summary>A repeated factor field: each factor nested under its one-byte tag.</summary>
+    private static int Factors(RepeatedField<Factor> factors, Sizes sizes)
+    {
+        var size = 0;
+        for (var i = 0; i < factors.Count; i++)
+        {
+            size += 1 + sizes.Nested(sizes.Reserve(), Measure(factors[i], sizes));
+        }
+
+        return size;
     }
 
     private static int Measure(Factor m, Sizes sizes) =>

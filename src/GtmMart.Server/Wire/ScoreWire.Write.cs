@@ -1,3 +1,4 @@
+using Google.Protobuf.Collections;
 using GtmMart.Contracts.V1;
 
 namespace GtmMart.Server.Wire;
@@ -40,22 +41,22 @@ public static partial class ScoreWire
         }
 
         w.DoubleField(25, m.Probability);
-        for (var i = 0; i < m.TopPositive.Count; i++)
-        {
-            w.Nested(34, sizes);
-            Write(m.TopPositive[i], sizes, ref w);
-        }
-
-        for (var i = 0; i < m.TopNegative.Count; i++)
-        {
-            w.Nested(42, sizes);
-            Write(m.TopNegative[i], sizes, ref w);
-        }
-
+        WriteFactors(34, m.TopPositive, sizes, ref w);
+        WriteFactors(42, m.TopNegative, sizes, ref w);
         if (m.Model is { } model)
         {
             w.Nested(50, sizes);
             Write(model, sizes, ref w);
+        }
+    }
+
+    /// <summary>A repeated factor field: each factor nested under <paramref name="tag"/>.</summary>
+    private static void WriteFactors(byte tag, RepeatedField<Factor> factors, Sizes sizes, ref SpanWriter w)
+    {
+        for (var i = 0; i < factors.Count; i++)
+        {
+            w.Nested(tag, sizes);
+            Write(factors[i], sizes, ref w);
         }
     }
 
