@@ -72,7 +72,10 @@ internal abstract class SlotContributions
         private readonly double[] _weight;
         private readonly double _bias;
 
-        /// <summary>The most splits on any root-to-leaf path (a tree of n leaves has paths of at most n − 1 splits).</summary>
+        /// <summary>
+        /// Room for the splits on any root-to-leaf path: the most leaves in any tree, since a tree of n leaves has at most
+        /// n − 1 splits on a path.
+        /// </summary>
         private readonly int _maxPath;
 
         public Trees(IReadOnlyList<RegressionTree> trees, IReadOnlyList<double> weights, double bias)
