@@ -3,9 +3,8 @@ namespace GtmMart.Warehouse.Testing;
 /// <summary>The SQL behind each kind of data test: a query whose rows are the failures. Portable across engines.</summary>
 internal static class DataTestSql
 {
-    public static DataTest NotNull(string model, string column, string path) => new(
-        model, "not_null", column, $"not_null({model}.{column})",
-        $"select * from {model} where {column} is null", path, $"{column} is null");
+    public static DataTest NotNull(string model, string column, string path) =>
+        RowLevel(model, "not_null", column, $"not_null({model}.{column})", $"{column} is null", path);
 
     public static DataTest Unique(string model, string column, string path) => new(
         model, "unique", column, $"unique({model}.{column})",
@@ -33,7 +32,10 @@ internal static class DataTestSql
         $"select child.{column}, count(*) as occurrences from {model} as child left join {to} as parent on child.{column} = parent.{field} " +
         $"where child.{column} is not null and parent.{field} is null group by child.{column}", path);
 
-    public static DataTest Expression(string model, string expression, string path) => new(
-        model, "expression", null, $"expression({model}: {expression})",
-        $"select * from {model} where not ({expression})", path, $"not ({expression})");
+    public static DataTest Expression(string model, string expression, string path) =>
+        RowLevel(model, "expression", null, $"expression({model}: {expression})", $"not ({expression})", path);
+
+    /// <summary>A test whose failing rows are the rows of <paramref name="model"/> meeting <paramref name="failing"/> (also its screening predicate).</summary>
+    private static DataTest RowLevel(string model, string kind, string? column, string name, string failing, string path) => new(
+        model, kind, column, name, $"select * from {model} where {failing}", path, failing);
 }
