@@ -176,26 +176,24 @@ public sealed partial class ScoringApi
     {
         token.ThrowIfCancellationRequested();
         var snapshot = serving.Snapshot();
-        var opportunityModel = ProtoMapping.OpportunityModel(snapshot.Models);
-        var icpModel = ProtoMapping.IcpModel(snapshot.Models);
         foreach (var item in batch)
         {
-            yield return Answer(snapshot, item, opportunityModel, icpModel, token);
+            yield return Answer(snapshot, item, token);
         }
     }
 
     /// <summary>The answer to one stream request: a score, a chunk's results, or an item error.</summary>
-    private ScoreStreamResponse Answer(ServingSnapshot snapshot, ScoreStreamRequest item, ModelRef opportunityModel, ModelRef icpModel, CancellationToken token) =>
+    private ScoreStreamResponse Answer(ServingSnapshot snapshot, ScoreStreamRequest item, CancellationToken token) =>
         item.ItemCase switch
         {
             ScoreStreamRequest.ItemOneofCase.OpportunityId when string.IsNullOrWhiteSpace(item.OpportunityId) =>
                 Invalid(item.OpportunityId, "opportunity_id must not be empty"),
-            ScoreStreamRequest.ItemOneofCase.OpportunityId => Opportunity(snapshot, item.OpportunityId, opportunityModel) is { } score
+            ScoreStreamRequest.ItemOneofCase.OpportunityId => Opportunity(snapshot, item.OpportunityId) is { } score
                 ? new ScoreStreamResponse { Opportunity = score }
                 : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.OpportunityId, "opportunity") },
             ScoreStreamRequest.ItemOneofCase.AccountId when string.IsNullOrWhiteSpace(item.AccountId) =>
                 Invalid(item.AccountId, "account_id must not be empty"),
-            ScoreStreamRequest.ItemOneofCase.AccountId => Account(snapshot, item.AccountId, icpModel) is { } score
+            ScoreStreamRequest.ItemOneofCase.AccountId => Account(snapshot, item.AccountId) is { } score
                 ? new ScoreStreamResponse { Account = score }
                 : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.AccountId, "account") },
             ScoreStreamRequest.ItemOneofCase.Opportunities =>

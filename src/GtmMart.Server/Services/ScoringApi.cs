@@ -30,7 +30,7 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
         ProtoMapping.Validate(request);
         var snapshot = serving.Snapshot();
         var score = snapshot.Models.Opportunity.Score(ProtoMapping.ToRow(request));
-        return Task.FromResult(ProtoMapping.ToProto(score, ProtoMapping.OpportunityModel(snapshot.Models)));
+        return Task.FromResult(ProtoMapping.ToProto(score, snapshot.OpportunityModel));
     }
 
     public override Task<ScoreAccountsResponse> ScoreAccounts(ScoreAccountsRequest request, ServerCallContext context)
@@ -45,11 +45,10 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     private static ScoreOpportunitiesResponse Opportunities(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
     {
         var response = new ScoreOpportunitiesResponse();
-        var model = ProtoMapping.OpportunityModel(snapshot.Models);
         for (var i = 0; i < ids.Count; i++)
         {
             ThrowIfCancelledEvery(i, token);
-            response.Results.Add(Opportunity(snapshot, ids[i], model) is { } score
+            response.Results.Add(Opportunity(snapshot, ids[i]) is { } score
                 ? new OpportunityResult { Score = score }
                 : new OpportunityResult { Error = ProtoMapping.NotFound(ids[i], "opportunity") });
         }
@@ -61,11 +60,10 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     private static ScoreAccountsResponse Accounts(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
     {
         var response = new ScoreAccountsResponse();
-        var model = ProtoMapping.IcpModel(snapshot.Models);
         for (var i = 0; i < ids.Count; i++)
         {
             ThrowIfCancelledEvery(i, token);
-            response.Results.Add(Account(snapshot, ids[i], model) is { } score
+            response.Results.Add(Account(snapshot, ids[i]) is { } score
                 ? new AccountResult { Score = score }
                 : new AccountResult { Error = ProtoMapping.NotFound(ids[i], "account") });
         }
@@ -83,15 +81,15 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     }
 
     /// <summary>The (cached) score of a known opportunity id; null for an unknown one.</summary>
-    private static OpportunityScore? Opportunity(ServingSnapshot snapshot, string id, ModelRef model) =>
+    private static OpportunityScore? Opportunity(ServingSnapshot snapshot, string id) =>
         snapshot.Scores.TryGet(id, out var cached) ? cached
-        : snapshot.Features.TryGetOpportunity(id, out var row) ? snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Models.Opportunity.Score(row), model))
+        : snapshot.Features.TryGetOpportunity(id, out var row) ? snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Models.Opportunity.Score(row), snapshot.OpportunityModel))
         : null;
 
     /// <summary>The (cached) score of a known account id; null for an unknown one.</summary>
-    private static AccountScore? Account(ServingSnapshot snapshot, string id, ModelRef model) =>
+    private static AccountScore? Account(ServingSnapshot snapshot, string id) =>
         snapshot.Scores.TryGetAccount(id, out var cached) ? cached
-        : snapshot.Features.TryGetAccount(id, out var row) ? snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Models.Icp.Score(row), model))
+        : snapshot.Features.TryGetAccount(id, out var row) ? snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Models.Icp.Score(row), snapshot.IcpModel))
         : null;
 
     /// <summary>Empty call: the transport's own cost (the serving benchmark's baseline).</summary>

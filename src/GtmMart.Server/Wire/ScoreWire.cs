@@ -83,9 +83,15 @@ public static partial class ScoreWire
             else
             {
                 var rented = ArrayPool<byte>.Shared.Rent(length);
-                write(message, sizes, new SpanWriter(rented.AsSpan(0, length)));
-                buffer.Write(rented.AsSpan(0, length));
-                ArrayPool<byte>.Shared.Return(rented);
+                try
+                {
+                    write(message, sizes, new SpanWriter(rented.AsSpan(0, length)));
+                    buffer.Write(rented.AsSpan(0, length));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
             }
 
             context.Complete();
