@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
-using Grpc.Core;
 using Spectre.Console;
 
 namespace GtmMart.Cli.Commands;
@@ -19,12 +17,6 @@ public sealed partial class BenchServingCommand
 
     /// <summary>Settling passes at most, so a run on a machine where the JIT never goes quiet still ends.</summary>
     private const int MaxSettlePasses = 10;
-
-    /// <summary>
-    /// One contender's turn: each completed call's latency, failed calls, wall seconds, and the process's CPU seconds
-    /// (client, server, runtime: everything a call costs on this machine, whatever share of the cores it got).
-    /// </summary>
-    private sealed record Round(List<double> Latencies, long Failures, double Seconds, double CpuSeconds);
 
     /// <summary>A measured call and what to switch before each of its rounds.</summary>
     private sealed record Contender(string Name, Action Before, Func<int, Task<bool>> Call);
@@ -50,7 +42,7 @@ public sealed partial class BenchServingCommand
             foreach (var c in contenders)
             {
                 c.Before();
-                await RunCallersAsync(concurrency, turn, c.Call, cancellationToken).ConfigureAwait(false);
+                await CallerLoop.RunAsync(concurrency, turn, c.Call, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -66,7 +58,7 @@ public sealed partial class BenchServingCommand
         }
 
         var jitBefore = JitInfo.GetCompiledMethodCount(currentThread: false);
-        var rounds = contenders.Select(_ => new List<Round>()).ToArray();
+        var rounds = contenders.Select(_ => new List<CallerLoop.Round>()).ToArray();
         for (var r = 0; r < Rounds; r++)
         {
             // The order is reversed every other round, so no contender always follows the same one (a collection
@@ -75,7 +67,7 @@ public sealed partial class BenchServingCommand
             {
                 var k = r % 2 == 0 ? i : contenders.Count - 1 - i;
                 contenders[k].Before();
-                rounds[k].Add(await RunCallersAsync(concurrency, duration / Rounds, contenders[k].Call, cancellationToken).ConfigureAwait(false));
+                rounds[k].Add(await CallerLoop.RunAsync(concurrency, duration / Rounds, contenders[k].Call, cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -88,55 +80,12 @@ public sealed partial class BenchServingCommand
         return (loads, new Warmup(passes, settled, jitInRounds));
     }
 
-    private static Load Summarize(int concurrency, List<Round> rounds)
+    private static Load Summarize(int concurrency, List<CallerLoop.Round> rounds)
     {
         var latencies = rounds.SelectMany(r => r.Latencies).ToList();
         latencies.Sort();
         return new Load(concurrency, latencies.Count, rounds.Sum(r => r.Seconds),
-            Percentile(latencies, 0.50), Percentile(latencies, 0.99), rounds.Sum(r => r.Failures),
+            CallerLoop.Percentile(latencies, 0.50), CallerLoop.Percentile(latencies, 0.99), rounds.Sum(r => r.Failures),
             [.. rounds.Select(r => r.Latencies.Count / r.Seconds)], rounds.Sum(r => r.CpuSeconds));
     }
-
-    private static async Task<Round> RunCallersAsync(
-        int concurrency, TimeSpan duration, Func<int, Task<bool>> call, CancellationToken cancellationToken)
-    {
-        var cpu = Environment.CpuUsage.TotalTime;
-        var watch = Stopwatch.StartNew();
-        var next = -1;
-        long failures = 0;
-        var perCaller = new List<double>[concurrency];
-        var callers = Enumerable.Range(0, concurrency).Select(c => Task.Run(async () =>
-        {
-            var latencies = perCaller[c] = new List<double>(100_000);
-            while (watch.Elapsed < duration && !cancellationToken.IsCancellationRequested)
-            {
-                var started = Stopwatch.GetTimestamp();
-                bool ok;
-                try
-                {
-                    ok = await call(Interlocked.Increment(ref next)).ConfigureAwait(false);
-                }
-                catch (RpcException)
-                {
-                    ok = false;
-                }
-
-                if (ok)
-                {
-                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                }
-                else
-                {
-                    Interlocked.Increment(ref failures);
-                }
-            }
-        }, cancellationToken)).ToArray();
-        await Task.WhenAll(callers).ConfigureAwait(false);
-        var elapsed = watch.Elapsed.TotalSeconds;
-        var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
-        return new Round([.. perCaller.SelectMany(l => l)], failures, elapsed, cpuSeconds);
-    }
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }

@@ -3,6 +3,7 @@ using GtmMart.Scoring.Registry;
 using GtmMart.Server;
 using GtmMart.Serving;
 using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace GtmMart.Cli.Commands;
@@ -23,6 +24,15 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
         [CommandOption("--max-ids <N>")]
         [Description("Most ids accepted in one request. Default: 10000")]
         public int MaxIds { get; init; } = 10_000;
+
+        [CommandOption("--score-cache <N>")]
+        [Description("Most scores of known ids kept per models-and-features pair (0: every call runs the model). Default: 100000")]
+        public int ScoreCache { get; init; } = 100_000;
+
+        public override ValidationResult Validate() =>
+            MaxIds < 1 ? ValidationResult.Error("--max-ids must be at least 1")
+            : ScoreCache < 0 ? ValidationResult.Error("--score-cache must not be negative")
+            : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -36,6 +46,7 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
             Urls = urls,
             LoadOnStart = false,
             MaxIdsPerRequest = settings.MaxIds,
+            ScoreCacheCapacity = settings.ScoreCache,
             Args = context.Remaining.Raw.ToArray(),
         });
 

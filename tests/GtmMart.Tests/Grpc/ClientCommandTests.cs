@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using GtmMart.Tests.Support;
 using Xunit;
@@ -81,5 +82,69 @@ public sealed class ClientCommandTests(GrpcServerFixture server) : IClassFixture
         Assert.Equal(opportunities, scored);
         Assert.Equal(account, lines[3].GetProperty("accounts").GetProperty("results")[0].GetProperty("score").GetProperty("accountId").GetString());
         Assert.Equal("missing", lines[4].GetProperty("opportunities").GetProperty("results")[0].GetProperty("error").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public void Load_runs_each_call_side_by_side_and_reports_rates_latency_and_both_processes_cpu()
+    {
+        using var dir = new TempDirectory();
+        var ids = Path.Combine(dir.Path, "ids.txt");
+        var accountIds = Path.Combine(dir.Path, "accounts.txt");
+        File.WriteAllLines(ids, server.State.Features!.Opportunities.Take(20).Select(o => o.OpportunityId));
+        File.WriteAllLines(accountIds, server.State.Features!.Accounts.Take(5).Select(a => a.AccountId));
+
+        // The server runs in this test process, so its pid is this process's.
+        var results = Load(dir.Path, "--ids", ids, "--account-ids", accountIds, "--server-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+
+        Assert.Equal(["ping", "score-opportunities", "score-accounts"], results.Select(r => r.GetProperty("rpc").GetString()));
+        Assert.Equal(1, results[0].GetProperty("vsFirst").GetDouble());
+        foreach (var r in results)
+        {
+            Assert.True(r.GetProperty("calls").GetInt64() > 0, r.GetRawText());
+            Assert.Equal(0, r.GetProperty("failures").GetInt64());
+            Assert.InRange(r.GetProperty("p50Ms").GetDouble(), 0, r.GetProperty("p99Ms").GetDouble());
+            Assert.True(r.GetProperty("clientCpuMicrosPerCall").GetDouble() > 0, r.GetRawText());
+            Assert.True(r.GetProperty("serverCpuMicrosPerCall").GetDouble() > 0, r.GetRawText());
+        }
+    }
+
+    [Fact]
+    public void Load_counts_a_scoring_call_whose_id_gets_no_score_as_failed()
+    {
+        using var dir = new TempDirectory();
+        var ids = Path.Combine(dir.Path, "ids.txt");
+        File.WriteAllLines(ids, ["no-such-opportunity"]);
+
+        var results = Load(dir.Path, "--ids", ids);
+
+        var scoring = results.Single(r => r.GetProperty("rpc").GetString() == "score-opportunities");
+        Assert.Equal(0, scoring.GetProperty("calls").GetInt64());
+        Assert.True(scoring.GetProperty("failures").GetInt64() > 0, scoring.GetRawText());
+        Assert.Equal(JsonValueKind.Null, scoring.GetProperty("p50Ms").ValueKind);
+        Assert.Equal(JsonValueKind.Null, scoring.GetProperty("serverCpuMicrosPerCall").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("score-accounts", "--account-ids is needed")]
+    [InlineData("ping,nope", "unknown call 'nope'")]
+    [InlineData("score-opportunities", "--ids is needed")]
+    public void Load_rejects_a_call_it_cannot_make_before_calling(string rpcs, string error)
+    {
+        using var dir = new TempDirectory();
+        var result = GtmProcess.Run(dir.Path, key, "client", "load", "--address", server.Address, "--rpcs", rpcs, "--seconds", "0.1", "--warmup", "0");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(error, result.All, StringComparison.Ordinal);
+    }
+
+    /// <summary>A short <c>gtm client load</c> (2 callers, 2 rounds) of its default calls or those in <paramref name="args"/>.</summary>
+    private List<JsonElement> Load(string directory, params string[] args)
+    {
+        string[] rpcs = args.Contains("--account-ids") ? ["--rpcs", "ping,score-opportunities,score-accounts"] : [];
+        var result = GtmProcess.Run(directory, key, [
+            "client", "load", "--address", server.Address, "--concurrency", "2", "--seconds", "0.6", "--rounds", "2", "--warmup", "0.2", .. rpcs, .. args]);
+        Assert.True(result.ExitCode == 0, result.All);
+        var json = JsonDocument.Parse(result.Stdout).RootElement;
+        Assert.Equal(2, json.GetProperty("concurrency").GetInt32());
+        return [.. json.GetProperty("results").EnumerateArray().Select(r => r.Clone())];
     }
 }

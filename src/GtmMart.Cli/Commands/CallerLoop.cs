@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using Grpc.Core;
+
+namespace GtmMart.Cli.Commands;
+
+/// <summary>
+/// N concurrent callers calling in a loop for a fixed time: the load of the serving benchmark and of
+/// <c>gtm client load</c>. Stops by itself when the time is up (or on cancellation).
+/// </summary>
+internal static class CallerLoop
+{
+    /// <summary>
+    /// One run: each completed call's latency (ms), failed calls, wall seconds, and this process's CPU seconds over it
+    /// (everything a call costs in this process, whatever share of the cores it got).
+    /// </summary>
+    public sealed record Round(List<double> Latencies, long Failures, double Seconds, double CpuSeconds);
+
+    /// <summary>
+    /// <paramref name="concurrency"/> callers, each calling <paramref name="call"/> (with a running call number) until
+    /// <paramref name="duration"/> is up. A call fails when it returns false or throws an <see cref="RpcException"/>.
+    /// </summary>
+    public static async Task<Round> RunAsync(int concurrency, TimeSpan duration, Func<int, Task<bool>> call, CancellationToken cancellationToken)
+    {
+        var cpu = Environment.CpuUsage.TotalTime;
+        var watch = Stopwatch.StartNew();
+        var next = -1;
+        long failures = 0;
+        var perCaller = new List<double>[concurrency];
+        var callers = Enumerable.Range(0, concurrency).Select(c => Task.Run(async () =>
+        {
+            var latencies = perCaller[c] = new List<double>(100_000);
+            while (watch.Elapsed < duration && !cancellationToken.IsCancellationRequested)
+            {
+                var started = Stopwatch.GetTimestamp();
+                bool ok;
+                try
+                {
+                    ok = await call(Interlocked.Increment(ref next)).ConfigureAwait(false);
+                }
+                catch (RpcException)
+                {
+                    ok = false;
+                }
+
+                if (ok)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+                else
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }, cancellationToken)).ToArray();
+        await Task.WhenAll(callers).ConfigureAwait(false);
+        var elapsed = watch.Elapsed.TotalSeconds;
+        var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
+        return new Round([.. perCaller.SelectMany(l => l)], failures, elapsed, cpuSeconds);
+    }
+
+    /// <summary>The <paramref name="p"/> quantile of sorted values (nearest rank); NaN when there are none.</summary>
+    public static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}
