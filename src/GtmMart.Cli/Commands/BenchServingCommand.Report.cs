@@ -21,28 +21,24 @@ public sealed partial class BenchServingCommand
             $"Data: demo generator, {settings.Accounts:N0} accounts, seed 1, through load > build > export > train; served: {r.Opportunities:N0} opportunities, {r.AccountsLoaded:N0} accounts, opportunity-scoring {r.ModelVersion}. Server: `GtmServer.Build` (the `gtm serve` host, API-key interceptor on), Kestrel HTTP/2 cleartext on 127.0.0.1, free port. Client: one `GrpcChannel` (SocketsHttpHandler, `EnableMultipleHttp2Connections`), shared by all callers.");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"**Unary scoring vs the empty call.** Each row: N callers loop over three calls in turn (the order reversed every other round), {Rounds} rounds sharing {settings.Seconds.ToString(CultureInfo.InvariantCulture)} s per call after a {settings.Warmup.ToString(CultureInfo.InvariantCulture)} s warm-up of each and then settling passes (each call for {SettleTurn.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s in turn) until one in which the JIT compiled fewer than {SettledJitMethods} methods (at most {MaxSettlePasses}), so the rounds measure compiled code rather than the compiler: `ScoreOpportunities` with 1 id per call with the server's score cache off (lookup, featurization, the model's score, factor contributions and calibration, phrasing, mapping), the same with the cache on (the warm-up has filled it; a repeated id is a lookup of the scored message, as for a CRM page showing the same deal again), and `Ping` (empty request and response, same interceptor): the transport's own limit. Latency is per call, client side. The ratios are over the totals; \"per round\" gives the median (lowest-highest) of the same ratio in each round, where the two calls ran next to each other.");
+            $"**Unary scoring vs the empty call.** Each row: N callers loop over four calls in turn (the order reversed every other round), {Rounds} rounds sharing {settings.Seconds.ToString(CultureInfo.InvariantCulture)} s per call after a {settings.Warmup.ToString(CultureInfo.InvariantCulture)} s warm-up of each and then settling passes (each call for {SettleTurn.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s in turn) until one in which the JIT compiled fewer than {SettledJitMethods} methods (at most {MaxSettlePasses}), so the rounds measure compiled code rather than the compiler: `ScoreOpportunities` with 1 id per call with the server's score cache off (lookup, featurization, the model's score, factor contributions and calibration, phrasing, mapping, encoding), the same with the cache on (the warm-up has filled it; a repeated id is a lookup of the scored message, as for a CRM page showing the same deal again), the same request answered by a replay of the real answers recorded beforehand ({r.AnswerBytes:N0} bytes on average; the server sends the stored bytes without reading the request, the client parses them as it parses a scoring answer: see `AnswerReplay`), and `Ping` (empty request and response): the transport's own limit. All four pass the same API-key interceptor. Latency is per call, client side.");
         text.AppendLine();
-        text.AppendLine("| concurrency | scoring, uncached calls/s | p50 ms | p99 ms | scoring, cached calls/s | p50 ms | p99 ms | Ping calls/s | p50 ms | p99 ms | uncached / empty | per round | cached / empty | per round |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (u, c, e, _) in r.Unary)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {u.Concurrency} | {u.PerSecond:N0} | {u.P50Ms:0.00} | {u.P99Ms:0.00} | {c.PerSecond:N0} | {c.P50Ms:0.00} | {c.P99Ms:0.00} | {e.PerSecond:N0} | {e.P50Ms:0.00} | {e.P99Ms:0.00} | {u.PerSecond / e.PerSecond:0.00} | {RoundRatios.Of(u.RoundRates, e.RoundRates)} | {c.PerSecond / e.PerSecond:0.00} | {RoundRatios.Of(c.RoundRates, e.RoundRates)} |");
-        }
-
+        UnaryTable(text, r, ["scoring, uncached calls/s", "p50 ms", "p99 ms", "scoring, cached calls/s", "p50 ms", "p99 ms", "replayed answers calls/s", "p50 ms", "p99 ms", "Ping calls/s", "p50 ms", "p99 ms"],
+            x => string.Join(" | ", new[] { x.Uncached, x.Cached, x.Replayed, x.Empty }.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.PerSecond:N0} | {l.P50Ms:0.00} | {l.P99Ms:0.00}"))));
+        text.AppendLine();
+        text.AppendLine("The same calls/s as ratios, over the totals; \"per round\" gives the median (lowest-highest) of the same ratio in each round, where the two calls ran next to each other. \"Replayed / empty\" is what the transport and the answers alone leave of the empty call's rate, so about the most a scoring call with these answers can reach here; \"uncached / replayed\" is what the server's own work on a scoring call (parse, find, score, encode) leaves of that.");
+        text.AppendLine();
+        static string Rates(Load a, Load b) => string.Create(CultureInfo.InvariantCulture, $"{a.PerSecond / b.PerSecond:0.00} | {RoundRatios.Of(a.RoundRates, b.RoundRates)}");
+        UnaryTable(text, r, ["uncached / empty", "per round", "cached / empty", "per round", "replayed / empty", "per round", "uncached / replayed", "per round"],
+            x => $"{Rates(x.Uncached, x.Empty)} | {Rates(x.Cached, x.Empty)} | {Rates(x.Replayed, x.Empty)} | {Rates(x.Uncached, x.Replayed)}");
         text.AppendLine();
         text.AppendLine("The same rounds in CPU: the process's CPU time (client, server and runtime together) over the calls completed. Unlike calls/s, it does not depend on how much of the cores a busy neighbour left. With 16 and 64 callers the cores are saturated, so \"Ping / uncached\" is the calls/s ratio the two calls would show with the cores to themselves; with 1 caller, latency bounds calls/s, and the CPU includes threads spinning while they wait.");
         text.AppendLine();
-        text.AppendLine("| concurrency | CPU µs per call: uncached | cached | Ping | Ping / uncached | Ping / cached |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|");
-        foreach (var (u, c, e, _) in r.Unary)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {u.Concurrency} | {u.CpuMicrosPerCall:0.0} | {c.CpuMicrosPerCall:0.0} | {e.CpuMicrosPerCall:0.0} | {e.CpuMicrosPerCall / u.CpuMicrosPerCall:0.00} | {e.CpuMicrosPerCall / c.CpuMicrosPerCall:0.00} |");
-        }
+        UnaryTable(text, r, ["CPU µs per call: uncached", "cached", "replayed", "Ping", "Ping / uncached", "Ping / cached", "Ping / replayed"],
+            x => string.Create(CultureInfo.InvariantCulture,
+                $"{x.Uncached.CpuMicrosPerCall:0.0} | {x.Cached.CpuMicrosPerCall:0.0} | {x.Replayed.CpuMicrosPerCall:0.0} | {x.Empty.CpuMicrosPerCall:0.0} | {x.Empty.CpuMicrosPerCall / x.Uncached.CpuMicrosPerCall:0.00} | {x.Empty.CpuMicrosPerCall / x.Cached.CpuMicrosPerCall:0.00} | {x.Empty.CpuMicrosPerCall / x.Replayed.CpuMicrosPerCall:0.00}"));
 
-        var failed = r.Unary.Sum(x => x.Uncached.Failures + x.Cached.Failures + x.Empty.Failures);
+        var failed = r.Unary.Sum(x => x.Uncached.Failures + x.Cached.Failures + x.Replayed.Failures + x.Empty.Failures);
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Failed calls: {failed}. Warm-up, by concurrency: {string.Join("; ", r.Unary.Select(x => string.Create(CultureInfo.InvariantCulture,
             $"{x.Uncached.Concurrency}: {x.Warmup.SettlePasses} settling pass(es){(x.Warmup.Settled ? "" : " (JIT still busy at the limit)")}, {x.Warmup.JitMethodsInRounds} method(s) compiled in the measured rounds")))}.");
@@ -58,6 +54,8 @@ public sealed partial class BenchServingCommand
         text.AppendLine(CultureInfo.InvariantCulture,
             $"| {s.Items:N0} | {StreamChunk} | {s.ChunkedSeconds:0.00} | {s.ChunkedPerSecond:N0} | {s.ChunkedErrors} | {s.BatchSeconds:0.00} | {s.BatchPerSecond:N0} | {s.ChunkedPerSecond / s.BatchPerSecond:0.00} | {s.ChunkedVsBatch} |");
         text.AppendLine();
+        text.AppendLine(Aims(r));
+        text.AppendLine();
         var w = r.Write;
         text.AppendLine(CultureInfo.InvariantCulture,
             $"**Write-back vs raw Appender.** A second DuckDB file holds {w.Opportunities:N0} open synthetic opportunities (the generated ones copied with new ids) and the generated accounts as a published feature mart; `FeatureStore.Load` reads them (untimed). `ScoreWriteBack.Run` then scores everything (timed apart: \"score\") and writes (\"write phase\", from the end of scoring to the commit, from its own progress reports): open connection, delete and Appender-insert the latest opportunity scores (`BulkRowWriter`), replace the day's history rows (delete + insert-select), the same for {w.Accounts:N0} accounts, the run ledger row, commit. \"Opportunity part\" is the opportunity half of that (latest table + history). The baseline appends the very opportunity rows the write-back stored (read back, untimed) with `DuckDBConnection.CreateAppender` into a plain table with the same 8 columns in the same file, one transaction, timed from opening the connection to the commit.");
@@ -68,4 +66,29 @@ public sealed partial class BenchServingCommand
             $"| {w.Opportunities:N0} | {w.Accounts:N0} | {w.Score:0.00} | {w.Write:0.00} | {w.WritePerSecond:N0} | {w.OpportunityPart:0.00} | {w.OpportunityPerSecond:N0} | {w.Raw:0.00} | {w.RawPerSecond:N0} | {w.OpportunityPerSecond / w.RawPerSecond:0.00} | {w.WritePerSecond / w.RawPerSecond:0.00} |");
         return text.ToString();
     }
+
+    /// <summary>A table with a row per concurrency level: the level, then <paramref name="cells"/> of its row.</summary>
+    private static void UnaryTable(StringBuilder text, Results r, string[] columns, Func<UnaryRow, string> cells)
+    {
+        text.AppendLine($"| concurrency | {string.Join(" | ", columns)} |");
+        text.AppendLine($"|{string.Concat(Enumerable.Repeat("---:|", columns.Length + 1))}");
+        foreach (var row in r.Unary)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {row.Uncached.Concurrency} | {cells(row)} |");
+        }
+    }
+
+    /// <summary>This run against the aims of the serving issue, in one line.</summary>
+    private static string Aims(Results r)
+    {
+        static string Met(bool met) => met ? "met" : "not met";
+        var unary = r.Unary.Select(x => (x.Uncached.Concurrency, Ratio: x.Uncached.PerSecond / x.Empty.PerSecond)).ToList();
+        var chunked = r.Stream.ChunkedPerSecond / r.Stream.BatchPerSecond;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"**Against the aims** (this run, ratios over the totals): unary uncached scoring at least {UnaryAim:0.0}x the empty call: {string.Join(", ", unary.Select(u => $"{u.Ratio:0.00} at {u.Concurrency} ({Met(u.Ratio >= UnaryAim)})"))}; streaming at least {StreamAim:0.0}x in-process batch scoring: {chunked:0.00} with {StreamChunk} ids per message ({Met(chunked >= StreamAim)}), {r.Stream.StreamPerSecond / r.Stream.BatchPerSecond:0.00} with one.");
+    }
+
+    private const double UnaryAim = 0.8;
+
+    private const double StreamAim = 0.5;
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Runtime;
+using Grpc.Core;
+using GtmMart.Contracts.V1;
 using Spectre.Console;
 
 namespace GtmMart.Cli.Commands;
@@ -78,6 +80,23 @@ public sealed partial class BenchServingCommand
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"  warm-up: {passes} settling pass(es){(settled ? "" : ", JIT still busy")}; {jitInRounds} method(s) compiled in the measured rounds"));
         return (loads, new Warmup(passes, settled, jitInRounds));
+    }
+
+    /// <summary>
+    /// The real one-id answer for every served id, in the order the scoring callers cycle through them, asked of the
+    /// server 500 ids a call (an answer well under the client's 4 MB limit), for <see cref="AnswerReplay"/> to send back.
+    /// </summary>
+    private static async Task RecordAnswersAsync(ScoringService.ScoringServiceClient client, CallOptions auth, string[] ids, CancellationToken cancellationToken)
+    {
+        var answers = new List<ScoreOpportunitiesResponse>(ids.Length);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var response = await client.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { chunk } }, auth).ConfigureAwait(false);
+            answers.AddRange(response.Results.Select(result => new ScoreOpportunitiesResponse { Results = { result } }));
+        }
+
+        AnswerReplay.Use(answers);
     }
 
     private static Load Summarize(int concurrency, List<CallerLoop.Round> rounds)

@@ -12,6 +12,7 @@ using GtmMart.Server.Security;
 using GtmMart.Server.Services;
 using GtmMart.Serving;
 using GtmMart.Warehouse.Connection;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -105,8 +106,11 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
         public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Median:0.00} ({Min:0.00}-{Max:0.00})");
     }
 
-    /// <summary>One concurrency level: scoring with the score cache off, with it on (warm), and the empty call.</summary>
-    private sealed record UnaryRow(Load Uncached, Load Cached, Load Empty, Warmup Warmup);
+    /// <summary>
+    /// One concurrency level: scoring with the score cache off, with it on (warm), the replayed answers (see
+    /// <see cref="AnswerReplay"/>) and the empty call.
+    /// </summary>
+    private sealed record UnaryRow(Load Uncached, Load Cached, Load Replayed, Load Empty, Warmup Warmup);
 
     /// <summary>
     /// Each round's seconds of the stream with one id per message, of the stream with <see cref="StreamChunk"/> ids per
@@ -144,7 +148,7 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
     }
 
     private sealed record Results(
-        int Opportunities, int AccountsLoaded, string ModelVersion, List<UnaryRow> Unary, StreamResult Stream, WriteResult Write);
+        int Opportunities, int AccountsLoaded, string ModelVersion, double AnswerBytes, List<UnaryRow> Unary, StreamResult Stream, WriteResult Write);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         ExecuteAsync(settings, cancellationToken).GetAwaiter().GetResult();
@@ -198,6 +202,7 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
             ApiKeyHashes = [ApiKeyHashes.Hash(ApiKey)],
             LoadOnStart = false,
         });
+        app.MapGrpcService<AnswerReplay>();
         var state = app.Services.GetRequiredService<ServingState>();
         state.Load();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -229,6 +234,8 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
             // on for the cached ones (the warm-up fills it; ids cycle through the served opportunities).
             var access = app.Services.GetRequiredService<ServingAccess>();
             var cacheCapacity = access.ScoreCacheCapacity;
+            await RecordAnswersAsync(client, auth, ids, cancellationToken).ConfigureAwait(false);
+            var replay = channel.CreateCallInvoker();
             var unary = new List<UnaryRow>();
             var duration = TimeSpan.FromSeconds(settings.Seconds);
             foreach (var concurrency in levels)
@@ -244,19 +251,25 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
                 [
                     new Contender("uncached", () => access.ScoreCacheCapacity = 0, Score),
                     new Contender("cached", () => access.ScoreCacheCapacity = cacheCapacity, Score),
+                    new Contender("replayed", () => { }, async i =>
+                    {
+                        var response = await replay.AsyncUnaryCall(AnswerReplay.ClientMethod, null, auth,
+                            new ScoreOpportunitiesRequest { OpportunityIds = { ids[i % ids.Length] } });
+                        return response.Results.Count == 1 && response.Results[0].ResultCase == OpportunityResult.ResultOneofCase.Score;
+                    }),
                     new Contender("Ping", () => { }, async _ =>
                     {
                         await client.PingAsync(new Empty(), auth).ConfigureAwait(false);
                         return true;
                     }),
                 ], cancellationToken).ConfigureAwait(false);
-                unary.Add(new UnaryRow(loads[0], loads[1], loads[2], warmup));
+                unary.Add(new UnaryRow(loads[0], loads[1], loads[2], loads[3], warmup));
             }
 
             access.ScoreCacheCapacity = 0;
             var stream = await MeasureStreamAsync(client, auth, modelSet, features, ids, settings.StreamItems, cancellationToken).ConfigureAwait(false);
             var write = MeasureWriteBack(folder, warehouse, modelSet, settings.WriteRows);
-            return new Results(features.Opportunities.Count, features.Accounts.Count, modelSet.OpportunityVersion, unary, stream, write);
+            return new Results(features.Opportunities.Count, features.Accounts.Count, modelSet.OpportunityVersion, AnswerReplay.AverageAnswerBytes, unary, stream, write);
         }
         finally
         {
