@@ -1,3 +1,4 @@
+using System.Buffers;
 using Google.Protobuf;
 using Grpc.Core;
 using GtmMart.Contracts.V1;
@@ -24,9 +25,7 @@ public class AnswerReplay
         static (bytes, context) =>
         {
             context.SetPayloadLength(bytes.Length);
-            var writer = context.GetBufferWriter();
-            bytes.CopyTo(writer.GetSpan(bytes.Length));
-            writer.Advance(bytes.Length);
+            context.GetBufferWriter().Write(bytes);
             context.Complete();
         },
         static _ => []);

@@ -236,27 +236,25 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
             var cacheCapacity = access.ScoreCacheCapacity;
             await RecordAnswersAsync(client, auth, ids, cancellationToken).ConfigureAwait(false);
             var replay = channel.CreateCallInvoker();
+
+            // The three scoring calls send the same one-id requests and count an answer only when it is that id's score.
+            ScoreOpportunitiesRequest OneId(int i) => new() { OpportunityIds = { ids[i % ids.Length] } };
+            static bool IsOneScore(ScoreOpportunitiesResponse response) =>
+                response.Results is [{ ResultCase: OpportunityResult.ResultOneofCase.Score }];
+            async Task<bool> Score(int i) =>
+                IsOneScore(await client.ScoreOpportunitiesAsync(OneId(i), auth).ConfigureAwait(false));
+            async Task<bool> Replayed(int i) =>
+                IsOneScore(await replay.AsyncUnaryCall(AnswerReplay.ClientMethod, null, auth, OneId(i)).ResponseAsync.ConfigureAwait(false));
+
             var unary = new List<UnaryRow>();
             var duration = TimeSpan.FromSeconds(settings.Seconds);
             foreach (var concurrency in levels)
             {
-                async Task<bool> Score(int i)
-                {
-                    var response = await client.ScoreOpportunitiesAsync(
-                        new ScoreOpportunitiesRequest { OpportunityIds = { ids[i % ids.Length] } }, auth).ConfigureAwait(false);
-                    return response.Results.Count == 1 && response.Results[0].ResultCase == OpportunityResult.ResultOneofCase.Score;
-                }
-
                 var (loads, warmup) = await MeasureSideBySideAsync(concurrency, TimeSpan.FromSeconds(settings.Warmup), duration,
                 [
                     new Contender("uncached", () => access.ScoreCacheCapacity = 0, Score),
                     new Contender("cached", () => access.ScoreCacheCapacity = cacheCapacity, Score),
-                    new Contender("replayed", () => { }, async i =>
-                    {
-                        var response = await replay.AsyncUnaryCall(AnswerReplay.ClientMethod, null, auth,
-                            new ScoreOpportunitiesRequest { OpportunityIds = { ids[i % ids.Length] } });
-                        return response.Results.Count == 1 && response.Results[0].ResultCase == OpportunityResult.ResultOneofCase.Score;
-                    }),
+                    new Contender("replayed", () => { }, Replayed),
                     new Contender("Ping", () => { }, async _ =>
                     {
                         await client.PingAsync(new Empty(), auth).ConfigureAwait(false);
