@@ -71,7 +71,34 @@ public sealed class Violations
     }
 
     /// <summary>Validates a list of ids: at least one, at most <paramref name="max"/>, none blank or over 256 characters.</summary>
-    public static void CheckIds(IReadOnlyList<string> ids, string field, int max) => ForIds(ids, field, max).ThrowIfAny();
+    public static void CheckIds(IReadOnlyList<string> ids, string field, int max)
+    {
+        // The valid case (nearly every call) allocates nothing; the violations are collected only when there are some.
+        if (!AllValid(ids, max))
+        {
+            ForIds(ids, field, max).ThrowIfAny();
+        }
+    }
+
+    private static bool AllValid(IReadOnlyList<string> ids, int max)
+    {
+        if (ids.Count == 0 || ids.Count > max)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (IsBadId(ids[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsBadId(string id) => string.IsNullOrWhiteSpace(id) || id.Length > 256;
 
     /// <summary>The violations of a list of ids (see <see cref="CheckIds"/>), for a caller that reports them itself.</summary>
     public static Violations ForIds(IReadOnlyList<string> ids, string field, int max)

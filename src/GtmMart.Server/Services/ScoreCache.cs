@@ -9,7 +9,8 @@ namespace GtmMart.Server.Services;
 /// depends only on that pair, both immutable, so a repeated request (a CRM page showing the same deal again) is a
 /// lookup. A new pair (model reload, feature refresh after a build or write-back) gets a new, empty cache, and the old
 /// one goes with the old pair. Bounded: once <see cref="Capacity"/> scores are held, further ones are computed and
-/// not kept. The cached messages are shared between responses and must not be modified.
+/// not kept. The cached messages are shared between responses and must not be modified: a kept opportunity score is
+/// encoded once (<see cref="Wire.ScoreWire.Precode"/>), and every answer carrying it copies those bytes.
 /// </summary>
 public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int capacity)
 {
@@ -37,7 +38,7 @@ public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int cap
     public OpportunityScore Keep(OpportunityScore score)
     {
         ArgumentNullException.ThrowIfNull(score);
-        if (Reserve() && !_opportunities.TryAdd(score.OpportunityId, score))
+        if (Reserve() && !_opportunities.TryAdd(score.OpportunityId, Wire.ScoreWire.Precode(score)))
         {
             Interlocked.Decrement(ref _count);
         }

@@ -87,6 +87,13 @@ public static partial class ScoreWire
             _at += Utf8.GetBytes(value, _output.Slice(_at, length));
         }
 
+        /// <summary>Bytes encoded before (a precoded message's fields).</summary>
+        public void Raw(ReadOnlySpan<byte> bytes)
+        {
+            bytes.CopyTo(_output[_at..]);
+            _at += bytes.Length;
+        }
+
         /// <summary>A double field unless it compares equal to 0.</summary>
         public void DoubleField(byte tag, double value)
         {

@@ -34,6 +34,11 @@ public static partial class ScoreWire
 
     private static int Measure(OpportunityScore m, Sizes sizes)
     {
+        if (Precoded.TryGetValue(m, out var precoded))
+        {
+            return precoded.Length;
+        }
+
         var size = StringField(m.OpportunityId, sizes)
             + (m.Score != 0 ? 1 + CodedOutputStream.ComputeInt32Size(m.Score) : 0)
             + DoubleField(m.Probability)

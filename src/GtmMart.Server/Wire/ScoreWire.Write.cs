@@ -33,6 +33,12 @@ public static partial class ScoreWire
 
     private static void Write(OpportunityScore m, Sizes sizes, ref SpanWriter w)
     {
+        if (Precoded.TryGetValue(m, out var precoded))
+        {
+            w.Raw(precoded);
+            return;
+        }
+
         w.StringField(10, m.OpportunityId, sizes);
         if (m.Score != 0)
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using GtmMart.Contracts.V1;
 
@@ -31,6 +32,27 @@ public static partial class ScoreWire
     };
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    /// <summary>
+    /// The bytes of scores encoded once because they are sent unchanged again and again (the server's cached scores),
+    /// by message instance: an answer that holds one copies them instead of encoding it. An entry lives as long as its
+    /// message; a message must not be modified once it is here.
+    /// </summary>
+    private static readonly ConditionalWeakTable<OpportunityScore, byte[]> Precoded = [];
+
+    /// <summary>
+    /// Encodes <paramref name="score"/> now, once, for every answer that will carry it: those answers copy its bytes.
+    /// For a score that is kept and sent unchanged (the score cache); it must not be modified afterwards.
+    /// </summary>
+    public static OpportunityScore Precode(OpportunityScore score)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        Precoded.AddOrUpdate(score, Encode(score, static (m, s) => Measure(m, s), static (m, s, w) => Write(m, s, ref w)));
+        return score;
+    }
+
+    /// <summary>Whether answers carrying <paramref name="score"/> copy its bytes encoded once.</summary>
+    public static bool IsPrecoded(OpportunityScore score) => Precoded.TryGetValue(score, out _);
 
     /// <summary>The encoded bytes (for tests and callers outside gRPC).</summary>
     public static byte[] ToBytes(ScoreOpportunitiesResponse message) => Encode(message, static (m, s) => Measure(m, s), static (m, s, w) => Write(m, s, ref w));

@@ -1,5 +1,6 @@
 using GtmMart.Contracts.V1;
 using GtmMart.Server.Services;
+using GtmMart.Server.Wire;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GtmMart.Tests.Grpc;
@@ -92,6 +93,8 @@ public sealed class ScoreCacheTests(GrpcServerFixture server) : IClassFixture<Gr
         Assert.True(cache.TryGet(scores[0].OpportunityId, out _));
         Assert.True(cache.TryGet(scores[1].OpportunityId, out _));
         Assert.False(cache.TryGet(scores[2].OpportunityId, out _));
+        Assert.True(ScoreWire.IsPrecoded(scores[0]) && ScoreWire.IsPrecoded(scores[1]), "a kept score is not precoded");
+        Assert.False(ScoreWire.IsPrecoded(scores[2]), "a score the cache had no room for was precoded");
         Assert.True(cache.IsFor(snapshot.Models, snapshot.Features));
         Assert.False(ScoreCache.None.IsFor(snapshot.Models, snapshot.Features));
     }

@@ -39,6 +39,56 @@ public sealed class ScoreWireTests(GrpcServerFixture server) : IClassFixture<Grp
         Assert.Equal(message.ToByteArray(), ScoreWire.ToBytes(message));
     }
 
+    [Theory]
+    [MemberData(nameof(Answers))]
+    public void An_opportunities_answer_of_precoded_scores_is_encoded_as_protobuf_encodes_it(string name)
+    {
+        var message = OpportunityAnswers[name]();
+        var scores = message.Results.Where(r => r.ResultCase == OpportunityResult.ResultOneofCase.Score).Select(r => r.Score).ToList();
+        scores.ForEach(s => ScoreWire.Precode(s));
+
+        Assert.All(scores, s => Assert.True(ScoreWire.IsPrecoded(s)));
+        Assert.Equal(message.ToByteArray(), ScoreWire.ToBytes(message));
+    }
+
+    [Theory]
+    [MemberData(nameof(StreamAnswers))]
+    public void A_stream_answer_of_precoded_scores_is_encoded_as_protobuf_encodes_it(string name)
+    {
+        var message = StreamCases[name]();
+        var scores = message.ResultCase switch
+        {
+            ScoreStreamResponse.ResultOneofCase.Opportunity => [message.Opportunity],
+            ScoreStreamResponse.ResultOneofCase.Opportunities => message.Opportunities.Results.Select(r => r.Score).ToList(),
+            _ => new List<OpportunityScore>(),
+        };
+        scores.ForEach(s => ScoreWire.Precode(s));
+
+        Assert.Equal(message.ToByteArray(), ScoreWire.ToBytes(message));
+    }
+
+    [Fact]
+    public void An_answer_copies_a_precoded_score_instead_of_encoding_it_again()
+    {
+        var score = FullScore("OPP-P1");
+        var fresh = FullScore("OPP-P2");
+        var answer = new ScoreOpportunitiesResponse { Results = { new OpportunityResult { Score = score }, new OpportunityResult { Score = fresh } } };
+        var before = answer.ToByteArray();
+        ScoreWire.Precode(score);
+
+        // Changed after precoding (which the cache never does): the answer still carries the bytes encoded then, while
+        // the score that was not precoded is encoded as it is now.
+        score.Score = 12;
+        score.TopPositive.Clear();
+        fresh.Score = 12;
+        var sent = ScoreOpportunitiesResponse.Parser.ParseFrom(ScoreWire.ToBytes(answer));
+
+        Assert.NotEqual(before, answer.ToByteArray());
+        Assert.Equal(FullScore("OPP-P1"), sent.Results[0].Score);
+        Assert.Equal(fresh, sent.Results[1].Score);
+        Assert.False(ScoreWire.IsPrecoded(fresh));
+    }
+
     [Fact]
     public void The_encoder_knows_every_field_of_the_messages_it_writes()
     {
