@@ -34,10 +34,16 @@ public sealed record ServerOptions
     public int MaxIdsPerRequest { get; init; } = 10_000;
 
     /// <summary>
-    /// Most scores of known ids kept for repeated requests, per served models and feature snapshot (0: no cache). About
-    /// 1-2 KB each; the cache is dropped whenever the models or the features change.
+    /// Most scores of known ids kept, per served models and feature snapshot (0: no cache, every call runs the model).
+    /// About 1.3 KB each; the cache is dropped whenever the models or the features change.
     /// </summary>
     public int ScoreCacheCapacity { get; init; } = 100_000;
+
+    /// <summary>
+    /// Fill each new score cache in the background with the known ids' scores (open opportunities first), so a request
+    /// for a known id is a lookup; false: the cache keeps only the scores requests computed.
+    /// </summary>
+    public bool PrefillScores { get; init; } = true;
 
     /// <summary>How long shutdown waits for in-flight calls.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);

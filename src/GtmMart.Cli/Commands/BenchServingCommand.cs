@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -148,7 +149,10 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
     }
 
     private sealed record Results(
-        int Opportunities, int AccountsLoaded, string ModelVersion, double AnswerBytes, List<UnaryRow> Unary, StreamResult Stream, WriteResult Write);
+        int Opportunities, int AccountsLoaded, string ModelVersion, double AnswerBytes, Prefill Prefill, List<UnaryRow> Unary, StreamResult Stream, WriteResult Write);
+
+    /// <summary>The server's background fill of its score cache after the models and features were published.</summary>
+    private sealed record Prefill(int Scores, double Seconds);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         ExecuteAsync(settings, cancellationToken).GetAwaiter().GetResult();
@@ -230,10 +234,15 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             var auth = new CallOptions(new Metadata { { "authorization", "Bearer " + ApiKey } });
 
-            // The score cache is switched per round: off for the uncached scoring rounds (every call runs the model),
-            // on for the cached ones (the warm-up fills it; ids cycle through the served opportunities).
+            // The server as `gtm serve` runs it fills its score cache with every known id's score once the models and
+            // features are published; measured here before anything else runs. The cache is then switched per round:
+            // off for the uncached scoring rounds (every call runs the model), on for the cached ones.
             var access = app.Services.GetRequiredService<ServingAccess>();
             var cacheCapacity = access.ScoreCacheCapacity;
+            var filling = Stopwatch.StartNew();
+            access.Publish();
+            await access.Filling.ConfigureAwait(false);
+            var prefill = new Prefill(access.Snapshot().Scores.Count, filling.Elapsed.TotalSeconds);
             await RecordAnswersAsync(client, auth, ids, cancellationToken).ConfigureAwait(false);
             var replay = channel.CreateCallInvoker();
 
@@ -267,7 +276,7 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
             access.ScoreCacheCapacity = 0;
             var stream = await MeasureStreamAsync(client, auth, modelSet, features, ids, settings.StreamItems, cancellationToken).ConfigureAwait(false);
             var write = MeasureWriteBack(folder, warehouse, modelSet, settings.WriteRows);
-            return new Results(features.Opportunities.Count, features.Accounts.Count, modelSet.OpportunityVersion, AnswerReplay.AverageAnswerBytes, unary, stream, write);
+            return new Results(features.Opportunities.Count, features.Accounts.Count, modelSet.OpportunityVersion, AnswerReplay.AverageAnswerBytes, prefill, unary, stream, write);
         }
         finally
         {

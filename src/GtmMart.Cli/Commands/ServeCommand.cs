@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using GtmMart.Scoring.Registry;
 using GtmMart.Server;
+using GtmMart.Server.Services;
 using GtmMart.Serving;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -29,6 +30,10 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
         [Description("Most scores of known ids kept per models-and-features pair (0: every call runs the model). Default: 100000")]
         public int ScoreCache { get; init; } = 100_000;
 
+        [CommandOption("--no-prefill")]
+        [Description("Keep only the scores requests computed, instead of scoring the known ids into the cache in the background whenever models or features change")]
+        public bool NoPrefill { get; init; }
+
         public override ValidationResult Validate() =>
             MaxIds < 1 ? ValidationResult.Error("--max-ids must be at least 1")
             : ScoreCache < 0 ? ValidationResult.Error("--score-cache must not be negative")
@@ -47,6 +52,7 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
             LoadOnStart = false,
             MaxIdsPerRequest = settings.MaxIds,
             ScoreCacheCapacity = settings.ScoreCache,
+            PrefillScores = !settings.NoPrefill,
             Args = context.Remaining.Raw.ToArray(),
         });
 
@@ -55,6 +61,7 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
         state.Load();
         Console.Error.WriteLine($"gtm serve: {state.Features!.OpenOpportunities.Count} open opportunities, {state.Features.Accounts.Count} accounts; " +
             $"{state.Models.Current!.OpportunityModel} {state.Models.Current.OpportunityVersion}, {state.Models.Current.IcpModel} {state.Models.Current.IcpVersion}");
+        app.Services.GetRequiredService<ServingAccess>().Publish();
         app.Lifetime.ApplicationStarted.Register(() => Console.Error.WriteLine("gtm serve: listening on " + string.Join(", ", app.Urls) + " (Ctrl+C to stop)"));
         app.Run();
         return 0;

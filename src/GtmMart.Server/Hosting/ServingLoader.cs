@@ -1,3 +1,4 @@
+using GtmMart.Server.Services;
 using GtmMart.Serving;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,7 @@ namespace GtmMart.Server.Hosting;
 /// Loads features and models in the background after the host starts, so health reports NOT_SERVING until they are
 /// in memory. A failed load is logged and retried with backoff; the host keeps running (health stays NOT_SERVING).
 /// </summary>
-public sealed partial class ServingLoader(ServingState state, ILogger<ServingLoader> logger) : BackgroundService
+public sealed partial class ServingLoader(ServingState state, ServingAccess access, ILogger<ServingLoader> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -21,6 +22,7 @@ public sealed partial class ServingLoader(ServingState state, ILogger<ServingLoa
                 var features = state.Features;
                 var models = state.Models.Current;
                 LogLoaded(logger, features?.OpenOpportunities.Count ?? 0, features?.Accounts.Count ?? 0, models?.OpportunityVersion ?? "", models?.IcpVersion ?? "");
+                access.Publish();
                 return;
             }
             catch (OperationCanceledException)

@@ -96,6 +96,7 @@ public sealed partial class ModelApi(ServingAccess serving, ILogger<ModelApi> lo
         try
         {
             var models = serving.State.Models.Reload();
+            serving.Publish();
             LogReloaded(logger, models.OpportunityModel, models.OpportunityVersion, models.IcpModel, models.IcpVersion);
             return new ReloadModelsResponse { Opportunity = ProtoMapping.OpportunityModel(models), Icp = ProtoMapping.IcpModel(models) };
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using GtmMart.Contracts.V1;
+using GtmMart.Scoring.Features;
 using GtmMart.Serving;
 
 namespace GtmMart.Server.Services;
@@ -56,6 +57,58 @@ public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int cap
         }
 
         return score;
+    }
+
+    /// <summary>Whether the cache holds as many scores as it may.</summary>
+    public bool IsFull => Count >= Capacity;
+
+    /// <summary>
+    /// Scores every known id this cache has room for, meant to run in the background once a models-and-features pair is
+    /// published, so that a request for a known id is a lookup from then on: the open opportunities first (what CRMs
+    /// ask about), then the accounts, then the other opportunities. Ids already cached by requests are skipped. Stops
+    /// when the cache is full or, checked before each id, <paramref name="stillServed"/> says the pair was replaced.
+    /// </summary>
+    public void Fill(Func<bool> stillServed)
+    {
+        ArgumentNullException.ThrowIfNull(stillServed);
+        if (models is null || features is null)
+        {
+            return;
+        }
+
+        var opportunityModel = ProtoMapping.OpportunityModel(models);
+        FillOpportunities(features.OpenOpportunities, opportunityModel, stillServed);
+        var icpModel = ProtoMapping.IcpModel(models);
+        foreach (var row in features.Accounts)
+        {
+            if (IsFull || !stillServed())
+            {
+                return;
+            }
+
+            if (!TryGetAccount(row.AccountId, out _))
+            {
+                Keep(ProtoMapping.ToProto(models.Icp.Score(row), icpModel));
+            }
+        }
+
+        FillOpportunities(features.Opportunities, opportunityModel, stillServed);
+    }
+
+    private void FillOpportunities(IReadOnlyList<OpportunityFeatureRow> rows, ModelRef model, Func<bool> stillServed)
+    {
+        foreach (var row in rows)
+        {
+            if (IsFull || !stillServed())
+            {
+                return;
+            }
+
+            if (!TryGet(row.OpportunityId, out _))
+            {
+                Keep(ProtoMapping.ToProto(models!.Opportunity.Score(row), model));
+            }
+        }
     }
 
     private bool Reserve()

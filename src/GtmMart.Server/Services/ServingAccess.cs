@@ -1,5 +1,6 @@
 using GtmMart.Contracts.V1;
 using GtmMart.Serving;
+using Microsoft.Extensions.Logging;
 
 namespace GtmMart.Server.Services;
 
@@ -20,7 +21,7 @@ public sealed record ServingSnapshot(ModelSet Models, FeatureStore Features, Sco
 }
 
 /// <summary>The server's shared state plus its limits, as the services see them.</summary>
-public sealed class ServingAccess(ServingState state, ServerOptions options)
+public sealed partial class ServingAccess(ServingState state, ServerOptions options, ILogger<ServingAccess> logger)
 {
     private ScoreCache? cache;
     private ServingSnapshot? last;
@@ -35,6 +36,12 @@ public sealed class ServingAccess(ServingState state, ServerOptions options)
     /// applies from the next models-and-features pair.
     /// </summary>
     public int ScoreCacheCapacity { get; set; } = options.ScoreCacheCapacity;
+
+    /// <summary>Whether a new models-and-features pair's cache is filled in the background (<see cref="ScoreCache.Fill"/>).</summary>
+    public bool PrefillScores { get; } = options.PrefillScores;
+
+    /// <summary>The background fill of the current cache, if one was started (for tests and the benchmark).</summary>
+    public Task Filling { get; private set; } = Task.CompletedTask;
 
     /// <summary>
     /// The current models and features; UNAVAILABLE while they are not loaded. The same view is handed to every call
@@ -59,6 +66,18 @@ public sealed class ServingAccess(ServingState state, ServerOptions options)
         return fresh;
     }
 
+    /// <summary>
+    /// Takes the view of models and features just published (a load, a reload, a feature refresh), so that its score
+    /// cache starts filling now rather than at the next call. Does nothing while they are not loaded.
+    /// </summary>
+    public void Publish()
+    {
+        if (State.Ready)
+        {
+            _ = Snapshot();
+        }
+    }
+
     private ScoreCache CacheFor(ModelSet models, FeatureStore features)
     {
         var capacity = ScoreCacheCapacity;
@@ -77,8 +96,43 @@ public sealed class ServingAccess(ServingState state, ServerOptions options)
         // same pair, else this one for this call only.
         var fresh = new ScoreCache(models, features, capacity);
         var stored = Interlocked.CompareExchange(ref cache, fresh, current);
-        return ReferenceEquals(stored, current) ? fresh
-            : stored is not null && stored.IsFor(models, features) ? stored
-            : fresh;
+        if (ReferenceEquals(stored, current))
+        {
+            StartFill(fresh);
+            return fresh;
+        }
+
+        return stored is not null && stored.IsFor(models, features) ? stored : fresh;
     }
+
+    /// <summary>Fills the cache just published on a pool thread, until it is full or replaced; calls never wait for it.</summary>
+    private void StartFill(ScoreCache fresh)
+    {
+        if (!PrefillScores)
+        {
+            return;
+        }
+
+        Filling = Task.Run(() =>
+        {
+            var started = Environment.TickCount64;
+            try
+            {
+                fresh.Fill(() => ReferenceEquals(Volatile.Read(ref cache), fresh));
+                LogFilled(logger, fresh.Count, Environment.TickCount64 - started);
+            }
+            catch (Exception ex)
+            {
+                // Requests still score on demand; the failure is reported, and the task carries it for whoever awaits it.
+                LogFillFailed(logger, ex, fresh.Count);
+                throw;
+            }
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "score cache: {Count} scores of known ids ready in {Milliseconds} ms")]
+    private static partial void LogFilled(ILogger logger, int count, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "score cache: filling stopped after {Count} scores; requests score on demand")]
+    private static partial void LogFillFailed(ILogger logger, Exception exception, int count);
 }

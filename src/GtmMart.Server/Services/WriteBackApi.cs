@@ -35,6 +35,7 @@ public sealed partial class WriteBackApi(ServingAccess serving, ILogger<WriteBac
                 {
                     var written = new ScoreWriteBack(serving.State.Warehouse).Run(snapshot.Models, snapshot.Features, request.HasRunId ? request.RunId : null, null, token);
                     serving.State.RefreshFeatures();
+                    serving.Publish();
                     return written;
                 },
                 token).ConfigureAwait(false);

@@ -1,13 +1,16 @@
 using GtmMart.Contracts.V1;
+using GtmMart.Server;
 using GtmMart.Server.Services;
 using GtmMart.Server.Wire;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GtmMart.Tests.Grpc;
 
 /// <summary>
-/// The server's score cache: a repeated id is answered from it with the very score the model gives, it belongs to one
-/// pair of models and features (a refresh starts an empty one), and it never holds more than its capacity.
+/// The server's score cache: a cached id is answered from it with the very score the model gives, it belongs to one
+/// pair of models and features (a refresh starts a new one), the server fills it in the background with every known
+/// id's score (open opportunities first), and it never holds more than its capacity.
 /// </summary>
 public sealed class ScoreCacheTests(GrpcServerFixture server) : IClassFixture<GrpcServerFixture>
 {
@@ -39,7 +42,7 @@ public sealed class ScoreCacheTests(GrpcServerFixture server) : IClassFixture<Gr
     }
 
     [Fact]
-    public async Task With_the_cache_off_the_scores_are_the_same_and_nothing_is_kept()
+    public async Task With_the_cache_off_every_call_runs_the_model_and_gets_the_same_scores()
     {
         var ids = OpenOpportunityIds(8).Skip(5).ToArray();
         var capacity = Access.ScoreCacheCapacity;
@@ -55,28 +58,77 @@ public sealed class ScoreCacheTests(GrpcServerFixture server) : IClassFixture<Gr
             Access.ScoreCacheCapacity = capacity;
         }
 
-        Assert.All(ids, id => Assert.False(Access.Snapshot().Scores.TryGet(id, out _), $"{id} was cached while the cache was off"));
+        Assert.Equal(0, ScoreCache.None.Count);
+        Assert.All(ids, id => Assert.False(ScoreCache.None.TryGet(id, out _), $"{id} was kept by the cache that keeps nothing"));
         var cached = await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids } }, GrpcServerFixture.Auth());
         Assert.Equal(uncached, cached);
     }
 
     [Fact]
-    public async Task A_feature_refresh_starts_an_empty_cache()
+    public async Task A_feature_refresh_starts_a_new_cache_that_the_server_fills_with_every_known_id()
     {
-        var ids = OpenOpportunityIds(3);
-        await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids } }, GrpcServerFixture.Auth());
+        _ = Access.Snapshot();
+        await Access.Filling;
         var before = Access.Snapshot().Scores;
-        Assert.True(before.Count >= 3);
 
         server.State.RefreshFeatures();
         var after = Access.Snapshot().Scores;
+        await Access.Filling;
 
+        var features = server.State.Features!;
         Assert.NotSame(before, after);
-        Assert.Equal(0, after.Count);
-        Assert.False(before.IsFor(server.State.Models.Current!, server.State.Features!));
-        Assert.True(after.IsFor(server.State.Models.Current!, server.State.Features!));
-        await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids } }, GrpcServerFixture.Auth());
-        Assert.Equal(3, after.Count);
+        Assert.False(before.IsFor(server.State.Models.Current!, features));
+        Assert.True(after.IsFor(server.State.Models.Current!, features));
+        Assert.Equal(Math.Min(after.Capacity, features.Opportunities.Count + features.Accounts.Count), after.Count);
+        var models = server.State.Models.Current!;
+        foreach (var row in features.Opportunities.Where((_, i) => i % 97 == 0))
+        {
+            Assert.True(after.TryGet(row.OpportunityId, out var kept), $"{row.OpportunityId} not filled in");
+            Assert.True(ScoreWire.IsPrecoded(kept), $"{row.OpportunityId} was filled in but not precoded");
+            Assert.Equal(models.Opportunity.Score(row).Probability, kept.Probability, 6);
+        }
+
+        foreach (var row in features.Accounts.Where((_, i) => i % 31 == 0))
+        {
+            Assert.True(after.TryGetAccount(row.AccountId, out var kept), $"{row.AccountId} not filled in");
+            Assert.Equal(models.Icp.Score(row).FitScore, kept.FitScore, 6);
+        }
+    }
+
+    [Fact]
+    public void A_fill_takes_the_open_opportunities_first_then_the_accounts_and_stops_when_full_or_replaced()
+    {
+        var snapshot = Access.Snapshot();
+        var features = snapshot.Features;
+        var open = features.OpenOpportunities;
+        var closed = features.Opportunities.Where(o => !open.Contains(o)).ToList();
+        Assert.NotEmpty(closed);
+
+        var cache = new ScoreCache(snapshot.Models, features, capacity: open.Count + 2);
+        cache.Fill(() => true);
+
+        Assert.Equal(open.Count + 2, cache.Count);
+        Assert.All(open, o => Assert.True(cache.TryGet(o.OpportunityId, out _), $"open {o.OpportunityId} not filled in"));
+        Assert.True(cache.TryGetAccount(features.Accounts[0].AccountId, out _) && cache.TryGetAccount(features.Accounts[1].AccountId, out _));
+        Assert.All(closed, o => Assert.False(cache.TryGet(o.OpportunityId, out _), $"closed {o.OpportunityId} filled in before the accounts"));
+
+        var replaced = new ScoreCache(snapshot.Models, features, capacity: 1_000);
+        var asked = 0;
+        replaced.Fill(() => ++asked <= 5);
+        Assert.Equal(5, replaced.Count);
+    }
+
+    [Fact]
+    public async Task Without_prefill_the_cache_keeps_only_what_requests_computed()
+    {
+        var options = server.App.Services.GetRequiredService<ServerOptions>() with { PrefillScores = false };
+        var access = new ServingAccess(server.State, options, NullLogger<ServingAccess>.Instance);
+
+        var scores = access.Snapshot().Scores;
+        await access.Filling;
+
+        Assert.Equal(0, scores.Count);
+        Assert.Same(scores, access.Snapshot().Scores);
     }
 
     [Fact]
