@@ -11,7 +11,7 @@ namespace GtmMart.Server.Services;
 /// lookup. A new pair (model reload, feature refresh after a build or write-back) gets a new, empty cache, and the old
 /// one goes with the old pair. Bounded: once <see cref="Capacity"/> scores are held, further ones are computed and
 /// not kept. The cached messages are shared between responses and must not be modified: a kept opportunity score is
-/// encoded once (<see cref="Wire.ScoreWire.Precode"/>), and every answer carrying it copies those bytes.
+/// encoded once (<see cref="Wire.ScoreWire.Precode"/>), and every unary answer carrying it copies those bytes.
 /// </summary>
 public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int capacity)
 {

@@ -8,9 +8,12 @@ namespace GtmMart.Server.Wire;
 public static partial class ScoreWire
 {
     /// <summary>Sizes in the order the writer needs them, in a pooled array.</summary>
-    private sealed class Sizes
+    private sealed class Sizes(bool usePrecoded)
     {
         private int[] _values = ArrayPool<int>.Shared.Rent(64);
+
+        /// <summary>Whether a precoded score's bytes are copied (else every score is encoded from its fields).</summary>
+        public bool UsePrecoded { get; } = usePrecoded;
         private int _count;
         private int _next;
 

@@ -34,7 +34,7 @@ public static partial class ScoreWire
 
     private static int Measure(OpportunityScore m, Sizes sizes)
     {
-        if (Precoded.TryGetValue(m, out var precoded))
+        if (sizes.UsePrecoded && Precoded.TryGetValue(m, out var precoded))
         {
             return precoded.Length;
         }

@@ -33,7 +33,7 @@ public static partial class ScoreWire
 
     private static void Write(OpportunityScore m, Sizes sizes, ref SpanWriter w)
     {
-        if (Precoded.TryGetValue(m, out var precoded))
+        if (sizes.UsePrecoded && Precoded.TryGetValue(m, out var precoded))
         {
             w.Raw(precoded);
             return;

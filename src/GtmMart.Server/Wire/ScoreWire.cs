@@ -35,45 +35,50 @@ public static partial class ScoreWire
 
     /// <summary>
     /// The bytes of scores encoded once because they are sent unchanged again and again (the server's cached scores),
-    /// by message instance: an answer that holds one copies them instead of encoding it. An entry lives as long as its
-    /// message; a message must not be modified once it is here.
+    /// by message instance: a unary answer that holds one copies them instead of encoding it. An entry lives as long as
+    /// its message; a message must not be modified once it is here.
     /// </summary>
     private static readonly ConditionalWeakTable<OpportunityScore, byte[]> Precoded = [];
 
     /// <summary>
-    /// Encodes <paramref name="score"/> now, once, for every answer that will carry it: those answers copy its bytes.
+    /// Encodes <paramref name="score"/> now, once, for every unary answer that will carry it: they copy its bytes.
     /// For a score that is kept and sent unchanged (the score cache); it must not be modified afterwards.
     /// </summary>
     public static OpportunityScore Precode(OpportunityScore score)
     {
         ArgumentNullException.ThrowIfNull(score);
-        Precoded.AddOrUpdate(score, Encode(score, static (m, s) => Measure(m, s), static (m, s, w) => Write(m, s, ref w)));
+        Precoded.AddOrUpdate(score, Encode(score, new Sizes(usePrecoded: false), static (m, s) => Measure(m, s), static (m, s, w) => Write(m, s, ref w)));
         return score;
     }
 
     /// <summary>Whether answers carrying <paramref name="score"/> copy its bytes encoded once.</summary>
     public static bool IsPrecoded(OpportunityScore score) => Precoded.TryGetValue(score, out _);
 
-    /// <summary>The encoded bytes (for tests and callers outside gRPC).</summary>
-    public static byte[] ToBytes(ScoreOpportunitiesResponse message) => Encode(message, static (m, s) => Measure(m, s), static (m, s, w) => Write(m, s, ref w));
+    // Which answers copy precoded scores: a unary answer does (a lookup per score, small next to a call's own cost); a
+    // stream answer does not, since bulk streams mostly carry scores computed for them, which would pay the lookup for
+    // nothing (their encoding runs beside the scoring, on the stream's writer task).
 
     /// <summary>The encoded bytes (for tests and callers outside gRPC).</summary>
-    public static byte[] ToBytes(ScoreStreamResponse message) => Encode(message, static (m, s) => Measure(m, s), static (m, s, w) => Write(m, s, ref w));
+    public static byte[] ToBytes(ScoreOpportunitiesResponse message) =>
+        Encode(message, new Sizes(usePrecoded: true), static (m, s) => Measure(m, s), static (m, s, w) => Write(m, s, ref w));
+
+    /// <summary>The encoded bytes (for tests and callers outside gRPC).</summary>
+    public static byte[] ToBytes(ScoreStreamResponse message) =>
+        Encode(message, new Sizes(usePrecoded: false), static (m, s) => Measure(m, s), static (m, s, w) => Write(m, s, ref w));
 
     /// <summary>Serializes into a gRPC message: the length first, then the bytes into the call's buffer writer.</summary>
     public static void Serialize(ScoreOpportunitiesResponse message, Grpc.Core.SerializationContext context) =>
-        Serialize(message, context, static (m, s) => Measure(m, s), static (m, s, w) => Write(m, s, ref w));
+        Serialize(message, context, new Sizes(usePrecoded: true), static (m, s) => Measure(m, s), static (m, s, w) => Write(m, s, ref w));
 
     /// <summary>Serializes into a gRPC message: the length first, then the bytes into the call's buffer writer.</summary>
     public static void Serialize(ScoreStreamResponse message, Grpc.Core.SerializationContext context) =>
-        Serialize(message, context, static (m, s) => Measure(m, s), static (m, s, w) => Write(m, s, ref w));
+        Serialize(message, context, new Sizes(usePrecoded: false), static (m, s) => Measure(m, s), static (m, s, w) => Write(m, s, ref w));
 
     private delegate void Writer<T>(T message, Sizes sizes, SpanWriter output);
 
-    private static byte[] Encode<T>(T message, Func<T, Sizes, int> measure, Writer<T> write)
+    private static byte[] Encode<T>(T message, Sizes sizes, Func<T, Sizes, int> measure, Writer<T> write)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var sizes = new Sizes();
         try
         {
             var bytes = new byte[measure(message, sizes)];
@@ -86,11 +91,10 @@ public static partial class ScoreWire
         }
     }
 
-    private static void Serialize<T>(T message, Grpc.Core.SerializationContext context, Func<T, Sizes, int> measure, Writer<T> write)
+    private static void Serialize<T>(T message, Grpc.Core.SerializationContext context, Sizes sizes, Func<T, Sizes, int> measure, Writer<T> write)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(context);
-        var sizes = new Sizes();
         try
         {
             var length = measure(message, sizes);

@@ -68,7 +68,7 @@ public sealed class ScoreWireTests(GrpcServerFixture server) : IClassFixture<Grp
     }
 
     [Fact]
-    public void An_answer_copies_a_precoded_score_instead_of_encoding_it_again()
+    public void A_unary_answer_copies_a_precoded_score_instead_of_encoding_it_again()
     {
         var score = FullScore("OPP-P1");
         var fresh = FullScore("OPP-P2");
@@ -87,6 +87,10 @@ public sealed class ScoreWireTests(GrpcServerFixture server) : IClassFixture<Grp
         Assert.Equal(FullScore("OPP-P1"), sent.Results[0].Score);
         Assert.Equal(fresh, sent.Results[1].Score);
         Assert.False(ScoreWire.IsPrecoded(fresh));
+
+        // Stream answers encode every score from its fields, precoded or not.
+        var streamed = ScoreStreamResponse.Parser.ParseFrom(ScoreWire.ToBytes(new ScoreStreamResponse { Opportunity = score }));
+        Assert.Equal(score, streamed.Opportunity);
     }
 
     [Fact]
