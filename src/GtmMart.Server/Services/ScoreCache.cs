@@ -8,8 +8,8 @@ namespace GtmMart.Server.Services;
 /// <summary>
 /// Scores already computed for known ids, for one pair of served models and feature snapshot. A score of a known id
 /// depends only on that pair, both immutable, so a repeated request (a CRM page showing the same deal again) is a
-/// lookup. A new pair (model reload, feature refresh after a build or write-back) gets a new, empty cache, and the old
-/// one goes with the old pair. Bounded: once <see cref="Capacity"/> scores are held, further ones are computed and
+/// lookup. A new pair (model reload, feature refresh after a build or write-back) gets a new cache, which the server
+/// fills in the background (<see cref="Fill"/>), and the old one goes with the old pair. Bounded: once <see cref="Capacity"/> scores are held, further ones are computed and
 /// not kept. The cached messages are shared between responses and must not be modified: a kept opportunity score is
 /// encoded once (<see cref="Wire.ScoreWire.Precode"/>), and every unary answer carrying it copies those bytes.
 /// </summary>

@@ -130,7 +130,7 @@ public sealed partial class ServingAccess(ServingState state, ServerOptions opti
         });
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "score cache: {Count} scores of known ids ready in {Milliseconds} ms")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "score cache: {Count} scores of known ids filled in {Milliseconds} ms")]
     private static partial void LogFilled(ILogger logger, int count, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "score cache: filling stopped after {Count} scores; requests score on demand")]
