@@ -89,7 +89,7 @@ public sealed class Violations
 
         for (var i = 0; i < ids.Count; i++)
         {
-            if (IsBadId(ids[i]))
+            if (IdProblem(ids[i]) is not null)
             {
                 return false;
             }
@@ -98,7 +98,13 @@ public sealed class Violations
         return true;
     }
 
-    private static bool IsBadId(string id) => string.IsNullOrWhiteSpace(id) || id.Length > 256;
+    /// <summary>What is wrong with one id (the rule both the check and the violations use), or null.</summary>
+    private static string? IdProblem(string id) =>
+        string.IsNullOrWhiteSpace(id) ? "must not be empty"
+        : id.Length > MaxIdLength ? $"must be at most {MaxIdLength} characters"
+        : null;
+
+    private const int MaxIdLength = 256;
 
     /// <summary>The violations of a list of ids (see <see cref="CheckIds"/>), for a caller that reports them itself.</summary>
     public static Violations ForIds(IReadOnlyList<string> ids, string field, int max)
@@ -116,13 +122,9 @@ public sealed class Violations
         {
             for (var i = 0; i < ids.Count; i++)
             {
-                if (string.IsNullOrWhiteSpace(ids[i]))
+                if (IdProblem(ids[i]) is { } problem)
                 {
-                    violations.Add($"{field}[{i}]", "must not be empty");
-                }
-                else if (ids[i].Length > 256)
-                {
-                    violations.Add($"{field}[{i}]", "must be at most 256 characters");
+                    violations.Add($"{field}[{i}]", problem);
                 }
             }
         }
