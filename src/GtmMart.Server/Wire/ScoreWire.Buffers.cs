@@ -11,11 +11,11 @@ public static partial class ScoreWire
     private sealed class Sizes(bool usePrecoded)
     {
         private int[] _values = ArrayPool<int>.Shared.Rent(64);
+        private int _count;
+        private int _next;
 
         /// <summary>Whether a precoded score's bytes are copied (else every score is encoded from its fields).</summary>
         public bool UsePrecoded { get; } = usePrecoded;
-        private int _count;
-        private int _next;
 
         /// <summary>Reserves the slot of a nested message about to be measured.</summary>
         public int Reserve()
