@@ -152,6 +152,17 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
     }
 
     [Fact]
+    public async Task A_request_over_the_4_MB_message_limit_is_RESOURCE_EXHAUSTED_and_the_server_keeps_serving()
+    {
+        var tooBig = new ScoreOpportunitiesRequest { OpportunityIds = { new string('x', 4 * 1024 * 1024 + 1) } };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => server.Scoring.ScoreOpportunitiesAsync(tooBig, GrpcServerFixture.Auth()).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        await server.Scoring.PingAsync(new Google.Protobuf.WellKnownTypes.Empty(), GrpcServerFixture.Auth());
+    }
+
+    [Fact]
     public async Task Malformed_requests_are_INVALID_ARGUMENT_with_field_violations()
     {
         var empty = await Assert.ThrowsAsync<RpcException>(() =>
