@@ -62,7 +62,15 @@ public static partial class GtmServer
             .AddCheck<ServingReadyHealthCheck>("serving");
 
         var app = builder.Build();
-        app.MapGrpcService<ScoringApi>();
+        if (options.HandWrittenAnswers)
+        {
+            app.MapGrpcService<ScoringApi>();
+        }
+        else
+        {
+            app.MapGrpcService<GeneratedScoringApi>();
+        }
+
         app.MapGrpcService<ModelApi>();
         app.MapGrpcService<WriteBackApi>();
         app.MapGrpcService<ReportingApi>();

@@ -71,6 +71,10 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
         [Description("Training config (default training/configs/default.json, else built-in defaults)")]
         public string? Config { get; init; }
 
+        [CommandOption("--compare-serializers")]
+        [Description("Instead of the usual run: two servers in this process, scoring answers hand-written (Wire/ScoreWire) vs protobuf's generated serializer, measured side by side; writes the serving-serializers section")]
+        public bool CompareSerializers { get; init; }
+
         public override ValidationResult Validate() =>
             Accounts < 10 ? ValidationResult.Error("--accounts must be at least 10")
             : Seconds <= 0 ? ValidationResult.Error("--seconds must be positive")
@@ -82,7 +86,8 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
 
     /// <summary>One call's measurement: totals over the rounds, and its rate in each round.</summary>
     private sealed record Load(
-        int Concurrency, long Calls, double Seconds, double P50Ms, double P99Ms, long Failures, IReadOnlyList<double> RoundRates, double CpuSeconds)
+        int Concurrency, long Calls, double Seconds, double P50Ms, double P99Ms, long Failures, IReadOnlyList<double> RoundRates, double CpuSeconds,
+        IReadOnlyList<double> RoundCpuMicros)
     {
         public double PerSecond => Calls / Seconds;
 
@@ -168,9 +173,17 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
 
         try
         {
-            var results = await RunAsync(settings, levels, folder, cancellationToken).ConfigureAwait(false);
-            var markdown = Render(results, settings);
-            MarkdownSection.Write(settings.Out, "serving", markdown);
+            string markdown;
+            if (settings.CompareSerializers)
+            {
+                markdown = await CompareSerializersAsync(settings, levels, folder, cancellationToken).ConfigureAwait(false);
+                MarkdownSection.Write(settings.Out, "serving-serializers", markdown);
+            }
+            else
+            {
+                markdown = Render(await RunAsync(settings, levels, folder, cancellationToken).ConfigureAwait(false), settings);
+                MarkdownSection.Write(settings.Out, "serving", markdown);
+            }
 
             // Plain output: the console's line wrapping would break the table rows.
             Console.Out.Write(markdown);
@@ -185,11 +198,10 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
         }
     }
 
-    private static async Task<Results> RunAsync(Settings settings, List<int> levels, string folder, CancellationToken cancellationToken)
+    /// <summary>Data and models through the product: generate > load > build > export > train. Returns the models' folder.</summary>
+    private static string Prepare(Settings settings, DuckDbWarehouse warehouse, string folder, CancellationToken cancellationToken)
     {
-        // Data and models through the product: generate > load > build > export > train.
         var raw = Path.Combine(folder, "raw");
-        var warehouse = new DuckDbWarehouse(Path.Combine(folder, "bench.duckdb"));
         PipelineSteps.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = settings.Accounts, Seed = 1 }, cancellationToken);
         PipelineSteps.Load(warehouse, raw);
         PipelineSteps.Build(warehouse, Warehouse.Models.ModelCatalog.Load(settings.SqlDir), cancellationToken);
@@ -197,54 +209,36 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
         PipelineSteps.Export(warehouse, snapshot);
         var models = Path.Combine(folder, "models");
         PipelineSteps.Train(snapshot, settings.Config, models, null);
+        return models;
+    }
 
-        var app = GtmServer.Build(new ServerOptions
+    private static readonly CallOptions Auth = new(new Metadata { { "authorization", "Bearer " + ApiKey } });
+
+    private static async Task<Results> RunAsync(Settings settings, List<int> levels, string folder, CancellationToken cancellationToken)
+    {
+        var warehouse = new DuckDbWarehouse(Path.Combine(folder, "bench.duckdb"));
+        var models = Prepare(settings, warehouse, folder, cancellationToken);
+        var server = await BenchServer.StartAsync(warehouse, models, handWrittenAnswers: true, app => app.MapGrpcService<AnswerReplay>(), cancellationToken).ConfigureAwait(false);
+        await using (server.ConfigureAwait(false))
         {
-            Warehouse = warehouse,
-            Registry = new ModelRegistry(models),
-            Urls = ["http://127.0.0.1:0"],
-            ApiKeyHashes = [ApiKeyHashes.Hash(ApiKey)],
-            LoadOnStart = false,
-        });
-        app.MapGrpcService<AnswerReplay>();
-        var state = app.Services.GetRequiredService<ServingState>();
-        state.Load();
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var address = app.Urls.Single();
-            AnsiConsole.MarkupLine($"[bold]server listening on {address}[/]");
-            var features = state.Features!;
-            var modelSet = state.Models.Current!;
+            var features = server.State.Features!;
+            var modelSet = server.State.Models.Current!;
             var ids = features.Opportunities.Select(o => o.OpportunityId).ToArray();
-
-            using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
-            {
-                HttpHandler = new SocketsHttpHandler
-                {
-                    EnableMultipleHttp2Connections = true,
-                    PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                    InitialHttp2StreamWindowSize = 4 * 1024 * 1024,
-                },
-            });
-            var client = new ScoringService.ScoringServiceClient(channel);
+            var client = server.Client;
 
             // What the set-up left in the heap (generated data, the training run) is collected and compacted first,
             // so the serving rounds do not pay for it.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-            var auth = new CallOptions(new Metadata { { "authorization", "Bearer " + ApiKey } });
+            var auth = Auth;
 
             // The server as `gtm serve` runs it fills its score cache with every known id's score once the models and
             // features are published; measured here before anything else runs. The cache is then switched per round:
             // off for the uncached scoring rounds (every call runs the model), on for the cached ones.
-            var access = app.Services.GetRequiredService<ServingAccess>();
+            var access = server.Access;
             var cacheCapacity = access.ScoreCacheCapacity;
-            var filling = Stopwatch.StartNew();
-            access.Publish();
-            await access.Filling.ConfigureAwait(false);
-            var prefill = new Prefill(access.Snapshot().Scores.Count, filling.Elapsed.TotalSeconds);
+            var prefill = await server.PrefillAsync().ConfigureAwait(false);
             await RecordAnswersAsync(client, auth, ids, cancellationToken).ConfigureAwait(false);
-            var replay = channel.CreateCallInvoker();
+            var replay = server.Channel.CreateCallInvoker();
 
             // The three scoring calls send the same one-id requests and count an answer only when it is that id's score.
             ScoreOpportunitiesRequest OneId(int i) => new() { OpportunityIds = { ids[i % ids.Length] } };
@@ -277,11 +271,6 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
             var stream = await MeasureStreamAsync(client, auth, modelSet, features, ids, settings.StreamItems, cancellationToken).ConfigureAwait(false);
             var write = MeasureWriteBack(folder, warehouse, modelSet, settings.WriteRows);
             return new Results(features.Opportunities.Count, features.Accounts.Count, modelSet.OpportunityVersion, AnswerReplay.AverageAnswerBytes, prefill, unary, stream, write);
-        }
-        finally
-        {
-            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            await app.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -13,7 +13,7 @@ namespace GtmMart.Server.Services;
 /// not kept. The cached messages are shared between responses and must not be modified: a kept opportunity score is
 /// encoded once (<see cref="Wire.ScoreWire.Precode"/>), and every unary answer carrying it copies those bytes.
 /// </summary>
-public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int capacity)
+public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int capacity, bool precode = true)
 {
     /// <summary>Keeps nothing: every lookup misses and every add is dropped.</summary>
     public static readonly ScoreCache None = new(null, null, 0);
@@ -39,7 +39,7 @@ public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int cap
     public OpportunityScore Keep(OpportunityScore score)
     {
         ArgumentNullException.ThrowIfNull(score);
-        if (Reserve() && !_opportunities.TryAdd(score.OpportunityId, Wire.ScoreWire.Precode(score)))
+        if (Reserve() && !_opportunities.TryAdd(score.OpportunityId, precode ? Wire.ScoreWire.Precode(score) : score))
         {
             Interlocked.Decrement(ref _count);
         }

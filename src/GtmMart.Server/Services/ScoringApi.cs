@@ -12,7 +12,7 @@ namespace GtmMart.Server.Services;
 /// Its answers are written by <see cref="Wire.ScoreWire"/> (see <see cref="Wire.ScoringServiceBinding"/>).
 /// </summary>
 [BindServiceMethod(typeof(Wire.ScoringServiceBinding), nameof(Wire.ScoringServiceBinding.BindService))]
-public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.ScoringServiceBase
+public partial class ScoringApi(ServingAccess serving) : ScoringService.ScoringServiceBase
 {
     private const int Chunk = 512;
 
