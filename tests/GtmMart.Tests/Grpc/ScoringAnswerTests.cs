@@ -1,0 +1,142 @@
+using Google.Protobuf.Reflection;
+using Grpc.Core;
+using Grpc.Reflection.V1Alpha;
+using GtmMart.Contracts.V1;
+using GtmMart.Server.Services;
+using Microsoft.Extensions.DependencyInjection;
+using Core = GtmMart.Scoring;
+
+namespace GtmMart.Tests.Grpc;
+
+/// <summary>
+/// What a CRM's gRPC client receives is the scoring library's own result, field by field (doubles bit for bit: protobuf
+/// compares them so), on every path an answer takes: a unary call from the score cache or scored on the call, a
+/// stream's single-id answers and its chunks, for opportunities and accounts. The expected messages are built here
+/// from the library's records, not by the server's mapping, so a field the server drops or changes fails.
+/// </summary>
+public sealed class ScoringAnswerTests(GrpcServerFixture server) : IClassFixture<GrpcServerFixture>
+{
+    private ServingAccess Access => server.App.Services.GetRequiredService<ServingAccess>();
+
+    /// <summary>Every 23rd served opportunity, open or closed.</summary>
+    private string[] OpportunityIds() => server.State.Features!.Opportunities.Where((_, i) => i % 23 == 0).Select(o => o.OpportunityId).ToArray();
+
+    private string[] AccountIds() => server.State.Features!.Accounts.Where((_, i) => i % 17 == 0).Select(a => a.AccountId).ToArray();
+
+    [Fact]
+    public async Task Unary_answers_equal_the_scorers_own_field_by_field_from_the_cache_and_scored_on_the_call()
+    {
+        var ids = OpportunityIds();
+        var accounts = AccountIds();
+        Assert.True(ids.Length > 20 && accounts.Length > 10, $"{ids.Length} opportunities and {accounts.Length} accounts sampled");
+        _ = Access.Snapshot();
+        await Access.Filling;
+        Assert.All(ids, id => Assert.True(Access.Snapshot().Scores.TryGet(id, out _), $"{id} not in the filled cache"));
+
+        var cached = await ScoreAsync(ids, accounts);
+        var capacity = Access.ScoreCacheCapacity;
+        (ScoreOpportunitiesResponse, ScoreAccountsResponse) uncached;
+        try
+        {
+            Access.ScoreCacheCapacity = 0;
+            uncached = await ScoreAsync(ids, accounts);
+            Assert.Same(ScoreCache.None, Access.Snapshot().Scores);
+        }
+        finally
+        {
+            Access.ScoreCacheCapacity = capacity;
+        }
+
+        foreach (var (opportunities, accountAnswers) in new[] { cached, uncached })
+        {
+            Assert.Equal(ids.Select(ExpectedOpportunity).Cast<object>().Append(NotFound("no-such-opportunity", "opportunity")), opportunities.Results.Select(r => r.Score ?? (object)r.Error));
+            Assert.Equal(accounts.Select(ExpectedAccount).Cast<object>().Append(NotFound("no-such-account", "account")), accountAnswers.Results.Select(r => r.Score ?? (object)r.Error));
+        }
+    }
+
+    [Fact]
+    public async Task Stream_answers_single_ids_and_chunks_equal_the_scorers_own_field_by_field()
+    {
+        var ids = OpportunityIds();
+        var accounts = AccountIds();
+        using var call = server.Scoring.ScoreStream(GrpcServerFixture.Auth());
+        var reading = Task.Run(async () => await call.ResponseStream.ReadAllAsync().ToListAsync());
+        foreach (var id in ids)
+        {
+            await call.RequestStream.WriteAsync(new ScoreStreamRequest { OpportunityId = id });
+        }
+
+        await call.RequestStream.WriteAsync(new ScoreStreamRequest { AccountId = accounts[0] });
+        await call.RequestStream.WriteAsync(new ScoreStreamRequest { Opportunities = new ScoreOpportunitiesRequest { OpportunityIds = { ids, "no-such-opportunity" } } });
+        await call.RequestStream.WriteAsync(new ScoreStreamRequest { Accounts = new ScoreAccountsRequest { AccountIds = { accounts } } });
+        await call.RequestStream.CompleteAsync();
+        var responses = await reading.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ids.Length + 3, responses.Count);
+        Assert.Equal(ids.Select(ExpectedOpportunity), responses.Take(ids.Length).Select(r => r.Opportunity));
+        Assert.Equal(ExpectedAccount(accounts[0]), responses[ids.Length].Account);
+        Assert.Equal(
+            ids.Select(ExpectedOpportunity).Cast<object>().Append(NotFound("no-such-opportunity", "opportunity")),
+            responses[ids.Length + 1].Opportunities.Results.Select(r => r.Score ?? (object)r.Error));
+        Assert.Equal(accounts.Select(ExpectedAccount), responses[ids.Length + 2].Accounts.Results.Select(r => r.Score));
+    }
+
+    [Fact]
+    public async Task Server_reflection_lists_every_gtm_service_and_describes_the_scoring_service()
+    {
+        var client = new ServerReflection.ServerReflectionClient(server.Channel);
+        using var call = client.ServerReflectionInfo(deadline: DateTime.UtcNow.AddSeconds(30));
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { FileContainingSymbol = "gtm.v1.ScoringService" });
+        await call.RequestStream.CompleteAsync();
+        var answers = await call.ResponseStream.ReadAllAsync().ToListAsync();
+
+        Assert.Equal(2, answers.Count);
+        var services = answers[0].ListServicesResponse.Service.Select(s => s.Name).ToHashSet();
+        Assert.Superset(new HashSet<string> { "gtm.v1.ScoringService", "gtm.v1.ModelService", "gtm.v1.WriteBackService", "gtm.v1.ReportingService", "grpc.health.v1.Health" }, services);
+        var files = answers[1].FileDescriptorResponse.FileDescriptorProto.Select(b => FileDescriptorProto.Parser.ParseFrom(b)).ToList();
+        Assert.Contains(files, f => f.Service.Any(s => s.Name == "ScoringService" && s.Method.Any(m => m.Name == "ScoreStream")));
+    }
+
+    private async Task<(ScoreOpportunitiesResponse Opportunities, ScoreAccountsResponse Accounts)> ScoreAsync(string[] ids, string[] accounts) => (
+        await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids, "no-such-opportunity" } }, GrpcServerFixture.Auth()),
+        await server.Scoring.ScoreAccountsAsync(new ScoreAccountsRequest { AccountIds = { accounts, "no-such-account" } }, GrpcServerFixture.Auth()));
+
+    /// <summary>The scoring library's score of a served opportunity, as the contract says it is carried.</summary>
+    private OpportunityScore ExpectedOpportunity(string id)
+    {
+        var models = server.State.Models.Current!;
+        Assert.True(server.State.Features!.TryGetOpportunity(id, out var row));
+        var score = models.Opportunity.Score(row);
+        static Factor Factor(Core.Opportunity.OpportunityFactor f) => new() { Feature = f.Feature, Text = f.Text, Contribution = f.Contribution };
+        return new OpportunityScore
+        {
+            OpportunityId = id,
+            Score = score.Score,
+            Probability = score.Probability,
+            TopPositive = { score.TopPositive.Select(Factor) },
+            TopNegative = { score.TopNegative.Select(Factor) },
+            Model = new ModelRef { Name = models.OpportunityModel, Version = models.OpportunityVersion },
+        };
+    }
+
+    private AccountScore ExpectedAccount(string id)
+    {
+        var models = server.State.Models.Current!;
+        Assert.True(server.State.Features!.TryGetAccount(id, out var row));
+        var score = models.Icp.Score(row);
+        return new AccountScore
+        {
+            AccountId = id,
+            FitScore = score.FitScore,
+            FitProbability = score.FitProbability,
+            Tier = score.Tier.ToString(),
+            Segment = new Segment { Id = score.SegmentId, Name = score.SegmentName },
+            BehaviourScore = score.BehaviourScore,
+            Reasons = { score.Reasons },
+            Model = new ModelRef { Name = models.IcpModel, Version = models.IcpVersion },
+        };
+    }
+
+    private static ItemError NotFound(string id, string kind) => new() { Id = id, Code = (int)Google.Rpc.Code.NotFound, Message = $"unknown {kind} id '{id}'" };
+}
