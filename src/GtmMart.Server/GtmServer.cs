@@ -62,15 +62,7 @@ public static partial class GtmServer
             .AddCheck<ServingReadyHealthCheck>("serving");
 
         var app = builder.Build();
-        if (options.HandWrittenAnswers)
-        {
-            app.MapGrpcService<ScoringApi>();
-        }
-        else
-        {
-            app.MapGrpcService<GeneratedScoringApi>();
-        }
-
+        app.MapGrpcService<ScoringApi>();
         app.MapGrpcService<ModelApi>();
         app.MapGrpcService<WriteBackApi>();
         app.MapGrpcService<ReportingApi>();

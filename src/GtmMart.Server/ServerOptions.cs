@@ -45,13 +45,6 @@ public sealed record ServerOptions
     /// </summary>
     public bool PrefillScores { get; init; } = true;
 
-    /// <summary>
-    /// Measurement switch (issue 22 point 2): the scoring answers written by <c>Wire/ScoreWire</c> and kept scores
-    /// precoded (true, the server as it runs today), or written by protobuf's generated serializer through the
-    /// generated service binding (false). Lets <c>gtm bench-serving --compare-serializers</c> run both side by side.
-    /// </summary>
-    public bool HandWrittenAnswers { get; init; } = true;
-
     /// <summary>How long shutdown waits for in-flight calls.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -37,7 +37,7 @@ public sealed partial class BenchServingCommand
 
         /// <summary>Builds, loads and starts the host (<paramref name="map"/> maps extra services on it) and opens the client's channel.</summary>
         public static async Task<BenchServer> StartAsync(
-            DuckDbWarehouse warehouse, string models, bool handWrittenAnswers, Action<WebApplication> map, CancellationToken cancellationToken)
+            DuckDbWarehouse warehouse, string models, Action<WebApplication> map, CancellationToken cancellationToken)
         {
             var app = GtmServer.Build(new ServerOptions
             {
@@ -46,7 +46,6 @@ public sealed partial class BenchServingCommand
                 Urls = ["http://127.0.0.1:0"],
                 ApiKeyHashes = [ApiKeyHashes.Hash(ApiKey)],
                 LoadOnStart = false,
-                HandWrittenAnswers = handWrittenAnswers,
             });
             map(app);
             app.Services.GetRequiredService<ServingState>().Load();

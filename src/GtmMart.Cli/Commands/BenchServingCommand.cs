@@ -71,10 +71,6 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
         [Description("Training config (default training/configs/default.json, else built-in defaults)")]
         public string? Config { get; init; }
 
-        [CommandOption("--compare-serializers")]
-        [Description("Instead of the usual run: two servers in this process, scoring answers hand-written (Wire/ScoreWire) vs protobuf's generated serializer, measured side by side; writes the serving-serializers section")]
-        public bool CompareSerializers { get; init; }
-
         public override ValidationResult Validate() =>
             Accounts < 10 ? ValidationResult.Error("--accounts must be at least 10")
             : Seconds <= 0 ? ValidationResult.Error("--seconds must be positive")
@@ -173,17 +169,8 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
 
         try
         {
-            string markdown;
-            if (settings.CompareSerializers)
-            {
-                markdown = await CompareSerializersAsync(settings, levels, folder, cancellationToken).ConfigureAwait(false);
-                MarkdownSection.Write(settings.Out, "serving-serializers", markdown);
-            }
-            else
-            {
-                markdown = Render(await RunAsync(settings, levels, folder, cancellationToken).ConfigureAwait(false), settings);
-                MarkdownSection.Write(settings.Out, "serving", markdown);
-            }
+            var markdown = Render(await RunAsync(settings, levels, folder, cancellationToken).ConfigureAwait(false), settings);
+            MarkdownSection.Write(settings.Out, "serving", markdown);
 
             // Plain output: the console's line wrapping would break the table rows.
             Console.Out.Write(markdown);
@@ -218,7 +205,7 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
     {
         var warehouse = new DuckDbWarehouse(Path.Combine(folder, "bench.duckdb"));
         var models = Prepare(settings, warehouse, folder, cancellationToken);
-        var server = await BenchServer.StartAsync(warehouse, models, handWrittenAnswers: true, app => app.MapGrpcService<AnswerReplay>(), cancellationToken).ConfigureAwait(false);
+        var server = await BenchServer.StartAsync(warehouse, models, app => app.MapGrpcService<AnswerReplay>(), cancellationToken).ConfigureAwait(false);
         await using (server.ConfigureAwait(false))
         {
             var features = server.State.Features!;

@@ -9,11 +9,11 @@ namespace GtmMart.Server.Services;
 /// Scores already computed for known ids, for one pair of served models and feature snapshot. A score of a known id
 /// depends only on that pair, both immutable, so a repeated request (a CRM page showing the same deal again) is a
 /// lookup. A new pair (model reload, feature refresh after a build or write-back) gets a new cache, which the server
-/// fills in the background (<see cref="Fill"/>), and the old one goes with the old pair. Bounded: once <see cref="Capacity"/> scores are held, further ones are computed and
-/// not kept. The cached messages are shared between responses and must not be modified: a kept opportunity score is
-/// encoded once (<see cref="Wire.ScoreWire.Precode"/>), and every unary answer carrying it copies those bytes.
+/// fills in the background (<see cref="Fill"/>), and the old one goes with the old pair. Bounded: once
+/// <see cref="Capacity"/> scores are held, further ones are computed and not kept. The cached messages are shared
+/// between responses and must not be modified.
 /// </summary>
-public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int capacity, bool precode = true)
+public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int capacity)
 {
     /// <summary>Keeps nothing: every lookup misses and every add is dropped.</summary>
     public static readonly ScoreCache None = new(null, null, 0);
@@ -39,7 +39,7 @@ public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int cap
     public OpportunityScore Keep(OpportunityScore score)
     {
         ArgumentNullException.ThrowIfNull(score);
-        if (Reserve() && !_opportunities.TryAdd(score.OpportunityId, precode ? Wire.ScoreWire.Precode(score) : score))
+        if (Reserve() && !_opportunities.TryAdd(score.OpportunityId, score))
         {
             Interlocked.Decrement(ref _count);
         }

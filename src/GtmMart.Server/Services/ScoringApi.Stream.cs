@@ -9,7 +9,7 @@ namespace GtmMart.Server.Services;
 /// batches; for chunked (bulk) streams a writer task serializes and sends each batch's answers while the next batch is
 /// scored, so the stream delivers closer to the rate of scoring than to scoring plus protobuf plus HTTP/2.
 /// </summary>
-public partial class ScoringApi
+public sealed partial class ScoringApi
 {
     /// <summary>Ids from which the stream answers what has arrived (one flush), rather than waiting for more.</summary>
     public const int StreamBatch = 256;

@@ -9,10 +9,8 @@ namespace GtmMart.Server.Services;
 /// gtm.v1.ScoringService over the in-memory features and the served models. Never queries the warehouse.
 /// Every id is resolved the same way (cached score, else scored from its feature row, else a per-item NOT_FOUND), and a
 /// long list is checked for cancellation as it goes, so a cancelled call or an exceeded deadline stops the work.
-/// Its answers are written by <see cref="Wire.ScoreWire"/> (see <see cref="Wire.ScoringServiceBinding"/>).
 /// </summary>
-[BindServiceMethod(typeof(Wire.ScoringServiceBinding), nameof(Wire.ScoringServiceBinding.BindService))]
-public partial class ScoringApi(ServingAccess serving) : ScoringService.ScoringServiceBase
+public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.ScoringServiceBase
 {
     private const int Chunk = 512;
 

@@ -30,9 +30,6 @@ public sealed partial class ServingAccess(ServingState state, ServerOptions opti
 
     public int MaxIdsPerRequest { get; } = options.MaxIdsPerRequest;
 
-    /// <summary>Whether kept scores are precoded for the hand-written answer encoder (<see cref="ServerOptions.HandWrittenAnswers"/>).</summary>
-    public bool Precode { get; } = options.HandWrittenAnswers;
-
     /// <summary>
     /// Most scores kept per models-and-features pair (0 turns the cache off, keeping what it holds for when it is turned
     /// on again). Settable so the serving benchmark can measure the uncached path on the same server; a new capacity
@@ -97,7 +94,7 @@ public sealed partial class ServingAccess(ServingState state, ServerOptions opti
 
         // A new pair: start an empty cache. If another call raced us, use whichever got stored when it is for the
         // same pair, else this one for this call only.
-        var fresh = new ScoreCache(models, features, capacity, Precode);
+        var fresh = new ScoreCache(models, features, capacity);
         var stored = Interlocked.CompareExchange(ref cache, fresh, current);
         if (ReferenceEquals(stored, current))
         {

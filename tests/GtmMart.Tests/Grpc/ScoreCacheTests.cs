@@ -1,7 +1,6 @@
 using GtmMart.Contracts.V1;
 using GtmMart.Server;
 using GtmMart.Server.Services;
-using GtmMart.Server.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -84,7 +83,6 @@ public sealed class ScoreCacheTests(GrpcServerFixture server) : IClassFixture<Gr
         foreach (var row in features.Opportunities.Where((_, i) => i % 97 == 0))
         {
             Assert.True(after.TryGet(row.OpportunityId, out var kept), $"{row.OpportunityId} not filled in");
-            Assert.True(ScoreWire.IsPrecoded(kept), $"{row.OpportunityId} was filled in but not precoded");
             Assert.Equal(models.Opportunity.Score(row).Probability, kept.Probability, 6);
         }
 
@@ -145,8 +143,6 @@ public sealed class ScoreCacheTests(GrpcServerFixture server) : IClassFixture<Gr
         Assert.True(cache.TryGet(scores[0].OpportunityId, out _));
         Assert.True(cache.TryGet(scores[1].OpportunityId, out _));
         Assert.False(cache.TryGet(scores[2].OpportunityId, out _));
-        Assert.True(ScoreWire.IsPrecoded(scores[0]) && ScoreWire.IsPrecoded(scores[1]), "a kept score is not precoded");
-        Assert.False(ScoreWire.IsPrecoded(scores[2]), "a score the cache had no room for was precoded");
         Assert.True(cache.IsFor(snapshot.Models, snapshot.Features));
         Assert.False(ScoreCache.None.IsFor(snapshot.Models, snapshot.Features));
     }
