@@ -35,7 +35,7 @@ public sealed record ServerOptions
 
     /// <summary>
     /// Most scores of known ids kept, per served models and feature snapshot (0: no cache, every call runs the model).
-    /// About 1.3 KB each; the cache is dropped whenever the models or the features change.
+    /// About 0.7 KB each; the cache is dropped whenever the models or the features change.
     /// </summary>
     public int ScoreCacheCapacity { get; init; } = 100_000;
 
