@@ -1,20 +1,12 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Grpc.Net.Client;
 using GtmMart.Cli.Output;
 using GtmMart.Contracts.V1;
 using GtmMart.DemoData;
-using GtmMart.Scoring.Registry;
-using GtmMart.Server;
-using GtmMart.Server.Security;
-using GtmMart.Server.Services;
-using GtmMart.Serving;
 using GtmMart.Warehouse.Connection;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
