@@ -84,7 +84,7 @@ public sealed partial class BenchServingCommand
     {
         static string Met(bool met) => met ? "met" : "not met";
         var cpu = string.Join(", ", r.Unary.Select(x => (x.Empty.Concurrency, Ratio: x.Uncached.CpuMicrosPerCall / x.Empty.CpuMicrosPerCall))
-            .Select(u => string.Create(CultureInfo.InvariantCulture, $"{u.Ratio:0.00} at {u.Concurrency}{(u.Concurrency == UnaryAimCallers ? $" ({Met(u.Ratio <= UnaryCpuAim)})" : "")}")));
+            .Select(u => string.Create(CultureInfo.InvariantCulture, $"{u.Ratio:0.000} at {u.Concurrency}{(u.Concurrency == UnaryAimCallers ? $" ({Met(u.Ratio <= UnaryCpuAim)})" : "")}")));
         var chunked = r.Stream.ChunkedPerSecond / r.Stream.BatchPerSecond;
         return string.Create(CultureInfo.InvariantCulture,
             $"**Against the aims** (this run, ratios over the totals): process CPU per uncached one-id scoring call at most {UnaryCpuAim:0.00}x the empty call's at {UnaryAimCallers} callers: {cpu}{(r.Unary.Any(x => x.Empty.Concurrency == UnaryAimCallers) ? "" : $" ({UnaryAimCallers} callers not measured)")}; chunked stream at least {StreamAim:0.0}x in-process batch scoring: {chunked:0.00} with {StreamChunk} ids per message ({Met(chunked >= StreamAim)}), {r.Stream.StreamPerSecond / r.Stream.BatchPerSecond:0.00} with one (no aim).");
