@@ -16,7 +16,8 @@ public sealed partial class BenchServingCommand
             $"Command: `dotnet src/GtmMart.Cli/bin/Release/net10.0/gtm.dll bench-serving --work {settings.Work} --accounts {settings.Accounts} --concurrency {settings.Concurrency} --seconds {settings.Seconds.ToString(CultureInfo.InvariantCulture)} --warmup {settings.Warmup.ToString(CultureInfo.InvariantCulture)} --stream-items {settings.StreamItems} --write-rows {settings.WriteRows}` (after `dotnet build src/GtmMart.Cli -c Release`)  ");
         text.AppendLine(MarkdownSection.MachineLine());
         text.AppendLine();
-        text.AppendLine("Client and server share one process and the machine's cores (other jobs may have been running): compare the ratios, each of which pairs two measurements from this same run, not absolute numbers across runs.");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Client and server share one process and the machine's cores, with whatever else ran on them (load average {r.LoadBefore} before the measurements, {r.LoadAfter} after): compare the ratios, each of which pairs two measurements from this same run, not absolute numbers across runs.");
         text.AppendLine(CultureInfo.InvariantCulture,
             $"Data: demo generator, {settings.Accounts:N0} accounts, seed 1, through load > build > export > train; served: {r.Opportunities:N0} opportunities, {r.AccountsLoaded:N0} accounts, opportunity-scoring {r.ModelVersion}. Server: `GtmServer.Build` (the `gtm serve` host, API-key interceptor on), Kestrel HTTP/2 cleartext on 127.0.0.1, free port. Client: one `GrpcChannel` (SocketsHttpHandler, `EnableMultipleHttp2Connections`), shared by all callers.");
         text.AppendLine();

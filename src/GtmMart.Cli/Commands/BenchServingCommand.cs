@@ -142,7 +142,12 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
     }
 
     private sealed record Results(
-        int Opportunities, int AccountsLoaded, string ModelVersion, double AnswerBytes, Prefill Prefill, List<UnaryRow> Unary, StreamResult Stream, WriteResult Write);
+        int Opportunities, int AccountsLoaded, string ModelVersion, double AnswerBytes, Prefill Prefill, List<UnaryRow> Unary, StreamResult Stream, WriteResult Write,
+        string LoadBefore, string LoadAfter);
+
+    /// <summary>The machine's 1-minute load average (how busy the shared cores were), or "unknown" without /proc.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     /// <summary>The server's background fill of its score cache after the models and features were published.</summary>
     private sealed record Prefill(int Scores, double Seconds);
@@ -215,6 +220,7 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
             // off for the uncached scoring rounds (every call runs the model), on for the cached ones.
             var access = server.Access;
             var cacheCapacity = access.ScoreCacheCapacity;
+            var loadBefore = LoadAverage();
             var prefill = await server.PrefillAsync().ConfigureAwait(false);
             await RecordAnswersAsync(client, auth, ids, cancellationToken).ConfigureAwait(false);
             var replay = server.Channel.CreateCallInvoker();
@@ -249,7 +255,8 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
             access.ScoreCacheCapacity = 0;
             var stream = await MeasureStreamAsync(client, auth, modelSet, features, ids, settings.StreamItems, cancellationToken).ConfigureAwait(false);
             var write = MeasureWriteBack(folder, warehouse, modelSet, settings.WriteRows);
-            return new Results(features.Opportunities.Count, features.Accounts.Count, modelSet.OpportunityVersion, AnswerReplay.AverageAnswerBytes, prefill, unary, stream, write);
+            return new Results(features.Opportunities.Count, features.Accounts.Count, modelSet.OpportunityVersion, AnswerReplay.AverageAnswerBytes, prefill, unary, stream, write,
+                loadBefore, LoadAverage());
         }
     }
 }
