@@ -21,9 +21,19 @@ public sealed record ModelCard
 
     public required string Algorithm { get; init; }
 
+    /// <summary>A trained model or a baseline (cards written before baselines existed read as models).</summary>
+    public ModelKind Kind { get; init; } = ModelKind.Model;
+
     /// <summary>Content hash of the feature snapshot the model was trained from.</summary>
     public required string DataHash { get; init; }
 
+    /// <summary>
+    /// The warehouse the snapshot was exported from, as printed by the product: <c>duckdb:/path/warehouse.duckdb</c>
+    /// or <c>snowflake:account/database.schema as user</c> (never a secret). Null on cards written before it was kept.
+    /// </summary>
+    public string? SourceWarehouse { get; init; }
+
+    /// <summary>The published build of <see cref="SourceWarehouse"/> the snapshot was exported from.</summary>
     public long? SourceBuildId { get; init; }
 
     public required JsonObject DataWindow { get; init; }
@@ -45,11 +55,32 @@ public sealed record ModelCard
     /// <summary>Headline figures for listings (e.g. holdout AUC, ECE), already formatted.</summary>
     public IReadOnlyDictionary<string, string> Headline { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The promotion gate's decision (null for baselines and for cards written before the gate existed).</summary>
+    public GateDecision? Gate { get; init; }
+
+    /// <summary>For a baseline: what it is, in one sentence (e.g. the overall win rate it falls back to).</summary>
+    public string? BaselineDescription { get; init; }
+
+    /// <summary>Can this version's scores be trusted: the gate's verdict, <see cref="TrustVerdict.BaselineOnly"/> for a baseline.</summary>
+    [JsonIgnore]
+    public TrustVerdict Trust => Kind == ModelKind.Baseline ? TrustVerdict.BaselineOnly : Gate?.Verdict ?? TrustVerdict.NotAssessed;
+
+    /// <summary>The verdict's reason in one sentence.</summary>
+    [JsonIgnore]
+    public string TrustReason => Kind == ModelKind.Baseline
+        ? BaselineDescription ?? "A baseline, not a model."
+        : Gate?.VerdictReason ?? "Trained before the promotion gate existed, so it was never assessed; retrain to assess it.";
+
+    /// <summary>
+    /// Snake-case names and enum values; a non-finite number (an AUC that is undefined on one class, say) is written
+    /// as null and read back as NaN, since JSON has no NaN or infinity.
+    /// </summary>
     public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new SnakeCaseEnumConverter<ModelKind>(), new SnakeCaseEnumConverter<TrustVerdict>(), new JsonStringEnumConverter(), new FiniteDoubleConverter(), new FiniteSingleConverter() },
     };
 
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
@@ -62,3 +93,49 @@ public sealed record ModelCard
     public static JsonObject ToJson<T>(T value) =>
         JsonSerializer.SerializeToNode(value, Json) as JsonObject ?? [];
 }
+
+/// <summary>Writes NaN and infinities as JSON null and reads null back as NaN.</summary>
+internal sealed class FiniteDoubleConverter : JsonConverter<double>
+{
+    public override bool HandleNull => true;
+
+    public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
+
+    public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+}
+
+/// <summary>As <see cref="FiniteDoubleConverter"/>, for single-precision values.</summary>
+internal sealed class FiniteSingleConverter : JsonConverter<float>
+{
+    public override bool HandleNull => true;
+
+    public override float Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Null ? float.NaN : reader.GetSingle();
+
+    public override void Write(Utf8JsonWriter writer, float value, JsonSerializerOptions options)
+    {
+        if (float.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+}
+
+/// <summary>Writes an enum as its snake_case name ("no_better_than_chance").</summary>
+public sealed class SnakeCaseEnumConverter<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.SnakeCaseLower)
+    where T : struct, Enum;

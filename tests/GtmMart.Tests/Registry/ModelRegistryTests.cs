@@ -53,6 +53,86 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.Equal("v0001", registry.Active("opportunity-scoring")!.Version);
     }
 
+    [Fact]
+    public void A_version_the_gate_refused_is_registered_but_only_forced_promotion_activates_it_and_is_recorded()
+    {
+        var registry = new ModelRegistry(dir.Path);
+        var good = registry.Register(Card("good") with { Gate = Gate(passed: true) }, _ => { }, activate: true, Actions.Gate);
+        var refused = registry.Register(Card("refused") with { Gate = Gate(passed: false) }, _ => { }, activate: true, Actions.Gate);
+
+        Assert.True(good.IsActive);
+        Assert.False(refused.IsActive);
+        Assert.Equal("v0001", registry.Active("opportunity-scoring")!.Version);
+        var status = VersionStatus.Of(registry.Get("opportunity-scoring", "v0002"), registry.Events("opportunity-scoring"));
+        Assert.Equal((VersionStatus.Refused, "refused: no better than chance"), (status.Status, status.Why));
+
+        var error = Assert.Throws<RefusedByGateException>(() => registry.Promote("opportunity-scoring", "v0002"));
+        Assert.Contains("was refused by the promotion gate (refused: no better than chance)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--force", error.Message, StringComparison.Ordinal);
+        Assert.Equal("v0001", registry.Active("opportunity-scoring")!.Version);
+
+        registry.Promote("opportunity-scoring", "v0002", force: true, note: "sales asked for it");
+        var active = registry.Active("opportunity-scoring")!;
+        Assert.Equal("v0002", active.Version);
+        var forced = registry.LastActivation("opportunity-scoring", "v0002")!;
+        Assert.Equal((Actions.Forced, "sales asked for it"), (forced.Action, forced.Note));
+        var now = VersionStatus.Of(active, registry.Events("opportunity-scoring"));
+        Assert.True(now.Forced);
+        Assert.Contains("the gate had refused it", now.Why, StringComparison.Ordinal);
+        Assert.Contains("sales asked for it", File.ReadAllText(Path.Combine(dir.Path, "opportunity-scoring", "active.json")), StringComparison.Ordinal);
+
+        Assert.Equal("v0001", registry.Rollback("opportunity-scoring").Version);
+        var previous = VersionStatus.Of(registry.Get("opportunity-scoring", "v0002"), registry.Events("opportunity-scoring"));
+        Assert.Equal(VersionStatus.Refused, previous.Status);
+        Assert.Equal(
+            [Actions.Gate, Actions.Forced, Actions.RolledBack],
+            registry.Events("opportunity-scoring").Select(e => e.Action));
+    }
+
+    [Fact]
+    public void A_pointer_written_before_events_were_kept_still_reads()
+    {
+        var registry = new ModelRegistry(dir.Path);
+        registry.Register(Card("a"), _ => { });
+        registry.Register(Card("b"), _ => { }, activate: false);
+        File.WriteAllText(Path.Combine(dir.Path, "opportunity-scoring", "active.json"), """{"active": "v0002", "history": ["v0001"]}""");
+
+        Assert.Equal("v0002", registry.Active("opportunity-scoring")!.Version);
+        Assert.Empty(registry.Events("opportunity-scoring"));
+        Assert.Equal((VersionStatus.Active, false), (VersionStatus.Of(registry.Active("opportunity-scoring")!, []).Status, false));
+        Assert.Equal("v0001", registry.Rollback("opportunity-scoring").Version);
+    }
+
+    [Fact]
+    public void Undefined_metrics_are_written_as_null_and_read_back_as_nan()
+    {
+        var registry = new ModelRegistry(dir.Path);
+        var card = Card("tiny") with
+        {
+            Metrics = ModelCard.ToJson(new { Auc = double.NaN, Ece = double.PositiveInfinity, PrAuc = 0.5f, LogLoss = float.NaN }),
+            Gate = Gate(passed: false),
+        };
+
+        var version = registry.Register(card, _ => { });
+
+        var text = File.ReadAllText(Path.Combine(version.Directory, ModelRegistry.CardFile));
+        Assert.Contains("\"auc\": null", text, StringComparison.Ordinal);
+        Assert.Contains("\"ece\": null", text, StringComparison.Ordinal);
+        Assert.Contains("\"verdict\": \"no_better_than_chance\"", text, StringComparison.Ordinal);
+        var read = ModelCard.Read(Path.Combine(version.Directory, ModelRegistry.CardFile));
+        Assert.Equal(TrustVerdict.NoBetterThanChance, read.Trust);
+        Assert.True(double.IsNaN(read.Gate!.Champion!.CandidateAuc));
+    }
+
+    private static GateDecision Gate(bool passed) => new(
+        passed,
+        passed ? TrustVerdict.Good : TrustVerdict.NoBetterThanChance,
+        passed ? "passed: enough" : "refused: no better than chance",
+        "why",
+        [new GateCheck("better than chance", passed, "CV AUC", "> 0.5")],
+        new ChampionComparison("v0000", ModelKind.Model, 10, 5, double.NaN, 0.5, 0.1, 0.1, 0.02, 0.02, false),
+        new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+
     private static ModelCard Card(string note) => new()
     {
         Model = "opportunity-scoring",
