@@ -19,8 +19,9 @@ public enum IcpTier
 /// <summary>
 /// Tier thresholds on the 0-100 fit score: A when score ≥ <see cref="A"/>, B when ≥ <see cref="B"/>, C when
 /// ≥ <see cref="C"/>, D otherwise. Defaults 75 / 50 / 25. The fit score is an odds-lift scale (50 = the typical
-/// labelled account's odds of being a customer, +14 points per doubling of the odds by default), so the defaults mean:
-/// A = at least ~3.4× the typical odds, B = typical to 3.4×, C = 0.29× to typical, D = below 0.29× the typical odds.
+/// labelled account's odds of being a customer, +25 points per doubling of the odds by default:
+/// <c>fit_points_per_odds_doubling</c>), so the defaults mean: A = at least 2× the typical odds, B = 1× to 2×,
+/// C = 0.5× to 1×, D = below 0.5× the typical odds.
 /// </summary>
 public sealed record IcpTierThresholds
 {

@@ -16,7 +16,7 @@ namespace GtmMart.Scoring.Opportunity;
 /// of the cost). A featurizer the first does not cover goes through pooled <see cref="PredictionEngine{TSrc,TDst}"/>s
 /// (one DataView transform for large batches); a model the others do not cover goes through ML.NET whole.
 /// </summary>
-public sealed class OpportunityScorer : IDisposable
+public sealed class OpportunityScorer : IOpportunityScorer
 {
     private const int FactorsPerSide = 3;
 
