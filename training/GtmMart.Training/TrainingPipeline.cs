@@ -1,49 +1,93 @@
-using System.Globalization;
 using System.Reflection;
-using System.Text.Json.Nodes;
+using GtmMart.Scoring.Baseline;
 using GtmMart.Scoring.Registry;
 using GtmMart.Training.Export;
+using GtmMart.Training.Gate;
 using GtmMart.Training.Icp;
 using GtmMart.Training.Opportunity;
 
 namespace GtmMart.Training;
 
+/// <summary>
+/// What training did for one model: the version it trained and registered (null when the data could not train one:
+/// <see cref="NotTrained"/> says why), the gate's decision on it, whether it became active, the baseline registered
+/// because nothing trustworthy was active, and the version active afterwards.
+/// </summary>
+public sealed record ModelOutcome(
+    string Model,
+    ModelVersion? Candidate,
+    bool Activated,
+    ModelVersion? Baseline,
+    ModelVersion? ActiveAfter,
+    string? NotTrained)
+{
+    public GateDecision? Decision => Candidate?.Card.Gate;
+}
+
+/// <summary>A training run: per model, the training result (null when the data could not train one) and the outcome.</summary>
 public sealed record TrainingRun(
     ExportManifest Snapshot,
-    OpportunityTrainingResult Opportunity,
-    ModelVersion OpportunityVersion,
-    IcpTrainingResult Icp,
-    ModelVersion IcpVersion,
-    GroundTruthComparison? GroundTruth);
+    OpportunityTrainingResult? OpportunityResult,
+    ModelOutcome OpportunityOutcome,
+    IcpTrainingResult? IcpResult,
+    ModelOutcome IcpOutcome,
+    GroundTruthComparison? GroundTruth)
+{
+    /// <summary>The opportunity training result (throws when the data could not train one).</summary>
+    public OpportunityTrainingResult Opportunity => OpportunityResult ?? throw new TrainingDataException(OpportunityOutcome.NotTrained ?? "opportunity scoring was not trained");
+
+    /// <summary>The ICP training result (throws when the data could not train one).</summary>
+    public IcpTrainingResult Icp => IcpResult ?? throw new TrainingDataException(IcpOutcome.NotTrained ?? "the ICP model was not trained");
+
+    /// <summary>The opportunity version this run trained (throws when the data could not train one).</summary>
+    public ModelVersion OpportunityVersion => OpportunityOutcome.Candidate ?? throw new TrainingDataException(OpportunityOutcome.NotTrained ?? "opportunity scoring was not trained");
+
+    /// <summary>The ICP version this run trained (throws when the data could not train one).</summary>
+    public ModelVersion IcpVersion => IcpOutcome.Candidate ?? throw new TrainingDataException(IcpOutcome.NotTrained ?? "the ICP model was not trained");
+}
 
 /// <summary>
 /// Training from a Parquet feature snapshot, never from the warehouse, so a run can be repeated from the snapshot
-/// alone: verify the snapshot → train opportunity scoring → compare with ground truth (when given) → register →
-/// train the ICP model → register.
+/// alone: verify the snapshot → train opportunity scoring → compare with ground truth (when given) → promotion gate
+/// (champion/challenger against the active version) → register, active only when it passed → a baseline when
+/// nothing trustworthy is active → the same for the ICP model. Data too small to train a model is reported in the
+/// outcome's <see cref="ModelOutcome.NotTrained"/>, never as a crash.
 /// </summary>
 public static class TrainingPipeline
 {
     public const string OpportunityModel = "opportunity-scoring";
     public const string IcpModel = "icp";
 
-    public static TrainingRun Run(string snapshotDirectory, TrainingConfig config, ModelRegistry registry, string? groundTruthCsv = null, IProgress<string>? progress = null)
+    /// <param name="activate">False (<c>gtm train --no-activate</c>): register every version but leave the active pointers alone.</param>
+    public static TrainingRun Run(
+        string snapshotDirectory, TrainingConfig config, ModelRegistry registry, string? groundTruthCsv = null, IProgress<string>? progress = null, bool activate = true)
     {
         var snapshot = ExportManifest.Verify(snapshotDirectory);
+        return Run(snapshot, FeatureSnapshot.ReadOpportunities(snapshotDirectory), FeatureSnapshot.ReadAccounts(snapshotDirectory), config, registry, groundTruthCsv, progress, activate);
+    }
 
+    /// <summary>The same from rows already read (<paramref name="snapshot"/> says where they came from: it goes into the cards).</summary>
+    public static TrainingRun Run(
+        ExportManifest snapshot,
+        IReadOnlyList<Scoring.Features.OpportunityFeatureRow> opportunities,
+        IReadOnlyList<Scoring.Features.AccountFeatureRow> accounts,
+        TrainingConfig config,
+        ModelRegistry registry,
+        string? groundTruthCsv = null,
+        IProgress<string>? progress = null,
+        bool activate = true)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(opportunities);
+        ArgumentNullException.ThrowIfNull(accounts);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(registry);
         progress?.Report("training opportunity scoring");
-        var opportunities = FeatureSnapshot.ReadOpportunities(snapshotDirectory);
-        var opportunity = OpportunityModelTrainer.Train(opportunities, config.Opportunity, progress);
-        var truth = groundTruthCsv is null ? null : GroundTruthComparison.Compare(groundTruthCsv, opportunity.HoldoutPredictions);
-        var opportunityVersion = registry.Register(
-            OpportunityCard(opportunity, snapshot, config, truth),
-            dir => opportunity.Save(Path.Combine(dir, "model.zip")));
+        var (opportunity, opportunityOutcome, truth) = TrainOpportunity(opportunities, snapshot, config, registry, groundTruthCsv, progress, activate);
 
         progress?.Report("training the ideal customer profile");
-        var accounts = FeatureSnapshot.ReadAccounts(snapshotDirectory);
-        var icp = IcpModelTrainer.Train(accounts, config.Icp, progress);
-        var icpVersion = registry.Register(IcpCard(icp, snapshot, config), icp.Save);
-
-        return new TrainingRun(snapshot, opportunity, opportunityVersion, icp, icpVersion, truth);
+        var (icp, icpOutcome) = TrainIcp(accounts, snapshot, config, registry, progress, activate);
+        return new TrainingRun(snapshot, opportunity, opportunityOutcome, icp, icpOutcome, truth);
     }
 
     public static string CodeVersion() =>
@@ -51,89 +95,104 @@ public static class TrainingPipeline
         ?? typeof(TrainingPipeline).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? "unknown";
 
-    private static ModelCard OpportunityCard(OpportunityTrainingResult r, ExportManifest snapshot, TrainingConfig config, GroundTruthComparison? truth)
+    private static (OpportunityTrainingResult?, ModelOutcome, GroundTruthComparison?) TrainOpportunity(
+        IReadOnlyList<Scoring.Features.OpportunityFeatureRow> rows, ExportManifest snapshot, TrainingConfig config, ModelRegistry registry,
+        string? groundTruthCsv, IProgress<string>? progress, bool activate)
     {
-        var metrics = new JsonObject
+        var activeBefore = registry.Active(OpportunityModel);
+        OpportunityTrainingResult? result = null;
+        string? notTrained = null;
+        try
         {
-            ["holdout"] = ModelCard.ToJson(r.Holdout),
-            ["cross_validation"] = ModelCard.ToJson(r.CrossValidation),
-            ["cross_validation_fast_tree"] = ModelCard.ToJson(r.FastTreeCrossValidation),
-            ["cross_validation_logistic_regression"] = ModelCard.ToJson(r.LogisticRegressionCrossValidation),
-        };
-        if (truth is not null)
+            result = OpportunityModelTrainer.Train(rows, config.Opportunity, progress);
+        }
+        catch (TrainingDataException ex)
         {
-            metrics["ground_truth"] = ModelCard.ToJson(truth);
+            notTrained = ex.Message;
+            progress?.Report(notTrained);
         }
 
-        var headline = new Dictionary<string, string>
+        ModelVersion? candidate = null;
+        GroundTruthComparison? truth = null;
+        if (result is not null)
         {
-            ["holdout AUC"] = F(r.Holdout.Auc),
-            ["CV AUC"] = $"{F(r.CrossValidation.Auc.Mean)} [{F(r.CrossValidation.Auc.Lower)}, {F(r.CrossValidation.Auc.Upper)}]",
-            ["ECE"] = F(r.Holdout.Ece),
-        };
-        if (truth is not null)
-        {
-            headline["AUC / true-p AUC"] = F(truth.AucRatio);
+            truth = groundTruthCsv is null ? null : GroundTruthComparison.Compare(groundTruthCsv, result.HoldoutPredictions);
+            var evidence = new GateEvidence(
+                GateWording.Deals, result.Won, result.Lost, result.CrossValidation.Auc, result.Holdout.Ece,
+                Champions.Opportunity(activeBefore, result, snapshot.Source));
+            var decision = PromotionGate.Decide(evidence, config.Opportunity.Gate);
+            progress?.Report($"promotion gate: {decision.Reason}");
+            candidate = registry.Register(
+                ModelCards.Opportunity(result, snapshot, config, truth, decision),
+                dir => result.Save(Path.Combine(dir, RegisteredScorers.OpportunityModelFile)),
+                activate && decision.Passed,
+                Actions.Gate);
         }
 
-        return new ModelCard
+        // Nothing trustworthy active: the honest baseline (historical win rate by channel), when there is history.
+        ModelVersion? baseline = null;
+        var closed = rows.Where(r => r.IsClosed).ToList();
+        if (activate && candidate is not { IsActive: true } && NeedsBaseline(activeBefore, snapshot) && closed.Count > 0)
         {
-            Model = OpportunityModel,
-            CreatedAtUtc = DateTime.UtcNow,
-            CodeVersion = CodeVersion(),
-            Algorithm = r.Algorithm,
-            DataHash = snapshot.SnapshotHash,
-            SourceBuildId = snapshot.SourceBuildId,
-            DataWindow = new JsonObject { ["train"] = ModelCard.ToJson(r.Train), ["holdout"] = ModelCard.ToJson(r.HoldoutWindow), ["refit_on_all_closed_rows"] = r.RefitOnAllClosedRows },
-            RowCounts = new JsonObject { ["won"] = r.Won, ["lost"] = r.Lost, ["open_not_used"] = r.OpenRowsIgnored },
-            ClassBalance = new JsonObject { ["won_share"] = Math.Round((double)r.Won / Math.Max(1, r.Won + r.Lost), 4) },
-            Features = r.FeaturesUsed,
-            DroppedFeatures = new JsonObject(r.DroppedFeatures.Select(d => KeyValuePair.Create(d.Feature, (JsonNode?)ModelCard.ToJson(d)))),
-            Hyperparameters = new JsonObject(r.Hyperparameters.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))) { ["algorithm_choice"] = r.AlgorithmReason, ["config"] = config.Name },
-            Metrics = metrics,
-            Warnings = r.Warnings,
-            Headline = headline,
-        };
+            var winRates = WinRateBaseline.From(closed.Select(r => ((string?)r.Channel, r.Label)), config.Opportunity.BaselineMinimumDealsPerChannel);
+            var why = notTrained ?? $"opportunity scoring {candidate!.Version} was {candidate.Card.Gate!.Reason}";
+            baseline = registry.Register(
+                ModelCards.OpportunityBaseline(winRates, [.. closed.Select(r => r.CreatedDate)], snapshot, why),
+                winRates.Save,
+                activate: true,
+                Actions.Baseline);
+            progress?.Report($"no trustworthy opportunity model is active: baseline {baseline.Version} is (overall win rate {winRates.Overall})");
+        }
+
+        return (result, new ModelOutcome(OpportunityModel, candidate, candidate?.IsActive == true, baseline, registry.Active(OpportunityModel), notTrained), truth);
     }
 
-    private static ModelCard IcpCard(IcpTrainingResult r, ExportManifest snapshot, TrainingConfig config)
+    private static (IcpTrainingResult?, ModelOutcome) TrainIcp(
+        IReadOnlyList<Scoring.Features.AccountFeatureRow> accounts, ExportManifest snapshot, TrainingConfig config, ModelRegistry registry,
+        IProgress<string>? progress, bool activate)
     {
-        var tiers = new JsonArray(r.TierWinRates.Select(t => (JsonNode?)ModelCard.ToJson(t)).ToArray());
-        var holdoutTiers = new JsonArray(r.HoldoutTierWinRates.Select(t => (JsonNode?)ModelCard.ToJson(t)).ToArray());
-        var winRate = r.TierWinRates.ToDictionary(t => t.Tier.ToString(), t => t.WinRate);
-        return new ModelCard
+        var activeBefore = registry.Active(IcpModel);
+        IcpTrainingResult result;
+        try
         {
-            Model = IcpModel,
-            CreatedAtUtc = DateTime.UtcNow,
-            CodeVersion = CodeVersion(),
-            Algorithm = r.FitModelTrained ? "LbfgsLogisticRegression fit + KMeans segments" : "neutral fit (not trainable) + KMeans segments",
-            DataHash = snapshot.SnapshotHash,
-            SourceBuildId = snapshot.SourceBuildId,
-            DataWindow = new JsonObject { ["as_of"] = "mart.mrt_account_features.as_of_date" },
-            RowCounts = new JsonObject { ["accounts"] = r.Accounts, ["labelled_accounts"] = r.LabelledAccounts, ["positive_accounts"] = r.PositiveAccounts },
-            ClassBalance = new JsonObject { ["positive_share_of_labelled"] = Math.Round((double)r.PositiveAccounts / Math.Max(1, r.LabelledAccounts), 4) },
-            Features = [.. config.Icp.FitCategoricalFeatures, .. config.Icp.FitNumericFeatures],
-            Hyperparameters = ModelCard.ToJson(config.Icp),
-            Metrics = new JsonObject
-            {
-                ["fit_holdout_auc"] = Num(r.HoldoutAuc),
-                ["fit_cross_validation_auc"] = Num(r.CrossValidationAuc),
-                ["tier_win_rates"] = tiers,
-                ["holdout_tier_win_rates"] = holdoutTiers,
-                ["segments"] = new JsonArray(r.Segments.Select(s => (JsonNode?)ModelCard.ToJson(s)).ToArray()),
-            },
-            Warnings = r.Warnings,
-            Headline = new Dictionary<string, string>
-            {
-                ["fit AUC"] = F(r.HoldoutAuc),
-                ["win rate A/B/C/D"] = string.Join(" / ", Tiers.Select(t => winRate.GetValueOrDefault(t) is { } w ? w.ToString("P0", CultureInfo.InvariantCulture) : "-")),
-            },
-        };
+            result = IcpModelTrainer.Train(accounts, config.Icp, progress);
+        }
+        catch (TrainingDataException ex)
+        {
+            progress?.Report(ex.Message);
+            return (null, new ModelOutcome(IcpModel, null, false, null, activeBefore, ex.Message));
+        }
+
+        if (!result.FitModelTrained)
+        {
+            // The neutral fit is itself the ICP baseline: registered, active only while no fit model is.
+            var neutral = registry.Register(ModelCards.Icp(result, snapshot, config, null, $"the fit model could not be trained ({result.FitNotTrainedReason})"), result.Save,
+                activate && NeedsBaseline(activeBefore, snapshot), Actions.Baseline);
+            return (result, new ModelOutcome(IcpModel, neutral, neutral.IsActive, null, registry.Active(IcpModel), null));
+        }
+
+        var evidence = new GateEvidence(
+            GateWording.Accounts, result.PositiveAccounts, result.LabelledAccounts - result.PositiveAccounts, result.CrossValidationAuc, result.HoldoutEce,
+            Champions.Icp(activeBefore, result, snapshot.Source));
+        var decision = PromotionGate.Decide(evidence, config.Icp.Gate);
+        progress?.Report($"ICP promotion gate: {decision.Reason}");
+        var candidate = registry.Register(ModelCards.Icp(result, snapshot, config, decision, null), result.Save, activate && decision.Passed, Actions.Gate);
+
+        ModelVersion? baseline = null;
+        if (activate && !candidate.IsActive && NeedsBaseline(activeBefore, snapshot))
+        {
+            var neutral = IcpModelTrainer.Train(accounts, config.Icp, progress: null, neutralFit: true);
+            var why = $"the fit model {candidate.Version} was {decision.Reason}";
+            baseline = registry.Register(ModelCards.Icp(neutral, snapshot, config, null, why), neutral.Save, activate: true, Actions.Baseline);
+        }
+
+        return (result, new ModelOutcome(IcpModel, candidate, candidate.IsActive, baseline, registry.Active(IcpModel), null));
     }
 
-    private static readonly string[] Tiers = ["A", "B", "C", "D"];
-
-    private static JsonValue? Num(double value) => double.IsFinite(value) ? JsonValue.Create(Math.Round(value, 4)) : null;
-
-    private static string F(double value) => double.IsFinite(value) ? value.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
+    /// <summary>
+    /// A baseline is registered and activated when no version is active, or when the active one is a baseline of
+    /// other data (a newer baseline replaces an older one); never over an active trained model.
+    /// </summary>
+    private static bool NeedsBaseline(ModelVersion? active, ExportManifest snapshot) =>
+        active is null || (active.Card.Kind == ModelKind.Baseline && active.Card.DataHash != snapshot.SnapshotHash);
 }

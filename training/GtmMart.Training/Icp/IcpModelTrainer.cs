@@ -1,5 +1,6 @@
 using GtmMart.Scoring.Features;
 using GtmMart.Scoring.Icp;
+using GtmMart.Training.Evaluation;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
@@ -15,8 +16,10 @@ namespace GtmMart.Training.Icp;
 /// <item>Fit model: L2-regularised logistic regression (L-BFGS) on one-hot industry / band / region and standardised
 /// ln(1 + x) numerics. Few, interpretable parameters, so it generalises from a few hundred rows; probabilities are
 /// calibrated by construction (log loss); coefficients give the reasons.</item>
-/// <item>Fit score: an odds-lift scale around the typical labelled account, so the tier thresholds mean
-/// "2× / 1× / 0.5× the typical odds" and tiers widen or shrink with what firmographics can really tell.</item>
+/// <item>Fit score: an odds-lift scale around the typical labelled account (50 + points × log2 of the odds ratio), so
+/// each tier threshold is a multiple of the typical odds (with the defaults 75 / 50 / 25 and 25 points per doubling:
+/// A ≥ 2×, B 1-2×, C 0.5-1×, D &lt; 0.5×; see <see cref="IcpTierMeaning"/>) and tiers widen or shrink with what
+/// firmographics can really tell.</item>
 /// </list>
 /// </summary>
 public static class IcpModelTrainer
@@ -25,14 +28,18 @@ public static class IcpModelTrainer
     private static readonly string[] SegmentCategoricals = ["industry", "employee_band", "region"];
     private static readonly string[] SegmentNumerics = ["employee_count", "annual_revenue_usd"];
 
-    public static IcpTrainingResult Train(IReadOnlyList<AccountFeatureRow> accounts, IcpTrainingOptions options, IProgress<string>? progress = null)
+    /// <summary>
+    /// Trains the ICP model; with <paramref name="neutralFit"/> the fit model is not trained and every account gets
+    /// the neutral fit (the ICP baseline used while no fit model has passed the promotion gate).
+    /// </summary>
+    public static IcpTrainingResult Train(IReadOnlyList<AccountFeatureRow> accounts, IcpTrainingOptions options, IProgress<string>? progress = null, bool neutralFit = false)
     {
         ArgumentNullException.ThrowIfNull(accounts);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (accounts.Count == 0)
         {
-            throw new ArgumentException("No accounts to train the ICP model on.", nameof(accounts));
+            throw new TrainingDataException("cannot train the ICP model: the snapshot holds no accounts");
         }
 
         var warnings = new List<string>();
@@ -54,14 +61,19 @@ public static class IcpModelTrainer
         var labels = labelled.Select(a => a.IcpLabel).ToArray();
         var baseRate = labelled.Count > 0 ? (double)positives / labelled.Count : 0.5;
 
-        var why = WhyNotTrainable(labelled.Count, positives, fitVectors, fitEncoding.Length, options);
+        var why = neutralFit ? "no fit model has passed the promotion gate" : WhyNotTrainable(labelled.Count, positives, fitVectors, fitEncoding.Length, options);
         IcpFitSpec fitSpec;
         ITransformer? fitModel = null;
-        double holdoutAuc = double.NaN, cvAuc = double.NaN;
+        double holdoutAuc = double.NaN, holdoutEce = double.NaN;
+        var cvAuc = new MetricInterval(double.NaN, double.NaN, double.NaN, double.NaN, 0);
         IReadOnlyList<IcpTierStats> holdoutTiers = [];
+        IReadOnlyList<AccountFeatureRow> holdoutAccounts = [];
+        IReadOnlyList<float> holdoutProbabilities = [];
         if (why is not null)
         {
-            warnings.Add($"Fit model cannot be trained: {why}. Every account gets the neutral fit (score {options.NeutralFitScore}, tier {options.NeutralTier}).");
+            warnings.Add(neutralFit
+                ? $"Baseline: {why}, so every account gets the neutral fit (score {options.NeutralFitScore}, tier {options.NeutralTier})."
+                : $"Fit model cannot be trained: {why}. Every account gets the neutral fit (score {options.NeutralFitScore}, tier {options.NeutralTier}).");
             progress?.Report(warnings[^1]);
             fitSpec = new IcpFitSpec
             {
@@ -85,6 +97,9 @@ public static class IcpModelTrainer
             var holdoutModel = FitLogistic(ml, train, fitVectors, labels, fitEncoding.Length, options);
             var holdoutP = IcpVectorData.PredictProbabilities(ml, holdoutModel, [.. holdout.Select(i => fitVectors[i])], fitEncoding.Length);
             holdoutAuc = Auc(holdoutP, [.. holdout.Select(i => labels[i])]);
+            holdoutEce = BinaryMetrics.Compute([.. holdoutP.Select((p, k) => (p, labels[holdout[k]]))]).Ece;
+            holdoutAccounts = [.. holdout.Select(i => labelled[i])];
+            holdoutProbabilities = holdoutP;
             var holdoutSpec = FitSpec(holdoutModel, train, fitVectors, labels, fitEncoding, options);
             holdoutTiers = TierStats(
                 [.. holdout.Select(i => labelled[i])],
@@ -105,8 +120,8 @@ public static class IcpModelTrainer
                 }
             }
 
-            cvAuc = aucs.Count > 0 ? aucs.Average() : double.NaN;
-            progress?.Report($"Fit model AUC: holdout {holdoutAuc:F3}, {options.CrossValidationFolds}-fold CV {cvAuc:F3}.");
+            cvAuc = MetricInterval.From(aucs);
+            progress?.Report($"Fit model AUC: holdout {holdoutAuc:F3}, {options.CrossValidationFolds}-fold CV {cvAuc}.");
 
             var final = FitLogistic(ml, [.. Enumerable.Range(0, labelled.Count)], fitVectors, labels, fitEncoding.Length, options);
             fitModel = final;
@@ -173,8 +188,12 @@ public static class IcpModelTrainer
             Accounts = accounts.Count,
             LabelledAccounts = labelledSet.Count,
             PositiveAccounts = positives,
+            FitNotTrainedReason = why,
             HoldoutAuc = holdoutAuc,
+            HoldoutEce = holdoutEce,
             CrossValidationAuc = cvAuc,
+            HoldoutAccounts = holdoutAccounts,
+            HoldoutProbabilities = holdoutProbabilities,
             TierWinRates = tierStats,
             HoldoutTierWinRates = holdoutTiers,
         };

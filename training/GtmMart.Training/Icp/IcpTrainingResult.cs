@@ -1,4 +1,6 @@
+using GtmMart.Scoring.Features;
 using GtmMart.Scoring.Icp;
+using GtmMart.Training.Evaluation;
 
 namespace GtmMart.Training.Icp;
 
@@ -38,11 +40,23 @@ public sealed class IcpTrainingResult
     /// <summary>Labelled accounts with a closed-won opportunity.</summary>
     public int PositiveAccounts { get; init; }
 
+    /// <summary>Why the fit model was not trained (e.g. "only 12 accounts have a closed opportunity (minimum 50)"), or null.</summary>
+    public string? FitNotTrainedReason { get; init; }
+
     /// <summary>AUC of the fit model on the held-out labelled accounts (NaN when not trained).</summary>
     public double HoldoutAuc { get; init; } = double.NaN;
 
-    /// <summary>Mean AUC over the cross-validation folds (NaN when not trained).</summary>
-    public double CrossValidationAuc { get; init; } = double.NaN;
+    /// <summary>Expected calibration error of the fit probability on the held-out labelled accounts (NaN when not trained).</summary>
+    public double HoldoutEce { get; init; } = double.NaN;
+
+    /// <summary>AUC over the cross-validation folds: mean and 95% interval (NaN when not trained).</summary>
+    public MetricInterval CrossValidationAuc { get; init; } = new(double.NaN, double.NaN, double.NaN, double.NaN, 0);
+
+    /// <summary>The held-out labelled accounts (the champion/challenger rows; empty when not trained).</summary>
+    public IReadOnlyList<AccountFeatureRow> HoldoutAccounts { get; init; } = [];
+
+    /// <summary>Fit probabilities of <see cref="HoldoutAccounts"/> from the model trained without them.</summary>
+    public IReadOnlyList<float> HoldoutProbabilities { get; init; } = [];
 
     /// <summary>Win rate by tier over all labelled accounts (final model).</summary>
     public IReadOnlyList<IcpTierStats> TierWinRates { get; init; } = [];

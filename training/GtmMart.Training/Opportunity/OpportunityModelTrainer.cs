@@ -36,20 +36,22 @@ public static class OpportunityModelTrainer
         var won = closed.Count(r => r.Label);
         var lost = closed.Count - won;
         progress?.Report($"{closed.Count} closed opportunities ({won} won, {lost} lost); {rows.Count - closed.Count} open ignored");
-        if (won < 2 || lost < 2)
-        {
-            throw new InvalidOperationException($"Cannot train: {won} won and {lost} lost closed opportunities.");
-        }
 
         // 2. Time-based split: the newest rows are the holdout.
         var holdoutCount = (int)Math.Round(closed.Count * options.HoldoutFraction);
         var train = closed.Take(closed.Count - holdoutCount).ToList();
         var holdout = closed.Skip(closed.Count - holdoutCount).ToList();
         var trainWon = train.Count(r => r.Label);
-        if (trainWon < options.MinimumExamplesPerClass || train.Count - trainWon < options.MinimumExamplesPerClass)
+        if (trainWon < options.Folds || train.Count - trainWon < options.Folds)
+        {
+            throw new TrainingDataException(string.Create(Inv,
+                $"cannot train opportunity scoring: {won} won and {lost} lost closed opportunities ({trainWon} won and {train.Count - trainWon} lost in the training part, the oldest {1 - options.HoldoutFraction:P0}); {options.Folds}-fold cross-validation needs at least {options.Folds} of each there, and the promotion gate at least {options.Gate.MinimumPerClass} of each").Replace(" %", "%", StringComparison.Ordinal));
+        }
+
+        if (trainWon < options.Gate.GoodPerClass || train.Count - trainWon < options.Gate.GoodPerClass)
         {
             warnings.Add(string.Create(Inv,
-                $"Few examples: the training part has {trainWon} won and {train.Count - trainWon} lost opportunities (fewer than {options.MinimumExamplesPerClass} in a class); metrics are noisy and the model may overfit."));
+                $"Few examples: the training part has {trainWon} won and {train.Count - trainWon} lost opportunities (fewer than {options.Gate.GoodPerClass} in a class); metrics are noisy and the model may overfit."));
         }
 
         if (holdout.Count == 0 || holdout.All(r => r.Label) || holdout.All(r => !r.Label))
@@ -71,7 +73,8 @@ public static class OpportunityModelTrainer
 
         if (numeric.Count + categorical.Count == 0)
         {
-            throw new InvalidOperationException("No usable features left after screening.");
+            throw new TrainingDataException(
+                $"cannot train opportunity scoring: no usable feature is left ({string.Join(", ", dropped.Select(d => $"{d.Feature} {d.Reason}"))})");
         }
 
         var missingIndicators = numeric.Where(f => train.Any(r => float.IsNaN(OpportunityFeatureColumns.GetNumeric(r, f)))).ToList();
@@ -123,6 +126,7 @@ public static class OpportunityModelTrainer
             AlgorithmReason = reason,
             Holdout = holdoutMetrics,
             HoldoutPredictions = holdout.Select((r, i) => new HoldoutPrediction(r.OpportunityId, holdoutP[i], r.Label)).ToList(),
+            HoldoutRows = holdout,
             CrossValidation = algorithm == OpportunityModelMetadata.FastTree ? treeCv : linearCv,
             FastTreeCrossValidation = treeCv,
             LogisticRegressionCrossValidation = linearCv,
@@ -313,6 +317,12 @@ public static class OpportunityModelTrainer
         if (o.Folds < 2)
         {
             throw new ArgumentException("Folds must be at least 2.", nameof(o));
+        }
+
+        o.Gate.Validate("opportunity");
+        if (o.BaselineMinimumDealsPerChannel < 1)
+        {
+            throw new ArgumentException("BaselineMinimumDealsPerChannel must be at least 1.", nameof(o));
         }
 
         if (o.HoldoutFraction is < 0 or >= 1)

@@ -1,4 +1,5 @@
 using GtmMart.Scoring.Opportunity;
+using GtmMart.Training.Gate;
 
 namespace GtmMart.Training.Opportunity;
 
@@ -27,8 +28,14 @@ public sealed record OpportunityTrainingOptions
     /// <summary>A feature whose univariate AUC is at least this (or at most 1 − this) is reported as leakage and dropped.</summary>
     public double LeakageAucThreshold { get; init; } = 0.95;
 
-    /// <summary>Fewer won or lost training rows than this gives a warning.</summary>
-    public int MinimumExamplesPerClass { get; init; } = 200;
+    /// <summary>The promotion gate's thresholds for opportunity scoring (counts are closed deals: won and lost).</summary>
+    public GateOptions Gate { get; init; } = new();
+
+    /// <summary>
+    /// The win-rate baseline (used while no model has passed the gate) gives a channel its own rate from this many
+    /// closed deals of the channel; below it, the channel's deals get the overall rate.
+    /// </summary>
+    public int BaselineMinimumDealsPerChannel { get; init; } = 10;
 
     /// <summary>Probability calibration; only "Platt" (ML.NET's default for both trainers) is supported.</summary>
     public string Calibration { get; init; } = "Platt";

@@ -1,3 +1,4 @@
+using GtmMart.Scoring.Features;
 using GtmMart.Scoring.Opportunity;
 using GtmMart.Training.Evaluation;
 using Microsoft.ML;
@@ -32,6 +33,9 @@ public sealed class OpportunityTrainingResult
     public required BinaryMetricsResult Holdout { get; init; }
 
     public required IReadOnlyList<HoldoutPrediction> HoldoutPredictions { get; init; }
+
+    /// <summary>The holdout's feature rows (newest closed rows), in the order of <see cref="HoldoutPredictions"/>: the champion/challenger rows.</summary>
+    public required IReadOnlyList<OpportunityFeatureRow> HoldoutRows { get; init; }
 
     public required CrossValidationMetrics CrossValidation { get; init; }
 
