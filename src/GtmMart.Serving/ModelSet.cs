@@ -5,66 +5,96 @@ using GtmMart.Scoring.Registry;
 namespace GtmMart.Serving;
 
 /// <summary>
-/// One immutable pair of loaded models: the opportunity scorer and the ICP scorer, with the registry versions and cards
-/// they came from. A request takes one set (<see cref="ModelHolder.Current"/>) and uses it throughout, so its scores
-/// and the versions it reports always belong together.
+/// One immutable pair of loaded models: the opportunity scorer (a trained model or the win-rate baseline) and the
+/// ICP scorer, with the registry versions and cards they came from. A request takes one set
+/// (<see cref="ModelHolder.Current"/>) and uses it throughout, so its scores and the versions it reports always belong
+/// together. Either side may be missing (no closed deal yet to compute even a baseline from, or no account): then
+/// <see cref="HasOpportunity"/> / <see cref="HasIcp"/> is false and its scorer throws a <see cref="ServingException"/>
+/// saying why.
 /// </summary>
 public sealed class ModelSet : IDisposable
 {
     public const string OpportunityModelName = "opportunity-scoring";
     public const string IcpModelName = "icp";
-    public const string OpportunityModelFile = "model.zip";
+    public const string OpportunityModelFile = RegisteredScorers.OpportunityModelFile;
 
-    public ModelSet(OpportunityScorer opportunity, ModelCard opportunityCard, IcpScorer icp, ModelCard icpCard)
+    private readonly IOpportunityScorer? opportunity;
+    private readonly IcpScorer? icp;
+
+    public ModelSet(IOpportunityScorer opportunity, ModelCard opportunityCard, IcpScorer icp, ModelCard icpCard)
+        : this(opportunity, opportunityCard, icp, icpCard, null, null)
     {
         ArgumentNullException.ThrowIfNull(opportunity);
         ArgumentNullException.ThrowIfNull(opportunityCard);
         ArgumentNullException.ThrowIfNull(icp);
         ArgumentNullException.ThrowIfNull(icpCard);
-        Opportunity = opportunity;
-        OpportunityCard = opportunityCard;
-        Icp = icp;
-        IcpCard = icpCard;
     }
 
-    public OpportunityScorer Opportunity { get; }
+    private ModelSet(IOpportunityScorer? opportunity, ModelCard? opportunityCard, IcpScorer? icp, ModelCard? icpCard, string? noOpportunity, string? noIcp)
+    {
+        this.opportunity = opportunity;
+        OpportunityCard = opportunityCard;
+        this.icp = icp;
+        IcpCard = icpCard;
+        MissingOpportunity = noOpportunity;
+        MissingIcp = noIcp;
+    }
 
-    public IcpScorer Icp { get; }
+    public bool HasOpportunity => opportunity is not null;
+
+    public bool HasIcp => icp is not null;
+
+    /// <summary>The opportunity scorer; a <see cref="ServingException"/> when there is none (<see cref="MissingOpportunity"/>).</summary>
+    public IOpportunityScorer Opportunity => opportunity ?? throw new ServingException(MissingOpportunity ?? "no opportunity model");
+
+    /// <summary>The ICP scorer; a <see cref="ServingException"/> when there is none (<see cref="MissingIcp"/>).</summary>
+    public IcpScorer Icp => icp ?? throw new ServingException(MissingIcp ?? "no ICP model");
+
+    /// <summary>Why there is no opportunity scorer, or null.</summary>
+    public string? MissingOpportunity { get; }
+
+    /// <summary>Why there is no ICP scorer, or null.</summary>
+    public string? MissingIcp { get; }
 
     public string OpportunityModel { get; } = OpportunityModelName;
 
-    public string OpportunityVersion => OpportunityCard.Version;
+    /// <summary>The served version, "" when none.</summary>
+    public string OpportunityVersion => OpportunityCard?.Version ?? "";
 
     public string IcpModel { get; } = IcpModelName;
 
-    public string IcpVersion => IcpCard.Version;
+    /// <summary>The served version, "" when none.</summary>
+    public string IcpVersion => IcpCard?.Version ?? "";
 
-    public ModelCard OpportunityCard { get; }
+    public ModelCard? OpportunityCard { get; }
 
-    public ModelCard IcpCard { get; }
+    public ModelCard? IcpCard { get; }
 
-    /// <summary>Loads the active version of both models; a clear <see cref="ServingException"/> when one has none.</summary>
+    /// <summary>Loads the active version of both models; a clear <see cref="ServingException"/> when neither has one.</summary>
     public static ModelSet LoadActive(ModelRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        var opportunity = ActiveVersion(registry, OpportunityModelName);
-        var icp = ActiveVersion(registry, IcpModelName);
-
-        var zip = Path.Combine(opportunity.Directory, OpportunityModelFile);
-        if (!File.Exists(zip))
+        var opportunityVersion = registry.Active(OpportunityModelName);
+        var icpVersion = registry.Active(IcpModelName);
+        if (opportunityVersion is null && icpVersion is null)
         {
-            throw new ServingException($"model {OpportunityModelName} {opportunity.Version} has no {OpportunityModelFile} in {opportunity.Directory}");
+            throw new ServingException(Missing(registry, OpportunityModelName) + "; " + Missing(registry, IcpModelName));
         }
 
-        var opportunityScorer = OpportunityScorer.Load(zip);
+        IOpportunityScorer? opportunityScorer = null;
         try
         {
-            var icpScorer = IcpScorer.Load(icp.Directory);
-            return new ModelSet(opportunityScorer, opportunity.Card with { Version = opportunity.Version }, icpScorer, icp.Card with { Version = icp.Version });
+            opportunityScorer = opportunityVersion is null ? null : Load(() => RegisteredScorers.LoadOpportunity(opportunityVersion));
+            var icpScorer = icpVersion is null ? null : Load(() => RegisteredScorers.LoadIcp(icpVersion));
+            return new ModelSet(
+                opportunityScorer, Stamped(opportunityVersion),
+                icpScorer, Stamped(icpVersion),
+                opportunityVersion is null ? Missing(registry, OpportunityModelName) : null,
+                icpVersion is null ? Missing(registry, IcpModelName) : null);
         }
         catch
         {
-            opportunityScorer.Dispose();
+            opportunityScorer?.Dispose();
             throw;
         }
     }
@@ -72,13 +102,26 @@ public sealed class ModelSet : IDisposable
     /// <summary>Releases both scorers' pooled prediction engines; the set must not be used afterwards.</summary>
     public void Dispose()
     {
-        Opportunity.Dispose();
-        Icp.Dispose();
+        opportunity?.Dispose();
+        icp?.Dispose();
     }
 
-    private static ModelVersion ActiveVersion(ModelRegistry registry, string model) =>
-        registry.Active(model) ?? throw new ServingException(
-            registry.Versions(model).Count == 0
-                ? $"model {model} has no versions in {registry.Root}: train one first (gtm train)"
-                : $"model {model} has no active version in {registry.Root}: promote one (gtm models promote {model} VERSION)");
+    private static ModelCard? Stamped(ModelVersion? version) => version is null ? null : version.Card with { Version = version.Version };
+
+    private static T Load<T>(Func<T> load)
+    {
+        try
+        {
+            return load();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ServingException(ex.Message);
+        }
+    }
+
+    private static string Missing(ModelRegistry registry, string model) =>
+        registry.Versions(model).Count == 0
+            ? $"model {model} has no versions in {registry.Root}: train one first (gtm train)"
+            : $"model {model} has no active version in {registry.Root}: promote one (gtm models promote {model} VERSION)";
 }

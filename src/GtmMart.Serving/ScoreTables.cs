@@ -31,6 +31,13 @@ public static class ScoreTables
     public static readonly IReadOnlyList<string> HistoryColumns =
         ["score_date", "entity_type", "entity_id", "score", "tier", "model_version", "run_id"];
 
+    /// <summary>
+    /// Columns of <see cref="Runs"/> added after its first release (a ledger created before them gets them added):
+    /// what produced each side's scores (model, baseline or none) and the trust verdict with its reason.
+    /// </summary>
+    public static readonly IReadOnlyList<string> RunTrustColumns =
+        ["opportunity_model_kind", "opportunity_trust", "opportunity_trust_reason", "icp_model_kind", "icp_trust", "icp_trust_reason"];
+
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
 
@@ -93,5 +100,9 @@ public static class ScoreTables
                 feature_build_id bigint,
                 message varchar)
             """);
+        foreach (var column in RunTrustColumns)
+        {
+            connection.Execute($"alter table {RunsSchema}.{Runs} add column if not exists {column} varchar");
+        }
     }
 }

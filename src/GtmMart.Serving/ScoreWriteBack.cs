@@ -72,11 +72,15 @@ public sealed class ScoreWriteBack
         }
 
         var watch = Stopwatch.StartNew();
-        progress?.Report($"scoring {features.OpenOpportunities.Count:N0} open opportunities with {models.OpportunityModel} {models.OpportunityVersion}");
-        var opportunityScores = models.Opportunity.ScoreBatch(features.OpenOpportunities);
+        progress?.Report(models.HasOpportunity
+            ? $"scoring {features.OpenOpportunities.Count:N0} open opportunities with {models.OpportunityModel} {models.OpportunityVersion} ({TrustLabels.Kind(models.OpportunityCard)}, {TrustLabels.Verdict(models.OpportunityCard)})"
+            : $"no opportunity scores: {models.MissingOpportunity}");
+        IReadOnlyList<OpportunityScore> opportunityScores = models.HasOpportunity ? models.Opportunity.ScoreBatch(features.OpenOpportunities) : [];
         ct.ThrowIfCancellationRequested();
-        progress?.Report($"scoring {features.Accounts.Count:N0} accounts with {models.IcpModel} {models.IcpVersion}");
-        var accountScores = models.Icp.ScoreBatch(features.Accounts);
+        progress?.Report(models.HasIcp
+            ? $"scoring {features.Accounts.Count:N0} accounts with {models.IcpModel} {models.IcpVersion} ({TrustLabels.Kind(models.IcpCard)}, {TrustLabels.Verdict(models.IcpCard)})"
+            : $"no account scores: {models.MissingIcp}");
+        IReadOnlyList<AccountScore> accountScores = models.HasIcp ? models.Icp.ScoreBatch(features.Accounts) : [];
         ct.ThrowIfCancellationRequested();
         progress?.Report($"scored in {watch.Elapsed.TotalSeconds:0.0}s; writing");
 
@@ -137,13 +141,17 @@ public sealed class ScoreWriteBack
                 $"""
                 insert into {ScoreTables.RunsSchema}.{ScoreTables.Runs}
                     (run_id, status, started_at, finished_at, scored_at, opportunities, accounts,
-                     opportunity_model, opportunity_model_version, icp_model, icp_model_version, feature_build_id, message)
-                values ($run, $status, $started, $finished, $scored, $opportunities, $accounts, $om, $omv, $im, $imv, $build, null)
+                     opportunity_model, opportunity_model_version, icp_model, icp_model_version, feature_build_id, message,
+                     {string.Join(", ", ScoreTables.RunTrustColumns)})
+                values ($run, $status, $started, $finished, $scored, $opportunities, $accounts, $om, $omv, $im, $imv, $build, null,
+                        $okind, $otrust, $oreason, $ikind, $itrust, $ireason)
                 """,
                 ("run", runId), ("status", ScoreTables.Succeeded), ("started", startedAt), ("finished", Now()),
                 ("scored", scoredAt), ("opportunities", opportunities), ("accounts", accounts),
                 ("om", models.OpportunityModel), ("omv", models.OpportunityVersion), ("im", models.IcpModel), ("imv", models.IcpVersion),
-                ("build", features.BuildId));
+                ("build", features.BuildId),
+                ("okind", TrustLabels.Kind(models.OpportunityCard)), ("otrust", TrustLabels.Verdict(models.OpportunityCard)), ("oreason", TrustLabels.Reason(models.OpportunityCard) ?? models.MissingOpportunity),
+                ("ikind", TrustLabels.Kind(models.IcpCard)), ("itrust", TrustLabels.Verdict(models.IcpCard)), ("ireason", TrustLabels.Reason(models.IcpCard) ?? models.MissingIcp));
             return new WriteBackResult(runId, opportunities, accounts, scoredAt, false, models.OpportunityVersion, models.IcpVersion);
         });
 

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using GtmMart.Contracts.V1;
 using GtmMart.Scoring.Registry;
@@ -28,14 +28,26 @@ public sealed partial class ModelApi(ServingAccess serving, ILogger<ModelApi> lo
                     : name == current.IcpModel ? current.IcpVersion
                     : "",
             };
+            var events = registry.Events(name);
             foreach (var version in registry.Versions(name))
             {
+                var status = VersionStatus.Of(version, events);
+                var card = version.Card;
                 var entry = new ModelVersionInfo
                 {
                     Version = version.Version,
                     Active = version.IsActive,
-                    CreatedAtUtc = version.Card.CreatedAtUtc.ToString("O", CultureInfo.InvariantCulture),
-                    Algorithm = version.Card.Algorithm,
+                    CreatedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(card.CreatedAtUtc, DateTimeKind.Utc)),
+                    Algorithm = card.Algorithm,
+                    Status = status.Status,
+                    StatusReason = status.Why,
+                    Forced = status.Forced,
+                    Kind = ProtoMapping.Reference(name, version.Version, card).Kind,
+                    Trust = ProtoMapping.ToProto(card.Trust),
+                    TrustReason = card.TrustReason,
+                    SourceWarehouse = card.SourceWarehouse ?? "",
+                    SourceBuildId = card.SourceBuildId ?? 0,
+                    DataHash = card.DataHash,
                 };
                 entry.Headline.Add(version.Card.Headline.ToDictionary());
                 info.Versions.Add(entry);
@@ -82,7 +94,7 @@ public sealed partial class ModelApi(ServingAccess serving, ILogger<ModelApi> lo
 
         var response = new GetModelCardResponse
         {
-            Model = new ModelRef { Name = version.Model, Version = version.Version },
+            Model = ProtoMapping.Reference(version.Model, version.Version, version.Card),
             CardJson = JsonSerializer.Serialize(version.Card, ModelCard.Json),
         };
         response.Headline.Add(version.Card.Headline.ToDictionary());

@@ -12,9 +12,27 @@ public static class ProtoMapping
     public const int NotFoundCode = (int)Google.Rpc.Code.NotFound;
     public const int InvalidArgumentCode = (int)Google.Rpc.Code.InvalidArgument;
 
-    public static ModelRef OpportunityModel(ModelSet models) => new() { Name = models.OpportunityModel, Version = models.OpportunityVersion };
+    public static ModelRef OpportunityModel(ModelSet models) => Reference(models.OpportunityModel, models.OpportunityVersion, models.OpportunityCard);
 
-    public static ModelRef IcpModel(ModelSet models) => new() { Name = models.IcpModel, Version = models.IcpVersion };
+    public static ModelRef IcpModel(ModelSet models) => Reference(models.IcpModel, models.IcpVersion, models.IcpCard);
+
+    /// <summary>A version's reference with its kind and trust verdict (unspecified when there is no card).</summary>
+    public static ModelRef Reference(string name, string version, Core.Registry.ModelCard? card) => new()
+    {
+        Name = name,
+        Version = version,
+        Kind = card is null ? ModelKind.Unspecified : card.Kind == Core.Registry.ModelKind.Baseline ? ModelKind.Baseline : ModelKind.Model,
+        Trust = card is null ? TrustVerdict.Unspecified : ToProto(card.Trust),
+    };
+
+    public static TrustVerdict ToProto(Core.Registry.TrustVerdict verdict) => verdict switch
+    {
+        Core.Registry.TrustVerdict.Good => TrustVerdict.Good,
+        Core.Registry.TrustVerdict.Weak => TrustVerdict.Weak,
+        Core.Registry.TrustVerdict.NoBetterThanChance => TrustVerdict.NoBetterThanChance,
+        Core.Registry.TrustVerdict.BaselineOnly => TrustVerdict.BaselineOnly,
+        _ => TrustVerdict.NotAssessed,
+    };
 
     public static OpportunityScore ToProto(Core.Opportunity.OpportunityScore score, ModelRef model)
     {

@@ -88,6 +88,7 @@ public sealed partial class ReportingApi(ServingAccess serving) : ReportingServi
         }
 
         var snapshot = serving.Snapshot();
+        _ = (snapshot.Opportunity, snapshot.Icp); // FAILED_PRECONDITION, saying which, when a side has no scorer
         var ranked = Rank(snapshot.Models, snapshot.Features);
         var response = new GetPriorityAccountsResponse();
         response.Accounts.AddRange(ranked.Take(request.Limit == 0 ? DefaultPriorityLimit : request.Limit).Select(a => a.Clone()));

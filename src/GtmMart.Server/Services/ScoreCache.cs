@@ -79,7 +79,7 @@ public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int cap
         var opportunityModel = ProtoMapping.OpportunityModel(models);
         FillOpportunities(features.OpenOpportunities, opportunityModel, stillServed);
         var icpModel = ProtoMapping.IcpModel(models);
-        foreach (var row in features.Accounts)
+        foreach (var row in models.HasIcp ? features.Accounts : [])
         {
             if (IsFull || !stillServed())
             {
@@ -97,7 +97,7 @@ public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int cap
 
     private void FillOpportunities(IReadOnlyList<OpportunityFeatureRow> rows, ModelRef model, Func<bool> stillServed)
     {
-        foreach (var row in rows)
+        foreach (var row in models!.HasOpportunity ? rows : [])
         {
             if (IsFull || !stillServed())
             {

@@ -27,7 +27,7 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
         ArgumentNullException.ThrowIfNull(request);
         ProtoMapping.Validate(request);
         var snapshot = serving.Snapshot();
-        var score = snapshot.Models.Opportunity.Score(ProtoMapping.ToRow(request));
+        var score = snapshot.Opportunity.Score(ProtoMapping.ToRow(request));
         return Task.FromResult(ProtoMapping.ToProto(score, snapshot.OpportunityModel));
     }
 
@@ -81,13 +81,13 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     /// <summary>The (cached) score of a known opportunity id; null for an unknown one.</summary>
     private static OpportunityScore? Opportunity(ServingSnapshot snapshot, string id) =>
         snapshot.Scores.TryGet(id, out var cached) ? cached
-        : snapshot.Features.TryGetOpportunity(id, out var row) ? snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Models.Opportunity.Score(row), snapshot.OpportunityModel))
+        : snapshot.Features.TryGetOpportunity(id, out var row) ? snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Opportunity.Score(row), snapshot.OpportunityModel))
         : null;
 
     /// <summary>The (cached) score of a known account id; null for an unknown one.</summary>
     private static AccountScore? Account(ServingSnapshot snapshot, string id) =>
         snapshot.Scores.TryGetAccount(id, out var cached) ? cached
-        : snapshot.Features.TryGetAccount(id, out var row) ? snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Models.Icp.Score(row), snapshot.IcpModel))
+        : snapshot.Features.TryGetAccount(id, out var row) ? snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Icp.Score(row), snapshot.IcpModel))
         : null;
 
     /// <summary>Empty call: the transport's own cost (the serving benchmark's baseline).</summary>

@@ -15,6 +15,14 @@ public sealed record ServingSnapshot(ModelSet Models, FeatureStore Features, Sco
 
     public ModelRef IcpModel { get; } = ProtoMapping.IcpModel(Models);
 
+    /// <summary>The opportunity scorer (a model or the baseline); FAILED_PRECONDITION when there is neither.</summary>
+    public GtmMart.Scoring.Opportunity.IOpportunityScorer Opportunity =>
+        Models.HasOpportunity ? Models.Opportunity : throw RpcErrors.FailedPrecondition("no opportunity scores: " + Models.MissingOpportunity);
+
+    /// <summary>The ICP scorer; FAILED_PRECONDITION when there is none.</summary>
+    public GtmMart.Scoring.Icp.IcpScorer Icp =>
+        Models.HasIcp ? Models.Icp : throw RpcErrors.FailedPrecondition("no account scores: " + Models.MissingIcp);
+
     /// <summary>Whether this view is of exactly these models, features and cache.</summary>
     public bool IsOf(ModelSet models, FeatureStore features, ScoreCache scores) =>
         ReferenceEquals(Models, models) && ReferenceEquals(Features, features) && ReferenceEquals(Scores, scores);

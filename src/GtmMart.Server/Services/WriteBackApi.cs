@@ -47,8 +47,10 @@ public sealed partial class WriteBackApi(ServingAccess serving, ILogger<WriteBac
                 Accounts = result.Accounts,
                 ScoredAt = Timestamp.FromDateTime(DateTime.SpecifyKind(result.ScoredAtUtc, DateTimeKind.Utc)),
                 AlreadyWritten = result.AlreadyWritten,
-                OpportunityModel = new ModelRef { Name = snapshot.Models.OpportunityModel, Version = result.OpportunityModelVersion },
-                IcpModel = new ModelRef { Name = snapshot.Models.IcpModel, Version = result.IcpModelVersion },
+                OpportunityModel = result.OpportunityModelVersion == snapshot.Models.OpportunityVersion
+                    ? snapshot.OpportunityModel : new ModelRef { Name = snapshot.Models.OpportunityModel, Version = result.OpportunityModelVersion },
+                IcpModel = result.IcpModelVersion == snapshot.Models.IcpVersion
+                    ? snapshot.IcpModel : new ModelRef { Name = snapshot.Models.IcpModel, Version = result.IcpModelVersion },
             };
         }
         catch (ServingException ex)

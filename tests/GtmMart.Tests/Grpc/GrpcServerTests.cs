@@ -5,6 +5,7 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using GtmMart.Contracts.V1;
+using GtmMart.Server.Services;
 using GtmMart.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -39,6 +40,10 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
             Assert.Equal("opportunity-scoring", result.Score.Model.Name);
             Assert.StartsWith("v", result.Score.Model.Version, StringComparison.Ordinal);
             Assert.NotEmpty(result.Score.TopPositive.Concat(result.Score.TopNegative));
+            var card = server.Registry.Get("opportunity-scoring", result.Score.Model.Version).Card;
+            Assert.Equal(ModelKind.Model, result.Score.Model.Kind);
+            Assert.Equal(ProtoMapping.ToProto(card.Trust), result.Score.Model.Trust);
+            Assert.NotEqual(TrustVerdict.Unspecified, result.Score.Model.Trust);
         }
     }
 
@@ -238,6 +243,23 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
         Assert.Contains("\"algorithm\"", card.CardJson, StringComparison.Ordinal);
         Assert.Equal("opportunity-scoring", card.Model.Name);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+
+        // Each version says where it stands and why, how far to trust it, and the data it came from.
+        foreach (var (model, version) in list.Models.SelectMany(m => m.Versions.Select(v => (m.Name, v))))
+        {
+            var registered = server.Registry.Get(model, version.Version);
+            var status = Scoring.Registry.VersionStatus.Of(registered, server.Registry.Events(model));
+            Assert.Equal((status.Status, status.Why, status.Forced), (version.Status, version.StatusReason, version.Forced));
+            Assert.Equal(version.Active, version.Status == "active");
+            Assert.Equal(ProtoMapping.ToProto(registered.Card.Trust), version.Trust);
+            Assert.Equal(registered.Card.TrustReason, version.TrustReason);
+            Assert.Equal(server.Db.Warehouse.DisplayName, version.SourceWarehouse);
+            Assert.Equal(registered.Card.SourceBuildId, version.SourceBuildId);
+            Assert.Equal(registered.Card.DataHash, version.DataHash);
+            Assert.Equal(DateTime.SpecifyKind(registered.Card.CreatedAtUtc, DateTimeKind.Utc), version.CreatedAt.ToDateTime());
+        }
+
+        Assert.Equal(ProtoMapping.ToProto(server.Registry.Active("opportunity-scoring")!.Card.Trust), card.Model.Trust);
     }
 
     [Fact]

@@ -19,8 +19,8 @@ public sealed class ModelHolderTests(ServingFixture fixture)
         var first = holder.Reload();
         Assert.Same(first, holder.Current);
         Assert.Equal(("opportunity-scoring", "v0001", "icp", "v0001"), (first.OpportunityModel, first.OpportunityVersion, first.IcpModel, first.IcpVersion));
-        Assert.Equal("v0001", first.OpportunityCard.Version);
-        Assert.Equal("icp", first.IcpCard.Model);
+        Assert.Equal("v0001", first.OpportunityCard!.Version);
+        Assert.Equal("icp", first.IcpCard!.Model);
 
         // A second version by retraining (registered active), then promote back and forth.
         fixture.Train(registry);
