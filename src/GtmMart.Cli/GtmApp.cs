@@ -41,7 +41,7 @@ public static class GtmApp
                 .WithDescription("Write the feature marts to Parquet (with a manifest and content hash) for training.")
                 .WithExample("export-features", "--out", ".gtm/features");
             config.AddCommand<TrainCommand>("train")
-                .WithDescription("Train opportunity scoring and the ICP model from a Parquet feature snapshot and register them.")
+                .WithDescription("Train opportunity scoring and the ICP model from a Parquet feature snapshot and register them; each becomes active only when it passes the promotion gate (docs/MODELS.md).")
                 .WithExample("train", "--config", "training/configs/default.json");
             config.AddCommand<ReportCommand>("report")
                 .WithDescription("Write the GTM dashboard: one self-contained HTML file (funnel, month over month, channel efficiency, paid vs organic, ICP mix, priority accounts) from the mart and score tables.")
@@ -50,9 +50,9 @@ public static class GtmApp
             config.AddBranch("models", models =>
             {
                 models.SetDescription("The model registry: list versions, show a model card, promote or roll back.");
-                models.AddCommand<ModelsListCommand>("list").WithDescription("List models, versions and headline metrics.");
+                models.AddCommand<ModelsListCommand>("list").WithDescription("List every version: status (active, candidate, refused by the promotion gate, baseline) and why, trust verdict, and the data it came from (warehouse, build, data hash); --format json for scripts.");
                 models.AddCommand<ModelsShowCommand>("show").WithDescription("Print a version's model card (default: the active version).");
-                models.AddCommand<ModelsPromoteCommand>("promote").WithDescription("Make a version the active one.");
+                models.AddCommand<ModelsPromoteCommand>("promote").WithDescription("Make a version the active one (a version the promotion gate refused needs --force, which is recorded).");
                 models.AddCommand<ModelsRollbackCommand>("rollback").WithDescription("Re-activate the version that was active before.");
             });
             config.AddCommand<BenchCommand>("bench")
@@ -81,7 +81,7 @@ public static class GtmApp
             });
             config.SetExceptionHandler((ex, _) =>
             {
-                var message = ex is WarehouseException or CommandAppException or ArgumentException or IOException
+                var message = ex is WarehouseException or CommandAppException or ArgumentException or IOException or GtmMart.Training.TrainingDataException
                     ? ex.Message
                     : $"{ex.GetType().Name}: {ex.Message}";
                 Console.Error.WriteLine($"error: {message.Split('\n')[0].Trim()}");

@@ -26,31 +26,6 @@ public sealed class ModelArgumentSettings : ModelsSettings
     public string? Version { get; init; }
 }
 
-public sealed class ModelsListCommand : Command<ModelsSettings>
-{
-    public override int Execute(CommandContext context, ModelsSettings settings, CancellationToken cancellationToken)
-    {
-        var registry = settings.OpenRegistry();
-        var table = new Table().Title($"Models in {Markup.Escape(registry.Root)}").AddColumns("model", "version", "active", "created (UTC)", "algorithm", "headline metrics");
-        foreach (var model in registry.Models())
-        {
-            foreach (var v in registry.Versions(model))
-            {
-                table.AddRow(
-                    Markup.Escape(model),
-                    v.Version,
-                    v.IsActive ? "[green]active[/]" : "",
-                    v.Card.CreatedAtUtc.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
-                    Markup.Escape(v.Card.Algorithm),
-                    Markup.Escape(string.Join(", ", v.Card.Headline.Select(kv => $"{kv.Key} {kv.Value}"))));
-            }
-        }
-
-        AnsiConsole.Write(table);
-        return 0;
-    }
-}
-
 public sealed class ModelsShowCommand : Command<ModelArgumentSettings>
 {
     public override int Execute(CommandContext context, ModelArgumentSettings settings, CancellationToken cancellationToken)
@@ -64,16 +39,37 @@ public sealed class ModelsShowCommand : Command<ModelArgumentSettings>
     }
 }
 
-public sealed class ModelsPromoteCommand : Command<ModelArgumentSettings>
+public sealed class ModelsPromoteCommand : Command<ModelsPromoteCommand.Settings>
 {
-    public override int Execute(CommandContext context, ModelArgumentSettings settings, CancellationToken cancellationToken)
+    public sealed class Settings : ModelsSettings
     {
-        if (settings.Version is null)
+        [CommandArgument(0, "<MODEL>")]
+        [Description("Model name, e.g. opportunity-scoring or icp")]
+        public string Model { get; init; } = "";
+
+        [CommandArgument(1, "<VERSION>")]
+        [Description("Version to make active, e.g. v0002")]
+        public string Version { get; init; } = "";
+
+        [CommandOption("--force")]
+        [Description("Promote a version the promotion gate refused; recorded in the registry (active.json) and shown by gtm models list")]
+        public bool Force { get; init; }
+
+        [CommandOption("--reason <TEXT>")]
+        [Description("Why (recorded with the promotion; advisable with --force)")]
+        public string? Reason { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var registry = settings.OpenRegistry();
+        var active = registry.Promote(settings.Model, settings.Version, settings.Force, settings.Reason);
+        if (active.RefusedByGate)
         {
-            throw new ArgumentException("promote needs a version, e.g. gtm models promote opportunity-scoring v0002");
+            AnsiConsole.MarkupLine(Markup.Escape(
+                $"warning: {active.Model} {active.Version} was refused by the promotion gate and is active only because of --force (recorded in {Path.Combine(registry.Root, active.Model, "active.json")}): {active.Card.Gate!.Reason}"));
         }
 
-        var active = settings.OpenRegistry().Promote(settings.Model, settings.Version);
         AnsiConsole.MarkupLine($"[green]{Markup.Escape(active.Model)} {active.Version} is active[/]");
         return 0;
     }

@@ -76,14 +76,22 @@ internal static class PipelineSteps
         return manifest;
     }
 
-    public static TrainingRun Train(string snapshot, string? configPath, string? models, string? groundTruth)
+    /// <summary>
+    /// Trains both models, gates and registers them, and prints what happened. A model the data cannot train is
+    /// reported in the run (<see cref="ModelOutcome.NotTrained"/>); the caller decides whether that stops it.
+    /// </summary>
+    public static TrainingRun Train(string snapshot, string? configPath, string? models, string? groundTruth, bool activate = true)
     {
         var config = TrainingConfig.Resolve(configPath);
         var registry = ModelRegistry.Resolve(models);
-        using var step = ProgressStep.Start($"training from snapshot {snapshot} with config '{config.Name}' into {registry.Root}");
-        var run = TrainingPipeline.Run(snapshot, config, registry, groundTruth, ProgressStep.Detail());
-        step.Done($"{run.OpportunityVersion.Model} {run.OpportunityVersion.Version}, {run.IcpVersion.Model} {run.IcpVersion.Version}");
-        ModelView.Print(run);
+        TrainingRun run;
+        using (var step = ProgressStep.Start($"training from snapshot {snapshot} with config '{config.Name}' into {registry.Root}{(activate ? "" : " (without activating)")}"))
+        {
+            run = TrainingPipeline.Run(snapshot, config, registry, groundTruth, ProgressStep.Detail(), activate);
+            step.Done(string.Join(", ", new[] { run.OpportunityOutcome, run.IcpOutcome }.Select(o => $"{o.Model} {o.Candidate?.Version ?? "not trained"}")));
+        }
+
+        ModelView.Print(run, config);
         return run;
     }
 
@@ -95,7 +103,7 @@ internal static class PipelineSteps
         using (var step = ProgressStep.Start($"loading the active models from {registry.Root}"))
         {
             set = ModelSet.LoadActive(registry);
-            step.Done($"{set.OpportunityModel} {set.OpportunityVersion}, {set.IcpModel} {set.IcpVersion}");
+            step.Done($"{Served(set.OpportunityModel, set.OpportunityVersion, set.OpportunityCard)}, {Served(set.IcpModel, set.IcpVersion, set.IcpCard)}");
         }
 
         using (set)
@@ -120,6 +128,9 @@ internal static class PipelineSteps
             return result;
         }
     }
+
+    private static string Served(string model, string version, ModelCard? card) =>
+        card is null ? $"{model}: none" : $"{model} {version} ({TrustLabels.Kind(card)}, {TrustLabels.Verdict(card)?.Replace('_', ' ')})";
 
     /// <summary>Writes the GTM dashboard; <paramref name="output"/> defaults to report.html beside the warehouse.</summary>
     public static ReportResult Report(IWarehouse warehouse, string sqlDirectory, string? models, string? output)

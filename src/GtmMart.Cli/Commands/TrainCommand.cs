@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using GtmMart.Training;
 using Spectre.Console.Cli;
 
 namespace GtmMart.Cli.Commands;
@@ -22,6 +23,10 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--models <DIR>")]
         [Description("Model registry folder. Default: $GTM_MODELS, else ./models")]
         public string? Models { get; init; }
+
+        [CommandOption("--no-activate")]
+        [Description("Register the new versions (with the promotion gate's decision) without making any of them active; promote later with gtm models promote")]
+        public bool NoActivate { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -34,7 +39,12 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             PipelineSteps.Export(warehouse, snapshot);
         }
 
-        PipelineSteps.Train(snapshot, settings.Config, settings.Models, settings.GroundTruth);
+        var run = PipelineSteps.Train(snapshot, settings.Config, settings.Models, settings.GroundTruth, activate: !settings.NoActivate);
+        if ((run.OpportunityOutcome.NotTrained ?? run.IcpOutcome.NotTrained) is { } missing)
+        {
+            throw new TrainingDataException(missing);
+        }
+
         return 0;
     }
 }

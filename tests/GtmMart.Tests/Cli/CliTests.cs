@@ -109,5 +109,40 @@ public sealed class CliTests : IDisposable
         var promote = GtmProcess.Run(dir.Path, "models", "promote", "opportunity-scoring", "v0009");
         Assert.NotEqual(0, promote.ExitCode);
         Assert.Contains("has no version v0009", promote.Stderr, StringComparison.Ordinal);
+
+        // --no-activate registers a version that passes the gate without activating it.
+        var quiet = GtmProcess.Run(dir.Path, "train", "--snapshot", Path.Combine(dir.Path, "features"), "--no-activate");
+        Assert.True(quiet.ExitCode == 0, quiet.All);
+        Assert.Contains("passed the gate, not activated", quiet.Stdout, StringComparison.Ordinal);
+        Assert.Equal("v0001", ModelsJson("opportunity-scoring").Single(v => v.GetProperty("active").GetBoolean()).GetProperty("version").GetString());
+        var v3 = ModelsJson("opportunity-scoring").Single(v => v.GetProperty("version").GetString() == "v0003");
+        Assert.Equal(("candidate", "registered without activation"), (v3.GetProperty("status").GetString(), v3.GetProperty("why").GetString()![..29]));
+
+        // A version the gate refuses (here: a config asking for more deals than exist) is promoted only with --force, which is recorded.
+        File.WriteAllText(dir.File("strict.json"), """{ "name": "strict", "opportunity": { "gate": { "minimum_per_class": 100000, "good_per_class": 100000 } } }""");
+        var strict = GtmProcess.Run(dir.Path, "train", "--snapshot", Path.Combine(dir.Path, "features"), "--config", dir.File("strict.json"));
+        Assert.True(strict.ExitCode == 0, strict.All);
+        Assert.Contains("opportunity-scoring v0004: promotion gate refused", strict.Stdout, StringComparison.Ordinal);
+        Assert.Contains("FAIL  enough examples of each class", strict.Stdout, StringComparison.Ordinal);
+        Assert.Contains("opportunity-scoring v0001 stays active", strict.Stdout, StringComparison.Ordinal);
+        var refused = GtmProcess.Run(dir.Path, "models", "promote", "opportunity-scoring", "v0004");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Single(refused.Stderr.Trim().Split('\n'));
+        Assert.StartsWith("error: opportunity-scoring v0004 was refused by the promotion gate (refused: too little data", refused.Stderr, StringComparison.Ordinal);
+        var forced = GtmProcess.Run(dir.Path, "models", "promote", "opportunity-scoring", "v0004", "--force", "--reason", "pilot with sales");
+        Assert.True(forced.ExitCode == 0, forced.All);
+        Assert.Matches(@"opportunity-scoring\s*│\s*v0004\s*│\s*active \(forced\)", GtmProcess.Run(dir.Path, "models", "list").Stdout);
+        var v4 = ModelsJson("opportunity-scoring").Single(v => v.GetProperty("version").GetString() == "v0004");
+        Assert.True(v4.GetProperty("forced").GetBoolean());
+        Assert.Contains("pilot with sales", v4.GetProperty("why").GetString(), StringComparison.Ordinal);
+        Assert.Equal(dir.File("demo.duckdb"), v4.GetProperty("source").GetProperty("warehouse").GetString()!["duckdb:".Length..]);
+        Assert.Equal(1, v4.GetProperty("source").GetProperty("build_id").GetInt64());
+    }
+
+    private List<System.Text.Json.JsonElement> ModelsJson(string model)
+    {
+        var list = GtmProcess.Run(dir.Path, "models", "list", "--format", "json");
+        Assert.True(list.ExitCode == 0, list.All);
+        return [.. System.Text.Json.JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().Where(v => v.GetProperty("model").GetString() == model)];
     }
 }
