@@ -1,3 +1,5 @@
+using GtmMart.Serving;
+
 namespace GtmMart.Reporting;
 
 /// <summary>A query result as columns and rows of plain values (numbers, strings, booleans, ISO dates, null).</summary>
@@ -11,7 +13,10 @@ public sealed record ReportDataset(IReadOnlyList<string> Columns, IReadOnlyList<
     }
 }
 
-/// <summary>An active model's card, as the page shows it (figures already formatted by training).</summary>
+/// <summary>
+/// An active model's card, as the page shows it (figures already formatted by training): what it is (kind
+/// <c>model</c> or <c>baseline</c>), the trust verdict with its one-sentence reason, and for the ICP what each tier means.
+/// </summary>
 public sealed record ModelSummary(
     string Model,
     string Version,
@@ -20,7 +25,17 @@ public sealed record ModelSummary(
     long? SourceBuildId,
     IReadOnlyDictionary<string, string> Headline,
     IReadOnlyDictionary<string, string> RowCounts,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    public string Kind { get; init; } = TrustLabels.Kind(null);
+
+    public string? Trust { get; init; }
+
+    public string? TrustReason { get; init; }
+
+    /// <summary>ICP only: "A: at least 2x the typical account's odds of becoming a customer", one per tier (from the card).</summary>
+    public IReadOnlyList<string> Tiers { get; init; } = [];
+}
 
 /// <summary>Everything the page shows: the report datasets (query results), the active model cards and what is missing.</summary>
 public sealed record ReportData

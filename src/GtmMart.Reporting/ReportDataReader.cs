@@ -32,6 +32,12 @@ public static class ReportDataReader
         using (var connection = warehouse.Open())
         {
             var existing = ExistingRelations(connection);
+            if (existing.Contains($"{ScoreTables.RunsSchema}.{ScoreTables.Runs}"))
+            {
+                // A ledger written before the trust columns existed gets them (null for its old runs).
+                ScoreTables.Ensure(connection);
+            }
+
             foreach (var query in queries)
             {
                 var missing = query.Relations.Where(r => !existing.Contains(r)).ToList();
@@ -114,6 +120,28 @@ public static class ReportDataReader
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
 
+    private static ModelSummary Summary(ModelVersion v) => new(
+        v.Model,
+        v.Version,
+        v.Card.Algorithm,
+        v.Card.CreatedAtUtc,
+        v.Card.SourceBuildId,
+        v.Card.Headline,
+        v.Card.RowCounts.ToDictionary(kv => kv.Key, kv => kv.Value?.ToJsonString() ?? "", StringComparer.Ordinal),
+        v.Card.Warnings)
+    {
+        Kind = TrustLabels.Kind(v.Card),
+        Trust = TrustLabels.Verdict(v.Card),
+        TrustReason = v.Card.TrustReason,
+        Tiers = TierMeanings(v.Card),
+    };
+
+    /// <summary>What each ICP tier means, from an ICP card's <c>metrics.tiers</c> (none for other cards).</summary>
+    private static List<string> TierMeanings(ModelCard card) =>
+        card.Metrics["tiers"] is System.Text.Json.Nodes.JsonArray tiers
+            ? [.. tiers.Select(t => t?["label"]?.GetValue<string>()).OfType<string>()]
+            : [];
+
     private static (IReadOnlyList<ModelSummary> Models, string? Note) ActiveModels(ModelRegistry? registry)
     {
         if (registry is null)
@@ -127,16 +155,7 @@ public static class ReportDataReader
         }
 
         var active = registry.Models().Select(registry.Active).OfType<ModelVersion>().ToList();
-        var models = active.Select(v => new ModelSummary(
-                v.Model,
-                v.Version,
-                v.Card.Algorithm,
-                v.Card.CreatedAtUtc,
-                v.Card.SourceBuildId,
-                v.Card.Headline,
-                v.Card.RowCounts.ToDictionary(kv => kv.Key, kv => kv.Value?.ToJsonString() ?? "", StringComparer.Ordinal),
-                v.Card.Warnings))
-            .ToList();
+        var models = active.Select(Summary).ToList();
         return (models, models.Count == 0 ? $"no active model in {registry.Root}: run gtm train or gtm run" : null);
     }
 }

@@ -16,7 +16,7 @@ public static class ReportHtml
     public const string DataElementId = "gtm-data";
 
     /// <summary>The script's parts, joined in this order inside one strict-mode function: later parts use earlier ones.</summary>
-    internal static readonly string[] ScriptParts = ["report-format.js", "report-traffic.js", "report-efficiency.js", "report-accounts.js", "report.js"];
+    internal static readonly string[] ScriptParts = ["report-format.js", "report-traffic.js", "report-efficiency.js", "report-trust.js", "report-accounts.js", "report.js"];
 
     public static string Render(ReportData data)
     {
@@ -96,6 +96,16 @@ public static class ReportHtml
 
                 WriteStrings(json, "headline", model.Headline);
                 WriteStrings(json, "row_counts", model.RowCounts);
+                json.WriteString("kind", model.Kind);
+                json.WriteString("trust", model.Trust);
+                json.WriteString("trust_reason", model.TrustReason);
+                json.WriteStartArray("tiers");
+                foreach (var tier in model.Tiers)
+                {
+                    json.WriteStringValue(tier);
+                }
+
+                json.WriteEndArray();
                 json.WriteStartArray("warnings");
                 foreach (var warning in model.Warnings)
                 {

@@ -1,4 +1,4 @@
-// GTM dashboard script, part 4 of 5: ICP mix, model cards, priority accounts and open opportunities.
+// GTM dashboard script, part 5 of 6: ICP mix, priority accounts and open opportunities.
 // With all channels: every channel and Total for the month. With one channel: that channel month by month plus
 // all channels for the chosen month as the reference.
 function renderIcp(s) {
@@ -37,29 +37,9 @@ function renderIcp(s) {
       <text x="${labelWidth + barW + 10}" y="${y + 29}" font-size="11" class="muted">tier A or B</text></g>`;
   });
   svg += '</svg>';
-  setHtml('icp-body', svg + '<p class="note">Right-hand figure: share of the opportunities from tier A/B accounts (ideal customers). Tiers: A fit ≥ 75, B ≥ 50, C ≥ 25, D below.</p>');
-}
-
-const MODEL_NAMES = { 'opportunity-scoring': 'Opportunity scoring', 'icp': 'Ideal customer profile (ICP)' };
-
-function renderModels() {
-  const run = (D.score_run || [])[0];
-  $('models-sub').textContent = 'Active versions in the model registry, with their headline holdout metrics';
-  if (!DATA.models.length) { setHtml('models-body', `<p class="notice">${esc(DATA.models_note || 'no active models')}</p>`); return; }
-  const order = name => Object.keys(MODEL_NAMES).indexOf(name) < 0 ? 99 : Object.keys(MODEL_NAMES).indexOf(name);
-  const cards = DATA.models.slice().sort((a, b) => order(a.model) - order(b.model)).map(m => {
-    const scoredWith = run ? (m.model === run.opportunity_model ? run.opportunity_model_version : m.model === run.icp_model ? run.icp_model_version : null) : null;
-    const stale = scoredWith && scoredWith !== m.version
-      ? `<p class="note warn">The scores shown were written by ${esc(scoredWith)}; run <code>gtm score</code> to use ${esc(m.version)}.</p>` : '';
-    const warnings = m.warnings.length
-      ? `<ul class="warnings">${m.warnings.slice(0, 2).map(w => `<li>${esc(w)}</li>`).join('')}${m.warnings.length > 2 ? `<li>and ${m.warnings.length - 2} more (gtm models show ${esc(m.model)})</li>` : ''}</ul>` : '';
-    const counts = m.row_counts.map(([k, v]) => `${esc(k.replace(/_/g, ' '))} ${esc(v)}`).join(' · ');
-    return `<div class="model" data-model="${esc(m.model)}"><h3>${esc(MODEL_NAMES[m.model] || m.model)} <span class="meta">${esc(m.model)} ${esc(m.version)}</span></h3>
-      <div class="meta">${esc(m.algorithm)} · trained ${esc(stampLabel(m.created_at))} UTC${m.source_build_id !== null ? ' on build #' + esc(m.source_build_id) : ''}</div>
-      <dl class="kv">${m.headline.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd ${attrs(`model.${m.model}.${k}`, v)}>${esc(v)}</dd></div>`).join('')}</dl>
-      <div class="meta" style="margin-top:6px">${counts}</div>${stale}${warnings}</div>`;
-  }).join('');
-  setHtml('models-body', `<div class="models">${cards}</div>`);
+  const icp = DATA.models.find(m => m.model === 'icp');
+  const tiers = icp && icp.tiers.length ? icp.tiers.join('; ') : 'A fit ≥ 75, B ≥ 50, C ≥ 25, D below';
+  setHtml('icp-body', svg + `<p class="note">Right-hand figure: share of the opportunities from tier A/B accounts (ideal customers). Tiers: ${esc(tiers)}.</p>` + trustNote(['icp']));
 }
 
 function renderAccounts(s) {
@@ -78,12 +58,12 @@ function renderAccounts(s) {
     <td>${esc(r.position)}</td>
     <td class="text"><span class="who">${esc(r.account_name || r.account_id)}</span><span class="who-sub">${esc(r.account_id)}${r.industry ? ' · ' + esc(r.industry) : ''} · ${esc(r.segment)}</span></td>
     <td>${tierBadge(r.tier)}</td>
-    <td>${fig(`accounts.${r.position}.fit_score`, r.fit_score, fmt.score(r.fit_score))}</td>
+    <td>${fig(`accounts.${r.position}.fit_score`, r.fit_score, fmt.score(r.fit_score))}${trustTag('icp')}</td>
     <td>${fig(`accounts.${r.position}.open_pipeline_usd`, r.open_pipeline_usd, fmt.usd(r.open_pipeline_usd))}<span class="who-sub">${esc(fmt.int(r.open_opportunities))} open</span></td>
-    <td>${fig(`accounts.${r.position}.best_win_probability`, r.best_win_probability, fmt.pct(r.best_win_probability))}<span class="who-sub">${esc(r.best_opportunity_id)}</span></td>
+    <td>${fig(`accounts.${r.position}.best_win_probability`, r.best_win_probability, fmt.pct(r.best_win_probability))}${trustTag('opportunity-scoring')}<span class="who-sub">${esc(r.best_opportunity_id)}</span></td>
     <td>${fig(`accounts.${r.position}.priority_score`, r.priority_score, fmt.usd(r.priority_score))}</td>
     <td class="text">${reasons(r.top_factors, 3)}</td></tr>`).join('');
-  setHtml('accounts-body', `<table class="top-aligned"><thead>${head}</thead><tbody>${body}</tbody></table>`);
+  setHtml('accounts-body', `<table class="top-aligned"><thead>${head}</thead><tbody>${body}</tbody></table>` + trustNote(['icp', 'opportunity-scoring']));
 }
 
 function renderOpportunities(s) {
@@ -111,9 +91,9 @@ function renderOpportunities(s) {
       <td class="nowrap">${esc(dayLabel(r.created_date))}</td>
       <td>${fig(`opportunities.${r.position}.pipeline_amount_usd`, r.pipeline_amount_usd, fmt.usd(r.pipeline_amount_usd))}</td>
       <td class="nowrap"><span class="scorebar" aria-hidden="true"><span style="width:${Math.max(0, Math.min(99, r.score || 0))}%"></span></span>${fig(`opportunities.${r.position}.score`, r.score, fmt.score(r.score))}</td>
-      <td>${fig(`opportunities.${r.position}.probability`, r.probability, fmt.pct(r.probability))}</td>
+      <td>${fig(`opportunities.${r.position}.probability`, r.probability, fmt.pct(r.probability))}${trustTag('opportunity-scoring')}</td>
       <td>${fig(`opportunities.${r.position}.expected_value_usd`, r.expected_value_usd, fmt.usd(r.expected_value_usd))}</td>
       <td class="text">${reasons(JSON.stringify(top))}</td></tr>`;
   }).join('');
-  setHtml('opportunities-body', `<table class="top-aligned"><thead>${head}</thead><tbody>${body}</tbody></table>`);
+  setHtml('opportunities-body', `<table class="top-aligned"><thead>${head}</thead><tbody>${body}</tbody></table>` + trustNote(['opportunity-scoring']));
 }

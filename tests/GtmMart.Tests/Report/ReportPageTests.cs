@@ -224,6 +224,44 @@ public sealed class ReportPageTests(SeedReportFixture fixture, ITestOutputHelper
         AssertClean(page, report.Path);
     }
 
+    [ChromiumFact]
+    public async Task The_trust_panel_says_in_plain_words_how_far_to_trust_the_scores_and_marks_the_scores_that_are_not_good()
+    {
+        // The seed exports are refused by the promotion gate: both kinds of score are baselines, and say so.
+        var report = fixture.WithScores;
+        using var page = await OpenAsync(report.Path);
+        var figures = await FiguresAsync(page);
+        Assert.Equal("Can these scores be trusted?", (await page.EvaluateAsync("document.getElementById('models-title').textContent")).GetString());
+        Assert.Equal(fixture.Db.Scalar<string>("select opportunity_trust from gtm_meta.score_runs where status = 'succeeded'"), figures["trust.opportunity-scoring"]);
+        Assert.Equal(("baseline_only", "baseline_only"), (figures["trust.opportunity-scoring"], figures["trust.icp"]));
+        Assert.Contains("Baseline, not a model", (await page.EvaluateAsync("document.getElementById('models-body').innerText")).GetString(), StringComparison.Ordinal);
+        Assert.Equal(await CountAsync(page, "#opportunities-body tbody tr"), await CountAsync(page, "#opportunities-body [data-trust-tag='opportunity-scoring']"));
+        AssertClean(page, report.Path);
+
+        // The same page when the scores come from a weak model: the verdict says so and every win probability is marked.
+        var runs = report.Data.Datasets["score_run"];
+        var row = runs.Rows[0].ToArray();
+        row[runs.Columns.ToList().IndexOf("opportunity_model_kind")] = "model";
+        row[runs.Columns.ToList().IndexOf("opportunity_trust")] = "weak";
+        row[runs.Columns.ToList().IndexOf("opportunity_trust_reason")] = "Better than chance but weak: it learned from only 80 won and 72 lost closed deals.";
+        var weakPath = fixture.Db.Folder.File("report-weak.html");
+        await File.WriteAllTextAsync(weakPath, Reporting.ReportHtml.Render(report.Data with
+        {
+            Datasets = new Dictionary<string, Reporting.ReportDataset>(report.Data.Datasets) { ["score_run"] = runs with { Rows = [row] } },
+        }));
+        using var weak = await OpenAsync(weakPath);
+        Assert.Equal("weak", (await FiguresAsync(weak))["trust.opportunity-scoring"]);
+        Assert.Equal("⚠ Weak: use with care", await TextAsync(weak, "trust.opportunity-scoring"));
+        var rows = await CountAsync(weak, "#opportunities-body tbody tr");
+        Assert.True(rows > 0);
+        Assert.Equal(rows, await CountAsync(weak, "#opportunities-body .trust-weak"));
+        Assert.Contains("learned from only 80 won", (await weak.EvaluateAsync("document.getElementById('opportunities-body').innerText")).GetString(), StringComparison.Ordinal);
+        AssertClean(weak, weakPath);
+    }
+
+    private static async Task<int> CountAsync(CdpPage page, string selector) =>
+        (await page.EvaluateAsync($"document.querySelectorAll({JsonSerializer.Serialize(selector)}).length")).GetInt32();
+
     private async Task<CdpPage> OpenAsync(string path, int width = 1366, int height = 900)
     {
         var browser = await fixture.Browser;
