@@ -124,7 +124,11 @@ public static class TrainingPipeline
             progress?.Report($"promotion gate: {decision.Reason}");
             candidate = registry.Register(
                 ModelCards.Opportunity(result, snapshot, config, truth, decision),
-                dir => result.Save(Path.Combine(dir, RegisteredScorers.OpportunityModelFile)),
+                dir =>
+                {
+                    result.Save(Path.Combine(dir, RegisteredScorers.OpportunityModelFile));
+                    FittedRows.Write(dir, result.FittedRows.Select(Champions.Key));
+                },
                 activate && decision.Passed,
                 Actions.Gate);
         }
@@ -138,7 +142,11 @@ public static class TrainingPipeline
             var why = notTrained ?? $"opportunity scoring {candidate!.Version} was {candidate.Card.Gate!.Reason}";
             baseline = registry.Register(
                 ModelCards.OpportunityBaseline(winRates, [.. closed.Select(r => r.CreatedDate)], snapshot, why),
-                winRates.Save,
+                dir =>
+                {
+                    winRates.Save(dir);
+                    FittedRows.Write(dir, closed.Select(Champions.Key));
+                },
                 activate: true,
                 Actions.Baseline);
             progress?.Report($"no trustworthy opportunity model is active: baseline {baseline.Version} is (overall win rate {winRates.Overall})");
@@ -166,7 +174,7 @@ public static class TrainingPipeline
         if (!result.FitModelTrained)
         {
             // The neutral fit is itself the ICP baseline: registered, active only while no fit model is.
-            var neutral = registry.Register(ModelCards.Icp(result, snapshot, config, null, $"the fit model could not be trained ({result.FitNotTrainedReason})"), result.Save,
+            var neutral = registry.Register(ModelCards.Icp(result, snapshot, config, null, $"the fit model could not be trained ({result.FitNotTrainedReason})"), SaveIcp(result),
                 activate && NeedsBaseline(activeBefore, snapshot), Actions.Baseline);
             return (result, new ModelOutcome(IcpModel, neutral, neutral.IsActive, null, registry.Active(IcpModel), null));
         }
@@ -176,18 +184,25 @@ public static class TrainingPipeline
             Champions.Icp(activeBefore, result, snapshot.Source));
         var decision = PromotionGate.Decide(evidence, config.Icp.Gate);
         progress?.Report($"ICP promotion gate: {decision.Reason}");
-        var candidate = registry.Register(ModelCards.Icp(result, snapshot, config, decision, null), result.Save, activate && decision.Passed, Actions.Gate);
+        var candidate = registry.Register(ModelCards.Icp(result, snapshot, config, decision, null), SaveIcp(result), activate && decision.Passed, Actions.Gate);
 
         ModelVersion? baseline = null;
         if (activate && !candidate.IsActive && NeedsBaseline(activeBefore, snapshot))
         {
             var neutral = IcpModelTrainer.Train(accounts, config.Icp, progress: null, neutralFit: true);
             var why = $"the fit model {candidate.Version} was {decision.Reason}";
-            baseline = registry.Register(ModelCards.Icp(neutral, snapshot, config, null, why), neutral.Save, activate: true, Actions.Baseline);
+            baseline = registry.Register(ModelCards.Icp(neutral, snapshot, config, null, why), SaveIcp(neutral), activate: true, Actions.Baseline);
         }
 
         return (result, new ModelOutcome(IcpModel, candidate, candidate.IsActive, baseline, registry.Active(IcpModel), null));
     }
+
+    /// <summary>The ICP model's artifacts and the labelled accounts it was fitted on.</summary>
+    private static Action<string> SaveIcp(IcpTrainingResult result) => dir =>
+    {
+        result.Save(dir);
+        FittedRows.Write(dir, result.FittedAccounts.Select(Champions.Key));
+    };
 
     /// <summary>
     /// A baseline is registered and activated when no version is active, or when the active one is a baseline of

@@ -40,14 +40,16 @@ public enum TrustVerdict
 public sealed record GateCheck(string Name, bool Passed, string Observed, string Required);
 
 /// <summary>
-/// Champion/challenger on the same rows: the candidate and the active version both score the candidate's newest
-/// holdout rows. <see cref="InSample"/>: the active version may have been fitted on those rows (same warehouse, its
-/// data reaching their dates), so the candidate's final model, refitted on them too, is compared (both in sample);
-/// otherwise the candidate's model fitted without them (both out of sample).
+/// Champion/challenger on the same rows: the candidate and the active version both score rows of the candidate's
+/// holdout (<see cref="HoldoutRows"/>). Out of sample (<see cref="InSample"/> false): the <see cref="Rows"/> the active
+/// version was not fitted on, scored by the candidate's model fitted without its holdout. In sample: when fewer than
+/// half the holdout rows (or only one class) are new to the active version, every holdout row, scored by the
+/// candidate's final model, fitted on them too, so that neither side is favoured.
 /// </summary>
 public sealed record ChampionComparison(
     string ChampionVersion,
     ModelKind ChampionKind,
+    int HoldoutRows,
     int Rows,
     int Positives,
     double CandidateAuc,

@@ -100,6 +100,9 @@ public sealed class CliTests : IDisposable
         // Retrain from the same snapshot: a second version becomes active; promote and rollback move the pointer.
         var train = GtmProcess.Run(dir.Path, "train", "--snapshot", Path.Combine(dir.Path, "features"));
         Assert.True(train.ExitCode == 0, train.All);
+        // The same data again: the active version was fitted on the holdout, so both are compared in sample, and tie.
+        Assert.Contains("for active v0001 (0.000), ECE", train.Stdout, StringComparison.Ordinal);
+        Assert.Contains("(in sample for both: active v0001 was fitted on most of these rows", train.Stdout, StringComparison.Ordinal);
         var list = GtmProcess.Run(dir.Path, "models", "list");
         Assert.Matches(@"opportunity-scoring\s*│\s*v0002\s*│\s*active", list.Stdout);
         Assert.Equal(0, GtmProcess.Run(dir.Path, "models", "rollback", "opportunity-scoring").ExitCode);

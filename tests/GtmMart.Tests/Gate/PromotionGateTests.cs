@@ -73,7 +73,7 @@ public sealed class PromotionGateTests
         var candidate = Shifted(labels, champion, deltaAuc, deltaEce);
         var evidence = Evidence(500, 500, Cv(0.8, 0.78, 0.82), 0.05) with
         {
-            Champion = new ChampionEvidence("v0001", ModelKind.Model, labels, candidate, champion, InSample: false),
+            Champion = new ChampionEvidence("v0001", ModelKind.Model, labels, candidate, champion, InSample: false, labels.Count),
         };
 
         var decision = PromotionGate.Decide(evidence, Options);
@@ -95,14 +95,14 @@ public sealed class PromotionGateTests
     {
         var (labels, champion) = Scores(100, seed: 2);
         var broken = PromotionGate.Decide(
-            Evidence(500, 500, Cv(0.8, 0.78, 0.82), 0.05) with { Champion = new ChampionEvidence("v0003", ModelKind.Model, labels, champion, [], false, "model.zip is missing") },
+            Evidence(500, 500, Cv(0.8, 0.78, 0.82), 0.05) with { Champion = new ChampionEvidence("v0003", ModelKind.Model, labels, champion, [], false, labels.Count, "model.zip is missing") },
             Options);
         Assert.False(broken.Passed);
         Assert.Contains("the active v0003 could not be scored on the same rows (model.zip is missing)", broken.Reason, StringComparison.Ordinal);
 
         var allWon = labels.Select(_ => true).ToList();
         var oneClass = PromotionGate.Decide(
-            Evidence(500, 500, Cv(0.8, 0.78, 0.82), 0.05) with { Champion = new ChampionEvidence("v0003", ModelKind.Model, allWon, champion, champion, false) },
+            Evidence(500, 500, Cv(0.8, 0.78, 0.82), 0.05) with { Champion = new ChampionEvidence("v0003", ModelKind.Model, allWon, champion, champion, false, allWon.Count) },
             Options);
         Assert.False(oneClass.Passed);
         Assert.Contains("are all won, so AUC cannot compare", oneClass.Reason, StringComparison.Ordinal);

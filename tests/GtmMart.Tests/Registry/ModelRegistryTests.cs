@@ -130,7 +130,7 @@ public sealed class ModelRegistryTests : IDisposable
         passed ? "passed: enough" : "refused: no better than chance",
         "why",
         [new GateCheck("better than chance", passed, "CV AUC", "> 0.5")],
-        new ChampionComparison("v0000", ModelKind.Model, 10, 5, double.NaN, 0.5, 0.1, 0.1, 0.02, 0.02, false),
+        new ChampionComparison("v0000", ModelKind.Model, 10, 10, 5, double.NaN, 0.5, 0.1, 0.1, 0.02, 0.02, false),
         new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
 
     private static ModelCard Card(string note) => new()

@@ -13,8 +13,8 @@ public sealed record GateWording(string Unit, string Positive, string Negative, 
 }
 
 /// <summary>
-/// The active version scored on the candidate's holdout rows, beside the candidate: same rows, same labels, both in
-/// sample or both out of sample (<see cref="Champions"/>).
+/// The active version scored beside the candidate on rows of the candidate's holdout (<paramref name="HoldoutRows"/>
+/// of them): same rows, same labels, both in sample or both out of sample (<see cref="Champions"/>).
 /// <see cref="Failure"/> says why the active version could not be scored (then the comparison fails).
 /// </summary>
 public sealed record ChampionEvidence(
@@ -24,6 +24,7 @@ public sealed record ChampionEvidence(
     IReadOnlyList<float> Candidate,
     IReadOnlyList<float> Champion,
     bool InSample,
+    int HoldoutRows,
     string? Failure = null);
 
 /// <summary>What the gate judges a trained version on.</summary>
@@ -110,21 +111,22 @@ public static class PromotionGate
         var candidate = BinaryMetrics.Compute([.. c.Candidate.Select((p, i) => (p, c.Labels[i]))]);
         var active = BinaryMetrics.Compute([.. c.Champion.Select((p, i) => (p, c.Labels[i]))]);
         var comparison = new ChampionComparison(
-            c.Version, c.Kind, rows, positives, candidate.Auc, active.Auc, candidate.Ece, active.Ece,
+            c.Version, c.Kind, c.HoldoutRows, rows, positives, candidate.Auc, active.Auc, candidate.Ece, active.Ece,
             options.ChampionAucTolerance, options.ChampionEceTolerance, c.InSample);
         var seen = c.InSample
-            ? $" (in sample: active {c.Version} may have been fitted on these rows, so the candidate's final model, fitted on them too, is compared)"
+            ? $" (in sample for both: active {c.Version} was fitted on most of these rows, so is the candidate's final model compared)"
             : " (out of sample for both)";
+        var which = rows == c.HoldoutRows ? $"the {rows:N0} {w.Holdout}" : $"the {rows:N0} of the {c.HoldoutRows:N0} {w.Holdout} that active {c.Version} was not fitted on";
         if (!double.IsFinite(candidate.Auc) || !double.IsFinite(active.Auc))
         {
-            var why = $"the {rows:N0} {w.Holdout} are all {(positives == 0 ? w.Negative : w.Positive)}, so AUC cannot compare the candidate with active {c.Version}";
+            var why = $"the {rows:N0} {w.Holdout} compared are all {(positives == 0 ? w.Negative : w.Positive)}, so AUC cannot compare the candidate with active {c.Version}";
             return (new GateCheck("champion/challenger", false, why, required), comparison, why);
         }
 
         var aucOk = comparison.DeltaAuc >= -options.ChampionAucTolerance;
         var eceOk = comparison.DeltaEce <= options.ChampionEceTolerance;
         var observed = string.Create(Inv,
-            $"on the {rows:N0} {w.Holdout}: AUC {F(candidate.Auc)} vs {F(active.Auc)} for active {c.Version} ({Signed(comparison.DeltaAuc)}), ECE {F(candidate.Ece)} vs {F(active.Ece)} ({Signed(comparison.DeltaEce)}){seen}");
+            $"on {which}: AUC {F(candidate.Auc)} vs {F(active.Auc)} for active {c.Version} ({Signed(comparison.DeltaAuc)}), ECE {F(candidate.Ece)} vs {F(active.Ece)} ({Signed(comparison.DeltaEce)}){seen}");
         var problems = new List<string>();
         if (!aucOk)
         {
@@ -136,7 +138,7 @@ public static class PromotionGate
             problems.Add($"ECE {Signed(comparison.DeltaEce)} (more than {F(options.ChampionEceTolerance)} above)");
         }
 
-        var refusal = problems.Count == 0 ? null : $"worse than active {c.Version} on the {rows:N0} {w.Holdout}: {string.Join(", ", problems)}";
+        var refusal = problems.Count == 0 ? null : $"worse than active {c.Version} on {which}: {string.Join(", ", problems)}";
         return (new GateCheck("champion/challenger", aucOk && eceOk, observed, required), comparison, refusal);
     }
 

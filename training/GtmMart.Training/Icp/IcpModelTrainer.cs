@@ -189,6 +189,7 @@ public static class IcpModelTrainer
             LabelledAccounts = labelledSet.Count,
             PositiveAccounts = positives,
             FitNotTrainedReason = why,
+            FittedAccounts = labelled,
             HoldoutAuc = holdoutAuc,
             HoldoutEce = holdoutEce,
             CrossValidationAuc = cvAuc,

@@ -52,6 +52,9 @@ public sealed class IcpTrainingResult
     /// <summary>AUC over the cross-validation folds: mean and 95% interval (NaN when not trained).</summary>
     public MetricInterval CrossValidationAuc { get; init; } = new(double.NaN, double.NaN, double.NaN, double.NaN, 0);
 
+    /// <summary>The labelled accounts the final fit model was fitted on (every labelled account).</summary>
+    public IReadOnlyList<AccountFeatureRow> FittedAccounts { get; init; } = [];
+
     /// <summary>The held-out labelled accounts (the champion/challenger rows; empty when not trained).</summary>
     public IReadOnlyList<AccountFeatureRow> HoldoutAccounts { get; init; } = [];
 

@@ -127,6 +127,7 @@ public static class OpportunityModelTrainer
             Holdout = holdoutMetrics,
             HoldoutPredictions = holdout.Select((r, i) => new HoldoutPrediction(r.OpportunityId, holdoutP[i], r.Label)).ToList(),
             HoldoutRows = holdout,
+            FittedRows = finalRows,
             CrossValidation = algorithm == OpportunityModelMetadata.FastTree ? treeCv : linearCv,
             FastTreeCrossValidation = treeCv,
             LogisticRegressionCrossValidation = linearCv,

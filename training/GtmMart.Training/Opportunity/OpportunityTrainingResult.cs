@@ -37,6 +37,9 @@ public sealed class OpportunityTrainingResult
     /// <summary>The holdout's feature rows (newest closed rows), in the order of <see cref="HoldoutPredictions"/>: the champion/challenger rows.</summary>
     public required IReadOnlyList<OpportunityFeatureRow> HoldoutRows { get; init; }
 
+    /// <summary>The rows the final model was fitted on (every closed row, or the training part without refit).</summary>
+    public required IReadOnlyList<OpportunityFeatureRow> FittedRows { get; init; }
+
     public required CrossValidationMetrics CrossValidation { get; init; }
 
     public required CrossValidationMetrics FastTreeCrossValidation { get; init; }
