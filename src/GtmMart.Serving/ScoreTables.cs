@@ -102,7 +102,7 @@ public static class ScoreTables
             """);
         foreach (var column in RunTrustColumns)
         {
-            connection.Execute($"alter table {RunsSchema}.{Runs} add column if not exists {column} varchar");
+            connection.Execute($"alter table {RunsSchema}.{Runs} add if not exists {column} varchar");
         }
     }
 }

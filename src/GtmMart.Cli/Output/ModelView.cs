@@ -2,6 +2,7 @@ using System.Globalization;
 using GtmMart.Scoring.Registry;
 using GtmMart.Serving;
 using GtmMart.Training;
+using GtmMart.Training.Gate;
 using GtmMart.Training.Icp;
 using Spectre.Console;
 
@@ -94,6 +95,18 @@ public static class ModelView
             }
 
             AnsiConsole.MarkupLine(Markup.Escape($"  verdict: {TrustLabels.Name(v.Card.Trust).Replace('_', ' ')}. {v.Card.TrustReason}"));
+        }
+
+        if (outcome is { Activated: false, Decision.Champion: { InSample: false } c } && outcome.ActiveAfter?.Version == c.ChampionVersion)
+        {
+            // The comparison also tested the version that stays active, on this data's rows it was not fitted on.
+            var (lower, upper) = PromotionGate.AucInterval(c.ChampionAuc, c.Positives, c.Rows - c.Positives);
+            if (!(lower > PromotionGate.Chance))
+            {
+                var rows = outcome.Model == TrainingPipeline.IcpModel ? "held-out labelled accounts" : "newest closed deals";
+                AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"active {outcome.Model} {c.ChampionVersion} does no better than chance on this data's {c.Rows:N0} {rows} it was not fitted on (AUC {c.ChampionAuc:0.000} [{lower:0.000}, {upper:0.000}]); it stays active because no candidate passed the gate, but its scores for this data are not to be trusted"))}");
+            }
         }
 
         if (outcome.Baseline is { } b)

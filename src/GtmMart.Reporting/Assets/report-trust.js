@@ -56,7 +56,9 @@ function renderModels() {
     const verdict = VERDICTS[source.trust] || VERDICTS.not_assessed;
     const stale = run && m && source.version && source.version !== m.version
       ? `<p class="note warn">These scores were written by ${esc(source.version)}; the active version is now ${esc(m.version)}: run <code>gtm score</code> to use it.</p>` : '';
-    const details = m ? `<div class="meta">${esc(m.algorithm)} · trained ${esc(stampLabel(m.created_at))} UTC${m.source_build_id !== null ? ' on build #' + esc(m.source_build_id) : ''}</div>
+    const otherBuild = run && m && source.version === m.version && m.source_build_id !== null && run.feature_build_id !== m.source_build_id
+      ? `<p class="note">Trained on build #${esc(m.source_build_id)}; these scores are for build #${esc(run.feature_build_id)}.</p>` : '';
+    const details = m ? `${otherBuild}<div class="meta">${esc(m.algorithm)} · trained ${esc(stampLabel(m.created_at))} UTC${m.source_build_id !== null ? ' on build #' + esc(m.source_build_id) : ''}</div>
       <dl class="kv">${m.headline.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd ${attrs(`model.${m.model}.${k}`, v)}>${esc(v)}</dd></div>`).join('')}</dl>
       <div class="meta" style="margin-top:6px">${m.row_counts.map(([k, v]) => `${esc(k.replace(/_/g, ' '))} ${esc(v)}`).join(' · ')}</div>` : '';
     const warnings = m && m.warnings.length

@@ -108,6 +108,18 @@ public sealed class PromotionGateTests
         Assert.Contains("are all won, so AUC cannot compare", oneClass.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_single_auc_interval_is_hanley_and_mcneil_s_as_docs_models_quotes_it()
+    {
+        // docs/MODELS.md: at AUC 0.75 the standard error is 0.049 with 50 of each class and 0.024 with 200 of each.
+        var (lower, upper) = PromotionGate.AucInterval(0.75, 50, 50);
+        Assert.Equal(0.049, (upper - lower) / 2 / 1.959964, 3);
+        var (lower200, upper200) = PromotionGate.AucInterval(0.75, 200, 200);
+        Assert.Equal(0.024, (upper200 - lower200) / 2 / 1.959964, 3);
+        Assert.True(double.IsNaN(PromotionGate.AucInterval(0.75, 0, 10).Lower));
+        Assert.Equal(1, PromotionGate.AucInterval(0.99, 5, 5).Upper);
+    }
+
     private static GateEvidence Evidence(int won, int lost, MetricInterval cv, double ece) =>
         new(GateWording.Deals, won, lost, cv, ece, null);
 

@@ -179,6 +179,24 @@ public static class PromotionGate
                 .Replace(" %", "%", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A single AUC's 95% interval (Hanley and McNeil's standard error for <paramref name="positives"/> and
+    /// <paramref name="negatives"/> examples), clamped to [0, 1]; NaN bounds when the AUC is undefined.
+    /// </summary>
+    public static (double Lower, double Upper) AucInterval(double auc, int positives, int negatives)
+    {
+        if (!double.IsFinite(auc) || positives < 1 || negatives < 1)
+        {
+            return (double.NaN, double.NaN);
+        }
+
+        var q1 = auc / (2 - auc);
+        var q2 = 2 * auc * auc / (1 + auc);
+        var variance = ((auc * (1 - auc)) + ((positives - 1) * (q1 - (auc * auc))) + ((negatives - 1) * (q2 - (auc * auc)))) / ((double)positives * negatives);
+        var half = 1.959964 * Math.Sqrt(Math.Max(0, variance));
+        return (Math.Max(0, auc - half), Math.Min(1, auc + half));
+    }
+
     internal static string Interval(MetricInterval i) => $"{F(i.Mean)} [{F(i.Lower)}, {F(i.Upper)}]";
 
     internal static string F(double value) => double.IsFinite(value) ? value.ToString("0.000", Inv) : "n/a";
