@@ -93,6 +93,10 @@ public static class ModelView
                     AnsiConsole.MarkupLine(Markup.Escape($"  {(check.Passed ? "pass" : "FAIL")}  {check.Name}: {check.Observed} (required: {check.Required})"));
                 }
             }
+            else
+            {
+                AnsiConsole.MarkupLine(Markup.Escape($"{v.Model} {v.Version}: a baseline (not gated; active only while no trained model is)"));
+            }
 
             AnsiConsole.MarkupLine(Markup.Escape($"  verdict: {TrustLabels.Name(v.Card.Trust).Replace('_', ' ')}. {v.Card.TrustReason}"));
         }
