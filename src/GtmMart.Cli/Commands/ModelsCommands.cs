@@ -15,7 +15,7 @@ public class ModelsSettings : CommandSettings
     public ModelRegistry OpenRegistry() => ModelRegistry.Resolve(Models);
 }
 
-public sealed class ModelArgumentSettings : ModelsSettings
+public class ModelArgumentSettings : ModelsSettings
 {
     [CommandArgument(0, "<MODEL>")]
     [Description("Model name, e.g. opportunity-scoring or icp")]
@@ -41,16 +41,8 @@ public sealed class ModelsShowCommand : Command<ModelArgumentSettings>
 
 public sealed class ModelsPromoteCommand : Command<ModelsPromoteCommand.Settings>
 {
-    public sealed class Settings : ModelsSettings
+    public sealed class Settings : ModelArgumentSettings
     {
-        [CommandArgument(0, "<MODEL>")]
-        [Description("Model name, e.g. opportunity-scoring or icp")]
-        public string Model { get; init; } = "";
-
-        [CommandArgument(1, "<VERSION>")]
-        [Description("Version to make active, e.g. v0002")]
-        public string Version { get; init; } = "";
-
         [CommandOption("--force")]
         [Description("Promote a version the promotion gate refused; recorded in the registry (active.json) and shown by gtm models list")]
         public bool Force { get; init; }
@@ -62,6 +54,11 @@ public sealed class ModelsPromoteCommand : Command<ModelsPromoteCommand.Settings
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.Version is null)
+        {
+            throw new ArgumentException("promote needs a version, e.g. gtm models promote opportunity-scoring v0002");
+        }
+
         var registry = settings.OpenRegistry();
         var active = registry.Promote(settings.Model, settings.Version, settings.Force, settings.Reason);
         if (active.RefusedByGate)

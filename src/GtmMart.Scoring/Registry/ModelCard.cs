@@ -80,7 +80,7 @@ public sealed record ModelCard
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new SnakeCaseEnumConverter<ModelKind>(), new SnakeCaseEnumConverter<TrustVerdict>(), new JsonStringEnumConverter(), new FiniteDoubleConverter(), new FiniteSingleConverter() },
+        Converters = { new SnakeCaseEnumConverter<ModelKind>(), new SnakeCaseEnumConverter<TrustVerdict>(), new JsonStringEnumConverter(), new FiniteConverter<double>(), new FiniteConverter<float>() },
     };
 
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
@@ -94,44 +94,30 @@ public sealed record ModelCard
         JsonSerializer.SerializeToNode(value, Json) as JsonObject ?? [];
 }
 
-/// <summary>Writes NaN and infinities as JSON null and reads null back as NaN.</summary>
-internal sealed class FiniteDoubleConverter : JsonConverter<double>
+/// <summary>Writes NaN and infinities (double or float) as JSON null and reads null back as NaN.</summary>
+internal sealed class FiniteConverter<T> : JsonConverter<T>
+    where T : struct, System.Numerics.IFloatingPointIeee754<T>
 {
     public override bool HandleNull => true;
 
-    public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
+    public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Null ? T.NaN
+        : typeof(T) == typeof(float) ? T.CreateChecked(reader.GetSingle())
+        : T.CreateChecked(reader.GetDouble());
 
-    public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
     {
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumberValue(value);
-        }
-        else
+        if (!T.IsFinite(value))
         {
             writer.WriteNullValue();
         }
-    }
-}
-
-/// <summary>As <see cref="FiniteDoubleConverter"/>, for single-precision values.</summary>
-internal sealed class FiniteSingleConverter : JsonConverter<float>
-{
-    public override bool HandleNull => true;
-
-    public override float Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.TokenType == JsonTokenType.Null ? float.NaN : reader.GetSingle();
-
-    public override void Write(Utf8JsonWriter writer, float value, JsonSerializerOptions options)
-    {
-        if (float.IsFinite(value))
+        else if (value is float single)
         {
-            writer.WriteNumberValue(value);
+            writer.WriteNumberValue(single);
         }
         else
         {
-            writer.WriteNullValue();
+            writer.WriteNumberValue(double.CreateChecked(value));
         }
     }
 }
