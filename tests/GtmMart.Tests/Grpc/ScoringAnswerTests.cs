@@ -116,7 +116,7 @@ public sealed class ScoringAnswerTests(GrpcServerFixture server) : IClassFixture
             Probability = score.Probability,
             TopPositive = { score.TopPositive.Select(Factor) },
             TopNegative = { score.TopNegative.Select(Factor) },
-            Model = new ModelRef { Name = models.OpportunityModel, Version = models.OpportunityVersion },
+            Model = Reference(models.OpportunityModel, models.OpportunityVersion, models.OpportunityCard!),
         };
     }
 
@@ -134,9 +134,18 @@ public sealed class ScoringAnswerTests(GrpcServerFixture server) : IClassFixture
             Segment = new Segment { Id = score.SegmentId, Name = score.SegmentName },
             BehaviourScore = score.BehaviourScore,
             Reasons = { score.Reasons },
-            Model = new ModelRef { Name = models.IcpModel, Version = models.IcpVersion },
+            Model = Reference(models.IcpModel, models.IcpVersion, models.IcpCard!),
         };
     }
+
+    /// <summary>The version's reference with its card's kind and trust verdict, mapped by name (not by the server's mapping).</summary>
+    private static ModelRef Reference(string name, string version, Core.Registry.ModelCard card) => new()
+    {
+        Name = name,
+        Version = version,
+        Kind = Enum.Parse<ModelKind>(card.Kind.ToString()),
+        Trust = Enum.Parse<TrustVerdict>(card.Trust.ToString()),
+    };
 
     private static ItemError NotFound(string id, string kind) => new() { Id = id, Code = (int)Google.Rpc.Code.NotFound, Message = $"unknown {kind} id '{id}'" };
 }
