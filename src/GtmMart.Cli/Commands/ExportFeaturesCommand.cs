@@ -9,16 +9,14 @@ public sealed class ExportFeaturesCommand : Command<ExportFeaturesCommand.Settin
     public sealed class Settings : WarehouseSettings
     {
         [CommandOption("-o|--out <DIR>")]
-        [Description("Snapshot folder: one Parquet file per feature mart plus manifest.json")]
+        [Description("Snapshot folder: one Parquet file per feature mart plus manifest.json. Default: features in the warehouse's folder (.gtm/features for the default warehouse)")]
         public string? Out { get; init; }
-
-        public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out DIR is required") : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var manifest = PipelineSteps.Export(settings.OpenWarehouse(), settings.Out!);
+        var warehouse = settings.OpenWarehouse();
+        var manifest = PipelineSteps.Export(warehouse, settings.Out ?? Path.Combine(warehouse.LocalDirectory, "features"));
         foreach (var file in manifest.Files)
         {
             AnsiConsole.MarkupLine(Markup.Escape($"  {file.File}: {file.Rows:N0} rows, {file.Columns.Count} columns, sha256 {file.Sha256[..12]}"));

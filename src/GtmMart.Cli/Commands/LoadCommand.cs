@@ -18,7 +18,7 @@ public sealed class LoadCommand : Command<LoadCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        PipelineSteps.Load(settings.OpenWarehouse(), settings.Raw!);
+        PipelineSteps.Load(settings.OpenOrCreateWarehouse(), settings.Raw!);
         return 0;
     }
 }

@@ -70,6 +70,7 @@ internal static class PipelineSteps
 
     public static ExportManifest Export(IWarehouse warehouse, string directory)
     {
+        WarehouseReadiness.RequirePublished(warehouse);
         using var step = ProgressStep.Start($"exporting feature marts to {directory}");
         var manifest = FeatureExporter.Export(warehouse, directory, FeatureExporter.DefaultTables, ProgressStep.Detail());
         step.Done($"snapshot {manifest.SnapshotHash[..12]} from build {manifest.SourceBuildId}");
@@ -98,6 +99,7 @@ internal static class PipelineSteps
     /// <summary>Scores every open opportunity and account with the active models and writes the scores back in one transaction.</summary>
     public static WriteBackResult Score(IWarehouse warehouse, string? models, string? runId, CancellationToken cancellationToken)
     {
+        WarehouseReadiness.RequirePublished(warehouse);
         var registry = ModelRegistry.Resolve(models);
         ModelSet set;
         using (var step = ProgressStep.Start($"loading the active models from {registry.Root}"))
@@ -135,6 +137,7 @@ internal static class PipelineSteps
     /// <summary>Writes the GTM dashboard; <paramref name="output"/> defaults to report.html beside the warehouse.</summary>
     public static ReportResult Report(IWarehouse warehouse, string sqlDirectory, string? models, string? output)
     {
+        WarehouseReadiness.RequirePublished(warehouse);
         var path = output ?? Path.Combine(warehouse.LocalDirectory, GtmReport.DefaultFileName);
         ReportResult result;
         using (var step = ProgressStep.Start("writing the GTM dashboard"))

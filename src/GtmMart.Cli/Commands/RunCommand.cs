@@ -28,17 +28,18 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         public string? Config { get; init; }
 
         [CommandOption("--models <DIR>")]
-        [Description("Model registry folder. Default: $GTM_MODELS, else ./models")]
+        [Description("Model registry folder. Default: $GTM_MODELS, else ./models for the default warehouse and <warehouse name>/models beside any other")]
         public string? Models { get; init; }
 
         [CommandOption("--report <PATH>")]
-        [Description("Where to write the GTM dashboard at the end. Default: report.html beside the warehouse (.gtm/report.html)")]
+        [Description("Where to write the GTM dashboard at the end. Default: report.html in the warehouse's folder (.gtm/report.html for the default warehouse, <name>/report.html beside any other)")]
         public string? Report { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var warehouse = settings.OpenWarehouse();
+        var warehouse = settings.OpenOrCreateWarehouse();
+        var models = WarehouseSettings.ResolveModels(settings.Models, warehouse);
         var catalog = settings.LoadCatalog();
         var raw = settings.Raw;
         string? groundTruth = null;
@@ -53,9 +54,9 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         FunnelSummary.Print(warehouse);
         var snapshot = Path.Combine(warehouse.LocalDirectory, "features");
         PipelineSteps.Export(warehouse, snapshot);
-        PipelineSteps.Train(snapshot, settings.Config, settings.Models, groundTruth);
-        PipelineSteps.Score(warehouse, settings.Models, runId: null, cancellationToken);
-        PipelineSteps.Report(warehouse, catalog.Directory, settings.Models, settings.Report);
+        PipelineSteps.Train(snapshot, settings.Config, models, groundTruth);
+        PipelineSteps.Score(warehouse, models, runId: null, cancellationToken);
+        PipelineSteps.Report(warehouse, catalog.Directory, models, settings.Report);
         return 0;
     }
 }

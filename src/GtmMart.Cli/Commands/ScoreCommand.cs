@@ -16,7 +16,7 @@ public sealed class ScoreCommand : Command<ScoreCommand.Settings>
     public sealed class Settings : WarehouseSettings
     {
         [CommandOption("--models <DIR>")]
-        [Description("Model registry folder. Default: $GTM_MODELS, else ./models")]
+        [Description("Model registry folder. Default: $GTM_MODELS, else ./models for the default warehouse and <warehouse name>/models beside any other")]
         public string? Models { get; init; }
 
         [CommandOption("--run-id <ID>")]
@@ -31,7 +31,8 @@ public sealed class ScoreCommand : Command<ScoreCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        PipelineSteps.Score(settings.OpenWarehouse(), settings.Models, settings.RunId, cancellationToken);
+        var warehouse = settings.OpenWarehouse();
+        PipelineSteps.Score(warehouse, WarehouseSettings.ResolveModels(settings.Models, warehouse), settings.RunId, cancellationToken);
         return 0;
     }
 }

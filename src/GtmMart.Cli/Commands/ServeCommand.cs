@@ -5,6 +5,7 @@ using GtmMart.Server.Services;
 using GtmMart.Serving;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
+using GtmMart.Warehouse.Connection;
 using Spectre.Console.Cli;
 
 namespace GtmMart.Cli.Commands;
@@ -19,7 +20,7 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
         public string? Urls { get; init; }
 
         [CommandOption("--models <DIR>")]
-        [Description("Model registry folder. Default: $GTM_MODELS, else ./models")]
+        [Description("Model registry folder. Default: $GTM_MODELS, else ./models for the default warehouse and <warehouse name>/models beside any other")]
         public string? Models { get; init; }
 
         [CommandOption("--max-ids <N>")]
@@ -44,10 +45,12 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
     {
         ArgumentNullException.ThrowIfNull(settings);
         var urls = (settings.Urls ?? "http://127.0.0.1:5080").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var warehouse = settings.OpenWarehouse();
+        WarehouseReadiness.RequirePublished(warehouse);
         var app = GtmServer.Build(new ServerOptions
         {
-            Warehouse = settings.OpenWarehouse(),
-            Registry = ModelRegistry.Resolve(settings.Models),
+            Warehouse = warehouse,
+            Registry = ModelRegistry.Resolve(WarehouseSettings.ResolveModels(settings.Models, warehouse)),
             Urls = urls,
             LoadOnStart = false,
             MaxIdsPerRequest = settings.MaxIds,

@@ -13,10 +13,7 @@ public sealed class TestCommand : Command<WarehouseSettings>
     {
         var catalog = settings.LoadCatalog();
         using var connection = settings.OpenWarehouse().Open();
-        if (BuildMetadata.PublishedBuild(connection) is not { } build)
-        {
-            throw new WarehouseException("No mart has been published yet: run `gtm build` first.");
-        }
+        var build = WarehouseReadiness.RequirePublished(connection);
 
         using var step = ProgressStep.Start($"running {catalog.Tests.Count} data tests against published build {build}");
         var results = DataTestRunner.Run(connection, catalog.Tests, SqlRewriter.Published(catalog.Models));

@@ -21,7 +21,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? GroundTruth { get; init; }
 
         [CommandOption("--models <DIR>")]
-        [Description("Model registry folder. Default: $GTM_MODELS, else ./models")]
+        [Description("Model registry folder. Default: $GTM_MODELS, else ./models for the default warehouse and <warehouse name>/models beside any other")]
         public string? Models { get; init; }
 
         [CommandOption("--no-activate")]
@@ -32,14 +32,14 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var snapshot = settings.Snapshot;
+        var warehouse = snapshot is null ? settings.OpenWarehouse() : settings.OpenOrCreateWarehouse();
         if (snapshot is null)
         {
-            var warehouse = settings.OpenWarehouse();
             snapshot = Path.Combine(warehouse.LocalDirectory, "features");
             PipelineSteps.Export(warehouse, snapshot);
         }
 
-        var run = PipelineSteps.Train(snapshot, settings.Config, settings.Models, settings.GroundTruth, activate: !settings.NoActivate);
+        var run = PipelineSteps.Train(snapshot, settings.Config, WarehouseSettings.ResolveModels(settings.Models, warehouse), settings.GroundTruth, activate: !settings.NoActivate);
         if ((run.OpportunityOutcome.NotTrained ?? run.IcpOutcome.NotTrained) is { } missing)
         {
             throw new TrainingDataException(missing);

@@ -18,7 +18,25 @@ public class WarehouseSettings : CommandSettings
     [Description("Folder holding the staging/core/mart models. Default: $GTM_SQL_DIR, else ./sql, else the copy shipped with gtm")]
     public string? SqlDir { get; init; }
 
-    public IWarehouse OpenWarehouse() => WarehouseLocator.Resolve(Warehouse);
+    /// <summary>The warehouse, which must exist: every command but <c>load</c> and <c>run</c> reads one and creates none.</summary>
+    public IWarehouse OpenWarehouse()
+    {
+        var warehouse = WarehouseLocator.Resolve(Warehouse);
+        WarehouseReadiness.RequireExists(warehouse);
+        return warehouse;
+    }
+
+    /// <summary>The warehouse, created by the first load when it does not exist yet (<c>load</c> and <c>run</c> only).</summary>
+    public IWarehouse OpenOrCreateWarehouse() => WarehouseLocator.Resolve(Warehouse);
+
+    /// <summary>The model registry: <paramref name="option"/> (--models), then $GTM_MODELS, then the warehouse's own.</summary>
+    public static string ResolveModels(string? option, IWarehouse warehouse)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        return !string.IsNullOrWhiteSpace(option) ? option
+            : Environment.GetEnvironmentVariable(GtmMart.Scoring.Registry.ModelRegistry.EnvironmentVariable) is { Length: > 0 } env ? env
+            : warehouse.DefaultModelsDirectory;
+    }
 
     public ModelCatalog LoadCatalog() => ModelCatalog.Load(ResolveSqlDirectory());
 

@@ -17,7 +17,9 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
 {
     public BuildResult Build(IProgress<BuildProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        WarehouseReadiness.RequireExists(warehouse);
         using var connection = warehouse.Open();
+        WarehouseReadiness.RequireLoaded(connection);
         warehouse.Dialect.PrepareForBulkWork(connection);
         BuildMetadata.Ensure(connection);
         var published = BuildMetadata.PublishedBuild(connection);

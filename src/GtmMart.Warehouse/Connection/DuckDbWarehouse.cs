@@ -16,7 +16,16 @@ public sealed class DuckDbWarehouse : IWarehouse
 
     public string DisplayName => $"duckdb:{DatabasePath}";
 
-    public string LocalDirectory => Path.GetDirectoryName(DatabasePath) ?? Directory.GetCurrentDirectory();
+    /// <summary>True for the default warehouse, <c>.gtm/warehouse.duckdb</c> under the working folder.</summary>
+    public bool IsDefault => string.Equals(DatabasePath, Path.GetFullPath(WarehouseLocator.DefaultPath), StringComparison.Ordinal);
+
+    public string LocalDirectory => IsDefault
+        ? Path.GetDirectoryName(DatabasePath)!
+        : Path.Combine(Path.GetDirectoryName(DatabasePath) ?? Directory.GetCurrentDirectory(), Path.GetFileNameWithoutExtension(DatabasePath));
+
+    public string DefaultModelsDirectory => IsDefault ? "models" : Path.Combine(LocalDirectory, "models");
+
+    public bool Exists => File.Exists(DatabasePath);
 
     public DbProviderFactory Factory => DuckDBClientFactory.Instance;
 

@@ -12,8 +12,23 @@ public interface IWarehouse
     /// <summary>Human-readable location, safe to print (never contains secrets).</summary>
     string DisplayName { get; }
 
-    /// <summary>A local folder for files that belong with this warehouse (generated demo data, exports).</summary>
+    /// <summary>
+    /// The local folder for files that belong with this warehouse only (generated demo data, feature snapshots, the
+    /// dashboard, the model registry): <c>.gtm</c> for the default warehouse <c>.gtm/warehouse.duckdb</c>, else a
+    /// folder beside the database file named after it (<c>/data/eu.duckdb</c> → <c>/data/eu/</c>), so two warehouses
+    /// in one folder never share outputs.
+    /// </summary>
     string LocalDirectory { get; }
+
+    /// <summary>
+    /// The model registry this warehouse's models go to when neither <c>--models</c> nor <c>GTM_MODELS</c> says
+    /// otherwise: <c>models</c> (relative to the working folder) for the default warehouse, else
+    /// <c>LocalDirectory/models</c>.
+    /// </summary>
+    string DefaultModelsDirectory { get; }
+
+    /// <summary>False when the warehouse does not exist yet (a DuckDB file not created by a load).</summary>
+    bool Exists { get; }
 
     DbProviderFactory Factory { get; }
 

@@ -16,11 +16,12 @@ public sealed class RawLoader(IWarehouse warehouse)
             throw new WarehouseException($"Raw folder not found: {Path.GetFullPath(directory)}");
         }
 
+        // Every file is found before the warehouse is opened, so a wrong folder creates no database.
+        var located = RawSources.All.Select(s => (Source: s, Path: SourceFile.Locate(s, directory))).ToList();
         using var connection = warehouse.Open();
         var files = new List<(RawSource Source, SourceFile? File)>();
-        foreach (var source in RawSources.All)
+        foreach (var (source, path) in located)
         {
-            var path = SourceFile.Locate(source, directory);
             if (path is null)
             {
                 files.Add((source, null));

@@ -22,6 +22,11 @@ public sealed class SnowflakeWarehouse : IWarehouse
 
     public string LocalDirectory { get; }
 
+    public string DefaultModelsDirectory => "models";
+
+    /// <summary>A Snowflake account always exists; a missing database or schema is reported by the connection.</summary>
+    public bool Exists => true;
+
     public DbProviderFactory Factory { get; }
 
     public IWarehouseDialect Dialect { get; } = new SnowflakeDialect();

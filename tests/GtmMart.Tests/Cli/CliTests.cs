@@ -36,6 +36,9 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Sql_writes_csv_and_json_and_reads_the_warehouse_from_the_environment()
     {
+        var raw = dir.Sub("raw");
+        RawFiles.WriteValid(raw);
+        Assert.Equal(0, GtmProcess.Run(dir.Path, "load", "--raw", raw, "--warehouse", dir.File("env.duckdb")).ExitCode);
         var env = new Dictionary<string, string> { ["GTM_WAREHOUSE"] = dir.File("env.duckdb") };
 
         var csv = GtmProcess.Run(dir.Path, env, "sql", "select 1 as n, 'a,b' as s", "--format", "csv");
@@ -51,6 +54,9 @@ public sealed class CliTests : IDisposable
     public void A_failure_exits_non_zero_with_a_one_line_reason()
     {
         var missing = GtmProcess.Run(dir.Path, "load", "--raw", dir.File("nope"), "--warehouse", dir.File("w.duckdb"));
+        var raw = dir.Sub("raw");
+        RawFiles.WriteValid(raw);
+        Assert.Equal(0, GtmProcess.Run(dir.Path, "load", "--raw", raw, "--warehouse", dir.File("w.duckdb")).ExitCode);
         var badQuery = GtmProcess.Run(dir.Path, "sql", "select * from no_such_table", "--warehouse", dir.File("w.duckdb"));
 
         Assert.NotEqual(0, missing.ExitCode);
@@ -58,6 +64,42 @@ public sealed class CliTests : IDisposable
         Assert.StartsWith("error: Raw folder not found", missing.Stderr, StringComparison.Ordinal);
         Assert.NotEqual(0, badQuery.ExitCode);
         Assert.StartsWith("error: query failed", badQuery.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sql", "select 1")]
+    [InlineData("build")]
+    [InlineData("test")]
+    [InlineData("export-features")]
+    [InlineData("train")]
+    [InlineData("score")]
+    [InlineData("report")]
+    [InlineData("serve", "--urls", "http://127.0.0.1:0")]
+    public void A_mistyped_warehouse_is_one_clear_line_and_creates_nothing(params string[] command)
+    {
+        var result = GtmProcess.Run(dir.Path, [.. command, "--warehouse", dir.File("wharehouse.duckdb")]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: No warehouse at {dir.File("wharehouse.duckdb")}: check the path, or create it with `gtm load --raw DIR` (or `gtm run`) first.", result.Stderr.Trim());
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Theory]
+    [InlineData("No mart has been published yet: run `gtm build` first.", "test")]
+    [InlineData("No mart has been published yet: run `gtm build` first.", "export-features")]
+    [InlineData("No mart has been published yet: run `gtm build` first.", "train")]
+    [InlineData("No mart has been published yet: run `gtm build` first.", "score")]
+    [InlineData("No mart has been published yet: run `gtm build` first.", "report")]
+    public void A_command_run_before_the_step_it_needs_names_that_step(string expected, params string[] command)
+    {
+        var raw = dir.Sub("raw");
+        RawFiles.WriteValid(raw);
+        Assert.Equal(0, GtmProcess.Run(dir.Path, "load", "--raw", raw, "--warehouse", dir.File("w.duckdb")).ExitCode);
+
+        var result = GtmProcess.Run(dir.Path, [.. command, "--warehouse", dir.File("w.duckdb")]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: " + expected, result.Stderr.Trim());
     }
 
     [Fact]
@@ -79,26 +121,27 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Run_generates_demo_data_loads_builds_tests_and_prints_the_funnel()
     {
-        var result = GtmProcess.Run(dir.Path, "run", "--accounts", "150", "--warehouse", dir.File("demo.duckdb"));
+        // The default warehouse keeps its layout: .gtm/warehouse.duckdb, .gtm/demo-raw, .gtm/features, .gtm/report.html, ./models.
+        var result = GtmProcess.Run(dir.Path, "run", "--accounts", "150");
 
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains("published build 1", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("0 failed", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Funnel by month", result.Stdout, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(dir.Path, "demo-raw", "salesforce_accounts.csv")));
+        Assert.True(File.Exists(Path.Combine(dir.Path, ".gtm", "demo-raw", "salesforce_accounts.csv")));
         Assert.Contains("opportunity-scoring", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("true-p AUC", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"report written to {Path.Combine(dir.Path, "report.html")}", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("<title>GTM dashboard</title>", File.ReadAllText(Path.Combine(dir.Path, "report.html")), StringComparison.Ordinal);
-        var test = GtmProcess.Run(dir.Path, "test", "--warehouse", dir.File("demo.duckdb"));
+        Assert.Contains($"report written to {Path.Combine(dir.Path, ".gtm", "report.html")}", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("<title>GTM dashboard</title>", File.ReadAllText(Path.Combine(dir.Path, ".gtm", "report.html")), StringComparison.Ordinal);
+        var test = GtmProcess.Run(dir.Path, "test");
         Assert.True(test.ExitCode == 0, test.All);
-        var report = GtmProcess.Run(dir.Path, "report", "--out", dir.File("out/dashboard.html"), "--warehouse", dir.File("demo.duckdb"));
+        var report = GtmProcess.Run(dir.Path, "report", "--out", dir.File("out/dashboard.html"));
         Assert.True(report.ExitCode == 0, report.All);
         Assert.Contains("with scores", report.Stdout, StringComparison.Ordinal);
         Assert.True(new FileInfo(dir.File("out/dashboard.html")).Length > 10_000);
 
         // Retrain from the same snapshot: a second version becomes active; promote and rollback move the pointer.
-        var train = GtmProcess.Run(dir.Path, "train", "--snapshot", Path.Combine(dir.Path, "features"));
+        var train = GtmProcess.Run(dir.Path, "train", "--snapshot", Path.Combine(dir.Path, ".gtm", "features"));
         Assert.True(train.ExitCode == 0, train.All);
         // The same data again: the active version was fitted on the holdout, so both are compared in sample, and tie.
         Assert.Contains("for active v0001 (0.000), ECE", train.Stdout, StringComparison.Ordinal);
@@ -112,9 +155,10 @@ public sealed class CliTests : IDisposable
         var promote = GtmProcess.Run(dir.Path, "models", "promote", "opportunity-scoring", "v0009");
         Assert.NotEqual(0, promote.ExitCode);
         Assert.Contains("has no version v0009", promote.Stderr, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Path.Combine(dir.Path, "models", "opportunity-scoring", "v0002")));
 
         // --no-activate registers a version that passes the gate without activating it.
-        var quiet = GtmProcess.Run(dir.Path, "train", "--snapshot", Path.Combine(dir.Path, "features"), "--no-activate");
+        var quiet = GtmProcess.Run(dir.Path, "train", "--snapshot", Path.Combine(dir.Path, ".gtm", "features"), "--no-activate");
         Assert.True(quiet.ExitCode == 0, quiet.All);
         Assert.Contains("passed the gate, not activated", quiet.Stdout, StringComparison.Ordinal);
         Assert.Equal("v0001", ModelsJson("opportunity-scoring").Single(v => v.GetProperty("active").GetBoolean()).GetProperty("version").GetString());
@@ -123,7 +167,7 @@ public sealed class CliTests : IDisposable
 
         // A version the gate refuses (here: a config asking for more deals than exist) is promoted only with --force, which is recorded.
         File.WriteAllText(dir.File("strict.json"), """{ "name": "strict", "opportunity": { "gate": { "minimum_per_class": 100000, "good_per_class": 100000 } } }""");
-        var strict = GtmProcess.Run(dir.Path, "train", "--snapshot", Path.Combine(dir.Path, "features"), "--config", dir.File("strict.json"));
+        var strict = GtmProcess.Run(dir.Path, "train", "--snapshot", Path.Combine(dir.Path, ".gtm", "features"), "--config", dir.File("strict.json"));
         Assert.True(strict.ExitCode == 0, strict.All);
         Assert.Contains("opportunity-scoring v0004: promotion gate refused", strict.Stdout, StringComparison.Ordinal);
         Assert.Contains("FAIL  enough examples of each class", strict.Stdout, StringComparison.Ordinal);
@@ -138,7 +182,7 @@ public sealed class CliTests : IDisposable
         var v4 = ModelsJson("opportunity-scoring").Single(v => v.GetProperty("version").GetString() == "v0004");
         Assert.True(v4.GetProperty("forced").GetBoolean());
         Assert.Contains("pilot with sales", v4.GetProperty("why").GetString(), StringComparison.Ordinal);
-        Assert.Equal(dir.File("demo.duckdb"), v4.GetProperty("source").GetProperty("warehouse").GetString()!["duckdb:".Length..]);
+        Assert.Equal(Path.Combine(dir.Path, ".gtm", "warehouse.duckdb"), v4.GetProperty("source").GetProperty("warehouse").GetString()!["duckdb:".Length..]);
         Assert.Equal(1, v4.GetProperty("source").GetProperty("build_id").GetInt64());
     }
 
@@ -147,5 +191,29 @@ public sealed class CliTests : IDisposable
         var list = GtmProcess.Run(dir.Path, "models", "list", "--format", "json");
         Assert.True(list.ExitCode == 0, list.All);
         return [.. System.Text.Json.JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().Where(v => v.GetProperty("model").GetString() == model)];
+    }
+
+    [Fact]
+    public void Two_warehouses_in_one_folder_keep_their_outputs_apart()
+    {
+        var raw = dir.Sub("raw");
+        RawFiles.WriteValid(raw);
+        foreach (var name in new[] { "eu", "us" })
+        {
+            var warehouse = dir.File(name + ".duckdb");
+            foreach (var step in new[] { new[] { "load", "--raw", raw }, ["build"], ["export-features"], ["report"] })
+            {
+                var result = GtmProcess.Run(dir.Path, [.. step, "--warehouse", warehouse]);
+                Assert.True(result.ExitCode == 0, result.All);
+            }
+        }
+
+        foreach (var name in new[] { "eu", "us" })
+        {
+            Assert.True(File.Exists(Path.Combine(dir.Path, name, "report.html")));
+            Assert.True(File.Exists(Path.Combine(dir.Path, name, "features", "manifest.json")));
+        }
+
+        Assert.False(File.Exists(dir.File("report.html")));
     }
 }
