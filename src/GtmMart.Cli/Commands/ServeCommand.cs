@@ -3,9 +3,9 @@ using GtmMart.Scoring.Registry;
 using GtmMart.Server;
 using GtmMart.Server.Services;
 using GtmMart.Serving;
+using GtmMart.Warehouse.Connection;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
-using GtmMart.Warehouse.Connection;
 using Spectre.Console.Cli;
 
 namespace GtmMart.Cli.Commands;
