@@ -28,8 +28,10 @@ public static class GtmApp
                 .WithDescription("Write a deterministic demo data set (all five raw sources plus ground truth).")
                 .WithExample("generate", "--out", "demo-raw", "--accounts", "2000", "--seed", "7");
             config.AddCommand<LoadCommand>("load")
-                .WithDescription("Load a raw folder into the warehouse's raw schema; bad rows go to raw.load_rejects.")
-                .WithExample("load", "--raw", "../shared/seed-data");
+                .WithDescription("Load a raw folder into the warehouse's raw schema (or --append new files to it); every record is loaded or rejected into raw.load_rejects, and a required source losing more than --max-rejected fails the load. The five sources' columns, types, formats and which optional source unlocks which features: docs/RAW_DATA.md.")
+                .WithExample("load", "--raw", "../shared/seed-data")
+                .WithExample("load", "--raw", "exports", "--date-format", "us", "--encoding", "windows-1252")
+                .WithExample("load", "--append", "exports/2025-09-29");
             config.AddCommand<BuildCommand>("build")
                 .WithDescription("Build staging, core and mart; publish only when every data test passes.");
             config.AddCommand<TestCommand>("test")

@@ -6,19 +6,26 @@ namespace GtmMart.Cli.Commands;
 
 public sealed class LoadCommand : Command<LoadCommand.Settings>
 {
-    public sealed class Settings : WarehouseSettings
+    public sealed class Settings : LoadFormatSettings
     {
         [CommandOption("-r|--raw <DIR>")]
-        [Description("Folder with ad_spend, web_analytics, salesforce_opportunities (.csv or .parquet) and optionally salesforce_accounts, crm_contacts")]
+        [Description("Replace every raw table with this folder: ad_spend, web_analytics, salesforce_opportunities (.csv or .parquet) and optionally salesforce_accounts, crm_contacts. Columns, types and formats: docs/RAW_DATA.md")]
         public string? Raw { get; init; }
 
+        [CommandOption("--append <DIR>")]
+        [Description("Add this folder's files (any of the five sources) to what is loaded: same rejects; a record whose key is loaded already replaces it (a restated day, a changed stage)")]
+        public string? Append { get; init; }
+
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Raw) ? ValidationResult.Error("--raw DIR is required") : ValidationResult.Success();
+            string.IsNullOrWhiteSpace(Raw) == string.IsNullOrWhiteSpace(Append)
+                ? ValidationResult.Error("give either --raw DIR (replace everything) or --append DIR (add new files)")
+                : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        PipelineSteps.Load(settings.OpenOrCreateWarehouse(), settings.Raw!);
+        var append = !string.IsNullOrWhiteSpace(settings.Append);
+        PipelineSteps.Load(settings.OpenOrCreateWarehouse(), append ? settings.Append! : settings.Raw!, settings.ToLoadOptions(append));
         return 0;
     }
 }

@@ -35,10 +35,11 @@ internal static class PipelineSteps
         return result;
     }
 
-    public static LoadReport Load(IWarehouse warehouse, string rawDirectory)
+    public static LoadReport Load(IWarehouse warehouse, string rawDirectory, LoadOptions? options = null)
     {
-        using var step = ProgressStep.Start($"loading {rawDirectory} into {warehouse.DisplayName}");
-        var report = new RawLoader(warehouse).Load(rawDirectory, ProgressStep.Detail());
+        options ??= LoadOptions.Default;
+        using var step = ProgressStep.Start($"{(options.Append ? "appending" : "loading")} {rawDirectory} {(options.Append ? "to" : "into")} {warehouse.DisplayName}");
+        var report = new RawLoader(warehouse).Load(rawDirectory, options, ProgressStep.Detail());
         step.Done($"{report.Loaded:N0} loaded, {report.Rejected:N0} rejected");
         LoadView.Print(report, warehouse);
         return report;
@@ -46,6 +47,11 @@ internal static class PipelineSteps
 
     public static BuildResult Build(IWarehouse warehouse, ModelCatalog catalog, CancellationToken cancellationToken)
     {
+        using (var connection = warehouse.Open())
+        {
+            WarehouseReadiness.RequireLoaded(connection);
+        }
+
         using var step = ProgressStep.Start($"building {catalog.Models.Count} models from {catalog.Directory}");
         var progress = new InlineProgress<BuildProgress>(p =>
         {

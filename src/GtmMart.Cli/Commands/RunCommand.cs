@@ -7,7 +7,7 @@ namespace GtmMart.Cli.Commands;
 
 public sealed class RunCommand : Command<RunCommand.Settings>
 {
-    public sealed class Settings : WarehouseSettings
+    public sealed class Settings : LoadFormatSettings
     {
         [CommandOption("-r|--raw <DIR>")]
         [Description("Raw folder to load. Without it, demo data is generated next to the warehouse first")]
@@ -49,7 +49,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             groundTruth = PipelineSteps.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = settings.Accounts, Seed = settings.Seed }, cancellationToken).GroundTruthPath;
         }
 
-        PipelineSteps.Load(warehouse, raw);
+        PipelineSteps.Load(warehouse, raw, settings.ToLoadOptions());
         PipelineSteps.Build(warehouse, catalog, cancellationToken);
         FunnelSummary.Print(warehouse);
         var snapshot = Path.Combine(warehouse.LocalDirectory, "features");

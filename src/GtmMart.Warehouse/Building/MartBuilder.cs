@@ -19,7 +19,6 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
     {
         WarehouseReadiness.RequireExists(warehouse);
         using var connection = warehouse.Open();
-        WarehouseReadiness.RequireLoaded(connection);
         warehouse.Dialect.PrepareForBulkWork(connection);
         BuildMetadata.Ensure(connection);
         var published = BuildMetadata.PublishedBuild(connection);

@@ -25,8 +25,8 @@ public sealed class DuckDbDialect : IWarehouseDialect
     public IReadOnlyList<string> ReadParquetHeader(DbConnection connection, string path) =>
         DuckDbRawReader.ReadParquetHeader(connection, path);
 
-    public LoadReport LoadRaw(DbConnection connection, IReadOnlyList<(RawSource Source, SourceFile? File)> files, IProgress<string>? progress) =>
-        DuckDbRawLoad.Load(connection, files, progress);
+    public LoadReport LoadRaw(DbConnection connection, IReadOnlyList<(RawSource Source, SourceFile? File)> files, LoadOptions options, IProgress<string>? progress) =>
+        DuckDbRawLoad.Load(connection, files, options, progress);
 
     /// <summary>One transaction repoints every <c>layer.model</c> view at the build's table and drops views of removed models.</summary>
     public void Publish(DbConnection connection, IReadOnlyList<Model> models, long buildId, Action markPublished)

@@ -32,7 +32,7 @@ public interface IWarehouseDialect
     /// Reads every present raw file, captures each rejected record with file, line, column and reason in
     /// <c>raw.load_rejects</c>, and replaces all raw tables together under one load id.
     /// </summary>
-    LoadReport LoadRaw(DbConnection connection, IReadOnlyList<(RawSource Source, SourceFile? File)> files, IProgress<string>? progress);
+    LoadReport LoadRaw(DbConnection connection, IReadOnlyList<(RawSource Source, SourceFile? File)> files, LoadOptions options, IProgress<string>? progress);
 
     /// <summary>
     /// Makes build <paramref name="buildId"/>'s schemas (<c>staging__b0007</c>, ...) what readers of <c>staging</c>,

@@ -4,14 +4,15 @@ using GtmMart.Warehouse.Connection;
 namespace GtmMart.Warehouse.Loading;
 
 /// <summary>
-/// DuckDB's raw load: each file is read into connection-local temp tables (<see cref="DuckDbRawReader"/>), then all
-/// raw tables are replaced together in one transaction.
+/// DuckDB's raw load: each file is read into connection-local temp tables (<see cref="DuckDbRawReader"/>), the load
+/// is checked (<see cref="LoadGate"/>), then every raw table is replaced (or, appending, added to) in one
+/// transaction. A refused load commits only its bookkeeping: the log marks it refused and its rejects are kept.
 /// </summary>
 internal static class DuckDbRawLoad
 {
-    public static LoadReport Load(DbConnection connection, IReadOnlyList<(RawSource Source, SourceFile? File)> files, IProgress<string>? progress)
+    public static LoadReport Load(DbConnection connection, IReadOnlyList<(RawSource Source, SourceFile? File)> files, LoadOptions options, IProgress<string>? progress)
     {
-        var reader = new DuckDbRawReader(connection);
+        var reader = new DuckDbRawReader(connection, options);
         var readCounts = new Dictionary<string, long>();
         foreach (var file in files.Select(f => f.File).OfType<SourceFile>())
         {
@@ -19,47 +20,92 @@ internal static class DuckDbRawLoad
             readCounts[file.Source.Name] = reader.Read(file);
         }
 
-        progress?.Report("publishing raw tables");
+        LoadMetadata.Ensure(connection);
+        var loadId = LoadMetadata.NextLoadId(connection);
+        var present = files.Where(f => f.File is not null).Select(f => (File: f.File!, Read: readCounts[f.Source.Name],
+            Rejected: connection.Scalar<long>($"select count(*) from {DuckDbRawReader.Checked(f.Source)} where _reject_reason is not null"))).ToList();
+        if (LoadGate.Verdict(connection, present, DuckDbRawReader.Checked, options, loadId) is { } refusal)
+        {
+            connection.InTransaction(_ =>
+            {
+                foreach (var (file, read, rejected) in present)
+                {
+                    InsertRejects(connection, loadId, file);
+                    LoadMetadata.Log(connection, loadId, new SourceLoadResult(file.Source.Name, file.Path, read, 0, rejected), "refused", options);
+                }
+
+                return 0;
+            });
+            throw new WarehouseException(refusal);
+        }
+
+        progress?.Report(options.Append ? "adding to the raw tables" : "publishing raw tables");
         return connection.InTransaction(_ =>
         {
-            LoadMetadata.Ensure(connection);
-            var loadId = LoadMetadata.NextLoadId(connection);
             var results = new List<SourceLoadResult>();
             foreach (var (source, file) in files)
             {
-                results.Add(Publish(connection, loadId, source, file, file is null ? 0 : readCounts[source.Name]));
+                if (file is null && options.Append)
+                {
+                    continue;
+                }
+
+                results.Add(Publish(connection, loadId, source, file, file is null ? 0 : readCounts[source.Name], options));
             }
 
             return new LoadReport(loadId, results);
         });
     }
 
-    private static SourceLoadResult Publish(DbConnection connection, long loadId, RawSource source, SourceFile? file, long read)
+    private static SourceLoadResult Publish(DbConnection connection, long loadId, RawSource source, SourceFile? file, long read, LoadOptions options)
     {
         var columns = string.Join(", ", source.Columns.Select(c => DuckDbRawReader.Q(c.Name)));
-        var table = $"raw.{DuckDbRawReader.Q(source.TableName)}";
+        var table = RawTable(source);
         if (file is null)
         {
             var empty = string.Join(", ", source.Columns.Select(c => $"cast(null as {c.SqlType}) as {DuckDbRawReader.Q(c.Name)}"));
             connection.Execute($"create or replace table {table} as select {empty}, cast(null as varchar) as _file, cast(null as bigint) as _line where false");
-            LoadMetadata.Log(connection, loadId, new SourceLoadResult(source.Name, null, 0, 0, 0));
-            return new SourceLoadResult(source.Name, null, 0, 0, 0);
+            var absent = new SourceLoadResult(source.Name, null, 0, 0, 0);
+            LoadMetadata.Log(connection, loadId, absent, "loaded", options);
+            return absent;
         }
 
         var staged = DuckDbRawReader.Checked(source);
-        connection.Execute(
-            $"create or replace table {table} as select {columns}, cast($file as varchar) as _file, _line from {staged} where _reject_reason is null order by _line",
-            ("file", file.FileName));
-        connection.Execute(
-            $"insert into raw.load_rejects select $load_id, $source, $file, _line, _reject_column, _reject_reason, _reject_value from {staged} where _reject_reason is not null order by _line",
-            ("load_id", loadId), ("source", source.Name), ("file", file.Path));
-        var loaded = connection.Scalar<long>($"select count(*) from {table}");
+        long replaced = 0;
+        if (options.Append && RawTableExists(connection, source))
+        {
+            // A record whose key is loaded already replaces the loaded one (a restated day of spend, a changed stage).
+            var match = string.Join(" and ", source.Key.Select(k => $"{table}.{DuckDbRawReader.Q(k)} = s.{DuckDbRawReader.Q(k)}"));
+            replaced = connection.Execute($"delete from {table} using (select * from {staged} where _reject_reason is null) as s where {match}");
+            connection.Execute(
+                $"insert into {table} select {columns}, cast($file as varchar) as _file, _line from {staged} where _reject_reason is null order by _line",
+                ("file", file.FileName));
+        }
+        else
+        {
+            connection.Execute(
+                $"create or replace table {table} as select {columns}, cast($file as varchar) as _file, _line from {staged} where _reject_reason is null order by _line",
+                ("file", file.FileName));
+        }
+
+        InsertRejects(connection, loadId, file);
+        var loaded = connection.Scalar<long>($"select count(*) from {staged} where _reject_reason is null");
         var rejected = connection.Scalar<long>($"select count(*) from {staged} where _reject_reason is not null");
         LoadMetadata.EnsureBalanced(file, read, loaded, rejected);
 
-        var result = new SourceLoadResult(source.Name, file.Path, read, loaded, rejected);
-        LoadMetadata.Log(connection, loadId, result);
+        var result = new SourceLoadResult(source.Name, file.Path, read, loaded, rejected, replaced);
+        LoadMetadata.Log(connection, loadId, result, "loaded", options);
         connection.Execute($"drop table {staged}");
         return result;
     }
+
+    private static void InsertRejects(DbConnection connection, long loadId, SourceFile file) =>
+        connection.Execute(
+            $"insert into raw.load_rejects select $load_id, $source, $file, _line, _reject_column, _reject_reason, _reject_value from {DuckDbRawReader.Checked(file.Source)} where _reject_reason is not null order by _line",
+            ("load_id", loadId), ("source", file.Source.Name), ("file", file.Path));
+
+    private static string RawTable(RawSource source) => $"raw.{DuckDbRawReader.Q(source.TableName)}";
+
+    private static bool RawTableExists(DbConnection connection, RawSource source) =>
+        WarehouseReadiness.TableExists(connection, "raw", source.TableName);
 }

@@ -5,14 +5,15 @@ using GtmMart.Warehouse.Connection;
 namespace GtmMart.Warehouse.Loading;
 
 /// <summary>
-/// Reads one raw file into connection-local temp tables with DuckDB's own readers and explicit types, then
-/// applies the source's row rules. Nothing here touches the persistent warehouse.
+/// Reads one raw file into connection-local temp tables with DuckDB's own readers, converts each value to its
+/// column's type as <see cref="LoadOptions"/> say it is written (<see cref="RawValueSql"/>), then applies the
+/// source's row rules. Nothing here touches the persistent warehouse.
 /// <para>
 /// Line numbers are DuckDB's record numbers: the header is line 1 and each record counts one line, which is the
 /// physical line unless a quoted value spans several lines. For Parquet the "line" is the 1-based row number.
 /// </para>
 /// </summary>
-internal sealed class DuckDbRawReader(DbConnection connection)
+internal sealed class DuckDbRawReader(DbConnection connection, LoadOptions options)
 {
     public const string ReadTable = "_gtm_read";
     public const string ReaderRejectsTable = "_gtm_reader_rejects";
@@ -42,8 +43,11 @@ internal sealed class DuckDbRawReader(DbConnection connection)
         var rejects = $"{ReaderRejectsTable}_{file.Source.Name}";
         try
         {
-            connection.Execute($"drop table if exists {read}");
-            connection.Execute($"drop table if exists {rejects}");
+            foreach (var table in new[] { read, rejects, $"{read}_text", $"{read}_scan", $"{read}_errors", $"{rejects}_pos" })
+            {
+                connection.Execute($"drop table if exists {table}");
+            }
+
             if (file.Format == SourceFormat.Csv)
             {
                 ReadCsv(file, read, rejects);
@@ -53,69 +57,105 @@ internal sealed class DuckDbRawReader(DbConnection connection)
                 ReadParquet(file, read, rejects);
             }
 
+            Convert(file, read, rejects);
             ApplyRules(file, read, rejects);
         }
         catch (DbException ex)
         {
+            if (file.Format == SourceFormat.Csv && RawText.FindLongRecord(file.ReadPath, LoadOptions.MaxRecordBytes) is { } record)
+            {
+                throw new WarehouseException(
+                    $"{file.Path}:{record.Line}: a record of {record.Bytes / (1 << 20):N0} MiB is longer than the {LoadOptions.MaxRecordBytes >> 20} MiB the reader takes; nothing was changed (is a quote left open on that line?).",
+                    ex);
+            }
+
             throw new WarehouseException($"{file.Path}: cannot read the file ({FirstLine(ex.Message)}).", ex);
         }
 
         return connection.Scalar<long>($"select count(*) from {Checked(file.Source)}");
     }
 
+    /// <summary>
+    /// CSV into <c>read_text</c>: every known column as text (converted later, so the load's formats apply) with its
+    /// line, and the records the reader could not split into fields in <c>rejects</c>.
+    /// </summary>
     private void ReadCsv(SourceFile file, string read, string rejects)
     {
-        // Every header column gets an explicit type: known columns their own, unknown ones VARCHAR under a
-        // generated name (then ignored), so no text from the file ever becomes part of the statement.
+        // Every header column gets an explicit type: known columns VARCHAR under their own name, unknown ones
+        // VARCHAR under a generated name (then ignored), so no text from the file ever becomes part of the statement.
         var columns = string.Join(", ", file.HeaderColumns.Select((h, i) => file.Source.FindColumn(h) is { } c
-            ? $"{Literal(c.Name)}: {Literal(c.SqlType)}"
+            ? $"{Literal(c.Name)}: 'VARCHAR'"
             : $"'_extra_{i}': 'VARCHAR'"));
-        var scan = $"{read}_scan";
-        connection.Execute($"drop table if exists {scan}");
-        connection.Execute($"drop table if exists {read}_errors");
         connection.Execute(
-            $"create temp table {read} as select * from read_csv($path, header = true, delim = ',', quote = '\"', " +
-            $"escape = '\"', dateformat = '%Y-%m-%d', encoding = 'utf-8', columns = {{{columns}}}, " +
-            $"store_rejects = true, rejects_table = '{read}_errors', rejects_scan = '{scan}', rejects_limit = 0)",
-            ("path", file.Path));
+            $"create temp table {read}_raw as select * from read_csv($path, header = true, delim = {Literal(file.Delimiter.ToString())}, quote = '\"', " +
+            $"escape = '\"', encoding = 'utf-8', max_line_size = {LoadOptions.MaxRecordBytes}, buffer_size = {LoadOptions.MaxRecordBytes}, columns = {{{columns}}}, " +
+            $"store_rejects = true, rejects_table = '{read}_errors', rejects_scan = '{read}_scan', rejects_limit = 0)",
+            ("path", file.ReadPath));
 
         // One reject per record: the reader reports the first problem it found on it.
-        var castReason = CaseOnColumn(file.Source, c => c.CastFailureReason, "column_name", "'unreadable value'");
         connection.Execute(
             $"""
             create temp table {rejects} as
             select cast(line as bigint) as _line,
                    coalesce(column_name, '') as _reject_column,
-                   case when error_type = 'CAST' then {castReason}
+                   case when error_type = 'INVALID_ENCODING' or error_message like '%nvalid unicode%'
+                        then 'malformed row: not UTF-8 text (if the file comes from Excel on Windows, load with --encoding windows-1252)'
                         else 'malformed row: ' || lower(error_type) || ' (' || error_message || ')' end as _reject_reason,
-                   case when error_type = 'CAST' then regexp_extract(error_message, 'Could not convert string "(.*)" to', 1)
-                        else trim(csv_line, chr(13) || chr(10)) end as _reject_value
+                   trim(csv_line, chr(13) || chr(10)) as _reject_value
             from {read}_errors
             qualify row_number() over (partition by line order by column_idx) = 1
             """);
+
+        // CSV rows carry no line number: the k-th accepted record (in file order) sits on the k-th line, counting
+        // from 2, that the reader did not reject. A rejected line at position p among the accepted-only numbering
+        // shifts every accepted record at or after p down by one.
+        connection.Execute($"create temp table {rejects}_pos as select _line - row_number() over (order by _line) + 1 as pos from {rejects}");
+        var lineExpr = connection.Scalar<long>($"select count(*) from {rejects}_pos") == 0
+            ? "2 + rowid"
+            : $"2 + rowid + (select count(*) from {rejects}_pos r where r.pos <= 2 + {read}_raw.rowid)";
+        var present = Present(file);
+        connection.Execute(
+            $"create temp table {read}_text as select {string.Join(", ", present.Select(c => Q(c.Name)).Append($"cast({lineExpr} as bigint) as _line"))} from {read}_raw");
+        connection.Execute($"drop table {read}_raw");
+        connection.Execute($"drop table {rejects}_pos");
     }
 
+    /// <summary>Parquet into <c>read_text</c>: columns arrive with the writer's types and are read as text like CSV values.</summary>
     private void ReadParquet(SourceFile file, string read, string rejects)
     {
-        // Parquet columns arrive with the writer's types; convert each to the source's type and reject what will not.
-        var present = file.Source.Columns.Where(c => file.HeaderColumns.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).ToList();
-        var raw = string.Join(", ", present.Select(c => $"cast({Q(c.Name)} as varchar) as {Q("_raw_" + c.Name)}"));
-        var typed = string.Join(", ", present.Select(c => $"try_cast({Q(c.Name)} as {c.SqlType}) as {Q(c.Name)}"));
+        var present = Present(file);
+        var text = string.Join(", ", present.Select(c => $"cast({Q(c.Name)} as varchar) as {Q(c.Name)}"));
         connection.Execute(
-            $"create temp table {read}_all as select cast(file_row_number + 1 as bigint) as _line, {typed}, {raw} from read_parquet($path, file_row_number = true)",
-            ("path", file.Path));
-        var failed = string.Join(" or ", present.Select(CastFailed).DefaultIfEmpty("false"));
-        var column = string.Join(" ", present.Select(c => $"when {CastFailed(c)} then {Literal(c.Name)}"));
-        var reason = string.Join(" ", present.Select(c => $"when {CastFailed(c)} then {Literal(c.CastFailureReason)}"));
-        var value = string.Join(" ", present.Select(c => $"when {CastFailed(c)} then {Q("_raw_" + c.Name)}"));
+            $"create temp table {read}_text as select {text}, cast(file_row_number + 1 as bigint) as _line from read_parquet($path, file_row_number = true)",
+            ("path", file.ReadPath));
+        connection.Execute($"create temp table {rejects} (_line bigint, _reject_column varchar, _reject_reason varchar, _reject_value varchar)");
+    }
+
+    /// <summary>Converts <c>read_text</c> into <c>read</c> (typed); a value that does not convert rejects its record with the column, reason and value.</summary>
+    private void Convert(SourceFile file, string read, string rejects)
+    {
+        var present = Present(file);
+        var typed = present.Where(c => c.Type != RawType.Text).ToList();
+        var parsed = string.Join(", ", present.Select(c => $"{RawValueSql.Parse(c, Q(c.Name), options)} as {Q(c.Name)}"));
+        var raw = string.Join("", typed.Select(c => $", {Q(c.Name)} as {Q("_raw_" + c.Name)}"));
+        connection.Execute($"create temp table {read}_all as select _line, {parsed}{raw} from {read}_text");
+        connection.Execute($"drop table {read}_text");
+
+        var failed = string.Join(" or ", typed.Select(CastFailed).DefaultIfEmpty("false"));
+        if (typed.Count > 0)
+        {
+            var column = string.Join(" ", typed.Select(c => $"when {CastFailed(c)} then {Literal(c.Name)}"));
+            var reason = string.Join(" ", typed.Select(c => $"when {CastFailed(c)} then {RawValueSql.Reason(c, Q("_raw_" + c.Name), options)}"));
+            var value = string.Join(" ", typed.Select(c => $"when {CastFailed(c)} then {Q("_raw_" + c.Name)}"));
+            connection.Execute(
+                $"insert into {rejects} select _line, case {column} end, case {reason} end, case {value} end from {read}_all where {failed}");
+        }
+
         connection.Execute(
-            $"create temp table {rejects} as select _line, case {column} end as _reject_column, case {reason} end as _reject_reason, " +
-            $"case {value} end as _reject_value from {read}_all where {failed}");
-        connection.Execute(
-            $"create temp table {read} as select {string.Join(", ", present.Select(c => Q(c.Name)))}, _line from {read}_all where not ({failed}) order by _line");
+            $"create temp table {read} as select {string.Join(", ", present.Select(c => Q(c.Name)))}, _line from {read}_all where not ({failed})");
         connection.Execute($"drop table {read}_all");
 
-        static string CastFailed(RawColumn c) => $"({Q("_raw_" + c.Name)} is not null and {Q(c.Name)} is null)";
+        static string CastFailed(RawColumn c) => $"(nullif(trim({Q("_raw_" + c.Name)}), '') is not null and {Q(c.Name)} is null)";
     }
 
     /// <summary>
@@ -125,33 +165,18 @@ internal sealed class DuckDbRawReader(DbConnection connection)
     private void ApplyRules(SourceFile file, string read, string rejects)
     {
         var source = file.Source;
-        var present = source.Columns.Where(c => file.HeaderColumns.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+        var present = Present(file);
         var select = string.Join(", ", source.Columns.Select(c => present.Contains(c)
             ? $"cast({Q(c.Name)} as {c.SqlType}) as {Q(c.Name)}"
             : $"cast(null as {c.SqlType}) as {Q(c.Name)}"));
-
-        // CSV rows carry no line number: the k-th accepted record (in file order) sits on the k-th line, counting
-        // from 2, that the reader did not reject. A rejected line at position p among the accepted-only numbering
-        // shifts every accepted record at or after p down by one.
-        var lineExpr = "_line";
-        if (file.Format == SourceFormat.Csv)
-        {
-            connection.Execute($"drop table if exists {rejects}_pos");
-            connection.Execute($"create temp table {rejects}_pos as select _line - row_number() over (order by _line) + 1 as pos from {rejects}");
-            lineExpr = connection.Scalar<long>($"select count(*) from {rejects}_pos") == 0
-                ? "2 + rowid"
-                : $"2 + rowid + (select count(*) from {rejects}_pos r where r.pos <= 2 + {read}.rowid)";
-        }
         connection.Execute($"drop table if exists {Checked(source)}");
-        connection.Execute($"create temp table {Checked(source)} as {RawRules.CheckedSelect(source, present, $"select {select}, cast({lineExpr} as bigint) as _line from {read}", rejects, Q)}");
+        connection.Execute($"create temp table {Checked(source)} as {RawRules.CheckedSelect(source, present, $"select {select}, _line from {read}", rejects, Q)}");
         connection.Execute($"drop table if exists {read}");
         connection.Execute($"drop table if exists {rejects}");
-        connection.Execute($"drop table if exists {rejects}_pos");
     }
 
-    private static string CaseOnColumn(RawSource source, Func<RawColumn, string> text, string columnExpr, string otherwise) =>
-        "case " + string.Join(" ", source.Columns.Select(c => $"when lower({columnExpr}) = {Literal(c.Name)} then {Literal(text(c))}")) +
-        $" else {otherwise} end";
+    private static List<RawColumn> Present(SourceFile file) =>
+        file.Source.Columns.Where(c => file.HeaderColumns.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).ToList();
 
     internal static string Q(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

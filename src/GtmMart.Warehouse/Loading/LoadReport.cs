@@ -1,7 +1,10 @@
 namespace GtmMart.Warehouse.Loading;
 
-/// <summary>What one file contributed: every record read is either loaded or rejected.</summary>
-public sealed record SourceLoadResult(string Source, string? File, long Read, long Loaded, long Rejected)
+/// <summary>
+/// What one file contributed: every record read is either loaded or rejected. <paramref name="Replaced"/> counts
+/// loaded records (of an appending load) that replaced a record with the same key loaded before.
+/// </summary>
+public sealed record SourceLoadResult(string Source, string? File, long Read, long Loaded, long Rejected, long Replaced = 0)
 {
     public bool Present => File is not null;
 }

@@ -9,32 +9,57 @@ namespace GtmMart.Warehouse.Loading;
 /// </summary>
 public sealed class RawLoader(IWarehouse warehouse)
 {
-    public LoadReport Load(string directory, IProgress<string>? progress = null)
+    public LoadReport Load(string directory, IProgress<string>? progress = null) => Load(directory, LoadOptions.Default, progress);
+
+    public LoadReport Load(string directory, LoadOptions options, IProgress<string>? progress = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (!Directory.Exists(directory))
         {
             throw new WarehouseException($"Raw folder not found: {Path.GetFullPath(directory)}");
         }
 
         // Every file is found before the warehouse is opened, so a wrong folder creates no database.
-        var located = RawSources.All.Select(s => (Source: s, Path: SourceFile.Locate(s, directory))).ToList();
-        using var connection = warehouse.Open();
-        var files = new List<(RawSource Source, SourceFile? File)>();
-        foreach (var (source, path) in located)
+        // Appending, any of the sources may be absent: only the files given are added.
+        var located = RawSources.All.Select(s => (Source: s, Path: SourceFile.Locate(s, directory, required: !options.Append))).ToList();
+        if (options.Append && located.All(l => l.Path is null))
         {
-            if (path is null)
-            {
-                files.Add((source, null));
-                continue;
-            }
-
-            var format = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? SourceFormat.Parquet : SourceFormat.Csv;
-            var header = format == SourceFormat.Csv ? SourceFile.ReadCsvHeader(path) : warehouse.Dialect.ReadParquetHeader(connection, path);
-            var file = new SourceFile(source, path, format, header);
-            file.EnsureRequiredColumns();
-            files.Add((source, file));
+            throw new WarehouseException($"Nothing to append in {Path.GetFullPath(directory)}: none of {string.Join(", ", RawSources.All.Select(s => s.Name + ".csv"))} (or .parquet) is there.");
         }
 
-        return warehouse.Dialect.LoadRaw(connection, files, progress);
+        var encoding = RawText.Resolve(options.Encoding);
+        var work = Path.Combine(Path.GetTempPath(), $"gtm-load-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            var files = new List<(RawSource Source, SourceFile? File)>();
+            foreach (var (source, path) in located.Where(l => l.Path is not null && !IsParquet(l.Path)))
+            {
+                var (header, delimiter) = SourceFile.ReadCsvHeader(source, path!, encoding, options.Delimiter);
+                var file = new SourceFile(source, path!, SourceFormat.Csv, header, delimiter);
+                file.EnsureRequiredColumns();
+                files.Add((source, file with { ReadPath = RawText.AsUtf8(path!, encoding, work) }));
+            }
+
+            using var connection = warehouse.Open();
+            foreach (var (source, path) in located.Where(l => l.Path is not null && IsParquet(l.Path)))
+            {
+                var file = new SourceFile(source, path!, SourceFormat.Parquet, warehouse.Dialect.ReadParquetHeader(connection, path!));
+                file.EnsureRequiredColumns();
+                files.Add((source, file));
+            }
+
+            files.AddRange(located.Where(l => l.Path is null).Select(l => (l.Source, (SourceFile?)null)));
+            var ordered = RawSources.All.Select(s => files.Single(f => f.Source == s)).ToList();
+            return warehouse.Dialect.LoadRaw(connection, ordered, options, progress);
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
     }
+
+    private static bool IsParquet(string? path) => path?.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) == true;
 }

@@ -28,8 +28,8 @@ public sealed partial class SnowflakeDialect : IWarehouseDialect
     public IReadOnlyList<string> ReadParquetHeader(DbConnection connection, string path) =>
         throw new WarehouseException($"{path}: Parquet raw files are not supported on Snowflake yet; export the source as CSV.");
 
-    public LoadReport LoadRaw(DbConnection connection, IReadOnlyList<(RawSource Source, SourceFile? File)> files, IProgress<string>? progress) =>
-        SnowflakeRawLoad.Load(connection, files, progress);
+    public LoadReport LoadRaw(DbConnection connection, IReadOnlyList<(RawSource Source, SourceFile? File)> files, LoadOptions options, IProgress<string>? progress) =>
+        SnowflakeRawLoad.Load(connection, files, options, progress);
 
     /// <summary>
     /// Swaps staging, core and mart with the build's schemas, each swap atomic. Tables in a published schema that are

@@ -12,8 +12,13 @@ namespace GtmMart.Warehouse.Snowflake;
 /// </summary>
 internal static class SnowflakeRawLoad
 {
-    public static LoadReport Load(DbConnection connection, IReadOnlyList<(RawSource Source, SourceFile? File)> files, IProgress<string>? progress)
+    public static LoadReport Load(DbConnection connection, IReadOnlyList<(RawSource Source, SourceFile? File)> files, LoadOptions options, IProgress<string>? progress)
     {
+        if (options.Append || options.DecimalComma)
+        {
+            throw new WarehouseException($"{(options.Append ? "gtm load --append" : "--decimal-comma")} is not supported on Snowflake yet; load the full folder with dot-decimal numbers.");
+        }
+
         if (files.Select(f => f.File).OfType<SourceFile>().FirstOrDefault(f => f.Format != SourceFormat.Csv) is { } parquet)
         {
             throw new WarehouseException($"{parquet.Path}: Parquet raw files are not supported on Snowflake yet; export the source as CSV.");
@@ -37,12 +42,29 @@ internal static class SnowflakeRawLoad
 
                 progress?.Report($"uploading {file.FileName}");
                 var sourceFolder = SnowflakeSql.StagePath("load", loadId.ToString(CultureInfo.InvariantCulture), source.Name);
-                connection.Execute(SnowflakeSql.Put(file.Path, sourceFolder, autoCompress: true));
+                connection.Execute(SnowflakeSql.Put(file.ReadPath, sourceFolder, autoCompress: true));
                 progress?.Report($"copying {file.FileName}");
                 connection.Execute(SnowflakeLoadSql.CreateLoadTable(source));
-                read[source.Name] = RowsParsed(connection, SnowflakeSql.CopyCsv(SnowflakeLoadSql.LoadTable(source), sourceFolder));
+                read[source.Name] = RowsParsed(connection, SnowflakeSql.CopyCsv(SnowflakeLoadSql.LoadTable(source), sourceFolder, file.Delimiter, options.DateOrder));
                 connection.Execute(SnowflakeLoadSql.CaptureRejects(source));
                 connection.Execute(SnowflakeLoadSql.CreateCheckedTable(source));
+            }
+
+            var present = files.Where(f => f.File is not null)
+                .Select(f => (File: f.File!, Read: read[f.Source.Name], Rejected: connection.Scalar<long>(SnowflakeLoadSql.CountRejected(f.Source)))).ToList();
+            if (LoadGate.Verdict(connection, present, SnowflakeLoadSql.CheckedTable, options, loadId) is { } refusal)
+            {
+                connection.InTransaction(_ =>
+                {
+                    foreach (var (file, count, rejected) in present)
+                    {
+                        connection.Execute(SnowflakeLoadSql.InsertRejects(file.Source), ("load_id", loadId), ("source", file.Source.Name), ("file", file.Path));
+                        LoadMetadata.Log(connection, loadId, new SourceLoadResult(file.Source.Name, file.Path, count, 0, rejected), "refused", options);
+                    }
+
+                    return 0;
+                });
+                throw new WarehouseException(refusal);
             }
 
             progress?.Report("publishing raw tables");

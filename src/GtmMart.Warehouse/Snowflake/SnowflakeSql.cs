@@ -52,11 +52,27 @@ public static partial class SnowflakeSql
     /// <c>_line</c>; bad records are skipped (and reported by VALIDATE) rather than failing the load. FORCE reloads
     /// files with the same name, which a repeated load may have.
     /// </summary>
-    public static string CopyCsv(string table, string stageFolder) =>
+    public static string CopyCsv(string table, string stageFolder, char delimiter = ',', Loading.DateOrder dates = Loading.DateOrder.Iso) =>
         $"COPY INTO {Name(table)} FROM {CheckStage(stageFolder)} " +
-        "FILE_FORMAT = (TYPE = CSV PARSE_HEADER = TRUE FIELD_DELIMITER = ',' FIELD_OPTIONALLY_ENCLOSED_BY = '\"' " +
-        "DATE_FORMAT = 'YYYY-MM-DD' ENCODING = 'UTF8' EMPTY_FIELD_AS_NULL = TRUE) " +
+        $"FILE_FORMAT = (TYPE = CSV PARSE_HEADER = TRUE FIELD_DELIMITER = {Delimiter(delimiter)} FIELD_OPTIONALLY_ENCLOSED_BY = '\"' " +
+        $"DATE_FORMAT = {DateFormat(dates)} ENCODING = 'UTF8' EMPTY_FIELD_AS_NULL = TRUE) " +
         "MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE INCLUDE_METADATA = (_line = METADATA$FILE_ROW_NUMBER) ON_ERROR = CONTINUE FORCE = TRUE";
+
+    private static string Delimiter(char delimiter) => delimiter switch
+    {
+        ',' => "','",
+        ';' => "';'",
+        '|' => "'|'",
+        '\t' => "'\\t'",
+        _ => throw new ArgumentException($"Not a supported delimiter: {delimiter}", nameof(delimiter)),
+    };
+
+    private static string DateFormat(Loading.DateOrder dates) => dates switch
+    {
+        Loading.DateOrder.Us => "'MM/DD/YYYY'",
+        Loading.DateOrder.DayFirst => "'DD/MM/YYYY'",
+        _ => "'YYYY-MM-DD'",
+    };
 
     /// <summary>Loads the Parquet files of a stage folder into <paramref name="table"/> by column name.</summary>
     public static string CopyParquet(string table, string stageFolder) =>

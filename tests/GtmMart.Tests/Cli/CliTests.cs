@@ -111,11 +111,30 @@ public sealed class CliTests : IDisposable
             "O1,A1,2025-07-01,Closed Won,1000.00,Google Ads,Europe",
             "O1,A1,2025-07-01,Closed Won,1000.00,Google Ads,Europe");
 
-        var result = GtmProcess.Run(dir.Path, "load", "--raw", raw, "--warehouse", dir.File("w.duckdb"));
+        var result = GtmProcess.Run(dir.Path, "load", "--raw", raw, "--warehouse", dir.File("w.duckdb"), "--max-rejected", "50");
 
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Matches(@"salesforce_opportunities\s*│\s*salesforce_opportunities\.csv\s*│\s*2\s*│\s*1\s*│\s*1", result.Stdout);
         Assert.Contains("salesforce_opportunities.csv:3 column opportunity_id: duplicate opportunity_id (first seen on line 2)", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_stops_at_a_refused_load_and_names_the_option_that_reads_the_file()
+    {
+        var raw = dir.Sub("raw");
+        RawFiles.WriteValid(raw);
+        RawFiles.Write(raw, "salesforce_opportunities.csv", RawFiles.OpportunitiesHeader,
+            "O1,A1,8/23/2025,Closed Won,\"$67,959.77\",Google Ads,Europe",
+            "O2,A2,9/13/2025,Pipeline,\"$1,000.00\",Organic,APAC");
+
+        var refused = GtmProcess.Run(dir.Path, "run", "--raw", raw, "--warehouse", dir.File("w.duckdb"));
+        var loaded = GtmProcess.Run(dir.Path, "load", "--raw", raw, "--warehouse", dir.File("w.duckdb"), "--date-format", "us");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.StartsWith("error: Load 1 refused, the raw data is unchanged: salesforce_opportunities.csv lost 2 of 2 records (100%): 2 x bad date in created_date (not YYYY-MM-DD: load with --date-format us", refused.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("building", refused.Stdout, StringComparison.Ordinal);
+        Assert.True(loaded.ExitCode == 0, loaded.All);
+        Assert.Matches(@"salesforce_opportunities\s*│\s*salesforce_opportunities\.csv\s*│\s*2\s*│\s*2\s*│\s*0", loaded.Stdout);
     }
 
     [Fact]

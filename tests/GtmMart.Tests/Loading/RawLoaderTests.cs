@@ -46,7 +46,7 @@ public sealed class RawLoaderTests : IDisposable
             "O2,A2,2025-07-02,Negotiation,500.00,Organic,APAC",
             "O3,A3,2025-07-02,Pipeline,,Organic,APAC");
 
-        var report = new RawLoader(db.Warehouse).Load(raw);
+        var report = new RawLoader(db.Warehouse).Load(raw, AcceptAll);
 
         var ad = report.Sources.Single(s => s.Source == "ad_spend");
         Assert.Equal((9L, 3L, 6L), (ad.Read, ad.Loaded, ad.Rejected));
@@ -141,7 +141,7 @@ public sealed class RawLoaderTests : IDisposable
                 ("src", Path.Combine(csv, "salesforce_opportunities.csv")));
         }
 
-        var report = new RawLoader(db.Warehouse).Load(parquet);
+        var report = new RawLoader(db.Warehouse).Load(parquet, AcceptAll);
 
         Assert.Equal(3, report.Sources.Single(s => s.Source == "web_analytics").Loaded);
         var opportunities = report.Sources.Single(s => s.Source == "salesforce_opportunities");
@@ -169,6 +169,9 @@ public sealed class RawLoaderTests : IDisposable
         Assert.Equal("Acme, Inc.", db.Scalar<string>("select account_name from raw.salesforce_accounts where account_id = 'A1'"));
         Assert.Equal(1, report.Sources.Single(s => s.Source == "crm_contacts").Rejected);
     }
+
+    /// <summary>These tests reject most of a small file on purpose: the refusal threshold is tested in <see cref="LoadFormatTests"/>.</summary>
+    private static readonly LoadOptions AcceptAll = new() { MaxRejectedShare = 1 };
 
     private static long Loaded(LoadReport report, string source) => report.Sources.Single(s => s.Source == source).Loaded;
 }
