@@ -1,11 +1,18 @@
 -- Grain: one row per account: every account_id in the accounts source, on an opportunity or on a
 -- CRM contact (so web sessions can always relate). Firmographics are NULL when the accounts source
--- is empty or lacks the account.
+-- is empty or lacks the account. employee_band from seeds.employee_bands ([min, max) employees; the band
+-- without bounds when the count is unknown). Won deals are those seeds.opportunity_stages calls won.
 with accounts as (select * from staging.stg_accounts),
 
-opportunities as (select * from staging.stg_opportunities),
+opportunities as (select * from core.fct_opportunities),
 
 contacts as (select * from staging.stg_contacts),
+
+bands as (select * from seeds.employee_bands),
+
+unknown_band as (
+    select min(employee_band) as employee_band from bands where min_employees is null and max_employees is null
+),
 
 account_ids as (
     select account_id from accounts
@@ -21,9 +28,9 @@ opportunity_stats as (
         min(created_date) as first_opportunity_date,
         max(created_date) as last_opportunity_date,
         count(*) as opportunity_count,
-        sum(case when stage = 'Closed Won' then 1 else 0 end) as closed_won_count,
-        sum(case when stage = 'Closed Won' then amount_usd else 0 end) as closed_won_revenue_usd,
-        min(case when stage = 'Closed Won' then created_date end) as first_won_opportunity_date
+        sum(case when is_won then 1 else 0 end) as closed_won_count,
+        sum(case when is_won then amount_usd else 0 end) as closed_won_revenue_usd,
+        min(case when is_won then created_date end) as first_won_opportunity_date
     from opportunities
     group by all
 )
@@ -33,14 +40,7 @@ select
     accounts.account_name,
     accounts.industry,
     accounts.employee_count,
-    cast(case
-        when accounts.employee_count is null then 'Unknown'
-        when accounts.employee_count < 50 then '1-49'
-        when accounts.employee_count < 200 then '50-199'
-        when accounts.employee_count < 1000 then '200-999'
-        when accounts.employee_count < 5000 then '1000-4999'
-        else '5000+'
-    end as varchar) as employee_band,
+    cast(coalesce(bands.employee_band, unknown_band.employee_band) as varchar) as employee_band,
     accounts.annual_revenue_usd,
     accounts.country,
     accounts.region,
@@ -54,5 +54,9 @@ select
     cast(coalesce(opportunity_stats.closed_won_revenue_usd, 0) as decimal(18, 2)) as closed_won_revenue_usd,
     coalesce(opportunity_stats.closed_won_count, 0) > 0 as is_customer
 from account_ids
+cross join unknown_band
 left join accounts on account_ids.account_id = accounts.account_id
+left join bands
+    on accounts.employee_count >= bands.min_employees
+    and (bands.max_employees is null or accounts.employee_count < bands.max_employees)
 left join opportunity_stats on account_ids.account_id = opportunity_stats.account_id

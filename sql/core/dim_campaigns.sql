@@ -1,6 +1,6 @@
 -- Grain: one row per ad campaign (campaign_id) seen in ad spend.
 -- UTM tags and channel come from the campaign's latest day of activity.
-with ad_spend as (select * from staging.stg_ad_spend),
+with ad_spend as (select * from core.fct_ad_spend),
 
 campaign_activity as (
     select

@@ -1,24 +1,23 @@
--- Grain: one row per marketing channel. Static list of the known channels plus 'Other',
--- which catches any unexpected utm_source / channel name so relationships tests always hold.
--- utm_source: the UTM source a channel's traffic carries ('' = direct, 'partner' for Partner links,
--- NULL for Other). Keep in sync with the channel case expressions in staging.
--- channel_group: 'Paid media' (the paid channels), 'Organic + Direct', 'Other sources' (Partner, Other);
--- the report compares paid media with organic + direct.
-with channels as (
-    select 'Google Ads' as channel, 'google' as utm_source, true as is_paid_media, 'Paid media' as channel_group, 1 as sort_order
-    union all select 'LinkedIn', 'linkedin', true, 'Paid media', 2
-    union all select 'Meta', 'facebook', true, 'Paid media', 3
-    union all select 'Twitter', 'twitter', true, 'Paid media', 4
-    union all select 'Organic', 'organic', false, 'Organic + Direct', 5
-    union all select 'Direct', '', false, 'Organic + Direct', 6
-    union all select 'Partner', 'partner', false, 'Other sources', 7
-    union all select 'Other', cast(null as varchar), false, 'Other sources', 8
+-- Grain: one row per marketing channel, from seeds.channels (the known channels plus 'Other', which catches any
+-- UTM source or channel name no seed maps, so relationships tests always hold).
+-- utm_source: the UTM source a channel's traffic carries (the first in seeds.utm_sources; '' = direct, NULL when
+-- none maps to it). channel_group: 'Paid media', 'Organic + Direct', 'Other sources'; the report compares paid
+-- media with organic + direct.
+with channels as (select * from seeds.channels),
+
+utm_sources as (select * from seeds.utm_sources),
+
+first_utm_source as (
+    select channel, min(utm_source) as utm_source
+    from utm_sources
+    group by all
 )
 
 select
-    cast(channel as varchar) as channel,
-    cast(utm_source as varchar) as utm_source,
-    is_paid_media,
-    cast(channel_group as varchar) as channel_group,
-    cast(sort_order as integer) as sort_order
+    cast(channels.channel as varchar) as channel,
+    cast(first_utm_source.utm_source as varchar) as utm_source,
+    channels.is_paid_media,
+    cast(channels.channel_group as varchar) as channel_group,
+    cast(channels.sort_order as integer) as sort_order
 from channels
+left join first_utm_source on channels.channel = first_utm_source.channel

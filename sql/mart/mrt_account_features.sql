@@ -2,7 +2,7 @@
 -- Engagement: sessions of the account's known contacts (core.fct_web_sessions.account_id, via
 -- crm_contacts) in the 90 days ending on as_of_date inclusive [as_of_date - 89, as_of_date]; zeros when
 -- none; days_since_last_session = as_of_date - latest session day in that window (NULL when none).
--- Senior = job_level C-Level, VP or Director.
+-- Senior = core.fct_web_sessions.is_senior (seeds.job_levels).
 -- Opportunities: all of the account's opportunities created on or before as_of_date; win_rate = won /
 -- (won + lost), NULL when no closed deal; avg_won_deal_usd NULL when nothing won.
 -- icp_label = 1 when the account has at least one Closed Won opportunity, else 0.
@@ -30,7 +30,7 @@ session_features as (
         sum(case when web_sessions.landing_page = '/enterprise' then 1 else 0 end) as enterprise_visits_90d,
         count(distinct web_sessions.user_id) as engaged_contacts_90d,
         count(distinct case
-            when web_sessions.job_level in ('C-Level', 'VP', 'Director') then web_sessions.user_id
+            when web_sessions.is_senior then web_sessions.user_id
         end) as senior_engaged_contacts_90d,
         max(web_sessions.date_day) as last_session_date
     from web_sessions

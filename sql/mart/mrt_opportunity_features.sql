@@ -5,7 +5,7 @@
 -- leak the training step must detect).
 -- Engagement: sessions of the account's known contacts (core.fct_web_sessions.account_id, via
 -- crm_contacts), aggregated per account and day first, then joined to opportunities on account and a
--- date range. Senior = job_level C-Level, VP or Director. engaged_contacts_90d counts distinct contacts
+-- date range. Senior = core.fct_web_sessions.is_senior (seeds.job_levels). engaged_contacts_90d counts distinct contacts
 -- through one row per account, contact and day carrying the contact's next session day: a contact is
 -- counted once, on its latest session day in the window (the next one is on/after created_date or none).
 -- Prior opportunities: the account's opportunities created strictly before created_date; prior_won /
@@ -28,7 +28,7 @@ account_days as (
         sum(case when landing_page = '/pricing' then 1 else 0 end) as pricing_visits,
         sum(case when landing_page = '/demo' then 1 else 0 end) as demo_visits,
         sum(case when landing_page = '/enterprise' then 1 else 0 end) as enterprise_visits,
-        sum(case when job_level in ('C-Level', 'VP', 'Director') then 1 else 0 end) as senior_sessions
+        sum(case when is_senior then 1 else 0 end) as senior_sessions
     from web_sessions
     where account_id is not null
     group by all
@@ -39,7 +39,7 @@ contact_days as (
         account_id,
         user_id,
         date_day,
-        max(case when job_level in ('C-Level', 'VP', 'Director') then 1 else 0 end) as is_senior
+        max(case when is_senior then 1 else 0 end) as is_senior
     from web_sessions
     where account_id is not null
     group by all

@@ -25,7 +25,9 @@ public sealed class LoadCommand : Command<LoadCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var append = !string.IsNullOrWhiteSpace(settings.Append);
-        PipelineSteps.Load(settings.OpenOrCreateWarehouse(), append ? settings.Append! : settings.Raw!, settings.ToLoadOptions(append));
+        var warehouse = settings.OpenOrCreateWarehouse();
+        PipelineSteps.Load(warehouse, append ? settings.Append! : settings.Raw!, settings.ToLoadOptions(append));
+        PipelineSteps.ReportUnmapped(warehouse, settings.LoadCatalog());
         return 0;
     }
 }

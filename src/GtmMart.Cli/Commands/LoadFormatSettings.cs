@@ -39,8 +39,10 @@ public class LoadFormatSettings : WarehouseSettings
         : MaxRejectedPercent is < 0 or > 100 ? ValidationResult.Error("--max-rejected must be a percentage from 0 to 100")
         : base.Validate();
 
+    /// <summary>The options these settings say, with the stages of the SQL folder's <c>seeds/opportunity_stages.csv</c> when it has one.</summary>
     public LoadOptions ToLoadOptions(bool append = false) => new()
     {
+        Stages = LoadCatalog().Models.FirstOrDefault(m => m.Seed is not null && m.Name == "opportunity_stages")?.Seed!.Keys.Select(k => k.ToLowerInvariant()).ToList() ?? RawSources.Stages,
         DateOrder = ParseDateOrder(DateFormat)!.Value,
         DecimalComma = DecimalComma,
         Delimiter = Delimiter is null ? null : ParseDelimiter(Delimiter),

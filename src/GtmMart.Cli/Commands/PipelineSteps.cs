@@ -45,6 +45,13 @@ internal static class PipelineSteps
         return report;
     }
 
+    /// <summary>Prints the raw values no mapping seed names, as <c>gtm load</c> finds them in the raw tables.</summary>
+    public static void ReportUnmapped(IWarehouse warehouse, ModelCatalog catalog)
+    {
+        using var connection = warehouse.Open();
+        UnmappedView.Print(Vocabularies.Unmapped(connection, catalog));
+    }
+
     public static BuildResult Build(IWarehouse warehouse, ModelCatalog catalog, CancellationToken cancellationToken)
     {
         using (var connection = warehouse.Open())
@@ -64,6 +71,7 @@ internal static class PipelineSteps
         step.Done($"build {result.BuildId}, {result.Models.Sum(m => m.Rows):N0} rows in {result.Models.Count} models " +
             $"({result.ModelTime.TotalSeconds:0.0}s models, {result.TestTime.TotalSeconds:0.0}s tests)");
         TestView.Print(result.Tests);
+        UnmappedView.Print(result.Unmapped);
         if (!result.Published)
         {
             throw new WarehouseException(

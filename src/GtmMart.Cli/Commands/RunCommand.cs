@@ -50,6 +50,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         }
 
         PipelineSteps.Load(warehouse, raw, settings.ToLoadOptions());
+        PipelineSteps.ReportUnmapped(warehouse, catalog);
         PipelineSteps.Build(warehouse, catalog, cancellationToken);
         FunnelSummary.Print(warehouse);
         var snapshot = Path.Combine(warehouse.LocalDirectory, "features");

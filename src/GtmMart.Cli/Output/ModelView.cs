@@ -40,10 +40,7 @@ public static class ModelView
                 $"opportunity scoring: {o.Won:N0} won / {o.Lost:N0} lost closed opportunities; holdout {o.HoldoutWindow.From:yyyy-MM-dd}..{o.HoldoutWindow.To:yyyy-MM-dd}: " +
                 $"AUC {F(o.Holdout.Auc)}, PR-AUC {F(o.Holdout.PrAuc)}, log loss {F(o.Holdout.LogLoss)}, Brier {F(o.Holdout.Brier)}, ECE {F(o.Holdout.Ece)}; " +
                 $"CV AUC {o.CrossValidation.Auc}"));
-            foreach (var dropped in o.DroppedFeatures)
-            {
-                AnsiConsole.MarkupLine(Markup.Escape($"  left out: {dropped.Feature} ({dropped.Reason}{(dropped.UnivariateAuc is { } auc ? $", AUC alone {F(auc)}" : "")})"));
-            }
+            DroppedFeaturesView.Print(o.DroppedFeatures);
         }
 
         if (run.GroundTruth is { } truth)

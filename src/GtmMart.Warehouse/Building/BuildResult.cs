@@ -4,6 +4,9 @@ namespace GtmMart.Warehouse.Building;
 
 public sealed record BuildResult(long BuildId, bool Published, IReadOnlyList<ModelRun> Models, IReadOnlyList<DataTestResult> Tests, TimeSpan TestTime)
 {
+    /// <summary>Raw values no mapping seed names (kept in <c>gtm_meta.unmapped_values</c> under this build).</summary>
+    public IReadOnlyList<Models.UnmappedValue> Unmapped { get; init; } = [];
+
     public TimeSpan ModelTime => TimeSpan.FromTicks(Models.Sum(m => m.Elapsed.Ticks));
 
     public IEnumerable<DataTestResult> Failures => Tests.Where(t => !t.Passed);

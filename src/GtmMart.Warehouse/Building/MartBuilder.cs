@@ -62,6 +62,8 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         var tests = DataTestRunner.Run(connection, catalog.Tests, rewriter, testProgress);
         var testTime = testWatch.Elapsed;
         var failed = tests.Count(t => !t.Passed);
+        var unmapped = Vocabularies.Unmapped(connection, catalog);
+        Vocabularies.Record(connection, buildId, unmapped);
         connection.Execute(
             $"update {BuildMetadata.Schema}.builds set models = $models, tests_passed = $passed, tests_failed = $failed where build_id = $id",
             ("models", runs.Count), ("passed", tests.Count - failed), ("failed", failed), ("id", buildId));
@@ -69,13 +71,13 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         {
             // The failed build's tables stay (until the next build) so the failing rows can be inspected.
             Finish(connection, buildId, "failed", $"{failed} data test(s) failed");
-            return new BuildResult(buildId, false, runs, tests, testTime);
+            return new BuildResult(buildId, false, runs, tests, testTime) { Unmapped = unmapped };
         }
 
         progress?.Report(new BuildProgress("publish", $"build {buildId}", catalog.Models.Count, catalog.Models.Count));
         Publish(connection, buildId);
         DropBuildSchemas(connection, keep: buildId);
-        return new BuildResult(buildId, true, runs, tests, testTime);
+        return new BuildResult(buildId, true, runs, tests, testTime) { Unmapped = unmapped };
     }
 
     private static ModelRun Materialize(DbConnection connection, SqlRewriter rewriter, long buildId, Model model)
@@ -84,9 +86,16 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         var table = $"{SqlRewriter.BuildSchema(model.Layer, buildId)}.{model.Name}";
         try
         {
-            // Staging models are light renames over raw tables, so (as in dbt) they are views; the rest are tables.
-            var kind = model.Layer == "staging" ? "view" : "table";
-            connection.Execute($"create {kind} {table} as {rewriter.Rewrite(model.Sql)}");
+            if (model.Seed is { } seed)
+            {
+                seed.Materialize(connection, table);
+            }
+            else
+            {
+                // Staging models are light renames over raw tables, so (as in dbt) they are views; the rest are tables.
+                var kind = model.Layer == "staging" ? "view" : "table";
+                connection.Execute($"create {kind} {table} as {rewriter.Rewrite(model.Sql)}");
+            }
         }
         catch (DbException ex)
         {
@@ -122,6 +131,6 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         }
     }
 
-    [GeneratedRegex("^(staging|core|mart)__b[0-9]+$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("^(seeds|staging|core|mart)__b[0-9]+$", RegexOptions.IgnoreCase)]
     private static partial Regex BuildSchemaPattern();
 }

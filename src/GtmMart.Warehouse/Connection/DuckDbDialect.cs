@@ -50,7 +50,7 @@ public sealed class DuckDbDialect : IWarehouseDialect
             // Views of models that were removed from sql/ go too; tables (such as written-back scores) stay.
             var known = models.Select(m => m.QualifiedName).ToHashSet(StringComparer.Ordinal);
             var stale = connection.Query(
-                "select schema_name, view_name from duckdb_views() where not internal and schema_name in ('staging', 'core', 'mart')",
+                "select schema_name, view_name from duckdb_views() where not internal and schema_name in ('seeds', 'staging', 'core', 'mart')",
                 r => (Schema: r.GetString(0), View: r.GetString(1)))
                 .Where(v => !known.Contains($"{v.Schema}.{v.View}"));
             foreach (var (schema, view) in stale)

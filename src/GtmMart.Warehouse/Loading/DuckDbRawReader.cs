@@ -170,7 +170,7 @@ internal sealed class DuckDbRawReader(DbConnection connection, LoadOptions optio
             ? $"cast({Q(c.Name)} as {c.SqlType}) as {Q(c.Name)}"
             : $"cast(null as {c.SqlType}) as {Q(c.Name)}"));
         connection.Execute($"drop table if exists {Checked(source)}");
-        connection.Execute($"create temp table {Checked(source)} as {RawRules.CheckedSelect(source, present, $"select {select}, _line from {read}", rejects, Q)}");
+        connection.Execute($"create temp table {Checked(source)} as {RawRules.CheckedSelect(source, present, $"select {select}, _line from {read}", rejects, Q, options.Stages)}");
         connection.Execute($"drop table if exists {read}");
         connection.Execute($"drop table if exists {rejects}");
     }

@@ -43,5 +43,8 @@ public sealed record LoadOptions
     /// <summary>Add the files' records to what is loaded (a record whose key is loaded already replaces it) instead of replacing every raw table.</summary>
     public bool Append { get; init; }
 
+    /// <summary>The opportunity stages a load accepts, lower case: the keys of <c>sql/seeds/opportunity_stages.csv</c>.</summary>
+    public IReadOnlyList<string> Stages { get; init; } = RawSources.Stages;
+
     public static readonly IReadOnlyList<string> Encodings = ["utf-8", "windows-1252", "latin-1"];
 }

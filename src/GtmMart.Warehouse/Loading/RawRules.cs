@@ -12,11 +12,14 @@ internal static class RawRules
     /// <param name="typedSelect">A SELECT of every source column, typed, plus <c>_line</c>.</param>
     /// <param name="readerRejects">A table of the records the reader rejected: <c>_line, _reject_column, _reject_reason, _reject_value</c>.</param>
     /// <param name="quote">Quotes a column name as the engine stores it (Snowflake keeps unquoted names upper-case).</param>
-    public static string CheckedSelect(RawSource source, IReadOnlyCollection<RawColumn> present, string typedSelect, string readerRejects, Func<string, string> quote)
+    /// <param name="stages">The known opportunity stages (lower case), for the rule that names them.</param>
+    public static string CheckedSelect(RawSource source, IReadOnlyCollection<RawColumn> present, string typedSelect, string readerRejects, Func<string, string> quote, IReadOnlyList<string>? stages = null)
     {
+        var stageList = string.Join(", ", (stages ?? RawSources.Stages).Select(s => Literal(s.ToLowerInvariant())).DefaultIfEmpty("''"));
         var checks = source.Columns.Where(c => c.NotNull)
             .Select(c => (Column: c.Name, FailsWhen: c.Type == RawType.Text ? $"nullif(trim({quote(c.Name)}), '') is null" : $"{quote(c.Name)} is null", Reason: "missing required value"))
-            .Concat(source.Rules.Where(r => present.Any(c => c.Name == r.Column)).Select(r => (r.Column, r.FailsWhen, r.Reason)))
+            .Concat(source.Rules.Where(r => present.Any(c => c.Name == r.Column))
+                .Select(r => (r.Column, FailsWhen: r.FailsWhen.Replace(RawSources.StagesToken, stageList, StringComparison.Ordinal), r.Reason)))
             .ToList();
         var ruleColumn = checks.Count == 0 ? "cast(null as varchar)" : "case " + string.Join(" ", checks.Select(r => $"when {r.FailsWhen} then {Literal(r.Column)}")) + " end";
         var ruleReason = checks.Count == 0 ? "cast(null as varchar)" : "case " + string.Join(" ", checks.Select(r => $"when {r.FailsWhen} then {Literal(r.Reason)}")) + " end";

@@ -3,7 +3,11 @@ namespace GtmMart.Warehouse.Loading;
 /// <summary>The five raw sources GtmMart reads, with their columns and the row rules the loader enforces.</summary>
 public static class RawSources
 {
-    public static readonly IReadOnlyList<string> Stages = ["Pipeline", "Proposal", "Closed Won", "Closed Lost"];
+    /// <summary>The stages known without a seed file (lower case); the build's <c>sql/seeds/opportunity_stages.csv</c> replaces them.</summary>
+    public static readonly IReadOnlyList<string> Stages = ["pipeline", "proposal", "closed won", "closed lost"];
+
+    /// <summary>Stands for the list of known stages (<see cref="LoadOptions.Stages"/>) in a rule.</summary>
+    public const string StagesToken = "{stages}";
 
     public static readonly RawSource AdSpend = new(
         "ad_spend",
@@ -63,7 +67,7 @@ public static class RawSources
         Key: ["opportunity_id"],
         Rules:
         [
-            new("stage", "stage not in ('Pipeline', 'Proposal', 'Closed Won', 'Closed Lost')", "unknown stage"),
+            new("stage", $"lower(trim(stage)) not in ({StagesToken})", "unknown stage (not in sql/seeds/opportunity_stages.csv)"),
             new("amount_usd", "amount_usd < 0", "negative amount"),
             new("close_date", "close_date < created_date", "close date before created date"),
         ]);

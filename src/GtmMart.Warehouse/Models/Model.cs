@@ -1,7 +1,10 @@
 namespace GtmMart.Warehouse.Models;
 
-/// <summary>One SQL model: <c>sql/&lt;layer&gt;/&lt;name&gt;.sql</c>, materialized as table <c>&lt;layer&gt;.&lt;name&gt;</c>.</summary>
-public sealed record Model(string Layer, string Name, string Path, string Sql, IReadOnlyList<string> References)
+/// <summary>
+/// One SQL model: <c>sql/&lt;layer&gt;/&lt;name&gt;.sql</c>, materialized as table <c>&lt;layer&gt;.&lt;name&gt;</c>; or a
+/// seed, <c>sql/seeds/&lt;name&gt;.csv</c> (<see cref="Seed"/> set, no SQL), loaded as table <c>seeds.&lt;name&gt;</c>.
+/// </summary>
+public sealed record Model(string Layer, string Name, string Path, string Sql, IReadOnlyList<string> References, Seed? Seed = null)
 {
     public string QualifiedName => $"{Layer}.{Name}";
 

@@ -10,7 +10,10 @@ namespace GtmMart.Warehouse.Models;
 /// </summary>
 public sealed partial class ModelCatalog
 {
-    public static readonly IReadOnlyList<string> Layers = ["staging", "core", "mart"];
+    public const string SeedLayer = "seeds";
+
+    /// <summary>The schemas models live in, in build order: seeds first (CSV vocabularies), then the SQL layers.</summary>
+    public static readonly IReadOnlyList<string> Layers = [SeedLayer, "staging", "core", "mart"];
 
     private ModelCatalog(string directory, IReadOnlyList<Model> models, IReadOnlyList<DataTest> tests)
     {
@@ -35,8 +38,8 @@ public sealed partial class ModelCatalog
             throw new WarehouseException($"SQL folder not found: {Path.GetFullPath(sqlDirectory)} (set --sql-dir or GTM_SQL_DIR).");
         }
 
-        var models = new List<Model>();
-        foreach (var layer in Layers)
+        var models = new List<Model>(LoadSeeds(sqlDirectory));
+        foreach (var layer in Layers.Where(l => l != SeedLayer))
         {
             var folder = Path.Combine(sqlDirectory, layer);
             if (!System.IO.Directory.Exists(folder))
@@ -54,6 +57,24 @@ public sealed partial class ModelCatalog
         var ordered = Order(models);
         var tests = DataTestDeclarations.Load(sqlDirectory, Layers, ordered);
         return new ModelCatalog(Path.GetFullPath(sqlDirectory), ordered, tests);
+    }
+
+    /// <summary>The seeds: every <c>sql/seeds/*.csv</c> with its column types and raw columns from <c>sql/seeds/_models.yml</c>.</summary>
+    private static IEnumerable<Model> LoadSeeds(string sqlDirectory)
+    {
+        var folder = Path.Combine(sqlDirectory, SeedLayer);
+        if (!System.IO.Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        var declarations = DataTestDeclarations.SeedSettings(Path.Combine(folder, DataTestDeclarations.FileName));
+        foreach (var file in System.IO.Directory.GetFiles(folder, "*.csv").Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            var (types, appliesTo) = declarations.GetValueOrDefault(name, (new Dictionary<string, string>(), []));
+            yield return new Model(SeedLayer, name, file, "", [], Seed.Read(file, types, appliesTo));
+        }
     }
 
     /// <summary>Schema-qualified relation names (<c>raw.x</c>, <c>staging.x</c>, ...) the SQL mentions outside comments.</summary>
@@ -108,7 +129,7 @@ public sealed partial class ModelCatalog
         }
     }
 
-    [GeneratedRegex(@"\b(raw|staging|core|mart)\.([A-Za-z_][A-Za-z0-9_]*)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(raw|seeds|staging|core|mart)\.([A-Za-z_][A-Za-z0-9_]*)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ReferencePattern();
 
     [GeneratedRegex(@"--[^\n]*|/\*.*?\*/", RegexOptions.Singleline)]

@@ -34,6 +34,6 @@ public sealed partial class SqlRewriter
                 ? $"{schemaFor(m.Groups[1].Value.ToLowerInvariant())}.{m.Groups[2].Value}"
                 : m.Value);
 
-    [GeneratedRegex(@"\b(staging|core|mart)\.([A-Za-z_][A-Za-z0-9_]*)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(seeds|staging|core|mart)\.([A-Za-z_][A-Za-z0-9_]*)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ReferencePattern();
 }

@@ -41,7 +41,7 @@ public sealed partial class SnowflakeDialect : IWarehouseDialect
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(markPublished);
         // A view keeps its text: one naming another model's build schema would point at the old build after the swap.
-        if (models.FirstOrDefault(m => m.Layer == "staging" && ModelReference().IsMatch(m.Sql)) is { } view)
+        if (models.FirstOrDefault(m => m.Layer == "staging" && ModelReference().IsMatch(ModelCatalog.StripComments(m.Sql))) is { } view)
         {
             throw new WarehouseException($"Model {view.QualifiedName} is a view that references another model; on Snowflake staging models may read only raw tables.");
         }
@@ -79,6 +79,6 @@ public sealed partial class SnowflakeDialect : IWarehouseDialect
         }
     }
 
-    [GeneratedRegex(@"\b(staging|core|mart)\.[A-Za-z_]", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(seeds|staging|core|mart)\.[A-Za-z_]", RegexOptions.IgnoreCase)]
     private static partial Regex ModelReference();
 }

@@ -46,11 +46,11 @@ internal static class SnowflakeLoadSql
     }
 
     /// <summary>The row rules over the loaded and rejected records (see <see cref="RawRules"/>).</summary>
-    public static string CreateCheckedTable(RawSource source)
+    public static string CreateCheckedTable(RawSource source, IReadOnlyList<string>? stages = null)
     {
         // METADATA$FILE_ROW_NUMBER counts data rows from 1; the header is line 1, so data row n is line n + 1.
         return $"create or replace transient table {CheckedTable(source)} as " +
-               RawRules.CheckedSelect(source, source.Columns, $"select {QuotedColumns(source)}, _line + 1 as _line from {LoadTable(source)}", RejectsTable(source), Q);
+               RawRules.CheckedSelect(source, source.Columns, $"select {QuotedColumns(source)}, _line + 1 as _line from {LoadTable(source)}", RejectsTable(source), Q, stages);
     }
 
     public static string ReplaceRaw(RawSource source) =>

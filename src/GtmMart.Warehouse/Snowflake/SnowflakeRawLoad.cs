@@ -47,7 +47,7 @@ internal static class SnowflakeRawLoad
                 connection.Execute(SnowflakeLoadSql.CreateLoadTable(source));
                 read[source.Name] = RowsParsed(connection, SnowflakeSql.CopyCsv(SnowflakeLoadSql.LoadTable(source), sourceFolder, file.Delimiter, options.DateOrder));
                 connection.Execute(SnowflakeLoadSql.CaptureRejects(source));
-                connection.Execute(SnowflakeLoadSql.CreateCheckedTable(source));
+                connection.Execute(SnowflakeLoadSql.CreateCheckedTable(source, options.Stages));
             }
 
             var present = files.Where(f => f.File is not null)

@@ -43,7 +43,7 @@ public static class DataTestDeclarations
                 var qualified = $"{layer}.{name}";
                 if (!models.Any(m => m.QualifiedName == qualified))
                 {
-                    throw new WarehouseException($"{path}: declares tests for {qualified}, but sql/{layer}/{name}.sql does not exist.");
+                    throw new WarehouseException($"{path}: declares tests for {qualified}, but sql/{layer}/{name}.{(layer == ModelCatalog.SeedLayer ? "csv" : "sql")} does not exist.");
                 }
 
                 tests.AddRange(ModelTests(qualified, model, path));
@@ -51,6 +51,37 @@ public static class DataTestDeclarations
         }
 
         return tests;
+    }
+
+    /// <summary>Per seed in <c>sql/seeds/_models.yml</c>: its <c>column_types</c> and <c>applies_to</c> raw columns.</summary>
+    public static Dictionary<string, (Dictionary<string, string> Types, IReadOnlyList<string> AppliesTo)> SeedSettings(string path)
+    {
+        var settings = new Dictionary<string, (Dictionary<string, string>, IReadOnlyList<string>)>(StringComparer.Ordinal);
+        if (!File.Exists(path))
+        {
+            return settings;
+        }
+
+        object? document;
+        try
+        {
+            document = new DeserializerBuilder().Build().Deserialize<object>(File.ReadAllText(path));
+        }
+        catch (YamlDotNet.Core.YamlException ex)
+        {
+            throw new WarehouseException($"{path}: invalid YAML at line {ex.Start.Line}: {ex.Message}", ex);
+        }
+
+        foreach (var entry in List(Map(document, path).GetValueOrDefault("models"), path))
+        {
+            var seed = Map(entry, path);
+            var name = Text(seed.GetValueOrDefault("name"), path, "seed name");
+            var types = Map(seed.GetValueOrDefault("column_types"), path).ToDictionary(kv => kv.Key, kv => Text(kv.Value, path, $"column type of {name}.{kv.Key}"), StringComparer.Ordinal);
+            var appliesTo = List(seed.GetValueOrDefault("applies_to"), path).Select(a => Text(a, path, $"applies_to of {name}")).ToList();
+            settings[name] = (types, appliesTo);
+        }
+
+        return settings;
     }
 
     private static IEnumerable<DataTest> ModelTests(string model, Dictionary<string, object?> declaration, string path)

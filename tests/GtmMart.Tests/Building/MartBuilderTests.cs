@@ -31,7 +31,7 @@ public sealed class MartBuilderTests : IDisposable
         Assert.Equal(3L, db.Scalar<long>("select sum(sessions) from mart.mrt_channel_funnel"));
         var schemas = db.Rows("select schema_name from information_schema.schemata where schema_name like '%\\_\\_b%' escape '\\' order by 1")
             .Select(r => (string)r[0]!).ToList();
-        Assert.Equal([$"core__b{second.BuildId:D4}", $"mart__b{second.BuildId:D4}", $"staging__b{second.BuildId:D4}"], schemas);
+        Assert.Equal([$"core__b{second.BuildId:D4}", $"mart__b{second.BuildId:D4}", $"seeds__b{second.BuildId:D4}", $"staging__b{second.BuildId:D4}"], schemas);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class ModelCatalogTests
     [Fact]
     public void Layers_only_reference_their_own_or_earlier_layers()
     {
-        var rank = new Dictionary<string, int> { ["raw"] = 0, ["staging"] = 1, ["core"] = 2, ["mart"] = 3 };
+        var rank = new Dictionary<string, int> { ["raw"] = 0, ["seeds"] = 0, ["staging"] = 1, ["core"] = 2, ["mart"] = 3 };
         foreach (var model in ModelCatalog.Load(RepoPaths.Sql).Models)
         {
             foreach (var reference in model.References)

@@ -122,7 +122,7 @@ public sealed class LoadFormatTests : IDisposable
         var refused = Assert.Throws<WarehouseException>(() => new RawLoader(db.Warehouse).Load(raw));
         var loaded = new RawLoader(db.Warehouse).Load(raw, new LoadOptions { MaxRejectedShare = 0.02 });
 
-        Assert.StartsWith("Load 2 refused, the raw data is unchanged: salesforce_opportunities.csv lost 3 of 200 records (1.5%): 3 x unknown stage, first on line 7 (Won)", refused.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Load 2 refused, the raw data is unchanged: salesforce_opportunities.csv lost 3 of 200 records (1.5%): 3 x unknown stage (not in sql/seeds/opportunity_stages.csv), first on line 7 (Won)", refused.Message, StringComparison.Ordinal);
         Assert.Equal(3L, db.Scalar<long>("select count(*) from raw.load_rejects where load_id = 2"));
         Assert.Equal("refused", db.Scalar<string>("select distinct status from raw.load_log where load_id = 2"));
         Assert.Equal(197, loaded.Sources.Single(s => s.Source == "salesforce_opportunities").Loaded);

@@ -68,7 +68,7 @@ public sealed class RawLoaderTests : IDisposable
         Assert.Equal([2L, 7L, 10L], db.Rows("select _line from raw.ad_spend order by _line").Select(r => (long)r[0]!).ToArray());
 
         var opportunities = db.Rows("select line, column_name, reason, raw_value from raw.load_rejects where source = 'salesforce_opportunities' order by line");
-        Assert.Equal([3L, "stage", "unknown stage", "Negotiation"], opportunities[0]);
+        Assert.Equal([3L, "stage", "unknown stage (not in sql/seeds/opportunity_stages.csv)", "Negotiation"], opportunities[0]);
         Assert.Equal([4L, "amount_usd", "missing required value", null], opportunities[1]);
         Assert.Equal(report.Read, report.Loaded + report.Rejected);
     }

@@ -119,9 +119,14 @@ public sealed class SnowflakeStatementTests
         var result = new MartBuilder(warehouse, ModelCatalog.Load(RepoPaths.Sql)).Build();
 
         Assert.True(result.Published);
-        var publish = factory.Sql.SkipWhile(s => !s.StartsWith("create schema if not exists staging", StringComparison.Ordinal)).ToList();
+        var publish = factory.Sql.SkipWhile(s => !s.StartsWith("create schema if not exists seeds", StringComparison.Ordinal)).ToList();
         Assert.Equal(
             [
+                "create schema if not exists seeds",
+                "select table_name from information_schema.tables where lower(table_schema) = ? and table_type = 'BASE TABLE'",
+                "create or replace table seeds__b0001.mrt_opportunity_scores clone seeds.mrt_opportunity_scores",
+                "create or replace table seeds__b0001.mrt_channel_funnel clone seeds.mrt_channel_funnel",
+                "alter schema seeds swap with seeds__b0001",
                 "create schema if not exists staging",
                 "select table_name from information_schema.tables where lower(table_schema) = ? and table_type = 'BASE TABLE'",
                 "create or replace table staging__b0001.mrt_opportunity_scores clone staging.mrt_opportunity_scores",
@@ -138,11 +143,12 @@ public sealed class SnowflakeStatementTests
                 "create or replace table mart__b0001.mrt_opportunity_scores clone mart.mrt_opportunity_scores",
                 "alter schema mart swap with mart__b0001",
                 "update gtm_meta.builds set status = 'published', finished_at = current_timestamp, published_at = current_timestamp where build_id = ?",
+                "drop schema if exists seeds__b0001 cascade",
                 "drop schema if exists staging__b0001 cascade",
                 "drop schema if exists core__b0001 cascade",
                 "drop schema if exists mart__b0001 cascade",
             ],
-            publish.Take(18));
+            publish.Take(24));
     }
 
     [Fact]
