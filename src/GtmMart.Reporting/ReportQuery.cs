@@ -15,7 +15,7 @@ public sealed partial record ReportQuery(string Name, string Path, string Sql, I
     /// <summary>The datasets the page is drawn from; each must have its query file.</summary>
     public static readonly IReadOnlyList<string> Datasets =
     [
-        "months", "channels", "build", "funnel", "channel_efficiency", "paid_vs_organic", "session_share",
+        "months", "channels", "build", "freshness", "funnel", "channel_efficiency", "paid_vs_organic", "session_share",
         "icp_mix", "priority_accounts", "open_opportunities", "score_run",
     ];
 

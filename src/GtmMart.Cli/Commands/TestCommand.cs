@@ -1,15 +1,40 @@
+using System.ComponentModel;
+using System.Globalization;
 using GtmMart.Cli.Output;
-using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Connection;
 using GtmMart.Warehouse.Models;
 using GtmMart.Warehouse.Testing;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace GtmMart.Cli.Commands;
 
-public sealed class TestCommand : Command<WarehouseSettings>
+public sealed class TestCommand : Command<TestCommand.Settings>
 {
-    public override int Execute(CommandContext context, WarehouseSettings settings, CancellationToken cancellationToken)
+    public sealed class Settings : WarehouseSettings
+    {
+        [CommandOption("--as-of <DATE>")]
+        [Description("Date (yyyy-MM-dd) source freshness is measured from. Default: today (UTC)")]
+        public string? AsOf { get; init; }
+
+        [CommandOption("--warn-after <DAYS>")]
+        [Description("A source whose newest date is more than this many days before --as-of is a warning")]
+        [DefaultValue(SourceFreshness.DefaultWarnAfterDays)]
+        public int WarnAfter { get; init; } = SourceFreshness.DefaultWarnAfterDays;
+
+        [CommandOption("--error-after <DAYS>")]
+        [Description("A source whose newest date is more than this many days before --as-of fails the command")]
+        [DefaultValue(SourceFreshness.DefaultErrorAfterDays)]
+        public int ErrorAfter { get; init; } = SourceFreshness.DefaultErrorAfterDays;
+
+        public override ValidationResult Validate() =>
+            AsOf is not null && !DateOnly.TryParseExact(AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+                ? ValidationResult.Error("--as-of must be a date, yyyy-MM-dd")
+                : WarnAfter < 0 || ErrorAfter < WarnAfter ? ValidationResult.Error("need 0 <= --warn-after <= --error-after")
+                : base.Validate();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var catalog = settings.LoadCatalog();
         using var connection = settings.OpenWarehouse().Open();
@@ -19,6 +44,16 @@ public sealed class TestCommand : Command<WarehouseSettings>
         var results = DataTestRunner.Run(connection, catalog.Tests, SqlRewriter.Published(catalog.Models));
         step.Done();
         TestView.Print(results);
-        return results.All(r => r.Passed) ? 0 : 1;
+
+        var asOf = settings.AsOf is null ? DateOnly.FromDateTime(DateTime.UtcNow) : DateOnly.ParseExact(settings.AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var freshness = SourceFreshness.Check(connection, asOf, settings.WarnAfter, settings.ErrorAfter);
+        foreach (var f in freshness)
+        {
+            var color = f.Status switch { "ok" => "green", "warn" => "yellow", _ => "red" };
+            AnsiConsole.MarkupLine($"[{color}]freshness[/] {Markup.Escape(f.Describe())}");
+        }
+
+        AnsiConsole.MarkupLine(Markup.Escape($"freshness as of {asOf:yyyy-MM-dd}: warn after {settings.WarnAfter} day(s), error after {settings.ErrorAfter}"));
+        return results.All(r => r.Passed) && freshness.All(f => f.Status != "error") ? 0 : 1;
     }
 }

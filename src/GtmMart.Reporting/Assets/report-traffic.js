@@ -16,6 +16,11 @@ function renderStamps(s) {
   } else {
     parts.push('<span class="warn">Data: no published build recorded in gtm_meta.builds</span>');
   }
+  const stale = (D.freshness || []).filter(f => f.status !== 'ok');
+  if ((D.freshness || []).length) {
+    parts.push(`<span class="${stale.some(f => f.status === 'error') ? 'warn' : ''}" data-figure="freshness.status" data-value="${stale.length ? esc(stale.map(f => f.source + ':' + f.status).join(',')) : 'ok'}">Sources: ${
+      D.freshness.map(f => `${f.status === 'ok' ? '' : '⚠ '}${esc(f.source)} through ${fig('freshness.' + f.source, f.newest_date, f.newest_date ? dayLabel(f.newest_date) : 'no rows')}${f.status === 'ok' ? '' : ` (${esc(f.age_days)} days old: ${esc(f.status)})`}`).join(', ')}</span>`);
+  }
   const run = (D.score_run || [])[0];
   if (run) {
     parts.push(`<span>Scores: <strong>${fig('score.scored_at', run.scored_at, stampLabel(run.scored_at) + ' UTC')}</strong>, run ${fig('score.run_id', run.run_id, run.run_id)}

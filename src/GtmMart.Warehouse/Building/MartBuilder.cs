@@ -64,6 +64,7 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         var failed = tests.Count(t => !t.Passed);
         var unmapped = Vocabularies.Unmapped(connection, catalog);
         Vocabularies.Record(connection, buildId, unmapped);
+        SourceFreshness.Record(connection, buildId);
         connection.Execute(
             $"update {BuildMetadata.Schema}.builds set models = $models, tests_passed = $passed, tests_failed = $failed where build_id = $id",
             ("models", runs.Count), ("passed", tests.Count - failed), ("failed", failed), ("id", buildId));

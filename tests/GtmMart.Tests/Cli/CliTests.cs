@@ -103,6 +103,27 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Test_checks_each_sources_newest_date_against_the_thresholds()
+    {
+        var raw = dir.Sub("raw");
+        RawFiles.WriteValid(raw);
+        var warehouse = dir.File("w.duckdb");
+        Assert.Equal(0, GtmProcess.Run(dir.Path, "load", "--raw", raw, "--warehouse", warehouse).ExitCode);
+        Assert.Equal(0, GtmProcess.Run(dir.Path, "build", "--warehouse", warehouse).ExitCode);
+
+        var fresh = GtmProcess.Run(dir.Path, "test", "--warehouse", warehouse, "--as-of", "2025-07-03");
+        var late = GtmProcess.Run(dir.Path, "test", "--warehouse", warehouse, "--as-of", "2025-07-06");
+        var stale = GtmProcess.Run(dir.Path, "test", "--warehouse", warehouse, "--as-of", "2025-07-06", "--warn-after", "1", "--error-after", "3");
+
+        Assert.True(fresh.ExitCode == 0, fresh.All);
+        Assert.Contains("freshness web_analytics: newest session_date 2025-07-02, 1 day(s) old (ok)", fresh.Stdout, StringComparison.Ordinal);
+        Assert.True(late.ExitCode == 0, late.All);
+        Assert.Contains("freshness salesforce_opportunities: newest created_date 2025-07-02, 4 day(s) old (warn)", late.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, stale.ExitCode);
+        Assert.Contains("freshness ad_spend: newest date 2025-07-02, 4 day(s) old (error)", stale.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_prints_read_loaded_rejected_per_file()
     {
         var raw = dir.Sub("raw");
