@@ -52,7 +52,7 @@ internal static class PipelineSteps
         UnmappedView.Print(Vocabularies.Unmapped(connection, catalog));
     }
 
-    public static BuildResult Build(IWarehouse warehouse, ModelCatalog catalog, CancellationToken cancellationToken)
+    public static BuildResult Build(IWarehouse warehouse, ModelCatalog catalog, CancellationToken cancellationToken, bool fullRefresh = false)
     {
         using (var connection = warehouse.Open())
         {
@@ -67,7 +67,8 @@ internal static class PipelineSteps
                 AnsiConsole.MarkupLine($"  [grey]{p.Step} {Markup.Escape(p.Detail)} ({p.Done}/{p.Total})[/]");
             }
         });
-        var result = new MartBuilder(warehouse, catalog).Build(progress, cancellationToken);
+        var result = new MartBuilder(warehouse, catalog).Build(fullRefresh, progress, cancellationToken);
+        AnsiConsole.MarkupLine(Markup.Escape($"  {result.Mode}"));
         step.Done($"build {result.BuildId}, {result.Models.Sum(m => m.Rows):N0} rows in {result.Models.Count} models " +
             $"({result.ModelTime.TotalSeconds:0.0}s models, {result.TestTime.TotalSeconds:0.0}s tests)");
         TestView.Print(result.Tests);

@@ -24,6 +24,8 @@ public static class BuildMetadata
                 tests_failed integer,
                 message varchar)
             """);
+        connection.Execute($"alter table {Schema}.builds add if not exists catalog_hash varchar");
+        connection.Execute($"create table if not exists {Schema}.build_tables (build_id bigint not null, model varchar not null, relation varchar not null)");
     }
 
     /// <summary>The build whose tables the published views point at, or null before the first publish.</summary>

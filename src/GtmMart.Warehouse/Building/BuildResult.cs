@@ -7,6 +7,9 @@ public sealed record BuildResult(long BuildId, bool Published, IReadOnlyList<Mod
     /// <summary>Raw values no mapping seed names (kept in <c>gtm_meta.unmapped_values</c> under this build).</summary>
     public IReadOnlyList<Models.UnmappedValue> Unmapped { get; init; } = [];
 
+    /// <summary>How the build ran: <c>full</c>, or <c>incremental: N of M days rebuilt ...</c>.</summary>
+    public string Mode { get; init; } = "full";
+
     public TimeSpan ModelTime => TimeSpan.FromTicks(Models.Sum(m => m.Elapsed.Ticks));
 
     public IEnumerable<DataTestResult> Failures => Tests.Where(t => !t.Passed);

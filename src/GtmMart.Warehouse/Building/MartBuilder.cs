@@ -15,7 +15,15 @@ namespace GtmMart.Warehouse.Building;
 /// </summary>
 public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catalog)
 {
-    public BuildResult Build(IProgress<BuildProgress>? progress = null, CancellationToken cancellationToken = default)
+    public BuildResult Build(IProgress<BuildProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Build(fullRefresh: false, progress, cancellationToken);
+
+    /// <summary>
+    /// Builds the mart: incrementally (only what changed since the published build, see <see cref="ChangeSet"/>) when
+    /// the engine supports it, a build was published with the same models and seeds, and <paramref name="fullRefresh"/>
+    /// is false; otherwise every model from scratch.
+    /// </summary>
+    public BuildResult Build(bool fullRefresh, IProgress<BuildProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         WarehouseReadiness.RequireExists(warehouse);
         using var connection = warehouse.Open();
@@ -25,12 +33,23 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
 
         // DuckDB lets one process write the file, so a build still marked running was killed: its tables go.
         connection.Execute($"update {BuildMetadata.Schema}.builds set status = 'abandoned', finished_at = current_timestamp where status = 'running'");
-        DropBuildSchemas(connection, keep: published);
+        DropBuildSchemas(connection, KeptBuilds(connection, published));
+        var tracked = warehouse.Dialect is DuckDbDialect;
+        var catalogHash = ChangeSet.CatalogHash(catalog);
+        if (tracked)
+        {
+            ChangeSet.TakeFingerprints(connection);
+        }
 
         var buildId = (connection.Scalar<long?>($"select max(build_id) from {BuildMetadata.Schema}.builds") ?? 0) + 1;
         connection.Execute(
             $"insert into {BuildMetadata.Schema}.builds (build_id, status, started_at) values ($id, 'running', current_timestamp)",
             ("id", buildId));
+
+        if (tracked && !fullRefresh && published is { } previous && PreviousRelations(connection, previous, catalogHash) is { } relations)
+        {
+            return BuildIncrementally(connection, buildId, previous, relations, catalogHash, progress, cancellationToken);
+        }
 
         var rewriter = SqlRewriter.ForBuild(catalog.Models, buildId);
         var runs = new List<ModelRun>();
@@ -52,7 +71,7 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         catch (Exception ex) when (ex is WarehouseException or OperationCanceledException)
         {
             Finish(connection, buildId, "failed", ex.Message);
-            DropBuildSchemas(connection, keep: published);
+            DropBuildSchemas(connection, KeptBuilds(connection, published));
             throw;
         }
 
@@ -76,9 +95,9 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         }
 
         progress?.Report(new BuildProgress("publish", $"build {buildId}", catalog.Models.Count, catalog.Models.Count));
-        Publish(connection, buildId);
-        DropBuildSchemas(connection, keep: buildId);
-        return new BuildResult(buildId, true, runs, tests, testTime) { Unmapped = unmapped };
+        Publish(connection, buildId, tracked ? catalog.Models.ToDictionary(m => m.QualifiedName, m => $"{SqlRewriter.BuildSchema(m.Layer, buildId)}.{m.Name}") : null, catalogHash);
+        DropBuildSchemas(connection, KeptBuilds(connection, buildId));
+        return new BuildResult(buildId, true, runs, tests, testTime) { Unmapped = unmapped, Mode = tracked ? "full" : "full (incremental builds are DuckDB only)" };
     }
 
     private static ModelRun Materialize(DbConnection connection, SqlRewriter rewriter, long buildId, Model model)
@@ -106,18 +125,58 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         return new ModelRun(model.QualifiedName, connection.Scalar<long>($"select count(*) from {table}"), watch.Elapsed);
     }
 
-    private void Publish(DbConnection connection, long buildId) =>
-        warehouse.Dialect.Publish(connection, catalog.Models, buildId, () => connection.Execute(
+    private void Publish(DbConnection connection, long buildId, IReadOnlyDictionary<string, string>? relations, string catalogHash) =>
+        warehouse.Dialect.Publish(connection, catalog.Models, buildId, () => MarkPublished(connection, buildId, relations, catalogHash));
+
+    /// <summary>Marks the build published and, on an engine that builds incrementally, keeps what the next build compares with.</summary>
+    private static void MarkPublished(DbConnection connection, long buildId, IReadOnlyDictionary<string, string>? relations, string catalogHash)
+    {
+        connection.Execute(
             $"update {BuildMetadata.Schema}.builds set status = 'published', finished_at = current_timestamp, published_at = current_timestamp where build_id = $id",
-            ("id", buildId)));
+            ("id", buildId));
+        if (relations is null)
+        {
+            return;
+        }
+
+        connection.Execute($"update {BuildMetadata.Schema}.builds set catalog_hash = $hash where build_id = $id", ("hash", catalogHash), ("id", buildId));
+        foreach (var (model, relation) in relations)
+        {
+            connection.Execute($"insert into {BuildMetadata.Schema}.build_tables values ($id, $model, $relation)", ("id", buildId), ("model", model), ("relation", relation));
+        }
+
+        ChangeSet.Record(connection, buildId);
+    }
 
     private static void Finish(DbConnection connection, long buildId, string status, string message) =>
         connection.Execute(
             $"update {BuildMetadata.Schema}.builds set status = $status, finished_at = current_timestamp, message = $message where build_id = $id",
             ("status", status), ("message", message), ("id", buildId));
 
-    /// <summary>Drops every build schema except those of build <paramref name="keep"/> (the published one).</summary>
-    private void DropBuildSchemas(DbConnection connection, long? keep)
+    /// <summary>The builds whose schemas the published mart reads: <paramref name="published"/> and those holding tables an incremental build kept.</summary>
+    private static HashSet<long> KeptBuilds(DbConnection connection, long? published)
+    {
+        var kept = new HashSet<long>();
+        if (published is not { } id)
+        {
+            return kept;
+        }
+
+        kept.Add(id);
+        if (WarehouseReadiness.TableExists(connection, BuildMetadata.Schema, "build_tables"))
+        {
+            foreach (var relation in connection.Query($"select relation from {BuildMetadata.Schema}.build_tables where build_id = $id", r => r.GetString(0), ("id", id)))
+            {
+                var schema = relation.Split('.')[0];
+                kept.Add(long.Parse(schema[(schema.LastIndexOf("__b", StringComparison.OrdinalIgnoreCase) + 3)..], System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary>Drops every build schema except those of the builds in <paramref name="keep"/>.</summary>
+    private void DropBuildSchemas(DbConnection connection, HashSet<long> keep)
     {
         // Filtered here rather than in SQL: engines differ in regex functions and in the case they report names in.
         var schemas = connection.Query("select schema_name from information_schema.schemata", r => r.GetString(0))
@@ -125,7 +184,7 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         foreach (var schema in schemas)
         {
             var id = long.Parse(schema[(schema.LastIndexOf("__b", StringComparison.OrdinalIgnoreCase) + 3)..], System.Globalization.CultureInfo.InvariantCulture);
-            if (id != keep)
+            if (!keep.Contains(id))
             {
                 connection.Execute(warehouse.Dialect.DropSchemaCascade(schema.ToLowerInvariant()));
             }

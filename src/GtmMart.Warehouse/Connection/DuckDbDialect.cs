@@ -31,8 +31,23 @@ public sealed class DuckDbDialect : IWarehouseDialect
     /// <summary>One transaction repoints every <c>layer.model</c> view at the build's table and drops views of removed models.</summary>
     public void Publish(DbConnection connection, IReadOnlyList<Model> models, long buildId, Action markPublished)
     {
-        ArgumentNullException.ThrowIfNull(markPublished);
+        ArgumentNullException.ThrowIfNull(models);
         connection.InTransaction(_ =>
+        {
+            PublishViews(connection, models, models.ToDictionary(m => m.QualifiedName, m => $"{SqlRewriter.BuildSchema(m.Layer, buildId)}.{m.Name}"), markPublished);
+            return 0;
+        });
+    }
+
+    /// <summary>
+    /// Repoints every <c>layer.model</c> view at the table <paramref name="relations"/> names for it and drops views of
+    /// removed models, in the caller's transaction.
+    /// </summary>
+    public void PublishViews(DbConnection connection, IReadOnlyList<Model> models, IReadOnlyDictionary<string, string> relations, Action markPublished)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(relations);
+        ArgumentNullException.ThrowIfNull(markPublished);
         {
             foreach (var layer in ModelCatalog.Layers)
             {
@@ -43,7 +58,7 @@ public sealed class DuckDbDialect : IWarehouseDialect
             {
                 connection.Execute(
                     $"create or replace view {QuoteIdentifier(model.Layer)}.{QuoteIdentifier(model.Name)} as " +
-                    $"select * from {SqlRewriter.BuildSchema(model.Layer, buildId)}.{model.Name}");
+                    $"select * from {relations[model.QualifiedName]}");
                 Failpoint.Hit($"publish:{model.QualifiedName}");
             }
 
@@ -59,7 +74,6 @@ public sealed class DuckDbDialect : IWarehouseDialect
             }
 
             markPublished();
-            return 0;
-        });
+        }
     }
 }

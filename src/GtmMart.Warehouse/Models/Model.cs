@@ -6,6 +6,9 @@ namespace GtmMart.Warehouse.Models;
 /// </summary>
 public sealed record Model(string Layer, string Name, string Path, string Sql, IReadOnlyList<string> References, Seed? Seed = null)
 {
+    /// <summary>How the model is rebuilt incrementally (<c>incremental:</c> in its <c>_models.yml</c>); null: always whole.</summary>
+    public Building.IncrementalSpec? Incremental { get; init; }
+
     public string QualifiedName => $"{Layer}.{Name}";
 
     /// <summary>References to other models (not to raw sources).</summary>

@@ -47,10 +47,12 @@ public sealed partial class ModelCatalog
                 continue;
             }
 
+            var incremental = DataTestDeclarations.IncrementalSpecs(Path.Combine(folder, DataTestDeclarations.FileName));
             foreach (var file in System.IO.Directory.GetFiles(folder, "*.sql").Order(StringComparer.Ordinal))
             {
                 var sql = File.ReadAllText(file).Trim().TrimEnd(';');
-                models.Add(new Model(layer, Path.GetFileNameWithoutExtension(file), file, sql, FindReferences(sql)));
+                var name = Path.GetFileNameWithoutExtension(file);
+                models.Add(new Model(layer, name, file, sql, FindReferences(sql)) { Incremental = incremental.GetValueOrDefault(name) });
             }
         }
 

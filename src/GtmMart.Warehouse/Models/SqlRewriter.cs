@@ -11,12 +11,21 @@ public sealed partial class SqlRewriter
 {
     private readonly HashSet<string> modelNames;
     private readonly Func<string, string>? schemaFor;
+    private readonly IReadOnlyDictionary<string, string>? relations;
 
-    private SqlRewriter(IEnumerable<Model> models, Func<string, string>? schemaFor)
+    private SqlRewriter(IEnumerable<Model> models, Func<string, string>? schemaFor, IReadOnlyDictionary<string, string>? relations = null)
     {
         modelNames = models.Select(m => m.QualifiedName).ToHashSet(StringComparer.OrdinalIgnoreCase);
         this.schemaFor = schemaFor;
+        this.relations = relations;
     }
+
+    /// <summary>
+    /// References whatever <paramref name="relations"/> says for each model (a table of this build or of an earlier one
+    /// that an incremental build keeps, or a filtered subquery over one); models not in it, build <paramref name="buildId"/>'s tables.
+    /// </summary>
+    public static SqlRewriter ForRelations(IEnumerable<Model> models, long buildId, IReadOnlyDictionary<string, string> relations) =>
+        new(models, layer => BuildSchema(layer, buildId), relations);
 
     /// <summary>References the published objects as they are.</summary>
     public static SqlRewriter Published(IEnumerable<Model> models) => new(models, null);
@@ -30,9 +39,9 @@ public sealed partial class SqlRewriter
     public string Rewrite(string sql) => schemaFor is null
         ? sql
         : ReferencePattern().Replace(sql, m =>
-            modelNames.Contains($"{m.Groups[1].Value}.{m.Groups[2].Value}")
-                ? $"{schemaFor(m.Groups[1].Value.ToLowerInvariant())}.{m.Groups[2].Value}"
-                : m.Value);
+            !modelNames.Contains($"{m.Groups[1].Value}.{m.Groups[2].Value}") ? m.Value
+            : relations is not null && relations.TryGetValue($"{m.Groups[1].Value.ToLowerInvariant()}.{m.Groups[2].Value.ToLowerInvariant()}", out var relation) ? relation
+            : $"{schemaFor(m.Groups[1].Value.ToLowerInvariant())}.{m.Groups[2].Value}");
 
     [GeneratedRegex(@"\b(seeds|staging|core|mart)\.([A-Za-z_][A-Za-z0-9_]*)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ReferencePattern();

@@ -53,6 +53,35 @@ public static class DataTestDeclarations
         return tests;
     }
 
+    /// <summary>The <c>incremental:</c> declarations of one layer's <c>_models.yml</c>, by model name.</summary>
+    public static Dictionary<string, Building.IncrementalSpec> IncrementalSpecs(string path)
+    {
+        var specs = new Dictionary<string, Building.IncrementalSpec>(StringComparer.Ordinal);
+        if (!File.Exists(path))
+        {
+            return specs;
+        }
+
+        var document = new DeserializerBuilder().Build().Deserialize<object>(File.ReadAllText(path));
+        foreach (var entry in List(Map(document, path).GetValueOrDefault("models"), path))
+        {
+            var model = Map(entry, path);
+            if (model.GetValueOrDefault("incremental") is not { } node)
+            {
+                continue;
+            }
+
+            var spec = Map(node, path);
+            var name = Text(model.GetValueOrDefault("name"), path, "model name");
+            var by = Text(spec.GetValueOrDefault("by"), path, $"incremental.by of {name}");
+            var lookback = spec.GetValueOrDefault("lookback_days") is { } l ? int.Parse(Text(l, path, "lookback_days"), System.Globalization.CultureInfo.InvariantCulture) : 0;
+            var inputs = Map(spec.GetValueOrDefault("inputs"), path).ToDictionary(kv => kv.Key, kv => Text(kv.Value, path, $"incremental input of {name}"), StringComparer.Ordinal);
+            specs[name] = new Building.IncrementalSpec(by, lookback, inputs);
+        }
+
+        return specs;
+    }
+
     /// <summary>Per seed in <c>sql/seeds/_models.yml</c>: its <c>column_types</c> and <c>applies_to</c> raw columns.</summary>
     public static Dictionary<string, (Dictionary<string, string> Types, IReadOnlyList<string> AppliesTo)> SeedSettings(string path)
     {

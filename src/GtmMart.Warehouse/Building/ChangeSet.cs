@@ -1,0 +1,132 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.Loading;
+using GtmMart.Warehouse.Models;
+
+namespace GtmMart.Warehouse.Building;
+
+/// <summary>
+/// What changed in the raw data since the published build, found by comparing fingerprints (row count and sum of row
+/// hashes) per day and per key with the ones that build recorded, so it holds however the raw tables changed (an
+/// append, a full reload, an edit in SQL). Changed days: sessions, spend or opportunities created that day, and the
+/// session days of visitors whose contact changed. Changed accounts: their opportunities or firmographics, their
+/// contacts, and the accounts of sessions on changed days (as published and as now). DuckDB only.
+/// </summary>
+internal sealed class ChangeSet
+{
+    public const string Fingerprints = $"{BuildMetadata.Schema}.fingerprints";
+    public const string Days = "_gtm_changed_days";
+    public const string Accounts = "_gtm_changed_accounts";
+
+    public long DayCount { get; private init; }
+
+    public long AccountCount { get; private init; }
+
+    /// <summary>Fingerprints of the raw tables as they are now, in temp table <c>_gtm_fp</c>.</summary>
+    public static void TakeFingerprints(DbConnection connection)
+    {
+        var parts = new List<string>
+        {
+            Part("sessions_day", RawSources.WebAnalytics, "cast(session_date as varchar)"),
+            Part("spend_day", RawSources.AdSpend, "cast(date as varchar)"),
+            Part("opps_day", RawSources.SalesforceOpportunities, "cast(created_date as varchar)"),
+            Part("opps_account", RawSources.SalesforceOpportunities, "trim(account_id)"),
+            Part("accounts", RawSources.SalesforceAccounts, "trim(account_id)"),
+            Part("contacts", RawSources.CrmContacts, "trim(user_id)"),
+        };
+        connection.Execute("drop table if exists _gtm_fp");
+        connection.Execute($"create temp table _gtm_fp as {string.Join(" union all ", parts)}");
+
+        static string Part(string kind, RawSource source, string key) =>
+            $"select '{kind}' as kind, {key} as key, count(*) as n, sum(hash({string.Join(", ", source.Columns.Select(c => RawRules.Q(c.Name)))})) as h " +
+            $"from raw.{source.TableName} group by {key}";
+    }
+
+    /// <summary>Keeps the fingerprints taken by <see cref="TakeFingerprints"/> as build <paramref name="buildId"/>'s.</summary>
+    public static void Record(DbConnection connection, long buildId)
+    {
+        connection.Execute($"create table if not exists {Fingerprints} (build_id bigint, kind varchar, key varchar, n bigint, h hugeint)");
+        connection.Execute($"insert into {Fingerprints} select $id, kind, key, n, h from _gtm_fp", ("id", buildId));
+        connection.Execute($"delete from {Fingerprints} where build_id < $id", ("id", buildId));
+    }
+
+    /// <summary>
+    /// The changed days and accounts against <paramref name="published"/>'s fingerprints, in temp tables
+    /// <see cref="Days"/> (<c>k date</c>) and <see cref="Accounts"/> (<c>k varchar</c>); <paramref name="webSessions"/> is
+    /// the published <c>core.fct_web_sessions</c> table.
+    /// </summary>
+    public static ChangeSet Find(DbConnection connection, long published, string webSessions)
+    {
+        connection.Execute("drop table if exists _gtm_changed");
+        connection.Execute(
+            $"""
+            create temp table _gtm_changed as
+            select coalesce(now.kind, old.kind) as kind, coalesce(now.key, old.key) as key
+            from _gtm_fp as now
+            full outer join (select * from {Fingerprints} where build_id = $published) as old
+                on now.kind = old.kind and now.key = old.key
+            where now.n is distinct from old.n or now.h is distinct from old.h
+            """,
+            ("published", published));
+        const string users = "(select key from _gtm_changed where kind = 'contacts')";
+        const string sessionDays = "(select cast(key as date) from _gtm_changed where kind = 'sessions_day')";
+        foreach (var table in new[] { Days, Accounts })
+        {
+            connection.Execute($"drop table if exists {table}");
+        }
+
+        connection.Execute(
+            $"""
+            create temp table {Days} as
+            select distinct cast(key as date) as k from _gtm_changed where kind in ('sessions_day', 'spend_day', 'opps_day') and key is not null
+            union
+            select distinct session_date from raw.web_analytics where trim(user_id) in {users}
+            """);
+        connection.Execute(
+            $"""
+            create temp table {Accounts} as
+            select key as k from _gtm_changed where kind in ('opps_account', 'accounts') and key is not null
+            union select nullif(trim(account_id), '') from raw.crm_contacts where trim(user_id) in {users}
+            union select account_id from {webSessions} where user_id in {users}
+            union select account_id from {webSessions} where date_day in {sessionDays}
+            union
+            select nullif(trim(contacts.account_id), '')
+            from raw.web_analytics as sessions
+            inner join raw.crm_contacts as contacts on trim(sessions.user_id) = trim(contacts.user_id)
+            where sessions.session_date in {sessionDays}
+            """);
+        connection.Execute($"delete from {Accounts} where k is null");
+        return new ChangeSet
+        {
+            DayCount = connection.Scalar<long>($"select count(*) from {Days}"),
+            AccountCount = connection.Scalar<long>($"select count(*) from {Accounts}"),
+        };
+    }
+
+    /// <summary>A hash of every model, seed and declaration: when it changes, the next build rebuilds everything.</summary>
+    public static string CatalogHash(ModelCatalog catalog)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var model in catalog.Models.OrderBy(m => m.QualifiedName, StringComparer.Ordinal))
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(model.QualifiedName + "\n"));
+            sha.AppendData(File.ReadAllBytes(model.Path));
+        }
+
+        foreach (var layer in ModelCatalog.Layers)
+        {
+            var declarations = Path.Combine(catalog.Directory, layer, Testing.DataTestDeclarations.FileName);
+            if (File.Exists(declarations))
+            {
+                sha.AppendData(File.ReadAllBytes(declarations));
+            }
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    public static string Describe(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}

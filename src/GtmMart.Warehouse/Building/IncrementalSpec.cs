@@ -1,0 +1,14 @@
+namespace GtmMart.Warehouse.Building;
+
+/// <summary>
+/// How a model is rebuilt incrementally, declared beside it in <c>_models.yml</c>:
+/// <code>incremental: { by: date_day, lookback_days: 29, inputs: { core.fct_web_sessions: date_day, ... } }</code>.
+/// <paramref name="By"/> is the output column whose values are rebuilt: a day column (rows of the changed days, and of
+/// the <paramref name="LookbackDays"/> days after each, since a row reads that many days back) or <c>account_id</c>
+/// (every row of an account with any change). <paramref name="Inputs"/> names, for each model the SQL reads that is
+/// large, the column to filter it by, so only the inputs those rows need are read; inputs not named are read whole.
+/// </summary>
+public sealed record IncrementalSpec(string By, int LookbackDays, IReadOnlyDictionary<string, string> Inputs)
+{
+    public bool ByAccount => By == "account_id";
+}

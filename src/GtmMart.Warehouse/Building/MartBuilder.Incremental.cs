@@ -1,0 +1,149 @@
+using System.Data.Common;
+using System.Diagnostics;
+using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.Models;
+using GtmMart.Warehouse.Testing;
+
+namespace GtmMart.Warehouse.Building;
+
+/// <summary>
+/// The incremental build (DuckDB). Models with an <see cref="IncrementalSpec"/> keep the table the published build
+/// reads and have only the rows of changed days or accounts deleted and computed again, from inputs filtered to what
+/// those rows read; every other model (small) is built whole into this build's schemas. All of it, with the tests and
+/// the publish, is one transaction: a failing test or a killed process leaves the published mart as it was.
+/// </summary>
+public sealed partial class MartBuilder
+{
+    /// <summary>The published build's model-to-table map, when it was built with the same models and seeds; else null (build everything).</summary>
+    private Dictionary<string, string>? PreviousRelations(DbConnection connection, long published, string catalogHash)
+    {
+        if (connection.Scalar<string>($"select catalog_hash from {BuildMetadata.Schema}.builds where build_id = $id", ("id", published)) != catalogHash
+            || !WarehouseReadiness.TableExists(connection, BuildMetadata.Schema, "fingerprints"))
+        {
+            return null;
+        }
+
+        var relations = connection.Query(
+            $"select model, relation from {BuildMetadata.Schema}.build_tables where build_id = $id",
+            r => (Model: r.GetString(0), Relation: r.GetString(1)),
+            ("id", published)).ToDictionary(x => x.Model, x => x.Relation, StringComparer.Ordinal);
+        return catalog.Models.All(m => relations.ContainsKey(m.QualifiedName)) ? relations : null;
+    }
+
+    private BuildResult BuildIncrementally(
+        DbConnection connection, long buildId, long published, Dictionary<string, string> previous, string catalogHash,
+        IProgress<BuildProgress>? progress, CancellationToken cancellationToken)
+    {
+        var changes = ChangeSet.Find(connection, published, previous["core.fct_web_sessions"]);
+        var days = connection.Scalar<long>($"select count(*) from {previous["core.dim_dates"]}");
+        var accounts = connection.Scalar<long>($"select count(*) from {previous["core.dim_accounts"]}");
+        var relations = new Dictionary<string, string>(StringComparer.Ordinal);
+        var runs = new List<ModelRun>();
+        long rebuiltDays = 0;
+        connection.Execute("begin transaction");
+        try
+        {
+            foreach (var layer in ModelCatalog.Layers)
+            {
+                connection.Execute($"create schema {SqlRewriter.BuildSchema(layer, buildId)}");
+            }
+
+            foreach (var model in catalog.Models)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report(new BuildProgress("model", model.QualifiedName, runs.Count, catalog.Models.Count));
+                Failpoint.Hit($"build:{model.QualifiedName}");
+                if (model.Incremental is { } spec)
+                {
+                    relations[model.QualifiedName] = previous[model.QualifiedName];
+                    var (run, keys) = Update(connection, model, spec, previous[model.QualifiedName], relations, buildId);
+                    runs.Add(run);
+                    rebuiltDays = spec.ByAccount ? rebuiltDays : Math.Max(rebuiltDays, keys);
+                }
+                else
+                {
+                    relations[model.QualifiedName] = $"{SqlRewriter.BuildSchema(model.Layer, buildId)}.{model.Name}";
+                    runs.Add(Materialize(connection, SqlRewriter.ForRelations(catalog.Models, buildId, relations), buildId, model));
+                }
+            }
+
+            var mode = $"incremental: {ChangeSet.Describe(rebuiltDays)} of {ChangeSet.Describe(days)} days rebuilt ({ChangeSet.Describe(changes.DayCount)} changed, " +
+                       $"the rest for moving averages), opportunity features of {ChangeSet.Describe(changes.AccountCount)} of {ChangeSet.Describe(accounts)} accounts";
+            var testWatch = Stopwatch.StartNew();
+            var tests = DataTestRunner.Run(connection, catalog.Tests, SqlRewriter.ForRelations(catalog.Models, buildId, relations));
+            var testTime = testWatch.Elapsed;
+            var failed = tests.Count(t => !t.Passed);
+            var unmapped = Vocabularies.Unmapped(connection, catalog);
+            if (failed > 0)
+            {
+                // Rolled back whole: the rows it changed in kept tables must not stay. The failing rows were sampled above.
+                connection.Execute("rollback");
+                Finish(connection, buildId, "failed", $"{failed} data test(s) failed (incremental build rolled back; gtm build --full-refresh keeps a failed build's tables to inspect)");
+                DropBuildSchemas(connection, KeptBuilds(connection, published));
+                return new BuildResult(buildId, false, runs, tests, testTime) { Unmapped = unmapped, Mode = mode };
+            }
+
+            Vocabularies.Record(connection, buildId, unmapped);
+            SourceFreshness.Record(connection, buildId);
+            connection.Execute(
+                $"update {BuildMetadata.Schema}.builds set models = $models, tests_passed = $passed, tests_failed = 0, message = $mode where build_id = $id",
+                ("models", runs.Count), ("passed", tests.Count), ("mode", mode), ("id", buildId));
+            progress?.Report(new BuildProgress("publish", $"build {buildId}", catalog.Models.Count, catalog.Models.Count));
+            ((DuckDbDialect)warehouse.Dialect).PublishViews(connection, catalog.Models, relations, () => MarkPublished(connection, buildId, relations, catalogHash));
+            connection.Execute("commit");
+            DropBuildSchemas(connection, KeptBuilds(connection, buildId));
+            return new BuildResult(buildId, true, runs, tests, testTime) { Unmapped = unmapped, Mode = mode };
+        }
+        catch (Exception ex) when (ex is WarehouseException or OperationCanceledException or DbException)
+        {
+            connection.Execute("rollback");
+            Finish(connection, buildId, "failed", ex.Message.Split('\n')[0]);
+            DropBuildSchemas(connection, KeptBuilds(connection, published));
+            throw ex is DbException ? new WarehouseException($"Incremental build {buildId} failed: {ex.Message.Split('\n')[0]}", ex) : ex;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the rows of <paramref name="table"/> whose <see cref="IncrementalSpec.By"/> value changed and inserts them
+    /// again from the model's SQL over inputs filtered to what those rows read. Returns the run and the number of keys rebuilt.
+    /// </summary>
+    private (ModelRun Run, long Keys) Update(DbConnection connection, Model model, IncrementalSpec spec, string table, Dictionary<string, string> relations, long buildId)
+    {
+        var watch = Stopwatch.StartNew();
+        var keys = $"_gtm_keys_{model.Name}";
+        var window = $"_gtm_window_{model.Name}";
+        connection.Execute($"drop table if exists {keys}");
+        connection.Execute($"drop table if exists {window}");
+        if (spec.ByAccount)
+        {
+            connection.Execute($"create temp table {keys} as select k from {ChangeSet.Accounts}");
+            connection.Execute($"create temp table {window} as select k from {keys}");
+        }
+        else
+        {
+            // A row of day d reads days d - lookback .. d: changed day c affects rows c .. c + lookback, which read c - lookback onwards.
+            connection.Execute($"create temp table {keys} as select distinct cast(k + cast(i as integer) as date) as k from {ChangeSet.Days}, range(0, {spec.LookbackDays + 1}) as t(i)");
+            connection.Execute($"create temp table {window} as select distinct cast(k - cast(i as integer) as date) as k from {keys}, range(0, {spec.LookbackDays + 1}) as t(i)");
+        }
+
+        var inputs = new Dictionary<string, string>(relations, StringComparer.Ordinal);
+        foreach (var (input, column) in spec.Inputs)
+        {
+            inputs[input] = $"(select * from {relations[input]} where {column} in (select k from {window}))";
+        }
+
+        try
+        {
+            connection.Execute($"delete from {table} where {spec.By} in (select k from {keys})");
+            connection.Execute(
+                $"insert into {table} select * from ({SqlRewriter.ForRelations(catalog.Models, buildId, inputs).Rewrite(model.Sql)}) as rebuilt where {spec.By} in (select k from {keys})");
+        }
+        catch (DbException ex)
+        {
+            throw new WarehouseException($"Model {model.QualifiedName} failed ({model.Path}): {ex.Message.Split('\n')[0]}", ex);
+        }
+
+        return (new ModelRun(model.QualifiedName, connection.Scalar<long>($"select count(*) from {table}"), watch.Elapsed),
+            connection.Scalar<long>($"select count(*) from {keys}"));
+    }
+}

@@ -1,0 +1,121 @@
+using GtmMart.DemoData;
+using GtmMart.Tests.Support;
+using GtmMart.Warehouse.Building;
+using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.Loading;
+using GtmMart.Warehouse.Models;
+
+namespace GtmMart.Tests.Building;
+
+/// <summary>
+/// An incremental build gives the same marts as a full refresh: every core and mart table is compared row for row
+/// after appended days, a late-arriving day, a changed opportunity stage and a changed contact.
+/// </summary>
+public sealed class IncrementalBuildTests : IDisposable
+{
+    private static readonly string[] DatedSources = ["ad_spend", "web_analytics", "salesforce_opportunities"];
+
+    private readonly TestWarehouse db = new();
+    private readonly ModelCatalog catalog = ModelCatalog.Load(RepoPaths.Sql);
+
+    public void Dispose() => db.Dispose();
+
+    [Fact]
+    public void Incremental_and_full_refresh_builds_give_identical_marts()
+    {
+        var all = db.Folder.Sub("all");
+        DemoDataGenerator.Generate(new GeneratorOptions { OutputDirectory = all, Accounts = 150, Seed = 5, Days = 100 });
+        var last = new DateOnly(2025, 1, 1).AddDays(99);
+        var late = new DateOnly(2025, 1, 1).AddDays(60);
+
+        // History without the last two days and without one day in the middle; then those days arrive one by one.
+        Split(all, db.Folder.Sub("base"), d => d < last.AddDays(-1) && d != late, withUndated: true);
+        Load("base", append: false);
+        var first = Build();
+        Assert.Equal("full", first.Mode);
+
+        Split(all, db.Folder.Sub("day1"), d => d == last.AddDays(-1), withUndated: false);
+        Load("day1", append: true);
+        var day = Build();
+        Assert.Matches(@"^incremental: 30 of \d+ days rebuilt \(1 changed", day.Mode);
+        AssertSameAsFullRefresh();
+
+        Split(all, db.Folder.Sub("day2"), d => d == last, withUndated: false);
+        Load("day2", append: true);
+        Build();
+        AssertSameAsFullRefresh();
+
+        Split(all, db.Folder.Sub("late"), d => d == late, withUndated: false);
+        Load("late", append: true);
+        Assert.Matches(@"^incremental: 30 of \d+ days rebuilt \(1 changed", Build().Mode);
+        AssertSameAsFullRefresh();
+
+        // An open deal is won, and a visitor becomes a known senior contact of another account.
+        var open = db.Rows("select opportunity_id, account_id, created_date, amount_usd, source, owner_region from raw.salesforce_opportunities where stage = 'Pipeline' order by opportunity_id limit 1").Single();
+        var visitor = db.Rows("select user_id from raw.web_analytics where user_id not in (select user_id from raw.crm_contacts) order by user_id limit 1").Single()[0];
+        var change = db.Folder.Sub("change");
+        Loading.RawFiles.Write(change, "salesforce_opportunities.csv", "opportunity_id,account_id,created_date,stage,amount_usd,source,owner_region,close_date",
+            $"{open[0]},{open[1]},{open[2]:yyyy-MM-dd},Closed Won,{open[3]},{open[4]},{open[5]},{last:yyyy-MM-dd}");
+        Loading.RawFiles.Write(change, "crm_contacts.csv", "user_id,account_id,job_level,department", $"{visitor},{open[1]},CXO,Sales");
+        Load("change", append: true);
+        var changed = Build();
+        Assert.StartsWith("incremental:", changed.Mode, StringComparison.Ordinal);
+        Assert.True(changed.Published);
+        AssertSameAsFullRefresh();
+    }
+
+    private BuildResult Build(bool fullRefresh = false)
+    {
+        var result = new MartBuilder(db.Warehouse, catalog).Build(fullRefresh);
+        Assert.True(result.Published, string.Join("; ", result.Failures.Select(f => f.Test.Name)));
+        return result;
+    }
+
+    private void Load(string folder, bool append) =>
+        new RawLoader(db.Warehouse).Load(Path.Combine(db.Folder.Path, folder), new LoadOptions { Append = append });
+
+    /// <summary>Keeps every core and mart table as the incremental build left it, rebuilds from scratch and compares.</summary>
+    private void AssertSameAsFullRefresh()
+    {
+        var tables = catalog.Models.Where(m => m.Layer is "core" or "mart").Select(m => m.QualifiedName).ToList();
+        using (var connection = db.Warehouse.Open())
+        {
+            foreach (var table in tables)
+            {
+                connection.Execute($"create or replace table main.\"{table}\" as select * from {table}");
+            }
+        }
+
+        var full = Build(fullRefresh: true);
+        Assert.Equal("full", full.Mode);
+        foreach (var table in tables)
+        {
+            var extra = db.Scalar<long>($"select count(*) from (select * from main.\"{table}\" except all select * from {table})");
+            var missing = db.Scalar<long>($"select count(*) from (select * from {table} except all select * from main.\"{table}\")");
+            Assert.True(extra == 0 && missing == 0, $"{table}: {extra} rows only in the incremental build, {missing} only in the full refresh");
+        }
+    }
+
+    /// <summary>Copies the rows of the dated sources whose date passes <paramref name="keep"/> (and, when asked, the undated sources whole).</summary>
+    private static void Split(string from, string to, Func<DateOnly, bool> keep, bool withUndated)
+    {
+        foreach (var file in Directory.GetFiles(from, "*.csv"))
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            var lines = File.ReadAllLines(file);
+            if (!DatedSources.Contains(name))
+            {
+                if (withUndated)
+                {
+                    File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+                }
+
+                continue;
+            }
+
+            var column = Array.IndexOf(lines[0].Split(','), name switch { "ad_spend" => "date", "web_analytics" => "session_date", _ => "created_date" });
+            File.WriteAllLines(Path.Combine(to, Path.GetFileName(file)),
+                lines.Take(1).Concat(lines.Skip(1).Where(l => keep(DateOnly.Parse(l.Split(',')[column], System.Globalization.CultureInfo.InvariantCulture)))));
+        }
+    }
+}
