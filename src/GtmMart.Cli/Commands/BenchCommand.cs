@@ -30,19 +30,32 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         [DefaultValue(100_000)]
         public int Accounts { get; init; } = 100_000;
 
+        [CommandOption("--days <N>")]
+        [Description("Days of history in every generated data set (one more day is generated and appended for the daily build)")]
+        [DefaultValue(270)]
+        public int Days { get; init; } = 270;
+
+        [CommandOption("--daily-up-to <N>")]
+        [Description("Measure the daily append and incremental build (against a full refresh) for sizes up to this many sessions")]
+        [DefaultValue(10_000_000L)]
+        public long DailyUpTo { get; init; } = 10_000_000;
+
         [CommandOption("--work <DIR>")]
         [Description("Scratch folder for generated files and warehouses (deleted per size)")]
         public string Work { get; init; } = Path.Combine(".gtm", "bench");
     }
 
     private sealed record Row(
-        long Sessions, long RawRows, double Generate, double Load, double Build, double Models, double Tests, double LowerBound, double CopyFloor, long PeakBytes);
+        long Sessions, long RawRows, double Generate, double Load, long LoadPeak, double Build, long BuildPeak, double Models, double Tests, double LowerBound, double CopyFloor);
+
+    private sealed record Daily(long Sessions, long NewSessions, double Append, double Incremental, string Mode, double FullRefresh, double CopyFloor, long Peak);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var sizes = BenchSettings.Numbers(settings.Sessions);
         var catalog = Warehouse.Models.ModelCatalog.Load(settings.SqlDir);
         var rows = new List<Row>();
+        var daily = new List<Daily>();
         foreach (var sessions in sizes)
         {
             var folder = Path.Combine(settings.Work, $"s{sessions}");
@@ -51,23 +64,45 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
                 Directory.Delete(folder, recursive: true);
             }
 
-            var raw = Path.Combine(folder, "raw");
+            // One more day than the history: the history is loaded and built, then the last day arrives on its own.
+            var all = Path.Combine(folder, "all");
+            var history = Path.Combine(folder, "history");
+            var day = Path.Combine(folder, "day");
             var warehouse = new DuckDbWarehouse(Path.Combine(folder, "bench.duckdb"));
             var generate = Time(() => PipelineSteps.Generate(
-                new GeneratorOptions { OutputDirectory = raw, Accounts = settings.Accounts, Seed = 1, Sessions = sessions }, cancellationToken));
+                new GeneratorOptions { OutputDirectory = all, Accounts = settings.Accounts, Seed = 1, Sessions = sessions, Days = settings.Days + 1 }, cancellationToken));
+            var newSessions = DaySplit.Split(all, history, day, new DateOnly(2025, 1, 1).AddDays(settings.Days));
+            Directory.Delete(all, recursive: true);
+
             LoadReport? report = null;
-            var load = Time(() => report = PipelineSteps.Load(warehouse, raw));
+            PeakMemory.Reset();
+            var load = Time(() => report = PipelineSteps.Load(warehouse, history));
+            var loadPeak = PeakMemory.Bytes();
             Warehouse.Building.BuildResult? result = null;
-            var build = Time(() => result = PipelineSteps.Build(warehouse, catalog, cancellationToken));
+            PeakMemory.Reset();
+            var build = Time(() => result = PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true));
+            var buildPeak = PeakMemory.Bytes();
             var lowerBound = Time(() => LowerBound(warehouse));
             var copyFloor = Time(() => CopySessions(warehouse));
-            rows.Add(new Row(sessions, report!.Loaded, generate, load, build, result!.ModelTime.TotalSeconds, result.TestTime.TotalSeconds,
-                lowerBound, copyFloor, Process.GetCurrentProcess().PeakWorkingSet64));
-            AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions[/]: load {load:0.0}s, build {build:0.0}s, lower bound {lowerBound:0.00}s, build/lower bound {build / lowerBound:0.0}x, copying the sessions {copyFloor:0.0}s ({copyFloor / lowerBound:0.0}x)");
+            rows.Add(new Row(sessions, report!.Loaded, generate, load, loadPeak, build, buildPeak, result!.ModelTime.TotalSeconds, result.TestTime.TotalSeconds, lowerBound, copyFloor));
+            AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions[/]: load {load:0.0}s, full build {build:0.0}s ({build / copyFloor:0.0}x the copy floor {copyFloor:0.0}s)");
+
+            if (sessions <= settings.DailyUpTo)
+            {
+                PeakMemory.Reset();
+                var append = Time(() => PipelineSteps.Load(warehouse, day, new LoadOptions { Append = true }));
+                Warehouse.Building.BuildResult? incremental = null;
+                var incrementalTime = Time(() => incremental = PipelineSteps.Build(warehouse, catalog, cancellationToken));
+                var fullRefresh = Time(() => PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true));
+                var floor = Time(() => CopySessions(warehouse));
+                daily.Add(new Daily(sessions, newSessions, append, incrementalTime, incremental!.Mode, fullRefresh, floor, PeakMemory.Bytes()));
+                AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions + 1 day[/]: incremental {incrementalTime:0.0}s vs full refresh {fullRefresh:0.0}s ({incrementalTime / fullRefresh:P0})");
+            }
+
             Directory.Delete(folder, recursive: true);
         }
 
-        var markdown = Render(rows, settings);
+        var markdown = Render(rows, daily, settings);
         MarkdownSection.Write(settings.Out, "mart", markdown);
         AnsiConsole.WriteLine(markdown);
         return 0;
@@ -111,26 +146,48 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         return watch.Elapsed.TotalSeconds;
     }
 
-    private static string Render(List<Row> rows, Settings settings)
+    private static string Render(List<Row> rows, List<Daily> daily, Settings settings)
     {
         var text = new StringBuilder();
-        text.AppendLine("## Load and build (issue: warehouse and three-layer mart)");
+        text.AppendLine("## Load and build (issue: warehouse and three-layer mart; issue 21: incremental daily builds, growth)");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run --project src/GtmMart.Cli -c Release -- bench --sessions {settings.Sessions} --accounts {settings.Accounts}`  ");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run --project src/GtmMart.Cli -c Release -- bench --sessions {settings.Sessions} --accounts {settings.Accounts} --days {settings.Days} --daily-up-to {settings.DailyUpTo}`  ");
         text.AppendLine(MarkdownSection.MachineLine());
         text.AppendLine();
-        text.AppendLine("Lower bound: DuckDB doing one GROUP BY pass (by day and source) over each raw table, in the same run on the same warehouse.");
-        text.AppendLine("Copy floor: DuckDB copying `raw.web_analytics` once into a table of the same file (`create table ... as select *`, insertion order not kept, as the build runs), in the same run: what writing any per-session table costs before cleaning or joining anything. The build must write one (`core.fct_web_sessions`: write-audit-publish tests and publishes tables, not views over raw data a later load can change), so a build that did nothing else would already be \"copy floor / lower bound\" times the lower bound.");
-        text.AppendLine("Peak memory is the process's peak working set so far (DuckDB runs in-process), so it is cumulative across sizes.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Data: demo generator, seed 1, {settings.Accounts:N0} accounts, {settings.Days} days of history plus one more day written apart (the \"new day\"). DuckDB memory_limit {DuckDbWarehouse.MemoryLimit}, spilling to a temp folder beside the database. Other helpers' jobs share the 2 cores, so compare the ratios (each pairs two timings of the same run on the same data), not seconds across runs.");
+        text.AppendLine("Copy floor: DuckDB copying `raw.web_analytics` once into a table of the same file (`create table ... as select *`, insertion order not kept, as the build runs): what writing any per-session table costs. Lower bound: one GROUP BY pass (by day and source) over each raw table. Peak memory: the process's peak resident set during that step (reset before it, Linux `clear_refs`).");
         text.AppendLine();
-        text.AppendLine("| sessions | raw rows loaded | generate s | load s | build s (models + tests + publish) | models s | tests s | lower bound s | build / lower bound | copy floor s | copy floor / lower bound | peak memory |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("**Full load and build by size** (`gtm load --raw` of the history, `gtm build --full-refresh`):");
+        text.AppendLine();
+        text.AppendLine("| sessions | raw rows loaded | generate s | load s | load peak | full build s | models s | tests s | build peak | copy floor s | build / copy floor | lower bound s | build / lower bound |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Sessions:N0} | {r.RawRows:N0} | {r.Generate:0.0} | {r.Load:0.0} | {r.Build:0.0} | {r.Models:0.0} | {r.Tests:0.0} | {r.LowerBound:0.00} | {r.Build / r.LowerBound:0.0}x | {r.CopyFloor:0.0} | {r.CopyFloor / r.LowerBound:0.0}x | {r.PeakBytes / (1 << 20):N0} MiB |");
+                $"| {r.Sessions:N0} | {r.RawRows:N0} | {r.Generate:0.0} | {r.Load:0.0} | {Mib(r.LoadPeak)} | {r.Build:0.0} | {r.Models:0.0} | {r.Tests:0.0} | {Mib(r.BuildPeak)} | {r.CopyFloor:0.0} | {r.Build / r.CopyFloor:0.0}x | {r.LowerBound:0.00} | {r.Build / r.LowerBound:0.0}x |");
+        }
+
+        for (var i = 1; i < rows.Count; i++)
+        {
+            text.AppendLine();
+            text.Append(CultureInfo.InvariantCulture,
+                $"Growth {rows[i - 1].Sessions:N0} → {rows[i].Sessions:N0} sessions ({(double)rows[i].Sessions / rows[i - 1].Sessions:0.#}x the data): load {rows[i].Load / rows[i - 1].Load:0.0}x, full build {rows[i].Build / rows[i - 1].Build:0.0}x.");
+        }
+
+        text.AppendLine();
+        text.AppendLine();
+        text.AppendLine("**One new day** on top of the built history: `gtm load --append` of the day's files, then `gtm build` (incremental), then `gtm build --full-refresh` of the same data, side by side:");
+        text.AppendLine();
+        text.AppendLine("| history sessions | new day's sessions | append s | incremental build s | full refresh s | incremental / full refresh | copy floor s | full refresh / copy floor | peak | what the incremental build did |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var d in daily)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {d.Sessions:N0} | {d.NewSessions:N0} | {d.Append:0.0} | {d.Incremental:0.0} | {d.FullRefresh:0.0} | {d.Incremental / d.FullRefresh:P0} | {d.CopyFloor:0.0} | {d.FullRefresh / d.CopyFloor:0.0}x | {Mib(d.Peak)} | {d.Mode} |");
         }
 
         return text.ToString();
     }
+
+    private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1 << 20):N0} MiB");
 }

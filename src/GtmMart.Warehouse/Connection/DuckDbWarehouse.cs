@@ -45,8 +45,10 @@ public sealed class DuckDbWarehouse : IWarehouse
         try
         {
             connection.Open();
+            connection.Execute("set memory_limit = $limit", ("limit", MemoryLimit));
+            connection.Execute("set temp_directory = $dir", ("dir", DatabasePath + ".tmp"));
         }
-        catch (Exception ex) when (ex is DuckDBException or IOException)
+        catch (Exception ex) when (ex is DuckDBException or IOException or DbException)
         {
             connection.Dispose();
             throw new WarehouseException(
@@ -56,6 +58,12 @@ public sealed class DuckDbWarehouse : IWarehouse
 
         return connection;
     }
+
+    /// <summary>
+    /// DuckDB's memory limit for every connection (it spills to a temp folder beside the database beyond it):
+    /// <c>GTM_DUCKDB_MEMORY_LIMIT</c>, default 8 GiB, so a build of 100M sessions stays well under 12 GiB on a 24 GiB machine.
+    /// </summary>
+    public static string MemoryLimit => Environment.GetEnvironmentVariable("GTM_DUCKDB_MEMORY_LIMIT") is { Length: > 0 } limit ? limit : "8GiB";
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 }
