@@ -38,34 +38,23 @@ public sealed partial class MartBuilder
         var days = connection.Scalar<long>($"select count(*) from {previous["core.dim_dates"]}");
         var accounts = connection.Scalar<long>($"select count(*) from {previous["core.dim_accounts"]}");
         var relations = new Dictionary<string, string>(StringComparer.Ordinal);
-        var runs = new List<ModelRun>();
         long rebuiltDays = 0;
         connection.Execute("begin transaction");
         try
         {
-            foreach (var layer in ModelCatalog.Layers)
+            var runs = RunModels(connection, buildId, progress, model =>
             {
-                connection.Execute($"create schema {SqlRewriter.BuildSchema(layer, buildId)}");
-            }
-
-            foreach (var model in catalog.Models)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                progress?.Report(new BuildProgress("model", model.QualifiedName, runs.Count, catalog.Models.Count));
-                Failpoint.Hit($"build:{model.QualifiedName}");
                 if (model.Incremental is { } spec)
                 {
                     relations[model.QualifiedName] = previous[model.QualifiedName];
                     var (run, keys) = Update(connection, model, spec, previous[model.QualifiedName], relations, buildId);
-                    runs.Add(run);
                     rebuiltDays = spec.ByAccount ? rebuiltDays : Math.Max(rebuiltDays, keys);
+                    return run;
                 }
-                else
-                {
-                    relations[model.QualifiedName] = $"{SqlRewriter.BuildSchema(model.Layer, buildId)}.{model.Name}";
-                    runs.Add(Materialize(connection, SqlRewriter.ForRelations(catalog.Models, buildId, relations), buildId, model));
-                }
-            }
+
+                relations[model.QualifiedName] = $"{SqlRewriter.BuildSchema(model.Layer, buildId)}.{model.Name}";
+                return Materialize(connection, SqlRewriter.ForRelations(catalog.Models, buildId, relations), buildId, model);
+            }, cancellationToken);
 
             var mode = $"incremental: {ChangeSet.Describe(rebuiltDays)} of {ChangeSet.Describe(days)} days rebuilt ({ChangeSet.Describe(changes.DayCount)} changed, " +
                        $"the rest for moving averages), opportunity features of {ChangeSet.Describe(changes.AccountCount)} of {ChangeSet.Describe(accounts)} accounts";

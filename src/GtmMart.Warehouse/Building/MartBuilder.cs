@@ -55,18 +55,7 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         var runs = new List<ModelRun>();
         try
         {
-            foreach (var layer in ModelCatalog.Layers)
-            {
-                connection.Execute($"create schema {SqlRewriter.BuildSchema(layer, buildId)}");
-            }
-
-            foreach (var model in catalog.Models)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                progress?.Report(new BuildProgress("model", model.QualifiedName, runs.Count, catalog.Models.Count));
-                Failpoint.Hit($"build:{model.QualifiedName}");
-                runs.Add(Materialize(connection, rewriter, buildId, model));
-            }
+            runs.AddRange(RunModels(connection, buildId, progress, model => Materialize(connection, rewriter, buildId, model), cancellationToken));
         }
         catch (Exception ex) when (ex is WarehouseException or OperationCanceledException)
         {
@@ -98,6 +87,26 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         Publish(connection, buildId, tracked ? catalog.Models.ToDictionary(m => m.QualifiedName, m => $"{SqlRewriter.BuildSchema(m.Layer, buildId)}.{m.Name}") : null, catalogHash);
         DropBuildSchemas(connection, KeptBuilds(connection, buildId));
         return new BuildResult(buildId, true, runs, tests, testTime) { Unmapped = unmapped, Mode = tracked ? "full" : "full (incremental builds are DuckDB only)" };
+    }
+
+    /// <summary>Creates the build's schemas, then runs <paramref name="run"/> on every model in order (stoppable, with progress and failpoints).</summary>
+    private List<ModelRun> RunModels(DbConnection connection, long buildId, IProgress<BuildProgress>? progress, Func<Model, ModelRun> run, CancellationToken cancellationToken)
+    {
+        foreach (var layer in ModelCatalog.Layers)
+        {
+            connection.Execute($"create schema {SqlRewriter.BuildSchema(layer, buildId)}");
+        }
+
+        var runs = new List<ModelRun>();
+        foreach (var model in catalog.Models)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            progress?.Report(new BuildProgress("model", model.QualifiedName, runs.Count, catalog.Models.Count));
+            Failpoint.Hit($"build:{model.QualifiedName}");
+            runs.Add(run(model));
+        }
+
+        return runs;
     }
 
     private static ModelRun Materialize(DbConnection connection, SqlRewriter rewriter, long buildId, Model model)

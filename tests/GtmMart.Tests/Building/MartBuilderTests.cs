@@ -23,7 +23,7 @@ public sealed class MartBuilderTests : IDisposable
         var catalog = ModelCatalog.Load(RepoPaths.Sql);
 
         var first = new MartBuilder(db.Warehouse, catalog).Build();
-        var second = new MartBuilder(db.Warehouse, catalog).Build();
+        var second = new MartBuilder(db.Warehouse, catalog).Build(fullRefresh: true);
 
         Assert.True(first.Published, string.Join("; ", first.Failures.Select(f => f.Test.Name)));
         Assert.True(second.Published);
@@ -84,16 +84,5 @@ public sealed class MartBuilderTests : IDisposable
         connection.Execute("insert into raw.web_analytics values ('S9', 'U9', date '2025-07-02', '/', 'google', 'demo-q3', 1, 0, 'x', 99)");
     }
 
-    private string CopyOfRepositorySql()
-    {
-        var target = db.Folder.Sub("sql");
-        foreach (var file in Directory.GetFiles(RepoPaths.Sql, "*", SearchOption.AllDirectories))
-        {
-            var destination = Path.Combine(target, Path.GetRelativePath(RepoPaths.Sql, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination);
-        }
-
-        return target;
-    }
+    private string CopyOfRepositorySql() => SqlCopy.Of(RepoPaths.Sql, db.Folder.Sub("sql"));
 }

@@ -36,9 +36,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Sql_writes_csv_and_json_and_reads_the_warehouse_from_the_environment()
     {
-        var raw = dir.Sub("raw");
-        RawFiles.WriteValid(raw);
-        Assert.Equal(0, GtmProcess.Run(dir.Path, "load", "--raw", raw, "--warehouse", dir.File("env.duckdb")).ExitCode);
+        LoadValid("env.duckdb");
         var env = new Dictionary<string, string> { ["GTM_WAREHOUSE"] = dir.File("env.duckdb") };
 
         var csv = GtmProcess.Run(dir.Path, env, "sql", "select 1 as n, 'a,b' as s", "--format", "csv");
@@ -54,9 +52,7 @@ public sealed class CliTests : IDisposable
     public void A_failure_exits_non_zero_with_a_one_line_reason()
     {
         var missing = GtmProcess.Run(dir.Path, "load", "--raw", dir.File("nope"), "--warehouse", dir.File("w.duckdb"));
-        var raw = dir.Sub("raw");
-        RawFiles.WriteValid(raw);
-        Assert.Equal(0, GtmProcess.Run(dir.Path, "load", "--raw", raw, "--warehouse", dir.File("w.duckdb")).ExitCode);
+        LoadValid("w.duckdb");
         var badQuery = GtmProcess.Run(dir.Path, "sql", "select * from no_such_table", "--warehouse", dir.File("w.duckdb"));
 
         Assert.NotEqual(0, missing.ExitCode);
@@ -92,9 +88,7 @@ public sealed class CliTests : IDisposable
     [InlineData("No mart has been published yet: run `gtm build` first.", "report")]
     public void A_command_run_before_the_step_it_needs_names_that_step(string expected, params string[] command)
     {
-        var raw = dir.Sub("raw");
-        RawFiles.WriteValid(raw);
-        Assert.Equal(0, GtmProcess.Run(dir.Path, "load", "--raw", raw, "--warehouse", dir.File("w.duckdb")).ExitCode);
+        LoadValid("w.duckdb");
 
         var result = GtmProcess.Run(dir.Path, [.. command, "--warehouse", dir.File("w.duckdb")]);
 
@@ -105,10 +99,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Test_checks_each_sources_newest_date_against_the_thresholds()
     {
-        var raw = dir.Sub("raw");
-        RawFiles.WriteValid(raw);
-        var warehouse = dir.File("w.duckdb");
-        Assert.Equal(0, GtmProcess.Run(dir.Path, "load", "--raw", raw, "--warehouse", warehouse).ExitCode);
+        var warehouse = LoadValid("w.duckdb");
         Assert.Equal(0, GtmProcess.Run(dir.Path, "build", "--warehouse", warehouse).ExitCode);
 
         var fresh = GtmProcess.Run(dir.Path, "test", "--warehouse", warehouse, "--as-of", "2025-07-03");
@@ -173,7 +164,8 @@ public sealed class CliTests : IDisposable
         Assert.Contains("true-p AUC", result.Stdout, StringComparison.Ordinal);
         Assert.Contains($"report written to {Path.Combine(dir.Path, ".gtm", "report.html")}", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("<title>GTM dashboard</title>", File.ReadAllText(Path.Combine(dir.Path, ".gtm", "report.html")), StringComparison.Ordinal);
-        var test = GtmProcess.Run(dir.Path, "test");
+        // The demo data ends on 2025-09-27: freshness is measured from the day after, not from today.
+        var test = GtmProcess.Run(dir.Path, "test", "--as-of", "2025-09-28");
         Assert.True(test.ExitCode == 0, test.All);
         var report = GtmProcess.Run(dir.Path, "report", "--out", dir.File("out/dashboard.html"));
         Assert.True(report.ExitCode == 0, report.All);
@@ -255,5 +247,15 @@ public sealed class CliTests : IDisposable
         }
 
         Assert.False(File.Exists(dir.File("report.html")));
+    }
+
+    /// <summary>Loads the small valid raw folder into warehouse <paramref name="name"/> in the test folder; returns its path.</summary>
+    private string LoadValid(string name)
+    {
+        var raw = dir.Sub("raw");
+        RawFiles.WriteValid(raw);
+        var result = GtmProcess.Run(dir.Path, "load", "--raw", raw, "--warehouse", dir.File(name));
+        Assert.True(result.ExitCode == 0, result.All);
+        return dir.File(name);
     }
 }
