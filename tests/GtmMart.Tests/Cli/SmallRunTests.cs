@@ -35,16 +35,17 @@ public sealed class SmallRunTests : IDisposable
             ledger.GetProperty("opportunity_model_kind").GetString(), ledger.GetProperty("opportunity_trust").GetString(),
             ledger.GetProperty("icp_model_kind").GetString(), ledger.GetProperty("icp_trust").GetString()));
         Assert.StartsWith("Baseline, not a model", ledger.GetProperty("opportunity_trust_reason").GetString(), StringComparison.Ordinal);
-        var page = File.ReadAllText(Path.Combine(dir.Path, "report.html"));
+        // A warehouse other than the default keeps its outputs in a folder named after it.
+        var page = File.ReadAllText(Path.Combine(dir.Path, "one", "report.html"));
         Assert.Contains("\"opportunity_model_kind\"", page, StringComparison.Ordinal);
 
-        var train = GtmProcess.Run(dir.Path, "train", "--snapshot", Path.Combine(dir.Path, "features"));
+        var train = GtmProcess.Run(dir.Path, "train", "--snapshot", Path.Combine(dir.Path, "one", "features"), "--warehouse", warehouse);
         Assert.Equal(1, train.ExitCode);
         var error = Assert.Single(train.Stderr.Trim().Split('\n'));
         Assert.StartsWith("error: cannot train opportunity scoring: 2 won and 3 lost closed opportunities", error, StringComparison.Ordinal);
         Assert.Contains("at least 5 of each", error, StringComparison.Ordinal);
 
-        var list = JsonDocument.Parse(GtmProcess.Run(dir.Path, "models", "list", "--format", "json").Stdout).RootElement;
+        var list = JsonDocument.Parse(GtmProcess.Run(dir.Path, "models", "list", "--format", "json", "--models", Path.Combine(dir.Path, "one", "models")).Stdout).RootElement;
         Assert.All(list.EnumerateArray(), v => Assert.Equal("baseline", v.GetProperty("kind").GetString()));
         Assert.Contains(list.EnumerateArray(), v => v.GetProperty("status").GetString() == "active" && v.GetProperty("model").GetString() == "opportunity-scoring");
     }
