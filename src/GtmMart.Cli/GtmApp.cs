@@ -20,6 +20,7 @@ public static class GtmApp
         app.Configure(config =>
         {
             config.SetApplicationName("gtm");
+            config.SetHelpProvider(new InlineHelp(config.Settings));
             config.AddCommand<RunCommand>("run")
                 .WithDescription("The main job: generate demo data (unless --raw is given), load, build, test, print a funnel summary, export features, train the models, write scores back and write the GTM dashboard.")
                 .WithExample("run")
@@ -69,7 +70,9 @@ public static class GtmApp
             {
                 client.SetDescription("Call a running gtm serve over gRPC and print the response as JSON (API key from --api-key or $GTM_API_KEY).");
                 client.AddCommand<ClientScoreOpportunitiesCommand>("score-opportunities").WithDescription("Score opportunities by id.");
-                client.AddCommand<ClientScoreInlineCommand>("score-inline").WithDescription("Score a new deal given by its features (--channel, --sessions-30d, ...).");
+                client.AddCommand<ClientScoreInlineCommand>(InlineHelp.Command)
+                    .WithDescription("Score a new deal given by its features (--channel, --sessions-30d, ...; --help lists them); warnings say what the model did not know.")
+                    .WithExample("client", InlineHelp.Command, "--channel", "Partner", "--amount-usd", "25000", "--sessions-30d", "12", "--demo-visits-30d", "3");
                 client.AddCommand<ClientScoreAccountsCommand>("score-accounts").WithDescription("Score accounts against the ICP by id.");
                 client.AddCommand<ClientStreamCommand>("stream").WithDescription("Bulk-score ids read from stdin (one a line) over a bidirectional stream.");
                 client.AddCommand<ClientModelsCommand>("models").WithDescription("List models, versions and what is served.");

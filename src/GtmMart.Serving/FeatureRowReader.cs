@@ -1,25 +1,23 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Reflection;
-using Microsoft.ML.Data;
+using GtmMart.Scoring.Features;
 
 namespace GtmMart.Serving;
 
 /// <summary>
-/// Maps query results onto the scoring row classes by their <see cref="ColumnNameAttribute"/> (the same contract as
-/// the training snapshot reader): every such property must have a column. float ← any number (NULL → NaN);
+/// Maps query results onto the scoring rows through their <see cref="RowLayout{TRow}"/> (the same contract as the
+/// training snapshot reader): every column of the layout must be in the result. float ← any number (NULL → NaN);
 /// string ← string (NULL → ""); bool ← bool or integer (== 1; NULL → false); DateTime ← date or timestamp (NULL → default).
 /// </summary>
 internal static class FeatureRowReader
 {
-    public static List<T> ReadAll<T>(DbDataReader reader, string source)
-        where T : new()
+    public static List<T> ReadAll<T>(DbDataReader reader, string source, RowLayout<T> layout)
     {
-        var setters = Bind<T>(reader, source);
+        var setters = Bind(reader, source, layout);
         var rows = new List<T>();
         while (reader.Read())
         {
-            var row = new T();
+            var row = layout.Create();
             foreach (var set in setters)
             {
                 set(reader, row);
@@ -31,7 +29,7 @@ internal static class FeatureRowReader
         return rows;
     }
 
-    private static List<Action<DbDataReader, T>> Bind<T>(DbDataReader reader, string source)
+    private static List<Action<DbDataReader, T>> Bind<T>(DbDataReader reader, string source, RowLayout<T> layout)
     {
         var ordinals = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < reader.FieldCount; i++)
@@ -40,79 +38,67 @@ internal static class FeatureRowReader
         }
 
         var setters = new List<Action<DbDataReader, T>>();
-        foreach (var property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var column in layout.Columns)
         {
-            var column = property.GetCustomAttribute<ColumnNameAttribute>() is null || property.SetMethod is null
-                ? null
-                : ColumnOf(property);
-            if (column is null)
+            if (!ordinals.TryGetValue(column.Name, out var ordinal))
             {
-                continue;
+                throw new InvalidDataException($"{source} has no column {column.Name} (for {typeof(T).Name}).");
             }
 
-            if (!ordinals.TryGetValue(column, out var ordinal))
-            {
-                throw new InvalidDataException($"{source} has no column {column} (for {typeof(T).Name}.{property.Name}).");
-            }
-
-            setters.Add(Setter<T>(property, ordinal, reader.GetFieldType(ordinal), source, column));
+            setters.Add(Setter(column, ordinal, reader.GetFieldType(ordinal), source));
         }
 
         return setters;
     }
 
-    private static string ColumnOf(PropertyInfo property)
+    private static Action<DbDataReader, T> Setter<T>(RowColumn<T> column, int ordinal, Type fieldType, string source)
     {
-        var data = property.GetCustomAttributesData().First(a => a.AttributeType == typeof(ColumnNameAttribute));
-        return data.ConstructorArguments.Count == 1 && data.ConstructorArguments[0].Value is string name ? name : property.Name;
-    }
-
-    private static Action<DbDataReader, T> Setter<T>(PropertyInfo property, int ordinal, Type fieldType, string source, string column)
-    {
-        var setter = property.SetMethod!;
-        if (property.PropertyType == typeof(float))
+        switch (column)
         {
-            var set = setter.CreateDelegate<Action<T, float>>();
-            Func<DbDataReader, float> get = fieldType == typeof(double) ? r => (float)r.GetDouble(ordinal)
-                : fieldType == typeof(float) ? r => r.GetFloat(ordinal)
-                : fieldType == typeof(int) ? r => r.GetInt32(ordinal)
-                : fieldType == typeof(long) ? r => r.GetInt64(ordinal)
-                : IsNumeric(fieldType) ? r => Convert.ToSingle(r.GetValue(ordinal), CultureInfo.InvariantCulture)
-                : throw Mismatch(source, column, fieldType, "float");
-            return (r, row) => set(row, r.IsDBNull(ordinal) ? float.NaN : get(r));
-        }
+            case NumberColumn<T> number:
+                {
+                    var set = number.Set;
+                    Func<DbDataReader, float> get = fieldType == typeof(double) ? r => (float)r.GetDouble(ordinal)
+                        : fieldType == typeof(float) ? r => r.GetFloat(ordinal)
+                        : fieldType == typeof(int) ? r => r.GetInt32(ordinal)
+                        : fieldType == typeof(long) ? r => r.GetInt64(ordinal)
+                        : IsNumeric(fieldType) ? r => Convert.ToSingle(r.GetValue(ordinal), CultureInfo.InvariantCulture)
+                        : throw Mismatch(source, column.Name, fieldType, "float");
+                    return (r, row) => set(row, r.IsDBNull(ordinal) ? float.NaN : get(r));
+                }
 
-        if (property.PropertyType == typeof(string))
-        {
-            var set = setter.CreateDelegate<Action<T, string>>();
-            return fieldType == typeof(string)
-                ? (r, row) => set(row, r.IsDBNull(ordinal) ? "" : r.GetString(ordinal))
-                : (r, row) => set(row, r.IsDBNull(ordinal) ? "" : Convert.ToString(r.GetValue(ordinal), CultureInfo.InvariantCulture) ?? "");
-        }
+            case TextColumn<T> text:
+                {
+                    var set = text.Set;
+                    return fieldType == typeof(string)
+                        ? (r, row) => set(row, r.IsDBNull(ordinal) ? "" : r.GetString(ordinal))
+                        : (r, row) => set(row, r.IsDBNull(ordinal) ? "" : Convert.ToString(r.GetValue(ordinal), CultureInfo.InvariantCulture) ?? "");
+                }
 
-        if (property.PropertyType == typeof(bool))
-        {
-            var set = setter.CreateDelegate<Action<T, bool>>();
-            Func<DbDataReader, bool> get = fieldType == typeof(bool) ? r => r.GetBoolean(ordinal)
-                : IsNumeric(fieldType) ? r => Convert.ToInt64(r.GetValue(ordinal), CultureInfo.InvariantCulture) == 1
-                : throw Mismatch(source, column, fieldType, "bool");
-            return (r, row) => set(row, !r.IsDBNull(ordinal) && get(r));
-        }
+            case FlagColumn<T> flag:
+                {
+                    var set = flag.Set;
+                    Func<DbDataReader, bool> get = fieldType == typeof(bool) ? r => r.GetBoolean(ordinal)
+                        : IsNumeric(fieldType) ? r => Convert.ToInt64(r.GetValue(ordinal), CultureInfo.InvariantCulture) == 1
+                        : throw Mismatch(source, column.Name, fieldType, "bool");
+                    return (r, row) => set(row, !r.IsDBNull(ordinal) && get(r));
+                }
 
-        if (property.PropertyType == typeof(DateTime))
-        {
-            var set = setter.CreateDelegate<Action<T, DateTime>>();
-            return (r, row) => set(row, r.IsDBNull(ordinal) ? default : r.GetValue(ordinal) switch
-            {
-                DateTime d => d,
-                DateOnly d => d.ToDateTime(TimeOnly.MinValue),
-                DateTimeOffset d => d.UtcDateTime,
-                var other => throw Mismatch(source, column, other.GetType(), "DateTime"),
-            });
-        }
+            case DateColumn<T> date:
+                {
+                    var set = date.Set;
+                    return (r, row) => set(row, r.IsDBNull(ordinal) ? default : r.GetValue(ordinal) switch
+                    {
+                        DateTime d => d,
+                        DateOnly d => d.ToDateTime(TimeOnly.MinValue),
+                        DateTimeOffset d => d.UtcDateTime,
+                        var other => throw Mismatch(source, column.Name, other.GetType(), "DateTime"),
+                    });
+                }
 
-        throw new NotSupportedException(
-            $"{typeof(T).Name}.{property.Name} is {property.PropertyType.Name}; rows map only float, string, bool and DateTime properties.");
+            default:
+                throw new NotSupportedException($"{column.GetType().Name} is not a column type rows are read into.");
+        }
     }
 
     private static bool IsNumeric(Type type) =>

@@ -59,8 +59,8 @@ public sealed class FeatureStore
         {
             var buildId = BuildMetadata.PublishedBuild(connection)
                 ?? throw new ServingException($"no published mart in {warehouse.DisplayName}: run gtm build first");
-            var opportunities = Read<OpportunityFeatureRow>(connection, OpportunityTable, "created_date, opportunity_id");
-            var accounts = Read<AccountFeatureRow>(connection, AccountTable, "account_id");
+            var opportunities = Read(connection, OpportunityTable, "created_date, opportunity_id", RowLayouts.Opportunity(OpportunityFeatureCatalog.Default));
+            var accounts = Read(connection, AccountTable, "account_id", RowLayouts.FromAttributes<AccountFeatureRow>());
             return new FeatureStore(buildId, DateTime.UtcNow, opportunities, accounts);
         });
     }
@@ -80,14 +80,13 @@ public sealed class FeatureStore
     public IReadOnlyList<OpportunityFeatureRow> OpportunitiesOfAccount(string accountId) =>
         opportunitiesByAccount.TryGetValue(accountId, out var list) ? list : [];
 
-    private static List<T> Read<T>(System.Data.Common.DbConnection connection, string table, string orderBy)
-        where T : new()
+    private static List<T> Read<T>(System.Data.Common.DbConnection connection, string table, string orderBy, RowLayout<T> layout)
     {
         try
         {
             using var command = connection.Command($"select * from {table} order by {orderBy}");
             using var reader = command.ExecuteReader();
-            return FeatureRowReader.ReadAll<T>(reader, table);
+            return FeatureRowReader.ReadAll(reader, table, layout);
         }
         catch (System.Data.Common.DbException ex)
         {

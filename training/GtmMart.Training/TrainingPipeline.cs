@@ -138,7 +138,7 @@ public static class TrainingPipeline
         var closed = rows.Where(r => r.IsClosed).ToList();
         if (activate && candidate is not { IsActive: true } && NeedsBaseline(activeBefore, snapshot) && closed.Count > 0)
         {
-            var winRates = WinRateBaseline.From(closed.Select(r => ((string?)r.Channel, r.Label)), config.Opportunity.BaselineMinimumDealsPerChannel);
+            var winRates = WinRateBaseline.From(closed.Select(r => ((string?)r["channel"].Text, r.Label)), config.Opportunity.BaselineMinimumDealsPerChannel);
             var why = notTrained ?? $"opportunity scoring {candidate!.Version} was {candidate.Card.Gate!.Reason}";
             baseline = registry.Register(
                 ModelCards.OpportunityBaseline(winRates, [.. closed.Select(r => r.CreatedDate)], snapshot, why),

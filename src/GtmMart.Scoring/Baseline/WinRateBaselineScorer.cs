@@ -14,6 +14,9 @@ public sealed class WinRateBaselineScorer(WinRateBaseline baseline) : IOpportuni
     /// <summary>The feature name of the baseline's reason.</summary>
     public const string Feature = "baseline";
 
+    /// <summary>The family of the baseline's reason: it is the channel's win rate.</summary>
+    public const string Family = "channel";
+
     public WinRateBaseline Baseline { get; } = baseline ?? throw new ArgumentNullException(nameof(baseline));
 
     public static WinRateBaselineScorer Load(string directory) => new(WinRateBaseline.Load(directory));
@@ -21,12 +24,12 @@ public sealed class WinRateBaselineScorer(WinRateBaseline baseline) : IOpportuni
     public OpportunityScore Score(OpportunityFeatureRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var (rate, channel) = Baseline.RateOf(row.Channel);
+        var (rate, channel) = Baseline.RateOf(row["channel"].Text);
         var text = channel is not null
             ? $"Baseline, not a model: {channel} deals were won {rate.OfTheTime()}"
-            : $"Baseline, not a model: deals were won {rate.OfTheTime()}; {Describe(row.Channel)} has too few closed deals (under {Baseline.MinimumDealsPerChannel}) for a rate of its own";
+            : $"Baseline, not a model: deals were won {rate.OfTheTime()}; {Describe(row["channel"].Text)} has too few closed deals (under {Baseline.MinimumDealsPerChannel}) for a rate of its own";
         var contribution = Logit(rate.Rate) - Logit(Baseline.Overall.Rate);
-        var factor = new OpportunityFactor(Feature, text, double.IsFinite(contribution) ? contribution : 0);
+        var factor = new OpportunityFactor(Family, Feature, text, double.IsFinite(contribution) ? contribution : 0);
         return rate.Rate >= Baseline.Overall.Rate
             ? new OpportunityScore(row.OpportunityId, OpportunityScore.ToScore(rate.Rate), rate.Rate, [factor], [])
             : new OpportunityScore(row.OpportunityId, OpportunityScore.ToScore(rate.Rate), rate.Rate, [], [factor]);
@@ -41,7 +44,7 @@ public sealed class WinRateBaselineScorer(WinRateBaseline baseline) : IOpportuni
     public IReadOnlyList<float> PredictProbabilities(IReadOnlyList<OpportunityFeatureRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        return [.. rows.Select(r => (float)Baseline.RateOf(r.Channel).Rate.Rate)];
+        return [.. rows.Select(r => (float)Baseline.RateOf(r["channel"].Text).Rate.Rate)];
     }
 
     /// <summary>Nothing to release.</summary>

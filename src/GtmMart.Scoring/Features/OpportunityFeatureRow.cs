@@ -1,53 +1,112 @@
-using Microsoft.ML.Data;
-
 namespace GtmMart.Scoring.Features;
 
 /// <summary>
-/// One row of <c>mart.mrt_opportunity_features</c>: what was known about an opportunity on its created date.
-/// Column names are the mart's (snake_case); numeric features are float (NaN when unknown), categoricals strings.
+/// One row of <c>mart.mrt_opportunity_features</c>: what was known about an opportunity on its created date. The
+/// feature values are held by position in the row's <see cref="Catalog"/> (numbers NaN when unknown, categories ""
+/// when empty); read and set them by name with the indexer: <c>row["channel"] = "Partner"</c>,
+/// <c>row["sessions_30d"].Number</c>. ML.NET sees the row through <see cref="OpportunityDataView"/>.
 /// </summary>
 public sealed class OpportunityFeatureRow
 {
-    [ColumnName("opportunity_id")] public string OpportunityId { get; set; } = "";
-    [ColumnName("account_id")] public string AccountId { get; set; } = "";
-    [ColumnName("created_date")] public DateTime CreatedDate { get; set; }
+    private readonly float[] _numbers;
+    private readonly string[] _categories;
+
+    /// <summary>A row of the product's catalog, numbers 0 and categories empty.</summary>
+    public OpportunityFeatureRow()
+        : this(OpportunityFeatureCatalog.Default)
+    {
+    }
+
+    /// <summary>A row of <paramref name="catalog"/>, numbers 0 and categories empty.</summary>
+    public OpportunityFeatureRow(OpportunityFeatureCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        Catalog = catalog;
+        _numbers = new float[catalog.Numeric.Count];
+        _categories = new string[catalog.Categorical.Count];
+        Array.Fill(_categories, "");
+    }
+
+    public OpportunityFeatureCatalog Catalog { get; }
+
+    public string OpportunityId { get; set; } = "";
+
+    public string AccountId { get; set; } = "";
+
+    public DateTime CreatedDate { get; set; }
 
     /// <summary>True when the opportunity closed won; only meaningful when <see cref="IsClosed"/>.</summary>
-    [ColumnName("label_won")] public bool Label { get; set; }
-    [ColumnName("is_closed")] public bool IsClosed { get; set; }
+    public bool Label { get; set; }
 
-    [ColumnName("amount_usd")] public float AmountUsd { get; set; }
-    [ColumnName("channel")] public string Channel { get; set; } = "";
-    [ColumnName("is_paid_media")] public float IsPaidMedia { get; set; }
-    [ColumnName("owner_region")] public string OwnerRegion { get; set; } = "";
-    [ColumnName("owner_id")] public string OwnerId { get; set; } = "";
+    public bool IsClosed { get; set; }
 
-    [ColumnName("industry")] public string Industry { get; set; } = "";
-    [ColumnName("employee_band")] public string EmployeeBand { get; set; } = "";
-    [ColumnName("employee_count")] public float EmployeeCount { get; set; }
-    [ColumnName("annual_revenue_usd")] public float AnnualRevenueUsd { get; set; }
-    [ColumnName("account_region")] public string AccountRegion { get; set; } = "";
+    /// <summary>The numeric features in catalog order (<see cref="OpportunityFeatureCatalog.Numeric"/>).</summary>
+    public Span<float> Numbers => _numbers;
 
-    [ColumnName("prior_opportunities")] public float PriorOpportunities { get; set; }
-    [ColumnName("prior_won")] public float PriorWon { get; set; }
-    [ColumnName("prior_lost")] public float PriorLost { get; set; }
+    /// <summary>The categorical features in catalog order (<see cref="OpportunityFeatureCatalog.Categorical"/>).</summary>
+    public Span<string> Categories => _categories;
 
-    [ColumnName("sessions_7d")] public float Sessions7d { get; set; }
-    [ColumnName("sessions_30d")] public float Sessions30d { get; set; }
-    [ColumnName("sessions_90d")] public float Sessions90d { get; set; }
-    [ColumnName("pageviews_30d")] public float Pageviews30d { get; set; }
-    [ColumnName("pageviews_90d")] public float Pageviews90d { get; set; }
-    [ColumnName("form_submissions_30d")] public float FormSubmissions30d { get; set; }
-    [ColumnName("form_submissions_90d")] public float FormSubmissions90d { get; set; }
-    [ColumnName("pricing_visits_30d")] public float PricingVisits30d { get; set; }
-    [ColumnName("demo_visits_30d")] public float DemoVisits30d { get; set; }
-    [ColumnName("enterprise_visits_30d")] public float EnterpriseVisits30d { get; set; }
-    [ColumnName("pricing_visits_90d")] public float PricingVisits90d { get; set; }
-    [ColumnName("demo_visits_90d")] public float DemoVisits90d { get; set; }
-    [ColumnName("enterprise_visits_90d")] public float EnterpriseVisits90d { get; set; }
-    [ColumnName("senior_sessions_30d")] public float SeniorSessions30d { get; set; }
-    [ColumnName("senior_sessions_90d")] public float SeniorSessions90d { get; set; }
-    [ColumnName("engaged_contacts_90d")] public float EngagedContacts90d { get; set; }
-    [ColumnName("senior_engaged_contacts_90d")] public float SeniorEngagedContacts90d { get; set; }
-    [ColumnName("days_since_last_session")] public float DaysSinceLastSession { get; set; }
+    /// <summary>A feature's value by its mart name; setting checks the kind (a number for a numeric feature, text for a categorical one).</summary>
+    public FeatureValue this[string feature]
+    {
+        get => Catalog.IsNumeric(feature) ? _numbers[Catalog.IndexOf(feature)] : _categories[Catalog.IndexOf(feature)];
+        set
+        {
+            var index = Catalog.IndexOf(feature);
+            if (Catalog.IsNumeric(feature))
+            {
+                _numbers[index] = value.IsText ? throw new ArgumentException($"'{feature}' is numeric; '{value.Text}' is text.", nameof(value)) : value.Number;
+            }
+            else
+            {
+                _categories[index] = value.IsText ? value.Text : throw new ArgumentException($"'{feature}' is categorical; {value.Number} is a number.", nameof(value));
+            }
+        }
+    }
+
+    /// <summary>A copy (same catalog, same values).</summary>
+    public OpportunityFeatureRow Copy()
+    {
+        var copy = new OpportunityFeatureRow(Catalog)
+        {
+            OpportunityId = OpportunityId,
+            AccountId = AccountId,
+            CreatedDate = CreatedDate,
+            Label = Label,
+            IsClosed = IsClosed,
+        };
+        _numbers.CopyTo(copy._numbers, 0);
+        _categories.CopyTo(copy._categories, 0);
+        return copy;
+    }
+}
+
+/// <summary>A feature value: a number or a text (converts implicitly from float and string).</summary>
+public readonly record struct FeatureValue
+{
+    private readonly string? _text;
+
+    private FeatureValue(float number, string? text)
+    {
+        Number = number;
+        _text = text;
+    }
+
+    /// <summary>The number (NaN for a text value).</summary>
+    public float Number { get; }
+
+    /// <summary>The text ("" for a number).</summary>
+    public string Text => _text ?? "";
+
+    public bool IsText => _text is not null;
+
+    public static implicit operator FeatureValue(float number) => new(number, null);
+
+    public static implicit operator FeatureValue(string? text) => new(float.NaN, text ?? "");
+
+    public static FeatureValue FromSingle(float number) => number;
+
+    public static FeatureValue FromString(string? text) => text;
+
+    public override string ToString() => IsText ? Text : Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

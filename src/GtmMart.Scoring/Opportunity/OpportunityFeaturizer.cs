@@ -17,6 +17,7 @@ namespace GtmMart.Scoring.Opportunity;
 /// </summary>
 internal sealed class OpportunityFeaturizer
 {
+    private readonly OpportunityFeatureCatalog _catalog;
     private readonly CategoricalInput[] _categorical;
     private readonly NumericInput[] _numeric;
     private readonly float[][] _bounds;
@@ -27,17 +28,18 @@ internal sealed class OpportunityFeaturizer
     private readonly float[] _zero;
     private readonly float[] _one;
 
-    /// <summary>A categorical source column: its one-hot slots (<paramref name="Count"/> from <paramref name="First"/>), by category.</summary>
-    private sealed record CategoricalInput(string Feature, Func<OpportunityFeatureRow, string?> Get, int First, int Count, Dictionary<string, int> SlotOf);
+    /// <summary>A categorical source column (<paramref name="Index"/> in a row's categories): its one-hot slots (<paramref name="Count"/> from <paramref name="First"/>), by category.</summary>
+    private sealed record CategoricalInput(string Feature, int Index, int First, int Count, Dictionary<string, int> SlotOf);
 
     /// <summary>
     /// A numeric source column: its value slot (−1 when only its missing indicator is used), indicator slot (−1 when
     /// none), and what its value slot holds for a missing number (the replaced mean, binned).
     /// </summary>
-    private sealed record NumericInput(string Feature, Func<OpportunityFeatureRow, float> Get, int Slot, int MissingSlot, float WhenMissing = float.NaN);
+    private sealed record NumericInput(string Feature, int Index, int Slot, int MissingSlot, float WhenMissing = float.NaN);
 
-    private OpportunityFeaturizer(int slots, CategoricalInput[] categorical, NumericInput[] numeric, float[][] bounds, float[] density, float[] offset)
+    private OpportunityFeaturizer(OpportunityFeatureCatalog catalog, int slots, CategoricalInput[] categorical, NumericInput[] numeric, float[][] bounds, float[] density, float[] offset)
     {
+        _catalog = catalog;
         Slots = slots;
         _categorical = categorical;
         _numeric = numeric;
@@ -55,13 +57,20 @@ internal sealed class OpportunityFeaturizer
 
     public int Slots { get; }
 
-    /// <summary>Writes the Features vector of <paramref name="row"/> into <paramref name="into"/> (<see cref="Slots"/> values).</summary>
+    /// <summary>Writes the Features vector of <paramref name="row"/> (of the featurizer's catalog) into <paramref name="into"/> (<see cref="Slots"/> values).</summary>
     public void Featurize(OpportunityFeatureRow row, Span<float> into)
     {
+        if (row.Catalog != _catalog)
+        {
+            throw new ArgumentException($"row {row.OpportunityId} belongs to another feature catalog than the model's", nameof(row));
+        }
+
+        var categories = row.Categories;
+        var numbers = row.Numbers;
         foreach (var c in _categorical)
         {
             _zero.AsSpan(c.First, c.Count).CopyTo(into.Slice(c.First, c.Count));
-            if (c.SlotOf.TryGetValue(c.Get(row) ?? "", out var slot))
+            if (c.SlotOf.TryGetValue(categories[c.Index] ?? "", out var slot))
             {
                 into[slot] = _one[slot];
             }
@@ -69,7 +78,7 @@ internal sealed class OpportunityFeaturizer
 
         foreach (var n in _numeric)
         {
-            var x = n.Get(row);
+            var x = numbers[n.Index];
             var missing = float.IsNaN(x);
             if (n.Slot >= 0)
             {
@@ -108,10 +117,11 @@ internal sealed class OpportunityFeaturizer
     /// The featurizer of <paramref name="featurizer"/> (the model's transformers before its predictor), or null when its
     /// layout is not the trainer's or the computed vectors differ from ML.NET's on the probe rows.
     /// </summary>
-    public static OpportunityFeaturizer? TryCreate(MLContext ml, ITransformer featurizer)
+    public static OpportunityFeaturizer? TryCreate(MLContext ml, ITransformer featurizer, OpportunityFeatureCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(featurizer);
+        ArgumentNullException.ThrowIfNull(catalog);
         var parts = Flatten(featurizer).ToList();
         if (parts.Count == 0 || parts[^1] is not NormalizingTransformer normalizer || !parts.SkipLast(1).All(IsKnownStep)
             || normalizer.GetNormalizerModelParameters(0) is not NormalizingTransformer.BinNormalizerModelParameters<ImmutableArray<float>> bins)
@@ -119,38 +129,38 @@ internal sealed class OpportunityFeaturizer
             return null;
         }
 
-        var column = featurizer.GetOutputSchema(ml.Data.LoadFromEnumerable(Array.Empty<OpportunityFeatureRow>()).Schema)[OpportunityFeatureColumns.Features];
+        var column = featurizer.GetOutputSchema(OpportunityDataView.Schema(catalog))[OpportunityFeatureColumns.Features];
         var slots = column.Type.ValueCountOf();
         if (!column.HasSlotNames() || bins.UpperBounds.Length != slots || bins.Density.Length != slots)
         {
             return null;
         }
 
-        var names = default(VBuffer<ReadOnlyMemory<char>>);
-        column.GetSlotNames(ref names);
-        var layout = Layout([.. names.DenseValues().Select(n => n.ToString())]);
+        var layout = Layout(catalog, OpportunitySlotLayout.SlotNames(column));
         if (layout is null)
         {
             return null;
         }
 
-        using var engine = ml.Model.CreatePredictionEngine<OpportunityFeatureRow, Featurized>(featurizer);
-
         // What a missing number featurizes to (the replaced mean, binned), from ML.NET itself: one row of missing values.
         var (categorical, numeric) = layout.Value;
-        var missing = new OpportunityFeatureRow();
+        var missing = new OpportunityFeatureRow(catalog);
         foreach (var n in numeric)
         {
-            OpportunityFeatureColumns.Set(missing, n.Feature, float.NaN);
+            missing.Numbers[n.Index] = float.NaN;
         }
 
-        var whenMissing = engine.Predict(missing).Features;
+        var whenMissing = Run(ml, featurizer, catalog, [missing])[0];
         numeric = [.. numeric.Select(n => n.Slot >= 0 ? n with { WhenMissing = whenMissing[n.Slot] } : n)];
 
         var offset = bins.Offset.IsDefaultOrEmpty ? new float[slots] : [.. bins.Offset];
-        var compiled = new OpportunityFeaturizer(slots, categorical, numeric, [.. bins.UpperBounds.Select(b => b.ToArray())], [.. bins.Density], offset);
-        return compiled.Agrees(engine) ? compiled : null;
+        var compiled = new OpportunityFeaturizer(catalog, slots, categorical, numeric, [.. bins.UpperBounds.Select(b => b.ToArray())], [.. bins.Density], offset);
+        return compiled.Agrees(ml, featurizer) ? compiled : null;
     }
+
+    /// <summary>ML.NET's Features vectors of <paramref name="rows"/>.</summary>
+    private static List<float[]> Run(MLContext ml, ITransformer featurizer, OpportunityFeatureCatalog catalog, IReadOnlyList<OpportunityFeatureRow> rows) =>
+        [.. featurizer.Transform(OpportunityDataView.Create(catalog, rows)).GetColumn<VBuffer<float>>(OpportunityFeatureColumns.Features).Select(v => v.DenseValues().ToArray())];
 
     private static bool IsKnownStep(ITransformer t) =>
         t is OneHotEncodingTransformer or ValueToKeyMappingTransformer or KeyToVectorMappingTransformer or MissingValueIndicatorTransformer
@@ -163,7 +173,7 @@ internal sealed class OpportunityFeaturizer
     /// category), <c>num__amount_usd</c> (a number), <c>miss__days_since_last_session</c> (its missing indicator).
     /// Null for any other name, or a column whose slots are not together.
     /// </summary>
-    private static (CategoricalInput[] Categorical, NumericInput[] Numeric)? Layout(string[] names)
+    private static (CategoricalInput[] Categorical, NumericInput[] Numeric)? Layout(OpportunityFeatureCatalog catalog, string[] names)
     {
         var categorical = new List<CategoricalInput>();
         var numeric = new Dictionary<string, NumericInput>(StringComparer.Ordinal);
@@ -172,7 +182,7 @@ internal sealed class OpportunityFeaturizer
             var name = names[s];
             var source = OpportunityFeatureColumns.SourceOf(name);
             if (name.StartsWith(OpportunityFeatureColumns.CategoricalPrefix, StringComparison.Ordinal) && source?.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot
-                && OpportunityFeatureColumns.IsCategorical(source[..dot]))
+                && catalog.IsCategorical(source[..dot]))
             {
                 var feature = source[..dot];
                 if (categorical.Count == 0 || categorical[^1].Feature != feature)
@@ -182,7 +192,7 @@ internal sealed class OpportunityFeaturizer
                         return null;
                     }
 
-                    categorical.Add(new CategoricalInput(feature, OpportunityFeatureColumns.CategoricalGetter(feature), s, 0, new(StringComparer.Ordinal)));
+                    categorical.Add(new CategoricalInput(feature, catalog.IndexOf(feature), s, 0, new(StringComparer.Ordinal)));
                 }
 
                 categorical[^1] = categorical[^1] with { Count = s - categorical[^1].First + 1 };
@@ -191,9 +201,9 @@ internal sealed class OpportunityFeaturizer
                     return null;
                 }
             }
-            else if (source is not null && OpportunityFeatureColumns.IsNumeric(source) && !name.StartsWith(OpportunityFeatureColumns.CategoricalPrefix, StringComparison.Ordinal))
+            else if (source is not null && catalog.IsNumeric(source) && !name.StartsWith(OpportunityFeatureColumns.CategoricalPrefix, StringComparison.Ordinal))
             {
-                var input = numeric.GetValueOrDefault(source) ?? new NumericInput(source, OpportunityFeatureColumns.NumericGetter(source), -1, -1);
+                var input = numeric.GetValueOrDefault(source) ?? new NumericInput(source, catalog.IndexOf(source), -1, -1);
                 var isValue = name.StartsWith(OpportunityFeatureColumns.NumericPrefix, StringComparison.Ordinal);
                 if ((isValue ? input.Slot : input.MissingSlot) >= 0)
                 {
@@ -216,42 +226,43 @@ internal sealed class OpportunityFeaturizer
     /// empty and an unseen one; for every number, missing, zero, negative, the largest float, each bin edge and the
     /// floats either side of it. Probe row i takes each column's (i mod its count)-th value.
     /// </summary>
-    private bool Agrees(PredictionEngine<OpportunityFeatureRow, Featurized> engine)
+    private bool Agrees(MLContext ml, ITransformer featurizer)
     {
         var categories = _categorical
-            .Select(c => (c.Feature, Values: c.SlotOf.OrderBy(v => v.Value).Select(v => v.Key).Append("").Append("\u0001unseen").ToArray()))
+            .Select(c => (c.Index, Values: c.SlotOf.OrderBy(v => v.Value).Select(v => v.Key).Append("").Append("\u0001unseen").ToArray()))
             .ToArray();
         var numbers = _numeric
-            .Select(n => (n.Feature, Values: (float[])[float.NaN, 0f, -1f, float.MaxValue, .. n.Slot < 0 ? [] : _bounds[n.Slot].Where(float.IsFinite).SelectMany(b => (float[])[MathF.BitDecrement(b), b, MathF.BitIncrement(b)])]))
+            .Select(n => (n.Index, Values: (float[])[float.NaN, 0f, -1f, float.MaxValue, .. n.Slot < 0 ? [] : _bounds[n.Slot].Where(float.IsFinite).SelectMany(b => (float[])[MathF.BitDecrement(b), b, MathF.BitIncrement(b)])]))
             .ToArray();
         var probes = Math.Max(categories.Select(c => c.Values.Length).DefaultIfEmpty(0).Max(), numbers.Select(n => n.Values.Length).DefaultIfEmpty(0).Max());
-        var ours = new float[Slots];
+        var rows = new List<OpportunityFeatureRow>(probes);
         for (var i = 0; i < probes; i++)
         {
-            var row = new OpportunityFeatureRow();
-            foreach (var (feature, values) in categories)
+            var row = new OpportunityFeatureRow(_catalog);
+            foreach (var (index, values) in categories)
             {
-                OpportunityFeatureColumns.Set(row, feature, values[i % values.Length]);
+                row.Categories[index] = values[i % values.Length];
             }
 
-            foreach (var (feature, values) in numbers)
+            foreach (var (index, values) in numbers)
             {
-                OpportunityFeatureColumns.Set(row, feature, values[i % values.Length]);
+                row.Numbers[index] = values[i % values.Length];
             }
 
-            Featurize(row, ours);
-            var theirs = engine.Predict(row).Features;
-            if (theirs.Length != Slots || !ours.AsSpan().SequenceEqual(theirs))
+            rows.Add(row);
+        }
+
+        var theirs = Run(ml, featurizer, _catalog, rows);
+        var ours = new float[Slots];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Featurize(rows[i], ours);
+            if (theirs[i].Length != Slots || !ours.AsSpan().SequenceEqual(theirs[i]))
             {
                 return false;
             }
         }
 
         return true;
-    }
-
-    private sealed class Featurized
-    {
-        public float[] Features { get; set; } = [];
     }
 }

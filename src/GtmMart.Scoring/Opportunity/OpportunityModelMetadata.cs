@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using GtmMart.Scoring.Features;
 using Microsoft.ML;
 
 namespace GtmMart.Scoring.Opportunity;
@@ -23,12 +24,76 @@ public sealed record OpportunityModelMetadata
     /// <summary>Numeric features that also got a missing indicator.</summary>
     public IReadOnlyList<string> MissingIndicators { get; init; } = [];
 
-    /// <summary>Mean of each slot of the Features vector on the model's training rows (centres linear contributions).</summary>
+    /// <summary>Mean of each slot of the Features vector on the model's training rows.</summary>
     public IReadOnlyList<float> FeatureSlotMeans { get; init; } = [];
+
+    /// <summary>The typical deal of the training rows, the reference of every reason (null in models trained before reasons had one).</summary>
+    public TypicalDeal? TypicalDeal { get; init; }
 
     public DateTime TrainedOnThrough { get; init; }
 
     public int TrainingRows { get; init; }
+}
+
+/// <summary>
+/// The typical deal of a model's training rows, the reference each reason is measured against: for each feature the
+/// model uses, the median of the numeric ones (missing when most training rows have no value) and the most frequent
+/// value of the categorical ones (ties to the first in ordinal order), over the rows the final model was fitted on.
+/// Per-feature medians of nested windows stay nested (a 7-day count's median is at most the 30-day count's).
+/// </summary>
+public sealed record TypicalDeal
+{
+    public const string Rule = "median of each numeric feature (missing when most training rows have none) and most frequent value of each categorical feature, over the final model's training rows";
+
+    /// <summary>Median by numeric feature; null for missing.</summary>
+    public IReadOnlyDictionary<string, double?> Numbers { get; init; } = new Dictionary<string, double?>();
+
+    /// <summary>Most frequent value by categorical feature.</summary>
+    public IReadOnlyDictionary<string, string> Categories { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Of <paramref name="rows"/>, for the given features.</summary>
+    public static TypicalDeal Of(IReadOnlyList<OpportunityFeatureRow> rows, OpportunityFeatureCatalog catalog, IEnumerable<string> numeric, IEnumerable<string> categorical)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var numbers = new Dictionary<string, double?>(StringComparer.Ordinal);
+        foreach (var f in numeric)
+        {
+            var i = catalog.IndexOf(f);
+            var present = rows.Select(r => r.Numbers[i]).Where(v => !float.IsNaN(v)).Order().ToArray();
+            numbers[f] = present.Length * 2 <= rows.Count ? null : present[(present.Length - 1) / 2];
+        }
+
+        var categories = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var f in categorical)
+        {
+            var i = catalog.IndexOf(f);
+            categories[f] = rows.GroupBy(r => r.Categories[i] ?? "", StringComparer.Ordinal)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => g.Key).FirstOrDefault() ?? "";
+        }
+
+        return new TypicalDeal { Numbers = numbers, Categories = categories };
+    }
+
+    /// <summary>The typical deal as a row of <paramref name="catalog"/> (features it does not name are missing or empty).</summary>
+    public OpportunityFeatureRow ToRow(OpportunityFeatureCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var row = new OpportunityFeatureRow(catalog) { OpportunityId = "typical deal" };
+        row.Numbers.Fill(float.NaN);
+        foreach (var (f, v) in Numbers.Where(n => catalog.IsNumeric(n.Key)))
+        {
+            row.Numbers[catalog.IndexOf(f)] = v is { } x ? (float)x : float.NaN;
+        }
+
+        foreach (var (f, v) in Categories.Where(c => catalog.IsCategorical(c.Key)))
+        {
+            row.Categories[catalog.IndexOf(f)] = v;
+        }
+
+        return row;
+    }
 }
 
 /// <summary>Saves and loads an opportunity model zip (ML.NET model + <see cref="OpportunityModelMetadata"/>).</summary>

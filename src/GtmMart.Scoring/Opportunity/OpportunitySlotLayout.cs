@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace GtmMart.Scoring.Opportunity;
 
@@ -43,5 +44,41 @@ internal static class OpportunitySlotLayout
         }
 
         return [.. result];
+    }
+
+    /// <summary>The slot names of the Features vector (<c>cat__channel.Partner</c>, <c>num__sessions_30d</c>, ...); empty when it has none.</summary>
+    public static string[] SlotNames(DataViewSchema.Column features)
+    {
+        if (!features.HasSlotNames())
+        {
+            return [];
+        }
+
+        var names = default(VBuffer<ReadOnlyMemory<char>>);
+        features.GetSlotNames(ref names);
+        return [.. names.DenseValues().Select(n => n.ToString())];
+    }
+
+    /// <summary>The categories the model has a one-hot slot for, by categorical feature, from the slot names.</summary>
+    public static Dictionary<string, HashSet<string>> Categories(IEnumerable<string> slotNames)
+    {
+        var result = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var name in slotNames.Where(n => n.StartsWith(OpportunityFeatureColumns.CategoricalPrefix, StringComparison.Ordinal)))
+        {
+            var source = name[OpportunityFeatureColumns.CategoricalPrefix.Length..];
+            var dot = source.IndexOf('.', StringComparison.Ordinal);
+            if (dot > 0)
+            {
+                var feature = source[..dot];
+                if (!result.TryGetValue(feature, out var values))
+                {
+                    result[feature] = values = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                values.Add(source[(dot + 1)..]);
+            }
+        }
+
+        return result;
     }
 }

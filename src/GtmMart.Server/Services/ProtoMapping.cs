@@ -1,6 +1,5 @@
 using Google.Protobuf.Collections;
 using GtmMart.Contracts.V1;
-using GtmMart.Scoring.Features;
 using GtmMart.Serving;
 using Core = GtmMart.Scoring;
 
@@ -83,79 +82,4 @@ public static class ProtoMapping
 
     public static ItemError NotFound(string id, string kind) =>
         new() { Id = id, Code = NotFoundCode, Message = $"unknown {kind} id '{id}'" };
-
-    /// <summary>The feature row of an inline opportunity; NaN for an unknown days-since-last-session.</summary>
-    public static OpportunityFeatureRow ToRow(InlineOpportunity o)
-    {
-        ArgumentNullException.ThrowIfNull(o);
-        return new OpportunityFeatureRow
-        {
-            OpportunityId = o.OpportunityId,
-            AccountId = o.AccountId,
-            CreatedDate = DateTime.UtcNow.Date,
-            AmountUsd = o.AmountUsd,
-            Channel = o.Channel,
-            IsPaidMedia = o.IsPaidMedia,
-            OwnerRegion = o.OwnerRegion,
-            OwnerId = o.OwnerId,
-            Industry = o.Industry,
-            EmployeeBand = o.EmployeeBand,
-            EmployeeCount = o.EmployeeCount,
-            AnnualRevenueUsd = o.AnnualRevenueUsd,
-            AccountRegion = o.AccountRegion,
-            PriorOpportunities = o.PriorOpportunities,
-            PriorWon = o.PriorWon,
-            PriorLost = o.PriorLost,
-            Sessions7d = o.Sessions7D,
-            Sessions30d = o.Sessions30D,
-            Sessions90d = o.Sessions90D,
-            Pageviews30d = o.Pageviews30D,
-            Pageviews90d = o.Pageviews90D,
-            FormSubmissions30d = o.FormSubmissions30D,
-            FormSubmissions90d = o.FormSubmissions90D,
-            PricingVisits30d = o.PricingVisits30D,
-            DemoVisits30d = o.DemoVisits30D,
-            EnterpriseVisits30d = o.EnterpriseVisits30D,
-            PricingVisits90d = o.PricingVisits90D,
-            DemoVisits90d = o.DemoVisits90D,
-            EnterpriseVisits90d = o.EnterpriseVisits90D,
-            SeniorSessions30d = o.SeniorSessions30D,
-            SeniorSessions90d = o.SeniorSessions90D,
-            EngagedContacts90d = o.EngagedContacts90D,
-            SeniorEngagedContacts90d = o.SeniorEngagedContacts90D,
-            DaysSinceLastSession = o.HasDaysSinceLastSession ? o.DaysSinceLastSession : float.NaN,
-        };
-    }
-
-    /// <summary>Field violations of an inline opportunity: every number finite and not negative, flags 0 or 1.</summary>
-    public static void Validate(InlineOpportunity o)
-    {
-        ArgumentNullException.ThrowIfNull(o);
-        var violations = new Violations();
-        foreach (var field in InlineOpportunity.Descriptor.Fields.InFieldNumberOrder())
-        {
-            if (field.FieldType == Google.Protobuf.Reflection.FieldType.Float && field.Accessor.GetValue(o) is float value)
-            {
-                if (!float.IsFinite(value))
-                {
-                    violations.Add(field.Name, "must be a finite number");
-                }
-                else if (value < 0)
-                {
-                    violations.Add(field.Name, "must not be negative");
-                }
-            }
-            else if (field.FieldType == Google.Protobuf.Reflection.FieldType.String && field.Accessor.GetValue(o) is string text && text.Length > 256)
-            {
-                violations.Add(field.Name, "must be at most 256 characters");
-            }
-        }
-
-        if (o.IsPaidMedia is not (0f or 1f) && float.IsFinite(o.IsPaidMedia) && o.IsPaidMedia >= 0)
-        {
-            violations.Add("is_paid_media", "must be 0 or 1");
-        }
-
-        violations.ThrowIfAny();
-    }
 }

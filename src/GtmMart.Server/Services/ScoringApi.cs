@@ -22,13 +22,35 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
         return Task.FromResult(Opportunities(serving.Snapshot(), request.OpportunityIds, context.CancellationToken));
     }
 
-    public override Task<OpportunityScore> ScoreOpportunityInline(InlineOpportunity request, ServerCallContext context)
+    /// <summary>
+    /// Scores the deal of the request; what the model did not know (an unset number it never saw missing, a category it
+    /// never saw) is listed as warnings, or, with <c>strict</c>, refused as field violations.
+    /// </summary>
+    public override Task<ScoreOpportunityInlineResponse> ScoreOpportunityInline(ScoreOpportunityInlineRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ProtoMapping.Validate(request);
+        const string Path = "opportunity.";
+        var deal = request.Opportunity ?? new InlineOpportunity();
+        var violations = new Violations();
+        InlineMapping.Default.Validate(deal, violations, Path);
+        violations.ThrowIfAny();
+
         var snapshot = serving.Snapshot();
-        var score = snapshot.Opportunity.Score(ProtoMapping.ToRow(request));
-        return Task.FromResult(ProtoMapping.ToProto(score, snapshot.OpportunityModel));
+        var score = snapshot.Opportunity.Score(InlineMapping.Default.ToRow(deal));
+        var warnings = InlineMapping.Default.Warnings(score, Path).ToList();
+        if (request.Strict)
+        {
+            foreach (var (field, description) in warnings)
+            {
+                violations.Add(field, description);
+            }
+
+            violations.ThrowIfAny();
+        }
+
+        var response = new ScoreOpportunityInlineResponse { Score = ProtoMapping.ToProto(score, snapshot.OpportunityModel) };
+        response.Warnings.AddRange(warnings.Select(w => new FieldWarning { Field = w.Field, Description = w.Description }));
+        return Task.FromResult(response);
     }
 
     public override Task<ScoreAccountsResponse> ScoreAccounts(ScoreAccountsRequest request, ServerCallContext context)

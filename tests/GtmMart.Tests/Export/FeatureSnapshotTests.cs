@@ -1,9 +1,7 @@
-using System.Reflection;
 using GtmMart.Scoring.Features;
 using GtmMart.Tests.Support;
 using GtmMart.Training.Export;
 using GtmMart.Warehouse.Connection;
-using Microsoft.ML.Data;
 
 namespace GtmMart.Tests.Export;
 
@@ -33,31 +31,31 @@ public sealed class FeatureSnapshotTests : IDisposable
         Assert.Equal(new DateTime(2024, 1, 2), plain.CreatedDate);
         Assert.True(plain.Label);                     // label_won = 1
         Assert.True(plain.IsClosed);
-        Assert.Equal(1.5f, plain.AmountUsd);          // double
-        Assert.Equal(1f, plain.PriorOpportunities);   // bigint
-        Assert.Equal(1f, plain.IsPaidMedia);          // integer
-        Assert.Equal("paid_search", plain.Channel);
-        Assert.Equal(31f, plain.DaysSinceLastSession);
+        Assert.Equal(1.5f, plain["amount_usd"].Number);          // double
+        Assert.Equal(1f, plain["prior_opportunities"].Number);   // bigint
+        Assert.Equal(1f, plain["is_paid_media"].Number);          // integer
+        Assert.Equal("paid_search", plain["channel"].Text);
+        Assert.Equal(31f, plain["days_since_last_session"].Number);
 
         var lost = rows[2];                           // i = 2: label_won = 0, is_closed = false
         Assert.False(lost.Label);
         Assert.False(lost.IsClosed);
-        Assert.Equal("", lost.Channel);               // '' stays ''
+        Assert.Equal("", lost["channel"].Text);               // '' stays ''
 
         var nulls = rows[7];                          // i = 7: every nullable column NULL
         Assert.False(nulls.Label);                    // label_won NULL → false
         Assert.False(nulls.IsClosed);
-        Assert.True(float.IsNaN(nulls.AmountUsd));
-        Assert.True(float.IsNaN(nulls.PriorOpportunities));
-        Assert.True(float.IsNaN(nulls.IsPaidMedia));
-        Assert.True(float.IsNaN(nulls.DaysSinceLastSession));
-        Assert.Equal("", nulls.Channel);
-        Assert.Equal("", nulls.Industry);
+        Assert.True(float.IsNaN(nulls["amount_usd"].Number));
+        Assert.True(float.IsNaN(nulls["prior_opportunities"].Number));
+        Assert.True(float.IsNaN(nulls["is_paid_media"].Number));
+        Assert.True(float.IsNaN(nulls["days_since_last_session"].Number));
+        Assert.Equal("", nulls["channel"].Text);
+        Assert.Equal("", nulls["industry"].Text);
         Assert.Equal(default, nulls.CreatedDate);
 
         Assert.Equal(db.Scalar<long>("select count(*) from mart.mrt_opportunity_features where label_won = 1"), rows.Count(r => r.Label));
-        Assert.Equal(db.Scalar<long>("select count(*) from mart.mrt_opportunity_features where amount_usd is null"), rows.Count(r => float.IsNaN(r.AmountUsd)));
-        Assert.Equal(db.Scalar<double>("select sum(sessions_90d) from mart.mrt_opportunity_features"), rows.Where(r => !float.IsNaN(r.Sessions90d)).Sum(r => (double)r.Sessions90d), 3);
+        Assert.Equal(db.Scalar<long>("select count(*) from mart.mrt_opportunity_features where amount_usd is null"), rows.Count(r => float.IsNaN(r["amount_usd"].Number)));
+        Assert.Equal(db.Scalar<double>("select sum(sessions_90d) from mart.mrt_opportunity_features"), rows.Where(r => !float.IsNaN(r["sessions_90d"].Number)).Sum(r => (double)r["sessions_90d"].Number), 3);
     }
 
     [Fact]
@@ -108,8 +106,8 @@ public sealed class FeatureSnapshotTests : IDisposable
         {
             connection.Execute("create schema if not exists mart");
             connection.Execute(
-                $"create or replace table mart.mrt_opportunity_features as select {string.Join(",\n ", Columns<OpportunityFeatureRow>("opp"))} from range({Rows}) as t(i) order by hash(i)");
-            var accountColumns = Columns<AccountFeatureRow>("acc").Where(c => dropAccountColumn is null || !c.EndsWith($" as {dropAccountColumn}", StringComparison.Ordinal));
+                $"create or replace table mart.mrt_opportunity_features as select {string.Join(",\n ", Columns(RowLayouts.Opportunity(OpportunityFeatureCatalog.Default), "opp"))} from range({Rows}) as t(i) order by hash(i)");
+            var accountColumns = Columns(RowLayouts.FromAttributes<AccountFeatureRow>(), "acc").Where(c => dropAccountColumn is null || !c.EndsWith($" as {dropAccountColumn}", StringComparison.Ordinal));
             connection.Execute(
                 $"create or replace table mart.mrt_account_features as select {string.Join(",\n ", accountColumns)} from range({Rows}) as t(i) order by hash(i)");
         }
@@ -120,19 +118,25 @@ public sealed class FeatureSnapshotTests : IDisposable
     }
 
     /// <summary>
-    /// A select list with one expression per <c>[ColumnName]</c> property: the first column is the key
+    /// A select list with one expression per column of the row layout: the first column is the key
     /// (<c>prefix-0000</c>); row i = 7 (mod 7) holds NULL in every nullable column; floats alternate double,
     /// bigint and integer SQL types so every numeric conversion is exercised.
     /// </summary>
-    private static IEnumerable<string> Columns<T>(string prefix)
+    private static IEnumerable<string> Columns<T>(RowLayout<T> layout, string prefix)
     {
         var index = 0;
-        foreach (var property in typeof(T).GetProperties())
+        foreach (var column in layout.Columns)
         {
-            var data = property.GetCustomAttributesData().Single(a => a.AttributeType == typeof(ColumnNameAttribute));
-            var name = (string)data.ConstructorArguments[0].Value!;
+            var name = column.Name;
+            var type = column switch
+            {
+                NumberColumn<T> => typeof(float),
+                TextColumn<T> => typeof(string),
+                FlagColumn<T> => typeof(bool),
+                _ => typeof(DateTime),
+            };
             var isNull = "i % 7 = 0 and i > 0";
-            var expression = (name, property.PropertyType) switch
+            var expression = (name, type) switch
             {
                 _ when index == 0 => $"'{prefix}-' || lpad(i::varchar, 4, '0')",
                 ("account_id", _) => "'acc-' || i::varchar",
@@ -148,7 +152,7 @@ public sealed class FeatureSnapshotTests : IDisposable
                 (_, var t) when t == typeof(string) => $"case when {isNull} then null else '{name}_' || (i % 5)::varchar end",
                 (_, var t) when t == typeof(float) && index % 3 == 1 => $"case when {isNull} then null else (i % 40)::bigint end",
                 (_, var t) when t == typeof(float) => $"case when {isNull} then null else i * 1.5 end::double",
-                _ => throw new InvalidOperationException($"no test expression for {name} ({property.PropertyType.Name})"),
+                _ => throw new InvalidOperationException($"no test expression for {name} ({type.Name})"),
             };
             index++;
             yield return $"{expression} as {name}";

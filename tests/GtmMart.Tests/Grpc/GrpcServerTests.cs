@@ -48,15 +48,72 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
     }
 
     [Fact]
-    public async Task Inline_scoring_scores_a_new_deal_from_its_features()
+    public async Task Inline_scoring_scores_a_new_deal_from_its_features_and_says_what_the_model_did_not_know()
     {
-        var deal = new InlineOpportunity { OpportunityId = "new-deal", AmountUsd = 25_000, Channel = "Paid Search", IsPaidMedia = 1, Sessions30D = 12, DemoVisits30D = 3, Industry = "Software" };
+        var deal = new InlineOpportunity { OpportunityId = "new-deal", AmountUsdCents = 2_500_000, Channel = "Paid Search", IsPaidMedia = 1, Sessions30D = 12, DemoVisits30D = 3, Industry = "Software" };
 
-        var score = await server.Scoring.ScoreOpportunityInlineAsync(deal, GrpcServerFixture.Auth());
+        var answer = await server.Scoring.ScoreOpportunityInlineAsync(new ScoreOpportunityInlineRequest { Opportunity = deal }, GrpcServerFixture.Auth());
 
-        Assert.Equal("new-deal", score.OpportunityId);
-        Assert.InRange(score.Score, 1, 99);
-        Assert.Equal("opportunity-scoring", score.Model.Name);
+        Assert.Equal("new-deal", answer.Score.OpportunityId);
+        Assert.InRange(answer.Score.Score, 1, 99);
+        Assert.Equal("opportunity-scoring", answer.Score.Model.Name);
+        var warnings = answer.Warnings.ToDictionary(w => w.Field, w => w.Description);
+        Assert.Equal("Unknown channel 'Paid Search'", warnings["opportunity.channel"]);
+        Assert.Equal("Web sessions from the account in the last 90 days not given", warnings["opportunity.sessions_90d"]);
+        Assert.Equal("Account region not given", warnings["opportunity.account_region"]);
+        Assert.DoesNotContain("opportunity.sessions_30d", warnings.Keys);
+        Assert.DoesNotContain("opportunity.industry", warnings.Keys);
+        // A family holding an unknown value gives no reason.
+        Assert.DoesNotContain(answer.Score.TopPositive.Concat(answer.Score.TopNegative), f => f.Feature is "channel" or "is_paid_media" or "sessions_90d");
+
+        // Strict: the same deal is refused, a field violation per warning.
+        var strict = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Scoring.ScoreOpportunityInlineAsync(new ScoreOpportunityInlineRequest { Opportunity = deal, Strict = true }, GrpcServerFixture.Auth()).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, strict.StatusCode);
+        Assert.Equal(warnings.Keys.Order(StringComparer.Ordinal), Violations(strict).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unset_inline_number_is_scored_as_a_missing_value_not_as_zero()
+    {
+        var full = FullDeal();
+        var unset = full.Clone();
+        unset.ClearSessions30D();
+        var zero = full.Clone();
+        zero.Sessions30D = 0;
+
+        var scored = await Task.WhenAll(new[] { full, unset, zero }.Select(async d =>
+            await server.Scoring.ScoreOpportunityInlineAsync(new ScoreOpportunityInlineRequest { Opportunity = d }, GrpcServerFixture.Auth())));
+
+        Assert.Empty(scored[0].Warnings);
+        Assert.Equal(["opportunity.sessions_30d"], scored[1].Warnings.Select(w => w.Field));
+        Assert.Empty(scored[2].Warnings);
+        // As the model scores a missing value (the training mean), computed in process from a row holding NaN.
+        var row = Server.Services.InlineMapping.Default.ToRow(unset);
+        Assert.True(float.IsNaN(row["sessions_30d"].Number));
+        var expected = server.State.Models.Current!.Opportunity.Score(row).Probability;
+        Assert.Equal(expected, scored[1].Score.Probability);
+        Assert.NotEqual(scored[2].Score.Probability, scored[1].Score.Probability);
+    }
+
+    /// <summary>A deal with every feature set to a value the served model knows (its typical deal's), the channel "Partner".</summary>
+    private InlineOpportunity FullDeal()
+    {
+        var typical = Assert.IsType<GtmMart.Scoring.Opportunity.OpportunityScorer>(server.State.Models.Current!.Opportunity).Metadata!.TypicalDeal!;
+        var deal = new InlineOpportunity { OpportunityId = "full", Channel = "Partner", IsPaidMedia = 0 };
+        foreach (var field in InlineOpportunity.Descriptor.Fields.InFieldNumberOrder())
+        {
+            if (typical.Numbers.TryGetValue(field.Name, out var n) && n is { } number && field.Name != "is_paid_media")
+            {
+                field.Accessor.SetValue(deal, (float)number);
+            }
+            else if (typical.Categories.TryGetValue(field.Name, out var text) && field.Name != "channel")
+            {
+                field.Accessor.SetValue(deal, text);
+            }
+        }
+
+        return deal;
     }
 
     [Fact]
@@ -178,12 +235,12 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
         var month = await Assert.ThrowsAsync<RpcException>(() =>
             server.Reporting.GetChannelFunnelAsync(new GetChannelFunnelRequest { MonthFrom = "2025-13", MonthTo = "March" }, GrpcServerFixture.Auth()).ResponseAsync);
         var inline = await Assert.ThrowsAsync<RpcException>(() =>
-            server.Scoring.ScoreOpportunityInlineAsync(new InlineOpportunity { AmountUsd = -5 }, GrpcServerFixture.Auth()).ResponseAsync);
+            server.Scoring.ScoreOpportunityInlineAsync(new ScoreOpportunityInlineRequest { Opportunity = new InlineOpportunity { AmountUsdCents = -5, IsPaidMedia = 2 } }, GrpcServerFixture.Auth()).ResponseAsync);
 
         Assert.Equal(["opportunity_ids"], Violations(empty));
         Assert.Equal(["account_ids"], Violations(many));
         Assert.Equal(["month_from", "month_to"], Violations(month));
-        Assert.Equal(["amount_usd"], Violations(inline));
+        Assert.Equal(["opportunity.amount_usd_cents", "opportunity.is_paid_media"], Violations(inline));
     }
 
     [Fact]

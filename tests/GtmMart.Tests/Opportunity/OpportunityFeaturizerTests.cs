@@ -22,13 +22,13 @@ public sealed class OpportunityFeaturizerTests
         var rows = SyntheticOpportunities.Generate(3_000, seed: 11).Select(d => d.Row).ToList();
         var trained = OpportunityModelTrainer.Train(rows, new OpportunityTrainingOptions { Algorithm = OpportunityModelMetadata.LogisticRegression, Folds = 2 });
         var featurizer = ((IEnumerable<ITransformer>)trained.Model).First();
-        var compiled = OpportunityFeaturizer.TryCreate(Ml, featurizer);
+        var compiled = OpportunityFeaturizer.TryCreate(Ml, featurizer, OpportunityFeatureCatalog.Default);
         Assert.NotNull(compiled);
 
         var rng = new Random(3);
         var awkward = rows.Take(1_000).Select(r => Awkward(r, rng)).ToList();
         var all = rows.Concat(awkward).ToList();
-        var expected = Ml.Data.CreateEnumerable<Vector>(featurizer.Transform(Ml.Data.LoadFromEnumerable(all)), reuseRowObject: false).ToList();
+        var expected = Ml.Data.CreateEnumerable<Vector>(featurizer.Transform(OpportunityDataView.Create(OpportunityFeatureCatalog.Default, all)), reuseRowObject: false).ToList();
         Assert.Equal(all.Count, expected.Count);
         var actual = new float[compiled.Slots];
         var nonZero = 0;
@@ -40,14 +40,14 @@ public sealed class OpportunityFeaturizerTests
         }
 
         Assert.True(nonZero > all.Count * 5, $"the vectors compared carry values ({nonZero} non-zero slots over {all.Count} rows)");
-        Assert.Contains(awkward, r => float.IsNaN(r.AmountUsd));
+        Assert.Contains(awkward, r => float.IsNaN(r["amount_usd"].Number));
     }
 
     [Fact]
     public void A_featurizer_of_another_layout_is_declined()
     {
         var rows = SyntheticOpportunities.Generate(500, seed: 2).Select(d => d.Row).ToList();
-        var data = Ml.Data.LoadFromEnumerable(rows);
+        var data = OpportunityDataView.Create(OpportunityFeatureCatalog.Default, rows);
 
         // Min-max scaling instead of binning, and a transform the featurizer does not know (hashing), each alone.
         var minMax = Ml.Transforms.Concatenate(OpportunityFeatureColumns.Features, "amount_usd", "sessions_30d")
@@ -58,11 +58,11 @@ public sealed class OpportunityFeaturizerTests
         var binned = Ml.Transforms.Concatenate(OpportunityFeatureColumns.Features, "amount_usd", "sessions_30d")
             .Append(Ml.Transforms.NormalizeBinning(OpportunityFeatureColumns.Features)).Fit(data);
 
-        Assert.Null(OpportunityFeaturizer.TryCreate(Ml, minMax));
-        Assert.Null(OpportunityFeaturizer.TryCreate(Ml, hashed));
+        Assert.Null(OpportunityFeaturizer.TryCreate(Ml, minMax, OpportunityFeatureCatalog.Default));
+        Assert.Null(OpportunityFeaturizer.TryCreate(Ml, hashed, OpportunityFeatureCatalog.Default));
 
         // Plain column names (no num__ prefix) are not the trainer's layout either.
-        Assert.Null(OpportunityFeaturizer.TryCreate(Ml, binned));
+        Assert.Null(OpportunityFeaturizer.TryCreate(Ml, binned, OpportunityFeatureCatalog.Default));
     }
 
     [Theory]
@@ -75,36 +75,36 @@ public sealed class OpportunityFeaturizerTests
             rows, new OpportunityTrainingOptions { Algorithm = algorithm, Folds = 2, FastTree = new FastTreeSettings { NumberOfTrees = 20 } });
         using var scorer = trained.CreateScorer();
         Assert.True(scorer.FeaturizesInProcess);
-        Assert.True(scorer.ComputesContributions);
+        Assert.True(scorer.GivesReasons);
     }
 
     /// <summary>A copy of <paramref name="row"/> with some numbers missing, negative or huge and some categories unseen, empty or null.</summary>
     private static OpportunityFeatureRow Awkward(OpportunityFeatureRow row, Random rng)
     {
         var copy = new OpportunityFeatureRow { OpportunityId = row.OpportunityId, AccountId = row.AccountId };
-        foreach (var column in OpportunityFeatureColumns.AllNumeric)
+        for (var i = 0; i < row.Numbers.Length; i++)
         {
-            var value = OpportunityFeatureColumns.GetNumeric(row, column);
-            OpportunityFeatureColumns.Set(copy, column, rng.Next(6) switch
+            var value = row.Numbers[i];
+            copy.Numbers[i] = rng.Next(6) switch
             {
                 0 => float.NaN,
                 1 => -value - 1,
                 2 => value * 1e6f,
                 _ => value,
-            });
+            };
         }
 
-        foreach (var column in OpportunityFeatureColumns.AllCategorical)
+        for (var i = 0; i < row.Categories.Length; i++)
         {
-            var value = OpportunityFeatureColumns.GetCategorical(row, column);
-            OpportunityFeatureColumns.Set(copy, column, rng.Next(6) switch
+            var value = row.Categories[i];
+            copy.Categories[i] = rng.Next(6) switch
             {
                 0 => "Never seen in training",
                 1 => "",
-                2 => null,
+                2 => null!,
                 3 => value.ToUpperInvariant(),
                 _ => value,
-            });
+            };
         }
 
         return copy;

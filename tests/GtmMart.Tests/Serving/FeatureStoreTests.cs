@@ -27,13 +27,13 @@ public sealed class FeatureStoreTests(ServingFixture fixture)
         Assert.True(row.Label);
         Assert.Equal((string)won[1]!, row.AccountId);
         Assert.Equal(Convert.ToDateTime(won[2] is DateOnly d ? d.ToDateTime(TimeOnly.MinValue) : won[2], System.Globalization.CultureInfo.InvariantCulture), row.CreatedDate);
-        Assert.Equal(Convert.ToSingle(won[3], System.Globalization.CultureInfo.InvariantCulture), row.Sessions90d);
-        Assert.Equal((string)won[4]!, row.Channel);
+        Assert.Equal(Convert.ToSingle(won[3], System.Globalization.CultureInfo.InvariantCulture), row["sessions_90d"].Number);
+        Assert.Equal((string)won[4]!, row["channel"].Text);
         var nullDays = fixture.Db.Scalar<string>("select opportunity_id from mart.mrt_opportunity_features where days_since_last_session is null order by opportunity_id limit 1");
         if (nullDays is not null)
         {
             Assert.True(store.TryGetOpportunity(nullDays, out var unknown));
-            Assert.True(float.IsNaN(unknown.DaysSinceLastSession));
+            Assert.True(float.IsNaN(unknown["days_since_last_session"].Number));
         }
 
         var open = store.OpenOpportunities[0];

@@ -134,7 +134,7 @@ public sealed class SmallDataTrainingTests : IDisposable
         Assert.Equal(closed, baseline.Overall.Closed);
 
         using var models = ModelSet.LoadActive(registry);
-        var open = new OpportunityFeatureRow { OpportunityId = "OPEN-1", Channel = "Partner" };
+        var open = new OpportunityFeatureRow { OpportunityId = "OPEN-1", ["channel"] = "Partner" };
         var score = models.Opportunity.Score(open);
         Assert.Equal(baseline.RateOf("Partner").Rate.Rate, score.Probability, 10);
         var reason = Assert.Single(score.TopPositive.Concat(score.TopNegative));

@@ -59,15 +59,16 @@ public static class TrainerComparison
 
         var categorical = options.CategoricalFeatures.Except(Excluded, StringComparer.Ordinal).ToList();
         var numeric = options.NumericFeatures.Except(Excluded, StringComparer.Ordinal).ToList();
-        var missing = numeric.Where(f => train.Any(r => float.IsNaN(OpportunityFeatureColumns.GetNumeric(r, f)))).ToList();
-        var spec = new FeatureSpec(categorical, numeric, missing);
+        var catalog = train[0].Catalog;
+        var missing = numeric.Where(f => train.Any(r => float.IsNaN(r.Numbers[catalog.IndexOf(f)]))).ToList();
+        var spec = new FeatureSpec(catalog, categorical, numeric, missing);
 
         var ml = new MLContext(options.Seed);
         progress?.Report($"featurizing {train.Count:N0} training and {holdout.Count:N0} holdout rows ({categorical.Count} categorical, {numeric.Count} numeric features)");
         var watch = Stopwatch.StartNew();
-        var featurizer = OpportunityModelTrainer.Featurizer(ml, spec).Fit(ml.Data.LoadFromEnumerable(train));
-        var trainData = Materialize(ml, featurizer.Transform(ml.Data.LoadFromEnumerable(train)));
-        var holdoutData = Materialize(ml, featurizer.Transform(ml.Data.LoadFromEnumerable(holdout)));
+        var featurizer = OpportunityModelTrainer.Featurizer(ml, spec).Fit(OpportunityDataView.Create(catalog, train));
+        var trainData = Materialize(ml, featurizer.Transform(OpportunityDataView.Create(catalog, train)));
+        var holdoutData = Materialize(ml, featurizer.Transform(OpportunityDataView.Create(catalog, holdout)));
         var featurize = watch.Elapsed;
         var slots = (trainData.Schema[OpportunityFeatureColumns.Features].Type as VectorDataViewType)?.Size ?? 0;
         var labels = holdout.Select(r => r.Label).ToList();

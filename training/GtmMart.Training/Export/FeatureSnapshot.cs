@@ -1,6 +1,4 @@
-using System.Reflection;
 using GtmMart.Scoring.Features;
-using Microsoft.ML.Data;
 using Parquet;
 using Parquet.Schema;
 
@@ -8,47 +6,44 @@ namespace GtmMart.Training.Export;
 
 /// <summary>
 /// Reads a verified snapshot folder (see <see cref="FeatureExporter"/>) back into the scoring row classes, without a
-/// warehouse. Columns map to properties by their <see cref="ColumnNameAttribute"/>; every such property must have a
-/// column. float ← double/int/decimal (NULL → NaN); string ← string (NULL → ""); bool ← bool, integer or decimal (== 1; NULL → false);
-/// DateTime ← date/timestamp (NULL → default).
+/// warehouse. Columns map by name through a <see cref="RowLayout{TRow}"/> (opportunity rows: their feature catalog);
+/// every column of the layout must be in the file. float ← double/int/decimal (NULL → NaN); string ← string (NULL → "");
+/// bool ← bool, integer or decimal (== 1; NULL → false); DateTime ← date/timestamp (NULL → default).
 /// </summary>
 public static class FeatureSnapshot
 {
     public const string OpportunityTable = "mrt_opportunity_features";
     public const string AccountTable = "mrt_account_features";
 
-    public static IReadOnlyList<OpportunityFeatureRow> ReadOpportunities(string dir) => Read<OpportunityFeatureRow>(dir, OpportunityTable);
+    public static IReadOnlyList<OpportunityFeatureRow> ReadOpportunities(string dir, OpportunityFeatureCatalog? catalog = null) =>
+        Read(dir, OpportunityTable, RowLayouts.Opportunity(catalog ?? OpportunityFeatureCatalog.Default));
 
-    public static IReadOnlyList<AccountFeatureRow> ReadAccounts(string dir) => Read<AccountFeatureRow>(dir, AccountTable);
+    public static IReadOnlyList<AccountFeatureRow> ReadAccounts(string dir) => Read(dir, AccountTable, RowLayouts.FromAttributes<AccountFeatureRow>());
 
-    /// <summary>Verifies the manifest, then reads the table's file into <typeparamref name="T"/> rows.</summary>
-    public static IReadOnlyList<T> Read<T>(string dir, string table)
-        where T : new()
+    /// <summary>Verifies the manifest, then reads the table's file into rows of <paramref name="layout"/>.</summary>
+    public static IReadOnlyList<T> Read<T>(string dir, string table, RowLayout<T> layout)
     {
         var manifest = ExportManifest.Verify(dir);
         var entry = manifest.File(table);
-        return ReadFileAsync<T>(Path.Combine(dir, entry.File)).GetAwaiter().GetResult();
+        return ReadFileAsync(Path.Combine(dir, entry.File), layout).GetAwaiter().GetResult();
     }
 
-    internal static async Task<IReadOnlyList<T>> ReadFileAsync<T>(string path, CancellationToken cancellationToken = default)
-        where T : new()
+    internal static async Task<IReadOnlyList<T>> ReadFileAsync<T>(string path, RowLayout<T> layout, CancellationToken cancellationToken = default)
     {
         var fileName = Path.GetFileName(path);
-        var properties = RowMap<T>.Properties;
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: false);
         await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         var fields = reader.Schema.DataFields.ToDictionary(f => f.Name, StringComparer.Ordinal);
-        var bound = new List<(PropertyMap<T> Property, DataField Field)>(properties.Count);
-        foreach (var property in properties)
+        var bound = new List<(ColumnFill<T> Fill, DataField Field)>(layout.Columns.Count);
+        foreach (var column in layout.Columns)
         {
-            if (!fields.TryGetValue(property.Column, out var field))
+            if (!fields.TryGetValue(column.Name, out var field))
             {
-                throw new InvalidDataException(
-                    $"{fileName} has no column {property.Column} (for {typeof(T).Name}.{property.Name}).");
+                throw new InvalidDataException($"{fileName} has no column {column.Name} (for {typeof(T).Name}).");
             }
 
-            bound.Add((property, field));
+            bound.Add((ColumnFill<T>.Create(column), field));
         }
 
         var rows = new List<T>(checked((int)reader.Metadata!.NumRows));
@@ -59,14 +54,14 @@ public static class FeatureSnapshot
             var start = rows.Count;
             for (var i = 0; i < count; i++)
             {
-                rows.Add(new T());
+                rows.Add(layout.Create());
             }
 
-            foreach (var (property, field) in bound)
+            foreach (var (fill, field) in bound)
             {
                 try
                 {
-                    await property.FillAsync(group, field, rows, start, count, cancellationToken).ConfigureAwait(false);
+                    await fill.FillAsync(group, field, rows, start, count, cancellationToken).ConfigureAwait(false);
                 }
                 catch (InvalidDataException ex)
                 {
@@ -78,69 +73,17 @@ public static class FeatureSnapshot
         return rows;
     }
 
-    private static class RowMap<T>
+    /// <summary>Fills one column of a row group into the rows, by the column's type.</summary>
+    private abstract class ColumnFill<T>
     {
-        public static readonly IReadOnlyList<PropertyMap<T>> Properties = Build();
-
-        private static List<PropertyMap<T>> Build()
+        public static ColumnFill<T> Create(RowColumn<T> column) => column switch
         {
-            var maps = new List<PropertyMap<T>>();
-            foreach (var property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance))
-            {
-                var attribute = property.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType == typeof(ColumnNameAttribute));
-                if (attribute is null || property.SetMethod is null)
-                {
-                    continue;
-                }
-
-                var column = attribute.ConstructorArguments.Count == 1 && attribute.ConstructorArguments[0].Value is string name
-                    ? name
-                    : property.Name;
-                maps.Add(PropertyMap<T>.Create(property, column));
-            }
-
-            return maps;
-        }
-    }
-
-    private abstract class PropertyMap<T>
-    {
-        protected PropertyMap(string name, string column)
-        {
-            Name = name;
-            Column = column;
-        }
-
-        public string Name { get; }
-
-        public string Column { get; }
-
-        public static PropertyMap<T> Create(PropertyInfo property, string column)
-        {
-            var setter = property.SetMethod!;
-            if (property.PropertyType == typeof(float))
-            {
-                return new FloatMap<T>(property.Name, column, setter.CreateDelegate<Action<T, float>>());
-            }
-
-            if (property.PropertyType == typeof(string))
-            {
-                return new StringMap<T>(property.Name, column, setter.CreateDelegate<Action<T, string>>());
-            }
-
-            if (property.PropertyType == typeof(bool))
-            {
-                return new BoolMap<T>(property.Name, column, setter.CreateDelegate<Action<T, bool>>());
-            }
-
-            if (property.PropertyType == typeof(DateTime))
-            {
-                return new DateTimeMap<T>(property.Name, column, setter.CreateDelegate<Action<T, DateTime>>());
-            }
-
-            throw new NotSupportedException(
-                $"{typeof(T).Name}.{property.Name} is {property.PropertyType.Name}; snapshots map only float, string, bool and DateTime properties.");
-        }
+            NumberColumn<T> c => new FloatMap<T>(c.Set),
+            TextColumn<T> c => new StringMap<T>(c.Set),
+            FlagColumn<T> c => new BoolMap<T>(c.Set),
+            DateColumn<T> c => new DateTimeMap<T>(c.Set),
+            _ => throw new NotSupportedException($"{column.GetType().Name} is not a column type snapshots read."),
+        };
 
         public abstract Task FillAsync(ParquetRowGroupReader group, DataField field, List<T> rows, int start, int count, CancellationToken cancellationToken);
 
@@ -148,7 +91,7 @@ public static class FeatureSnapshot
             new($"Parquet type {field.ClrType.Name} cannot be read as {target}.");
     }
 
-    private sealed class FloatMap<T>(string name, string column, Action<T, float> set) : PropertyMap<T>(name, column)
+    private sealed class FloatMap<T>(Action<T, float> set) : ColumnFill<T>
     {
         public override async Task FillAsync(ParquetRowGroupReader group, DataField field, List<T> rows, int start, int count, CancellationToken cancellationToken)
         {
@@ -201,7 +144,7 @@ public static class FeatureSnapshot
         }
     }
 
-    private sealed class StringMap<T>(string name, string column, Action<T, string> set) : PropertyMap<T>(name, column)
+    private sealed class StringMap<T>(Action<T, string> set) : ColumnFill<T>
     {
         public override async Task FillAsync(ParquetRowGroupReader group, DataField field, List<T> rows, int start, int count, CancellationToken cancellationToken)
         {
@@ -220,7 +163,7 @@ public static class FeatureSnapshot
         }
     }
 
-    private sealed class BoolMap<T>(string name, string column, Action<T, bool> set) : PropertyMap<T>(name, column)
+    private sealed class BoolMap<T>(Action<T, bool> set) : ColumnFill<T>
     {
         public override async Task FillAsync(ParquetRowGroupReader group, DataField field, List<T> rows, int start, int count, CancellationToken cancellationToken)
         {
@@ -264,7 +207,7 @@ public static class FeatureSnapshot
         }
     }
 
-    private sealed class DateTimeMap<T>(string name, string column, Action<T, DateTime> set) : PropertyMap<T>(name, column)
+    private sealed class DateTimeMap<T>(Action<T, DateTime> set) : ColumnFill<T>
     {
         public override async Task FillAsync(ParquetRowGroupReader group, DataField field, List<T> rows, int start, int count, CancellationToken cancellationToken)
         {

@@ -1,5 +1,4 @@
 using GtmMart.Scoring.Features;
-using GtmMart.Scoring.Opportunity;
 using GtmMart.Training.Evaluation;
 
 namespace GtmMart.Training.Opportunity;
@@ -8,14 +7,15 @@ namespace GtmMart.Training.Opportunity;
 internal static class FeatureScreening
 {
     public static (List<string> Kept, List<DroppedFeature> Dropped) ScreenNumeric(
-        IReadOnlyList<OpportunityFeatureRow> train, IEnumerable<string> features, double leakageThreshold)
+        IReadOnlyList<OpportunityFeatureRow> train, OpportunityFeatureCatalog catalog, IEnumerable<string> features, double leakageThreshold)
     {
         var kept = new List<string>();
         var dropped = new List<DroppedFeature>();
         var labels = train.Select(r => r.Label).ToArray();
         foreach (var f in features)
         {
-            var values = train.Select(r => OpportunityFeatureColumns.GetNumeric(r, f)).ToArray();
+            var index = catalog.IndexOf(f);
+            var values = train.Select(r => r.Numbers[index]).ToArray();
             var present = values.Where(v => !float.IsNaN(v)).ToArray();
             if (present.Length == 0)
             {
@@ -45,7 +45,7 @@ internal static class FeatureScreening
 
     /// <summary>Categoricals: AUC of an out-of-fold, smoothed target-rate encoding (in-sample rates would flatter many-valued columns).</summary>
     public static (List<string> Kept, List<DroppedFeature> Dropped) ScreenCategorical(
-        IReadOnlyList<OpportunityFeatureRow> train, IEnumerable<string> features, double leakageThreshold, int folds, int seed)
+        IReadOnlyList<OpportunityFeatureRow> train, OpportunityFeatureCatalog catalog, IEnumerable<string> features, double leakageThreshold, int folds, int seed)
     {
         var kept = new List<string>();
         var dropped = new List<DroppedFeature>();
@@ -55,7 +55,8 @@ internal static class FeatureScreening
         const double smoothing = 10;
         foreach (var f in features)
         {
-            var values = train.Select(r => OpportunityFeatureColumns.GetCategorical(r, f)).ToArray();
+            var index = catalog.IndexOf(f);
+            var values = train.Select(r => r.Categories[index] ?? "").ToArray();
             if (values.Distinct(StringComparer.Ordinal).Count() <= 1)
             {
                 dropped.Add(new DroppedFeature(f, "constant"));

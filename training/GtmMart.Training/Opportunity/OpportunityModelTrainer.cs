@@ -27,7 +27,8 @@ public static class OpportunityModelTrainer
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(options);
-        Validate(options);
+        var catalog = rows.Count > 0 ? rows[0].Catalog : OpportunityFeatureCatalog.Default;
+        Validate(options, catalog);
         var warnings = new List<string>();
 
         // 1. Closed rows only, oldest first (ties by id so the split is deterministic).
@@ -61,9 +62,9 @@ public static class OpportunityModelTrainer
 
         // 3-4. Constant, all-missing and leaking features, measured on the training part.
         progress?.Report("screening features (constant, all missing, leakage)");
-        var (numeric, droppedNumeric) = FeatureScreening.ScreenNumeric(train, options.NumericFeatures, options.LeakageAucThreshold);
+        var (numeric, droppedNumeric) = FeatureScreening.ScreenNumeric(train, catalog, options.NumericFeatures, options.LeakageAucThreshold);
         var (categorical, droppedCategorical) = FeatureScreening.ScreenCategorical(
-            train, options.CategoricalFeatures, options.LeakageAucThreshold, options.Folds, options.Seed);
+            train, catalog, options.CategoricalFeatures, options.LeakageAucThreshold, options.Folds, options.Seed);
         var dropped = droppedCategorical.Concat(droppedNumeric).ToList();
         foreach (var d in dropped.Where(d => d.Reason == "leakage"))
         {
@@ -77,8 +78,8 @@ public static class OpportunityModelTrainer
                 $"cannot train opportunity scoring: no usable feature is left ({string.Join(", ", dropped.Select(d => $"{d.Feature} {d.Reason}"))})");
         }
 
-        var missingIndicators = numeric.Where(f => train.Any(r => float.IsNaN(OpportunityFeatureColumns.GetNumeric(r, f)))).ToList();
-        var spec = new FeatureSpec(categorical, numeric, missingIndicators);
+        var missingIndicators = numeric.Where(f => train.Any(r => float.IsNaN(r.Numbers[catalog.IndexOf(f)]))).ToList();
+        var spec = new FeatureSpec(catalog, categorical, numeric, missingIndicators);
 
         // 5-6. Cross-validate both algorithms on the training part.
         var ml = new MLContext(options.Seed);
@@ -98,7 +99,7 @@ public static class OpportunityModelTrainer
         var recalibrate = algorithm == OpportunityModelMetadata.FastTree && options.OutOfFoldCalibration;
         var calibrator = recalibrate ? FitPlatt(ml, treeOutOfFold) : null;
         var trainModel = algorithm == OpportunityModelMetadata.FastTree ? WithCalibrator(treeModel, calibrator) : linearModel;
-        var holdoutP = Predict(ml, trainModel, holdout);
+        var holdoutP = Predict(trainModel, spec, holdout);
         var holdoutPairs = holdout.Select((r, i) => (holdoutP[i], r.Label)).ToList();
         var holdoutMetrics = BinaryMetrics.Compute(holdoutPairs);
         progress?.Report(string.Create(Inv, $"holdout AUC {holdoutMetrics.Auc:0.0000}, log loss {holdoutMetrics.LogLoss:0.0000}, ECE {holdoutMetrics.Ece:0.0000}"));
@@ -112,7 +113,8 @@ public static class OpportunityModelTrainer
             CategoricalFeatures = categorical,
             NumericFeatures = numeric,
             MissingIndicators = missingIndicators,
-            FeatureSlotMeans = SlotMeans(ml, finalModel, finalRows),
+            FeatureSlotMeans = SlotMeans(finalModel, spec, finalRows),
+            TypicalDeal = TypicalDeal.Of(finalRows, catalog, numeric, categorical),
             TrainedOnThrough = finalRows[^1].CreatedDate,
             TrainingRows = finalRows.Count,
         };
@@ -120,7 +122,7 @@ public static class OpportunityModelTrainer
         return new OpportunityTrainingResult
         {
             Model = finalModel,
-            InputSchema = ml.Data.LoadFromEnumerable(Array.Empty<OpportunityFeatureRow>()).Schema,
+            InputSchema = OpportunityDataView.Schema(catalog),
             Metadata = metadata,
             Algorithm = algorithm,
             AlgorithmReason = reason,
@@ -141,6 +143,7 @@ public static class OpportunityModelTrainer
             Train = Window(train),
             HoldoutWindow = Window(holdout),
             RefitOnAllClosedRows = options.RefitOnAllClosedRows,
+            Catalog = catalog,
         };
     }
 
@@ -205,7 +208,7 @@ public static class OpportunityModelTrainer
             });
 
     private static TransformerChain<ITransformer> Fit(MLContext ml, FeatureSpec spec, OpportunityTrainingOptions options, string algorithm, IReadOnlyList<OpportunityFeatureRow> rows) =>
-        Featurizer(ml, spec).Append(Trainer(ml, algorithm, options)).Fit(ml.Data.LoadFromEnumerable(rows));
+        Featurizer(ml, spec).Append(Trainer(ml, algorithm, options)).Fit(OpportunityDataView.Create(spec.Catalog, rows));
 
     private static CalibratorTransformer<PlattCalibrator> FitPlatt(MLContext ml, List<ScoreLabel> outOfFold) =>
         ml.BinaryClassification.Calibrators.Platt(labelColumnName: nameof(ScoreLabel.Label), scoreColumnName: nameof(ScoreLabel.Score))
@@ -214,8 +217,8 @@ public static class OpportunityModelTrainer
     private static TransformerChain<ITransformer> WithCalibrator(TransformerChain<ITransformer> model, ITransformer? calibrator) =>
         calibrator is null ? model : new TransformerChain<ITransformer>([.. model, calibrator]);
 
-    private static float[] Predict(MLContext ml, TransformerChain<ITransformer> model, List<OpportunityFeatureRow> rows) =>
-        rows.Count == 0 ? [] : [.. model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float>(OpportunityFeatureColumns.Probability)];
+    private static float[] Predict(TransformerChain<ITransformer> model, FeatureSpec spec, List<OpportunityFeatureRow> rows) =>
+        rows.Count == 0 ? [] : [.. model.Transform(OpportunityDataView.Create(spec.Catalog, rows)).GetColumn<float>(OpportunityFeatureColumns.Probability)];
 
     private static (CrossValidationMetrics Metrics, TransformerChain<ITransformer> TrainModel, List<ScoreLabel> OutOfFold) CrossValidate(
         MLContext ml, FeatureSpec spec, OpportunityTrainingOptions options, string algorithm, List<OpportunityFeatureRow> train, int[] foldOf)
@@ -229,7 +232,7 @@ public static class OpportunityModelTrainer
             var fitRows = train.Where((_, i) => foldOf[i] != k).ToList();
             var testRows = train.Where((_, i) => foldOf[i] == k).ToList();
             var model = Fit(ml, spec, options, algorithm, fitRows);
-            var scored = model.Transform(ml.Data.LoadFromEnumerable(testRows));
+            var scored = model.Transform(OpportunityDataView.Create(spec.Catalog, testRows));
             var p = scored.GetColumn<float>(OpportunityFeatureColumns.Probability).ToArray();
             outOfFold.AddRange(scored.GetColumn<float>("Score").Select((score, i) => new ScoreLabel { Score = score, Label = testRows[i].Label }));
             var m = BinaryMetrics.Compute(testRows.Select((r, i) => (p[i], r.Label)).ToList());
@@ -239,7 +242,7 @@ public static class OpportunityModelTrainer
         }
 
         var full = Fit(ml, spec, options, algorithm, train);
-        var pTrain = Predict(ml, full, train);
+        var pTrain = Predict(full, spec, train);
         var trainAuc = BinaryMetrics.Auc(pTrain.Select(x => (double)x).ToArray(), train.Select(r => r.Label).ToArray());
         return (new CrossValidationMetrics(algorithm, MetricInterval.From(auc), MetricInterval.From(prAuc), MetricInterval.From(logLoss), trainAuc), full, outOfFold);
     }
@@ -270,9 +273,9 @@ public static class OpportunityModelTrainer
             $"FastTree has the better CV AUC ({tree.Auc.Mean:0.0000} vs logistic regression {linear.Auc.Mean:0.0000}); train-vs-CV AUC gap {gap:0.000}"));
     }
 
-    private static float[] SlotMeans(MLContext ml, TransformerChain<ITransformer> model, IReadOnlyList<OpportunityFeatureRow> rows)
+    private static float[] SlotMeans(TransformerChain<ITransformer> model, FeatureSpec spec, IReadOnlyList<OpportunityFeatureRow> rows)
     {
-        var features = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<VBuffer<float>>(OpportunityFeatureColumns.Features);
+        var features = model.Transform(OpportunityDataView.Create(spec.Catalog, rows)).GetColumn<VBuffer<float>>(OpportunityFeatureColumns.Features);
         double[]? sum = null;
         var n = 0;
         foreach (var v in features)
@@ -313,7 +316,7 @@ public static class OpportunityModelTrainer
         ? new DateWindow(default, default, 0, 0)
         : new DateWindow(rows[0].CreatedDate, rows[^1].CreatedDate, rows.Count, rows.Count(r => r.Label));
 
-    private static void Validate(OpportunityTrainingOptions o)
+    private static void Validate(OpportunityTrainingOptions o, OpportunityFeatureCatalog catalog)
     {
         if (o.Folds < 2)
         {
@@ -341,14 +344,14 @@ public static class OpportunityModelTrainer
             throw new ArgumentException($"Calibration '{o.Calibration}' is not supported (Platt only).", nameof(o));
         }
 
-        foreach (var f in o.NumericFeatures.Where(f => !OpportunityFeatureColumns.IsNumeric(f)))
+        foreach (var f in o.NumericFeatures.Where(f => !catalog.IsNumeric(f)))
         {
-            throw new ArgumentException($"'{f}' is not a numeric column of OpportunityFeatureRow.", nameof(o));
+            throw new ArgumentException($"'{f}' is not a numeric feature of the opportunity feature catalog.", nameof(o));
         }
 
-        foreach (var f in o.CategoricalFeatures.Where(f => !OpportunityFeatureColumns.IsCategorical(f)))
+        foreach (var f in o.CategoricalFeatures.Where(f => !catalog.IsCategorical(f)))
         {
-            throw new ArgumentException($"'{f}' is not a categorical column of OpportunityFeatureRow.", nameof(o));
+            throw new ArgumentException($"'{f}' is not a categorical feature of the opportunity feature catalog.", nameof(o));
         }
     }
 }
@@ -360,4 +363,4 @@ internal sealed class ScoreLabel
     public bool Label { get; set; }
 }
 
-internal sealed record FeatureSpec(IReadOnlyList<string> Categorical, IReadOnlyList<string> Numeric, IReadOnlyList<string> MissingIndicators);
+internal sealed record FeatureSpec(OpportunityFeatureCatalog Catalog, IReadOnlyList<string> Categorical, IReadOnlyList<string> Numeric, IReadOnlyList<string> MissingIndicators);

@@ -1,3 +1,4 @@
+using GtmMart.Scoring.Features;
 using GtmMart.Scoring.Opportunity;
 using GtmMart.Training.Gate;
 
@@ -6,10 +7,11 @@ namespace GtmMart.Training.Opportunity;
 /// <summary>Settings of <see cref="OpportunityModelTrainer"/>; a record with defaults, (de)serializable with System.Text.Json.</summary>
 public sealed record OpportunityTrainingOptions
 {
-    public IReadOnlyList<string> CategoricalFeatures { get; init; } = ["channel", "owner_region", "industry", "employee_band", "account_region"];
+    /// <summary>Default: the catalog's categorical features in the default model (not owner_id).</summary>
+    public IReadOnlyList<string> CategoricalFeatures { get; init; } = DefaultFeatures(OpportunityFeatureCatalog.Default, FeatureKind.Categorical);
 
-    /// <summary>Default: every numeric column of the feature row, amount_usd included (the leakage scan decides).</summary>
-    public IReadOnlyList<string> NumericFeatures { get; init; } = OpportunityFeatureColumns.AllNumeric;
+    /// <summary>Default: the catalog's numeric features, amount_usd included (the leakage scan decides).</summary>
+    public IReadOnlyList<string> NumericFeatures { get; init; } = DefaultFeatures(OpportunityFeatureCatalog.Default, FeatureKind.Numeric);
 
     public FastTreeSettings FastTree { get; init; } = new();
 
@@ -59,6 +61,13 @@ public sealed record OpportunityTrainingOptions
     /// the holdout metrics describe the same pipeline fitted on the training part only. False: keep the training-part model.
     /// </summary>
     public bool RefitOnAllClosedRows { get; init; } = true;
+
+    /// <summary>The features of <paramref name="kind"/> a model of <paramref name="catalog"/> uses unless a config lists them.</summary>
+    public static IReadOnlyList<string> DefaultFeatures(OpportunityFeatureCatalog catalog, FeatureKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return [.. catalog.Features.Where(f => f.Kind == kind && f.InDefaultModel).Select(f => f.Name)];
+    }
 }
 
 public sealed record FastTreeSettings

@@ -66,8 +66,11 @@ public sealed class OpportunityTrainingResult
 
     public required bool RefitOnAllClosedRows { get; init; }
 
+    /// <summary>The feature catalog of the rows the model was trained on.</summary>
+    public required OpportunityFeatureCatalog Catalog { get; init; }
+
     /// <summary>Saves the model zip with its metadata, loadable by <see cref="OpportunityScorer.Load"/>.</summary>
     public void Save(string path) => OpportunityModelFile.Save(new MLContext(seed: 0), Model, InputSchema, Metadata, path);
 
-    public OpportunityScorer CreateScorer() => OpportunityScorer.Create(Model, Metadata);
+    public OpportunityScorer CreateScorer() => OpportunityScorer.Create(Model, Metadata, Catalog);
 }
