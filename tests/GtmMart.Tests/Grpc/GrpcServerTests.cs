@@ -5,6 +5,7 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using GtmMart.Contracts.V1;
+using GtmMart.Scoring.Features;
 using GtmMart.Server.Services;
 using GtmMart.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -101,13 +102,14 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
     {
         var typical = Assert.IsType<GtmMart.Scoring.Opportunity.OpportunityScorer>(server.State.Models.Current!.Opportunity).Metadata!.TypicalDeal!;
         var deal = new InlineOpportunity { OpportunityId = "full", Channel = "Partner", IsPaidMedia = 0 };
-        foreach (var field in InlineOpportunity.Descriptor.Fields.InFieldNumberOrder())
+        foreach (var feature in OpportunityFeatureCatalog.Default.Features.Where(f => f.Name is not ("channel" or "is_paid_media")))
         {
-            if (typical.Numbers.TryGetValue(field.Name, out var n) && n is { } number && field.Name != "is_paid_media")
+            var field = InlineOpportunity.Descriptor.FindFieldByName(feature.ProtoField);
+            if (typical.Numbers.TryGetValue(feature.Name, out var n) && n is { } number)
             {
-                field.Accessor.SetValue(deal, (float)number);
+                field.Accessor.SetValue(deal, feature.Wire == WireUnit.UsdCents ? (object)(long)Math.Round(number * 100) : (float)number);
             }
-            else if (typical.Categories.TryGetValue(field.Name, out var text) && field.Name != "channel")
+            else if (typical.Categories.TryGetValue(feature.Name, out var text))
             {
                 field.Accessor.SetValue(deal, text);
             }
