@@ -276,25 +276,63 @@ public sealed class ScoreWriteBack
         }
     }
 
+    /// <summary>
+    /// The reasons of an opportunity score, strongest first each way, then the values the model did not know:
+    /// <c>[{"family":"web_engagement","direction":"+","text":"...","contribution":0.41}, ...,
+    /// {"family":"channel","direction":"unknown","text":"Unknown channel 'Paid Search'","contribution":null}]</c>.
+    /// </summary>
     private static string OpportunityFactors(OpportunityScore score) =>
-        FactorJson(score.TopPositive.Select(f => ("+", f.Text)).Concat(score.TopNegative.Select(f => ("-", f.Text))));
+        FactorJson(score.TopPositive.Concat(score.TopNegative).Select(JsonFactor.Of).Concat(score.Unknown.Select(JsonFactor.Of)));
 
     /// <summary>ICP reasons are phrased with their effect ("... (wins less often)"), which gives the direction.</summary>
     private static string AccountFactors(AccountScore score) =>
-        FactorJson(score.Reasons.Select(r => (r.EndsWith("(wins less often)", StringComparison.Ordinal) ? "-" : "+", r)));
+        FactorJson(score.Reasons.Select(r => JsonFactor.Reason(r.EndsWith("(wins less often)", StringComparison.Ordinal) ? "-" : "+", r)));
 
-    /// <summary><c>[{"direction":"+","text":"..."}, ...]</c>, written directly (the reflection serializer cost ~5 µs a row).</summary>
-    internal static string FactorJson(IEnumerable<(string Direction, string Text)> factors)
+    /// <summary>One element of a <c>top_factors</c> array; an account reason has no family and no contribution (the keys are left out).</summary>
+    internal readonly record struct JsonFactor(string Direction, string Text, string? Family, double? Contribution, bool HasContribution)
+    {
+        /// <summary>A reason with a direction and a text only (account scores).</summary>
+        public static JsonFactor Reason(string direction, string text) => new(direction, text, null, null, false);
+
+        /// <summary>An opportunity score's reason: its family, direction, text and contribution (win log-odds).</summary>
+        public static JsonFactor Of(OpportunityFactor factor) => new(factor.Direction, factor.Text, factor.Family, factor.Contribution, true);
+
+        /// <summary>A value the model did not know: direction "unknown", contribution null.</summary>
+        public static JsonFactor Of(UnknownValue unknown) => new("unknown", unknown.Text, unknown.Family, null, true);
+    }
+
+    /// <summary>
+    /// <c>[{"family":...,"direction":"+","text":"...","contribution":...}, ...]</c>, written directly (the reflection
+    /// serializer cost ~5 µs a row); family and contribution only for factors that have them.
+    /// </summary>
+    internal static string FactorJson(IEnumerable<JsonFactor> factors)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
-            foreach (var (direction, text) in factors)
+            foreach (var f in factors)
             {
                 writer.WriteStartObject();
-                writer.WriteString(DirectionProperty, direction);
-                writer.WriteString(TextProperty, text);
+                if (f.Family is not null)
+                {
+                    writer.WriteString(FamilyProperty, f.Family);
+                }
+
+                writer.WriteString(DirectionProperty, f.Direction);
+                writer.WriteString(TextProperty, f.Text);
+                if (f.HasContribution)
+                {
+                    if (f.Contribution is { } c)
+                    {
+                        writer.WriteNumber(ContributionProperty, Math.Round(c, 4));
+                    }
+                    else
+                    {
+                        writer.WriteNull(ContributionProperty);
+                    }
+                }
+
                 writer.WriteEndObject();
             }
 
@@ -304,9 +342,13 @@ public sealed class ScoreWriteBack
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    private static readonly JsonEncodedText FamilyProperty = JsonEncodedText.Encode("family");
+
     private static readonly JsonEncodedText DirectionProperty = JsonEncodedText.Encode("direction");
 
     private static readonly JsonEncodedText TextProperty = JsonEncodedText.Encode("text");
+
+    private static readonly JsonEncodedText ContributionProperty = JsonEncodedText.Encode("contribution");
 
     private DateTime Now() => Truncate(time.GetUtcNow().UtcDateTime);
 

@@ -64,6 +64,22 @@ internal static class ModelCards
             Warnings = r.Warnings,
             Headline = headline,
             Gate = gate,
+            Reasons = ReasonsOf(r),
+        };
+    }
+
+    /// <summary>The typical deal reasons are measured against, its rule, and the model's feature families.</summary>
+    private static JsonObject ReasonsOf(OpportunityTrainingResult r)
+    {
+        var used = r.FeaturesUsed.ToHashSet(StringComparer.Ordinal);
+        return new JsonObject
+        {
+            ["reference"] = Scoring.Opportunity.TypicalDeal.Rule,
+            ["typical_deal"] = ModelCard.ToJson(r.Metadata.TypicalDeal),
+            ["families"] = new JsonObject(r.Catalog.Families
+                .Select(f => (f.Id, Features: r.Catalog.FamilyFeatures[f.Id].Where(x => used.Contains(x.Name)).Select(x => (JsonNode?)x.Name).ToArray()))
+                .Where(f => f.Features.Length > 0)
+                .Select(f => KeyValuePair.Create(f.Id, (JsonNode?)new JsonArray(f.Features)))),
         };
     }
 

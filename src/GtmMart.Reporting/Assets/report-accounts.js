@@ -81,7 +81,8 @@ function renderOpportunities(s) {
   const body = rows.map(r => {
     let factors = [];
     try { factors = JSON.parse(r.top_factors || '[]'); } catch (e) { factors = []; }
-    const top = factors.filter(f => f.direction === '+').slice(0, 2).concat(factors.filter(f => f.direction !== '+').slice(0, 1));
+    const top = factors.filter(f => f.direction === '+').slice(0, 2)
+      .concat(factors.filter(f => f.direction === '-').slice(0, 1), factors.filter(f => f.direction === 'unknown').slice(0, 1));
     return `<tr data-opportunity-id="${esc(r.opportunity_id)}">
       <td>${esc(r.position)}</td>
       <td class="text"><span class="who">${esc(r.account_name || r.account_id)}</span><span class="who-sub">${esc(r.opportunity_id)} · ${esc(r.account_id)}</span></td>

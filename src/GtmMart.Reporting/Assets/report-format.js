@@ -56,6 +56,9 @@ function reasons(json, limit) {
   const chosen = limit ? list.slice(0, limit) : list;
   if (chosen.length === 0) return '<span class="note">no reasons stored</span>';
   return '<ul class="reasons">' + chosen.map(f => {
+    if (f.direction === 'unknown') {
+      return `<li><span class="dir unknown" title="the model did not know this value: it is no reason">?</span>${esc(f.text)}</li>`;
+    }
     const plus = f.direction === '+';
     return `<li><span class="dir ${plus ? 'plus' : 'minus'}" title="${plus ? 'raises' : 'lowers'} the score">${plus ? '+' : '−'}</span>${esc(f.text)}</li>`;
   }).join('') + '</ul>';

@@ -43,7 +43,7 @@ public sealed record OpportunityModelMetadata
 /// </summary>
 public sealed record TypicalDeal
 {
-    public const string Rule = "median of each numeric feature (missing when most training rows have none) and most frequent value of each categorical feature, over the final model's training rows";
+    public const string Rule = "the typical deal of the final model's training rows: for each feature, the median (lower middle value; missing when most rows have none) of a numeric one, the most frequent value of a categorical one. A reason's contribution is the change in win log-odds from setting its family to these values.";
 
     /// <summary>Median by numeric feature; null for missing.</summary>
     public IReadOnlyDictionary<string, double?> Numbers { get; init; } = new Dictionary<string, double?>();

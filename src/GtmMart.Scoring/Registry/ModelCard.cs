@@ -52,6 +52,12 @@ public sealed record ModelCard
 
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>
+    /// How the model's scores are explained (opportunity model): the reference every reason is measured against (the
+    /// typical deal of the training rows and the rule that made it) and the feature families reasons are given for.
+    /// </summary>
+    public JsonObject? Reasons { get; init; }
+
     /// <summary>Headline figures for listings (e.g. holdout AUC, ECE), already formatted.</summary>
     public IReadOnlyDictionary<string, string> Headline { get; init; } = new Dictionary<string, string>();
 

@@ -28,8 +28,24 @@ public sealed class ClientCommandTests(GrpcServerFixture server) : IClassFixture
         Assert.Equal(account, accounts[0].GetProperty("score").GetProperty("accountId").GetString());
 
         var inline = Client(key, "score-inline", "--channel", "Partner", "--amount-usd", "50000", "--sessions-30d", "4");
-        Assert.InRange(inline.GetProperty("score").GetInt32(), 1, 99);
-        Assert.Equal("opportunity-scoring", inline.GetProperty("model").GetProperty("name").GetString());
+        Assert.InRange(inline.GetProperty("score").GetProperty("score").GetInt32(), 1, 99);
+        Assert.Equal("opportunity-scoring", inline.GetProperty("score").GetProperty("model").GetProperty("name").GetString());
+        Assert.Contains(inline.GetProperty("warnings").EnumerateArray(), w => w.GetProperty("field").GetString() == "opportunity.sessions_90d");
+        using (var dir = new TempDirectory())
+        {
+            // What the model did not know is printed as warnings; --strict refuses it with the field violations.
+            string[] paidSearch = ["client", "score-inline", "--channel", "Paid Search", "--sessions-30d", "4", "--address", server.Address];
+            var warned = GtmProcess.Run(dir.Path, key, paidSearch);
+            Assert.True(warned.ExitCode == 0, warned.All);
+            Assert.Contains("warning: opportunity.channel: Unknown channel 'Paid Search'", warned.Stderr, StringComparison.Ordinal);
+            var strict = GtmProcess.Run(dir.Path, key, [.. paidSearch, "--strict"]);
+            Assert.Equal(1, strict.ExitCode);
+            Assert.StartsWith("error: InvalidArgument", strict.Stderr, StringComparison.Ordinal);
+            Assert.Contains("  opportunity.channel: Unknown channel 'Paid Search'", strict.Stderr, StringComparison.Ordinal);
+            var typo = GtmProcess.Run(dir.Path, key, "client", "score-inline", "--chanel", "Partner", "--address", server.Address);
+            Assert.NotEqual(0, typo.ExitCode);
+            Assert.StartsWith("error: unknown option --chanel", typo.Stderr, StringComparison.Ordinal);
+        }
 
         var models = Client(key, "models").GetRawText();
         Assert.Contains("opportunity-scoring", models, StringComparison.Ordinal);

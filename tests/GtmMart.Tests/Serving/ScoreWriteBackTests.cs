@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using GtmMart.Scoring.Features;
+using GtmMart.Scoring.Opportunity;
 using GtmMart.Serving;
 using GtmMart.Tests.Support;
 using GtmMart.Warehouse.Connection;
@@ -35,11 +36,25 @@ public sealed class ScoreWriteBackTests(ServingFixture fixture, ITestOutputHelpe
             ("+", ""),
         ];
 
-        var written = ScoreWriteBack.FactorJson(factors);
+        var written = ScoreWriteBack.FactorJson(factors.Select(f => ScoreWriteBack.JsonFactor.Reason(f.Direction, f.Text)));
 
         Assert.Equal(JsonSerializer.Serialize(factors.Select(f => new { direction = f.Direction, text = f.Text })), written);
         Assert.Equal(factors.Select(f => f.Text), JsonDocument.Parse(written).RootElement.EnumerateArray().Select(e => e.GetProperty("text").GetString()));
         Assert.Equal("[]", ScoreWriteBack.FactorJson([]));
+
+        // An opportunity's reasons carry their family and contribution; an unknown value its family and a null contribution.
+        var opportunity = ScoreWriteBack.FactorJson(
+        [
+            ScoreWriteBack.JsonFactor.Of(new OpportunityFactor("web_engagement", "sessions_30d", "12 web sessions \"now\"", 0.41234567)),
+            ScoreWriteBack.JsonFactor.Of(new UnknownValue("channel", "channel", "Paid Search", "Unknown channel 'Paid Search'")),
+        ]);
+        Assert.Equal(
+            JsonSerializer.Serialize(new object[]
+            {
+                new { family = "web_engagement", direction = "+", text = "12 web sessions \"now\"", contribution = (double?)0.4123 },
+                new { family = "channel", direction = "unknown", text = "Unknown channel 'Paid Search'", contribution = (double?)null },
+            }),
+            opportunity);
     }
 
     [Fact]
@@ -76,8 +91,17 @@ public sealed class ScoreWriteBackTests(ServingFixture fixture, ITestOutputHelpe
             Assert.Equal(JsonValueKind.Array, factors.ValueKind);
             Assert.All(factors.EnumerateArray(), f =>
             {
-                Assert.Contains(f.GetProperty("direction").GetString(), Directions);
+                Assert.Contains(f.GetProperty("direction").GetString(), (string[])[.. Directions, "unknown"]);
                 Assert.False(string.IsNullOrWhiteSpace(f.GetProperty("text").GetString()));
+                Assert.Contains(OpportunityFeatureCatalog.Default.Families, x => x.Id == f.GetProperty("family").GetString());
+                var contribution = f.GetProperty("contribution");
+                Assert.Equal(f.GetProperty("direction").GetString() switch
+                {
+                    "+" => JsonValueKind.Number,
+                    "-" => JsonValueKind.Number,
+                    _ => JsonValueKind.Null,
+                }, contribution.ValueKind);
+                Assert.True(contribution.ValueKind == JsonValueKind.Null || Math.Sign(contribution.GetDouble()) == (f.GetProperty("direction").GetString() == "+" ? 1 : -1));
             });
         });
         Assert.Contains(opportunities, o => JsonDocument.Parse(o.Factors).RootElement.GetArrayLength() > 0);
@@ -195,7 +219,7 @@ public sealed class ScoreWriteBackTests(ServingFixture fixture, ITestOutputHelpe
 
     private static OpportunityFeatureRow Copy(OpportunityFeatureRow row, int copy)
     {
-        var clone = JsonSerializer.Deserialize<OpportunityFeatureRow>(JsonSerializer.Serialize(row, Named), Named)!;
+        var clone = row.Copy();
         clone.OpportunityId = $"{row.OpportunityId}-c{copy}";
         return clone;
     }
