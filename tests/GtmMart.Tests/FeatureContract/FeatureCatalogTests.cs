@@ -42,6 +42,18 @@ public sealed class FeatureCatalogTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_families_in_the_docs_are_the_catalogs()
+    {
+        var table = File.ReadAllLines(Path.Combine(RepoPaths.Root, "docs", "FEATURES.md"))
+            .SkipWhile(l => l != "## Families").Where(l => l.StartsWith("| `", StringComparison.Ordinal))
+            .Select(l => l.Split('|', StringSplitOptions.TrimEntries))
+            .ToDictionary(c => c[1].Trim('`'), c => c[2].Split(", ").Order(StringComparer.Ordinal).ToArray());
+        var catalog = OpportunityFeatureCatalog.Default;
+        Assert.Equal(catalog.Families.Select(f => f.Id), table.Keys);
+        Assert.All(catalog.Families, f => Assert.Equal(catalog.FamilyFeatures[f.Id].Select(x => x.Name).Order(StringComparer.Ordinal), table[f.Id]));
+    }
+
+    [Fact]
     public void A_catalog_that_contradicts_itself_is_refused_with_the_reason()
     {
         var catalog = OpportunityFeatureCatalog.Default;
