@@ -21,8 +21,13 @@ namespace GtmMart.Tests.FeatureContract;
 /// </summary>
 public sealed class FeatureCatalogTests(ITestOutputHelper output)
 {
-    /// <summary>The default catalog plus one feature in a family of its own, as a developer would add it.</summary>
-    private static readonly OpportunityFeatureCatalog WithWebinars = OpportunityFeatureCatalog.Default.With(
+    /// <summary>A test's catalog: four of the product's features in three families.</summary>
+    private static readonly OpportunityFeatureCatalog Small = new(
+        [new("deal_size", "Deal size"), new("channel", "Channel"), new("web_engagement", "Web engagement")],
+        [.. ((string[])["amount_usd", "channel", "sessions_30d", "days_since_last_session"]).Select(n => OpportunityFeatureCatalog.Default[n])]);
+
+    /// <summary>The test's catalog plus one feature in a family of its own, as a developer would add it.</summary>
+    private static readonly OpportunityFeatureCatalog WithWebinars = Small.With(
         [new FeatureFamily("events", "Events")],
         [new OpportunityFeature("webinar_attendances_90d", FeatureKind.Numeric, "events",
             FeaturePhrasing.Count("webinar attended", "webinars attended", "in the last 90 days"),
@@ -34,11 +39,12 @@ public sealed class FeatureCatalogTests(ITestOutputHelper output)
         Assert.Empty(InlineMapping.Problems(OpportunityFeatureCatalog.Default, InlineOpportunity.Descriptor));
 
         // The check can fail: a message with a field the catalog lacks, a catalog with a feature the message lacks.
-        Assert.Equal(["field webinar_attendances_90d is not a feature of the catalog"],
-            InlineMapping.Problems(OpportunityFeatureCatalog.Default, InlineOpportunityWithWebinars.Descriptor));
-        Assert.Equal(["feature webinar_attendances_90d has no field webinar_attendances_90d"],
-            InlineMapping.Problems(WithWebinars, InlineOpportunity.Descriptor));
         Assert.Empty(InlineMapping.Problems(WithWebinars, InlineOpportunityWithWebinars.Descriptor));
+        Assert.Equal(["field webinar_attendances_90d is not a feature of the catalog"], InlineMapping.Problems(Small, InlineOpportunityWithWebinars.Descriptor));
+        Assert.Contains("feature webinar_attendances_90d has no field webinar_attendances_90d", InlineMapping.Problems(WithWebinars, InlineOpportunity.Descriptor));
+        var floatMoney = new OpportunityFeatureCatalog(Small.Families, [.. Small.Features.Select(f => f.Name == "amount_usd" ? f with { Wire = WireUnit.Number } : f)]);
+        Assert.Equal(["feature amount_usd has no field amount_usd", "field amount_usd_cents is not a feature of the catalog"],
+            InlineMapping.Problems(floatMoney, InlineOpportunity.Descriptor).Where(p => p.Contains("amount_usd", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -77,6 +83,7 @@ public sealed class FeatureCatalogTests(ITestOutputHelper output)
             var read = ReadBack(db, WithWebinars, rows.Take(3).ToList());
             Assert.Equal(rows.Take(3).Select(r => r[Webinars].Number), read.Select(r => r[Webinars].Number));
             Assert.Equal(rows.Take(3).Select(r => r["channel"].Text), read.Select(r => r["channel"].Text));
+        Assert.Equal(rows.Take(3).Select(r => r["sessions_30d"].Number), read.Select(r => r["sessions_30d"].Number));
         }
 
         // Training (screening, featurizer spec) and scoring (featurizer in process, reasons) take it.
@@ -106,6 +113,7 @@ public sealed class FeatureCatalogTests(ITestOutputHelper output)
         var row = mapping.ToRow(message);
         Assert.Equal(3f, row[Webinars].Number);
         Assert.True(float.IsNaN(row["sessions_30d"].Number));
+        Assert.Equal("Partner", row["channel"].Text);
         var violations = new Violations();
         mapping.Validate(new InlineOpportunityWithWebinars { WebinarAttendances90D = -1 }, violations);
         Assert.Equal("webinar_attendances_90d: must not be negative", violations.ToString());
@@ -147,7 +155,7 @@ public sealed class FeatureCatalogTests(ITestOutputHelper output)
                 Label = d.Row.Label,
                 IsClosed = d.Row.IsClosed,
             };
-            foreach (var f in OpportunityFeatureCatalog.Default.Features)
+            foreach (var f in catalog.Features.Where(f => OpportunityFeatureCatalog.Default.Contains(f.Name)))
             {
                 row[f.Name] = d.Row[f.Name];
             }
