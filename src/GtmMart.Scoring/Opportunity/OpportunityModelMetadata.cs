@@ -24,9 +24,6 @@ public sealed record OpportunityModelMetadata
     /// <summary>Numeric features that also got a missing indicator.</summary>
     public IReadOnlyList<string> MissingIndicators { get; init; } = [];
 
-    /// <summary>Mean of each slot of the Features vector on the model's training rows.</summary>
-    public IReadOnlyList<float> FeatureSlotMeans { get; init; } = [];
-
     /// <summary>The typical deal of the training rows, the reference of every reason (null in models trained before reasons had one).</summary>
     public TypicalDeal? TypicalDeal { get; init; }
 

@@ -113,7 +113,6 @@ public static class OpportunityModelTrainer
             CategoricalFeatures = categorical,
             NumericFeatures = numeric,
             MissingIndicators = missingIndicators,
-            FeatureSlotMeans = SlotMeans(finalModel, spec, finalRows),
             TypicalDeal = TypicalDeal.Of(finalRows, catalog, numeric, categorical),
             TrainedOnThrough = finalRows[^1].CreatedDate,
             TrainingRows = finalRows.Count,
@@ -271,26 +270,6 @@ public static class OpportunityModelTrainer
 
         return (OpportunityModelMetadata.FastTree, string.Create(Inv,
             $"FastTree has the better CV AUC ({tree.Auc.Mean:0.0000} vs logistic regression {linear.Auc.Mean:0.0000}); train-vs-CV AUC gap {gap:0.000}"));
-    }
-
-    private static float[] SlotMeans(TransformerChain<ITransformer> model, FeatureSpec spec, IReadOnlyList<OpportunityFeatureRow> rows)
-    {
-        var features = model.Transform(OpportunityDataView.Create(spec.Catalog, rows)).GetColumn<VBuffer<float>>(OpportunityFeatureColumns.Features);
-        double[]? sum = null;
-        var n = 0;
-        foreach (var v in features)
-        {
-            sum ??= new double[v.Length];
-            var i = 0;
-            foreach (var x in v.DenseValues())
-            {
-                sum[i++] += x;
-            }
-
-            n++;
-        }
-
-        return sum is null ? [] : [.. sum.Select(s => (float)(s / n))];
     }
 
     private static Dictionary<string, string> Hyperparameters(string algorithm, OpportunityTrainingOptions o) =>

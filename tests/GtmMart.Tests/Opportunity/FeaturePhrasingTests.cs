@@ -4,7 +4,7 @@ using GtmMart.Training.Evaluation;
 
 namespace GtmMart.Tests.Opportunity;
 
-public sealed class OpportunityFactorPhrasingTests
+public sealed class FeaturePhrasingTests
 {
     [Fact]
     public void Features_are_phrased_for_a_salesperson_by_their_catalog_phrasing()
