@@ -128,10 +128,6 @@ public sealed class OpportunityScorer : IOpportunityScorer
     /// <summary>The feature catalog of the rows this scorer takes.</summary>
     public OpportunityFeatureCatalog Catalog { get; }
 
-    /// <summary>The categories the model has a one-hot slot for, by categorical feature (unknown values are warned about).</summary>
-    public IReadOnlyDictionary<string, HashSet<string>> KnownCategories =>
-        OpportunitySlotLayout.Categories(OpportunitySlotLayout.SlotNames(_model.GetOutputSchema(OpportunityDataView.Schema(Catalog))[OpportunityFeatureColumns.Features]));
-
     /// <summary>Loads a model zip written by <see cref="OpportunityModelFile.Save"/> (or a plain ML.NET save).</summary>
     public static OpportunityScorer Load(string modelZipPath, OpportunityFeatureCatalog? catalog = null)
     {
