@@ -45,6 +45,12 @@ public static class ProtoMapping
         };
         AddFactors(proto.TopPositive, score.TopPositive);
         AddFactors(proto.TopNegative, score.TopNegative);
+        for (var i = 0; i < score.Unknown.Count; i++)
+        {
+            var u = score.Unknown[i];
+            proto.UnknownValues.Add(new UnknownValue { Family = u.Family, Feature = u.Feature, Value = u.Value, Text = u.Text });
+        }
+
         return proto;
     }
 
@@ -60,7 +66,14 @@ public static class ProtoMapping
     public static Factor ToProto(Core.Opportunity.OpportunityFactor factor)
     {
         ArgumentNullException.ThrowIfNull(factor);
-        return new Factor { Feature = factor.Feature, Text = factor.Text, Contribution = factor.Contribution };
+        return new Factor
+        {
+            Feature = factor.Feature,
+            Text = factor.Text,
+            Contribution = factor.Contribution,
+            Family = factor.Family,
+            Direction = factor.Contribution > 0 ? FactorDirection.Raises : FactorDirection.Lowers,
+        };
     }
 
     public static AccountScore ToProto(Core.Icp.AccountScore score, ModelRef model)

@@ -45,6 +45,16 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
             Assert.Equal(ModelKind.Model, result.Score.Model.Kind);
             Assert.Equal(ProtoMapping.ToProto(card.Trust), result.Score.Model.Trust);
             Assert.NotEqual(TrustVerdict.Unspecified, result.Score.Model.Trust);
+            foreach (var (factors, direction, sign) in new[] { (result.Score.TopPositive, FactorDirection.Raises, 1), (result.Score.TopNegative, FactorDirection.Lowers, -1) })
+            {
+                Assert.All(factors, f =>
+                {
+                    Assert.Equal(direction, f.Direction);
+                    Assert.Equal(sign, Math.Sign(f.Contribution));
+                    Assert.Equal(OpportunityFeatureCatalog.Default[f.Feature].Family, f.Family);
+                    Assert.Contains("(typical deal: ", f.Text, StringComparison.Ordinal);
+                });
+            }
         }
     }
 
@@ -64,6 +74,9 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
         Assert.Equal("Account region not given", warnings["opportunity.account_region"]);
         Assert.DoesNotContain("opportunity.sessions_30d", warnings.Keys);
         Assert.DoesNotContain("opportunity.industry", warnings.Keys);
+        Assert.Contains(answer.Score.UnknownValues, u => u is { Family: "channel", Feature: "channel", Value: "Paid Search", Text: "Unknown channel 'Paid Search'" });
+        Assert.Equal(answer.Warnings.Count, answer.Score.UnknownValues.Count);
+
         // A family holding an unknown value gives no reason.
         Assert.DoesNotContain(answer.Score.TopPositive.Concat(answer.Score.TopNegative), f => f.Feature is "channel" or "is_paid_media" or "sessions_90d");
 
