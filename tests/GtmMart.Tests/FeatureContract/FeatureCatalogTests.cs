@@ -83,7 +83,7 @@ public sealed class FeatureCatalogTests(ITestOutputHelper output)
             var read = ReadBack(db, WithWebinars, rows.Take(3).ToList());
             Assert.Equal(rows.Take(3).Select(r => r[Webinars].Number), read.Select(r => r[Webinars].Number));
             Assert.Equal(rows.Take(3).Select(r => r["channel"].Text), read.Select(r => r["channel"].Text));
-        Assert.Equal(rows.Take(3).Select(r => r["sessions_30d"].Number), read.Select(r => r["sessions_30d"].Number));
+            Assert.Equal(rows.Take(3).Select(r => r["sessions_30d"].Number), read.Select(r => r["sessions_30d"].Number));
         }
 
         // Training (screening, featurizer spec) and scoring (featurizer in process, reasons) take it.
