@@ -108,7 +108,14 @@ public sealed class ScoringAnswerTests(GrpcServerFixture server) : IClassFixture
         var models = server.State.Models.Current!;
         Assert.True(server.State.Features!.TryGetOpportunity(id, out var row));
         var score = models.Opportunity.Score(row);
-        static Factor Factor(Core.Opportunity.OpportunityFactor f) => new() { Feature = f.Feature, Text = f.Text, Contribution = f.Contribution };
+        static Factor Factor(Core.Opportunity.OpportunityFactor f) => new()
+        {
+            Feature = f.Feature,
+            Text = f.Text,
+            Contribution = f.Contribution,
+            Family = f.Family,
+            Direction = f.Direction == "+" ? FactorDirection.Raises : FactorDirection.Lowers,
+        };
         return new OpportunityScore
         {
             OpportunityId = id,
@@ -117,6 +124,7 @@ public sealed class ScoringAnswerTests(GrpcServerFixture server) : IClassFixture
             TopPositive = { score.TopPositive.Select(Factor) },
             TopNegative = { score.TopNegative.Select(Factor) },
             Model = Reference(models.OpportunityModel, models.OpportunityVersion, models.OpportunityCard!),
+            UnknownValues = { score.Unknown.Select(u => new UnknownValue { Family = u.Family, Feature = u.Feature, Value = u.Value, Text = u.Text }) },
         };
     }
 
