@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using GtmMart.Scoring.Registry;
+using GtmMart.Warehouse.Connection;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -9,10 +10,15 @@ namespace GtmMart.Cli.Commands;
 public class ModelsSettings : CommandSettings
 {
     [CommandOption("--models <DIR>")]
-    [Description("Model registry folder. Default: $GTM_MODELS, else ./models")]
+    [Description("Model registry folder. Default: $GTM_MODELS, else the warehouse's own (./models for the default warehouse, <folder>/<name>/models beside any other DuckDB file)")]
     public string? Models { get; init; }
 
-    public ModelRegistry OpenRegistry() => ModelRegistry.Resolve(Models);
+    [CommandOption("-w|--warehouse <PATH>")]
+    [Description("Warehouse whose registry to use when --models is not given (as for gtm run). Default: $GTM_WAREHOUSE, else .gtm/warehouse.duckdb")]
+    public string? Warehouse { get; init; }
+
+    public ModelRegistry OpenRegistry() =>
+        new(WarehouseSettings.ResolveModels(Models, WarehouseLocator.Resolve(Warehouse)));
 }
 
 public class ModelArgumentSettings : ModelsSettings

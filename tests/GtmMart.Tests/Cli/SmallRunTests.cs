@@ -45,7 +45,12 @@ public sealed class SmallRunTests : IDisposable
         Assert.StartsWith("error: cannot train opportunity scoring: 2 won and 3 lost closed opportunities", error, StringComparison.Ordinal);
         Assert.Contains("at least 5 of each", error, StringComparison.Ordinal);
 
-        var list = JsonDocument.Parse(GtmProcess.Run(dir.Path, "models", "list", "--format", "json", "--models", Path.Combine(dir.Path, "one", "models")).Stdout).RootElement;
+        // gtm models finds the warehouse's own registry from --warehouse, as gtm run chose it; the default registry stays empty.
+        var list = JsonDocument.Parse(GtmProcess.Run(dir.Path, "models", "list", "--format", "json", "--warehouse", warehouse).Stdout).RootElement;
+        Assert.Equal(
+            JsonDocument.Parse(GtmProcess.Run(dir.Path, "models", "list", "--format", "json", "--models", Path.Combine(dir.Path, "one", "models")).Stdout).RootElement.GetRawText(),
+            list.GetRawText());
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "models")), "the default registry was not used");
         Assert.All(list.EnumerateArray(), v => Assert.Equal("baseline", v.GetProperty("kind").GetString()));
         Assert.Contains(list.EnumerateArray(), v => v.GetProperty("status").GetString() == "active" && v.GetProperty("model").GetString() == "opportunity-scoring");
     }
