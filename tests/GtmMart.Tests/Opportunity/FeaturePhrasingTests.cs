@@ -1,6 +1,5 @@
 using GtmMart.Scoring.Features;
 using GtmMart.Scoring.Opportunity;
-using GtmMart.Training.Evaluation;
 
 namespace GtmMart.Tests.Opportunity;
 
@@ -45,18 +44,4 @@ public sealed class FeaturePhrasingTests
     [InlineData(1.0, 99)]
     public void Score_is_the_probability_in_percent_clamped_to_1_99(double p, int score) =>
         Assert.Equal(score, OpportunityScore.ToScore(p));
-
-    [Fact]
-    public void Binary_metrics_match_hand_computed_values()
-    {
-        (float, bool)[] data = [(0.9f, true), (0.8f, true), (0.7f, false), (0.6f, true), (0.2f, false), (0.1f, false)];
-        var m = BinaryMetrics.Compute(data);
-        Assert.Equal(8.0 / 9, m.Auc, 10);
-        Assert.Equal((1 + 1 + 0.75) / 3, m.PrAuc, 10);
-        Assert.Equal((0.01 + 0.04 + 0.49 + 0.16 + 0.04 + 0.01) / 6, m.Brier, 6);
-        Assert.Equal(0.5, m.BaseRate);
-        Assert.Equal(1.0, BinaryMetrics.Auc([1, 2, 3], [false, false, true]));
-        Assert.Equal(0.5, BinaryMetrics.Auc([1, 1], [false, true]));
-        Assert.True(double.IsNaN(BinaryMetrics.Auc([1, 2], [true, true])));
-    }
 }

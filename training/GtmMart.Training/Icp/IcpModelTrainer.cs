@@ -96,7 +96,7 @@ public static class IcpModelTrainer
             var train = order.Skip(holdoutCount).ToArray();
             var holdoutModel = FitLogistic(ml, train, fitVectors, labels, fitEncoding.Length, options);
             var holdoutP = IcpVectorData.PredictProbabilities(ml, holdoutModel, [.. holdout.Select(i => fitVectors[i])], fitEncoding.Length);
-            holdoutAuc = Auc(holdoutP, [.. holdout.Select(i => labels[i])]);
+            holdoutAuc = BinaryMetrics.Auc([.. holdoutP.Select(p => (double)p)], [.. holdout.Select(i => labels[i])]);
             holdoutEce = BinaryMetrics.Compute([.. holdoutP.Select((p, k) => (p, labels[holdout[k]]))]).Ece;
             holdoutAccounts = [.. holdout.Select(i => labelled[i])];
             holdoutProbabilities = holdoutP;
@@ -113,7 +113,7 @@ public static class IcpModelTrainer
                 var rest = order.Where((_, k) => k % options.CrossValidationFolds != fold).ToArray();
                 var model = FitLogistic(ml, rest, fitVectors, labels, fitEncoding.Length, options);
                 var p = IcpVectorData.PredictProbabilities(ml, model, [.. test.Select(i => fitVectors[i])], fitEncoding.Length);
-                var auc = Auc(p, [.. test.Select(i => labels[i])]);
+                var auc = BinaryMetrics.Auc([.. p.Select(x => (double)x)], [.. test.Select(i => labels[i])]);
                 if (!double.IsNaN(auc))
                 {
                     aucs.Add(auc);
@@ -313,40 +313,6 @@ public static class IcpModelTrainer
         new Random(seed).Shuffle(order);
 #pragma warning restore CA5394
         return order;
-    }
-
-    /// <summary>Mann-Whitney AUC (ties count half); NaN without both classes.</summary>
-    internal static double Auc(IReadOnlyList<float> scores, IReadOnlyList<bool> labels)
-    {
-        var idx = Enumerable.Range(0, scores.Count).OrderBy(i => scores[i]).ToArray();
-        double rankSumPositive = 0;
-        long positives = 0;
-        var r = 0;
-        while (r < idx.Length)
-        {
-            var end = r;
-            while (end + 1 < idx.Length && scores[idx[end + 1]] == scores[idx[r]])
-            {
-                end++;
-            }
-
-            var midRank = ((r + end) / 2.0) + 1;
-            for (var t = r; t <= end; t++)
-            {
-                if (labels[idx[t]])
-                {
-                    rankSumPositive += midRank;
-                    positives++;
-                }
-            }
-
-            r = end + 1;
-        }
-
-        var negatives = scores.Count - positives;
-        return positives == 0 || negatives == 0
-            ? double.NaN
-            : (rankSumPositive - (positives * (positives + 1) / 2.0)) / (positives * (double)negatives);
     }
 
     internal static List<IcpTierStats> TierStats(IReadOnlyList<AccountFeatureRow> accounts, IReadOnlyList<IcpTier> tiers)
