@@ -38,17 +38,13 @@ public sealed partial class ServingAccess(ServingState state, ServerOptions opti
 
     public int MaxIdsPerRequest { get; } = options.MaxIdsPerRequest;
 
-    /// <summary>
-    /// Most scores kept per models-and-features pair (0 turns the cache off, keeping what it holds for when it is turned
-    /// on again). Settable so the serving benchmark can measure the uncached path on the same server; a new capacity
-    /// applies from the next models-and-features pair.
-    /// </summary>
-    public int ScoreCacheCapacity { get; set; } = options.ScoreCacheCapacity;
+    /// <summary>Most scores kept per models-and-features pair (0: no cache, every call runs the model): <c>gtm serve --score-cache</c>.</summary>
+    public int ScoreCacheCapacity { get; } = options.ScoreCacheCapacity;
 
     /// <summary>Whether a new models-and-features pair's cache is filled in the background (<see cref="ScoreCache.Fill"/>).</summary>
     public bool PrefillScores { get; } = options.PrefillScores;
 
-    /// <summary>The background fill of the current cache, if one was started (for tests and the benchmark).</summary>
+    /// <summary>The background fill of the current cache, if one was started (awaited by tests and the serving benchmark).</summary>
     public Task Filling { get; private set; } = Task.CompletedTask;
 
     /// <summary>

@@ -5,6 +5,7 @@ using GtmMart.DemoData;
 using GtmMart.Scoring.Registry;
 using GtmMart.Server;
 using GtmMart.Server.Security;
+using GtmMart.Server.Services;
 using GtmMart.Serving;
 using GtmMart.Tests.Support;
 using GtmMart.Training;
@@ -56,16 +57,41 @@ public sealed class GrpcServerFixture : IAsyncLifetime
     public void Train() =>
         TrainingPipeline.Run(Snapshot, ProductData.DefaultConfig, Registry);
 
-    /// <summary>A server over this fixture's warehouse and registry that is not loaded yet.</summary>
-    public WebApplication CreateApp() => GtmServer.Build(new ServerOptions
+    /// <summary>A server over this fixture's warehouse and registry that is not loaded yet (null capacity: the default score cache).</summary>
+    public WebApplication CreateApp(int? scoreCacheCapacity = null)
     {
-        Warehouse = Db.Warehouse,
-        Registry = Registry,
-        Urls = ["http://127.0.0.1:0"],
-        ApiKeyHashes = [ApiKeyHashes.Hash(ApiKey)],
-        LoadOnStart = false,
-        MaxIdsPerRequest = 10_000,
-    });
+        var options = new ServerOptions
+        {
+            Warehouse = Db.Warehouse,
+            Registry = Registry,
+            Urls = ["http://127.0.0.1:0"],
+            ApiKeyHashes = [ApiKeyHashes.Hash(ApiKey)],
+            LoadOnStart = false,
+            MaxIdsPerRequest = 10_000,
+        };
+        return GtmServer.Build(scoreCacheCapacity is { } capacity ? options with { ScoreCacheCapacity = capacity } : options);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="use"/> against a second server over the same warehouse and registry, loaded and started
+    /// with the score cache off (as <c>gtm serve --score-cache 0</c>), and stops it afterwards.
+    /// </summary>
+    public async Task<T> WithUncachedServerAsync<T>(Func<ScoringService.ScoringServiceClient, ServingAccess, Task<T>> use)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        var app = CreateApp(scoreCacheCapacity: 0);
+        try
+        {
+            app.Services.GetRequiredService<ServingState>().Load();
+            using var channel = GrpcChannel.ForAddress(await StartAsync(app));
+            return await use(new ScoringService.ScoringServiceClient(channel), app.Services.GetRequiredService<ServingAccess>());
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
 
     /// <summary>Starts the host and returns the address Kestrel bound.</summary>
     public static async Task<string> StartAsync(WebApplication app)

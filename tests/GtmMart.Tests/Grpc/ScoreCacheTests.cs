@@ -44,18 +44,12 @@ public sealed class ScoreCacheTests(GrpcServerFixture server) : IClassFixture<Gr
     public async Task With_the_cache_off_every_call_runs_the_model_and_gets_the_same_scores()
     {
         var ids = OpenOpportunityIds(8).Skip(5).ToArray();
-        var capacity = Access.ScoreCacheCapacity;
-        ScoreOpportunitiesResponse uncached;
-        try
+        var uncached = await server.WithUncachedServerAsync(async (scoring, access) =>
         {
-            Access.ScoreCacheCapacity = 0;
-            uncached = await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids } }, GrpcServerFixture.Auth());
-            Assert.Same(ScoreCache.None, Access.Snapshot().Scores);
-        }
-        finally
-        {
-            Access.ScoreCacheCapacity = capacity;
-        }
+            var answer = await scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids } }, GrpcServerFixture.Auth());
+            Assert.Same(ScoreCache.None, access.Snapshot().Scores);
+            return answer;
+        });
 
         Assert.Equal(0, ScoreCache.None.Count);
         Assert.All(ids, id => Assert.False(ScoreCache.None.TryGet(id, out _), $"{id} was kept by the cache that keeps nothing"));

@@ -33,19 +33,13 @@ public sealed class ScoringAnswerTests(GrpcServerFixture server) : IClassFixture
         await Access.Filling;
         Assert.All(ids, id => Assert.True(Access.Snapshot().Scores.TryGet(id, out _), $"{id} not in the filled cache"));
 
-        var cached = await ScoreAsync(ids, accounts);
-        var capacity = Access.ScoreCacheCapacity;
-        (ScoreOpportunitiesResponse, ScoreAccountsResponse) uncached;
-        try
+        var cached = await ScoreAsync(server.Scoring, ids, accounts);
+        var uncached = await server.WithUncachedServerAsync(async (scoring, access) =>
         {
-            Access.ScoreCacheCapacity = 0;
-            uncached = await ScoreAsync(ids, accounts);
-            Assert.Same(ScoreCache.None, Access.Snapshot().Scores);
-        }
-        finally
-        {
-            Access.ScoreCacheCapacity = capacity;
-        }
+            var answers = await ScoreAsync(scoring, ids, accounts);
+            Assert.Same(ScoreCache.None, access.Snapshot().Scores);
+            return answers;
+        });
 
         foreach (var (opportunities, accountAnswers) in new[] { cached, uncached })
         {
@@ -98,9 +92,10 @@ public sealed class ScoringAnswerTests(GrpcServerFixture server) : IClassFixture
         Assert.Contains(files, f => f.Service.Any(s => s.Name == "ScoringService" && s.Method.Any(m => m.Name == "ScoreStream")));
     }
 
-    private async Task<(ScoreOpportunitiesResponse Opportunities, ScoreAccountsResponse Accounts)> ScoreAsync(string[] ids, string[] accounts) => (
-        await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids, "no-such-opportunity" } }, GrpcServerFixture.Auth()),
-        await server.Scoring.ScoreAccountsAsync(new ScoreAccountsRequest { AccountIds = { accounts, "no-such-account" } }, GrpcServerFixture.Auth()));
+    private static async Task<(ScoreOpportunitiesResponse Opportunities, ScoreAccountsResponse Accounts)> ScoreAsync(
+        ScoringService.ScoringServiceClient scoring, string[] ids, string[] accounts) => (
+        await scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids, "no-such-opportunity" } }, GrpcServerFixture.Auth()),
+        await scoring.ScoreAccountsAsync(new ScoreAccountsRequest { AccountIds = { accounts, "no-such-account" } }, GrpcServerFixture.Auth()));
 
     /// <summary>The scoring library's score of a served opportunity, as the contract says it is carried.</summary>
     private OpportunityScore ExpectedOpportunity(string id)
