@@ -58,11 +58,6 @@ public static class GtmApp
                 models.AddCommand<ModelsPromoteCommand>("promote").WithDescription("Make a version the active one (a version the promotion gate refused needs --force, which is recorded).");
                 models.AddCommand<ModelsRollbackCommand>("rollback").WithDescription("Re-activate the version that was active before.");
             });
-            config.AddCommand<BenchCommand>("bench")
-                .WithDescription("Benchmark generate, load and build against DuckDB's single GROUP BY pass; writes docs/BENCHMARKS.md.");
-            config.AddCommand<BenchTrainingCommand>("bench-training")
-                .WithDescription("Benchmark feature export (vs DuckDB COPY), end-to-end training and FastTree vs LightGBM; writes docs/BENCHMARKS.md.");
-            config.AddCommand<BenchServingCommand>("bench-serving").WithDescription("Benchmark the gRPC server: unary vs empty calls, ScoreStream vs in-process batch, write-back vs raw Appender; writes docs/BENCHMARKS.md.");
             config.AddCommand<ServeCommand>("serve")
                 .WithDescription("Serve scoring, models, write-back and reporting over gRPC (loads features and the active models; Ctrl+C stops).")
                 .WithExample("serve", "--urls", "http://127.0.0.1:5080");

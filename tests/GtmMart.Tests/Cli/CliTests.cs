@@ -19,10 +19,8 @@ public sealed class CliTests : IDisposable
     [InlineData("run", "--raw")]
     [InlineData("train", "--snapshot")]
     [InlineData("export-features", "--out")]
-    [InlineData("bench", "--sessions")]
     [InlineData("score", "--run-id")]
     [InlineData("serve", "--urls")]
-    [InlineData("bench-training", "--opportunities")]
     [InlineData("report", "--out")]
     [InlineData("run", "--report")]
     public void Every_command_has_help(string command, string option)
@@ -31,6 +29,16 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains(option, result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_command_list_holds_what_users_run_and_no_benchmark()
+    {
+        var result = GtmProcess.Run(dir.Path, "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("serve", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("bench", result.Stdout, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using GtmMart.Training.Export;
 using GtmMart.Warehouse.Connection;
 
-namespace GtmMart.Training.Export;
+namespace GtmMart.Bench.Training;
 
 /// <summary>Timings of <see cref="ExportBenchmark.Run"/>: this exporter next to DuckDB's own Parquet writer.</summary>
 public sealed record ExportBenchmarkResult(

@@ -8,7 +8,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 
-namespace GtmMart.Training.Benchmarks;
+namespace GtmMart.Bench.Training;
 
 /// <summary>One booster's fit time and holdout AUC in <see cref="TrainerComparison.Run"/>.</summary>
 public sealed record TrainerTiming(string Trainer, TimeSpan Train, double HoldoutAuc);

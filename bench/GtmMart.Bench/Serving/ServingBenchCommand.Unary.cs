@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Runtime;
 using Grpc.Core;
+using GtmMart.Cli.Commands;
 using GtmMart.Contracts.V1;
 using Spectre.Console;
 
-namespace GtmMart.Cli.Commands;
+namespace GtmMart.Bench.Serving;
 
-public sealed partial class BenchServingCommand
+public sealed partial class ServingBenchCommand
 {
     /// <summary>Rounds the measured calls alternate in, so all of them see the same background load.</summary>
     private const int Rounds = 6;
@@ -20,8 +21,8 @@ public sealed partial class BenchServingCommand
     /// <summary>Settling passes at most, so a run on a machine where the JIT never goes quiet still ends.</summary>
     private const int MaxSettlePasses = 10;
 
-    /// <summary>A measured call and what to switch before each of its rounds.</summary>
-    private sealed record Contender(string Name, Action Before, Func<int, Task<bool>> Call);
+    /// <summary>A measured call.</summary>
+    private sealed record Contender(string Name, Func<int, Task<bool>> Call);
 
     /// <summary>How the warm-up of one concurrency level ended: settling passes run, and methods the JIT compiled during the measured rounds.</summary>
     private sealed record Warmup(int SettlePasses, bool Settled, long JitMethodsInRounds);
@@ -43,7 +44,6 @@ public sealed partial class BenchServingCommand
         {
             foreach (var c in contenders)
             {
-                c.Before();
                 await CallerLoop.RunAsync(concurrency, turn, c.Call, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -68,7 +68,6 @@ public sealed partial class BenchServingCommand
             for (var i = 0; i < contenders.Count; i++)
             {
                 var k = r % 2 == 0 ? i : contenders.Count - 1 - i;
-                contenders[k].Before();
                 rounds[k].Add(await CallerLoop.RunAsync(concurrency, duration / Rounds, contenders[k].Call, cancellationToken).ConfigureAwait(false));
             }
         }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using GtmMart.Cli.Commands;
 using GtmMart.Cli.Output;
 using GtmMart.DemoData;
 using GtmMart.Warehouse.Connection;
@@ -9,14 +10,14 @@ using GtmMart.Warehouse.Loading;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace GtmMart.Cli.Commands;
+namespace GtmMart.Bench.Mart;
 
 /// <summary>
 /// Generates data at each requested size, loads and builds it, and in the same run times DuckDB doing one
 /// GROUP BY pass over the same raw tables (the lower bound the build is compared with) and copying the raw sessions
 /// into a table once (the floor of any build that materializes a per-session fact).
 /// </summary>
-public sealed class BenchCommand : Command<BenchCommand.Settings>
+public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
 {
     public sealed class Settings : BenchSettings
     {
@@ -104,7 +105,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
 
         var markdown = Render(rows, daily, settings);
         MarkdownSection.Write(settings.Out, "mart", markdown);
-        AnsiConsole.WriteLine(markdown);
+        Console.Out.Write(markdown);
         return 0;
     }
 
@@ -151,7 +152,7 @@ public sealed class BenchCommand : Command<BenchCommand.Settings>
         var text = new StringBuilder();
         text.AppendLine("## Load and build (issue: warehouse and three-layer mart; issue 21: incremental daily builds, growth)");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run --project src/GtmMart.Cli -c Release -- bench --sessions {settings.Sessions} --accounts {settings.Accounts} --days {settings.Days} --daily-up-to {settings.DailyUpTo}`  ");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run --project bench/GtmMart.Bench -c Release -- mart --sessions {settings.Sessions} --accounts {settings.Accounts} --days {settings.Days} --daily-up-to {settings.DailyUpTo}`  ");
         text.AppendLine(MarkdownSection.MachineLine());
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Data: demo generator, seed 1, {settings.Accounts:N0} accounts, {settings.Days} days of history plus one more day written apart (the \"new day\"). DuckDB memory_limit {DuckDbWarehouse.MemoryLimit}, spilling to a temp folder beside the database. Other helpers' jobs share the 2 cores, so compare the ratios (each pairs two timings of the same run on the same data), not seconds across runs.");

@@ -1,10 +1,11 @@
 using Grpc.Core;
 using Grpc.Net.Client;
-using GtmMart.Cli.Commands;
+using GtmMart.Bench.Serving;
 using GtmMart.Contracts.V1;
+using GtmMart.Tests.Grpc;
 using Microsoft.AspNetCore.Builder;
 
-namespace GtmMart.Tests.Grpc;
+namespace GtmMart.Tests.Bench;
 
 /// <summary>
 /// The serving benchmark's answer-only baseline (<see cref="AnswerReplay"/>), on the real host beside the real services:

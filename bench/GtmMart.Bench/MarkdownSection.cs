@@ -1,11 +1,11 @@
-namespace GtmMart.Cli.Output;
+namespace GtmMart.Bench;
 
 /// <summary>
 /// Writes one benchmark's results into its own marked section of a shared markdown file
 /// (<c>&lt;!-- bench:NAME:start --&gt;</c> … <c>&lt;!-- bench:NAME:end --&gt;</c>), replacing it or appending it and
 /// leaving the other sections alone.
 /// </summary>
-public static class MarkdownSection
+internal static class MarkdownSection
 {
     /// <summary>The "Machine: ..." line every benchmark section records (cores, memory, OS, .NET, time of the run).</summary>
     public static string MachineLine() => string.Create(

@@ -2,24 +2,24 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using GtmMart.Cli.Commands;
 using GtmMart.Cli.Output;
 using GtmMart.DemoData;
 using GtmMart.Training;
-using GtmMart.Training.Benchmarks;
 using GtmMart.Training.Export;
 using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Connection;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace GtmMart.Cli.Commands;
+namespace GtmMart.Bench.Training;
 
 /// <summary>
 /// The training benchmark: per target number of opportunities, generates, loads and builds a mart, then times the
 /// feature export next to DuckDB's COPY, the opportunity trainer end to end, and FastTree next to LightGBM on the
 /// same featurized split, all in one process so every ratio compares work done on the same machine at the same time.
 /// </summary>
-public sealed class BenchTrainingCommand : Command<BenchTrainingCommand.Settings>
+public sealed class TrainingBenchCommand : Command<TrainingBenchCommand.Settings>
 {
     /// <summary>Opportunities per account per 90 days (src/GtmMart.DemoData/README.md).</summary>
     private const double OpportunitiesPerAccountPer90Days = 1.87;
@@ -94,7 +94,7 @@ public sealed class BenchTrainingCommand : Command<BenchTrainingCommand.Settings
 
         var markdown = Render(rows, settings, config);
         MarkdownSection.Write(settings.Out, "training", markdown);
-        AnsiConsole.WriteLine(markdown);
+        Console.Out.Write(markdown);
         return 0;
     }
 
@@ -200,7 +200,7 @@ public sealed class BenchTrainingCommand : Command<BenchTrainingCommand.Settings
         text.AppendLine("## Feature export and training (issue: training benchmark)");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Command: `dotnet src/GtmMart.Cli/bin/Release/net10.0/gtm.dll bench-training --opportunities {settings.Opportunities} --sessions-per-opportunity {settings.SessionsPerOpportunity} --train-up-to {settings.TrainUpTo} --threads {settings.Threads}{(settings.Config is null ? "" : $" --config {settings.Config}")}` (after `dotnet build src/GtmMart.Cli -c Release`)  ");
+            $"Command: `dotnet run --project bench/GtmMart.Bench -c Release -- training --opportunities {settings.Opportunities} --sessions-per-opportunity {settings.SessionsPerOpportunity} --train-up-to {settings.TrainUpTo} --threads {settings.Threads}{(settings.Config is null ? "" : $" --config {settings.Config}")}`  ");
         text.AppendLine(MarkdownSection.MachineLine());
         text.AppendLine();
         text.AppendLine("The machine is noisy: compare ratios within one run (each ratio below pairs two timings taken in the same process on the same data), not absolute seconds across runs.");

@@ -11,9 +11,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
-namespace GtmMart.Cli.Commands;
+namespace GtmMart.Bench.Serving;
 
-public sealed partial class BenchServingCommand
+public sealed partial class ServingBenchCommand
 {
     /// <summary>A started benchmark server (the `gtm serve` host on 127.0.0.1, free port) and a client channel to it.</summary>
     private sealed class BenchServer : IAsyncDisposable
@@ -35,23 +35,27 @@ public sealed partial class BenchServingCommand
 
         public ServingAccess Access => App.Services.GetRequiredService<ServingAccess>();
 
-        /// <summary>Builds, loads and starts the host (<paramref name="map"/> maps extra services on it) and opens the client's channel.</summary>
+        /// <summary>
+        /// Builds, loads and starts the host with the given score cache capacity (null: the default of <c>gtm serve</c>;
+        /// <paramref name="map"/> maps extra services on it) and opens the client's channel.
+        /// </summary>
         public static async Task<BenchServer> StartAsync(
-            DuckDbWarehouse warehouse, string models, Action<WebApplication> map, CancellationToken cancellationToken)
+            DuckDbWarehouse warehouse, string models, int? scoreCacheCapacity, Action<WebApplication> map, CancellationToken cancellationToken)
         {
-            var app = GtmServer.Build(new ServerOptions
+            var options = new ServerOptions
             {
                 Warehouse = warehouse,
                 Registry = new ModelRegistry(models),
                 Urls = ["http://127.0.0.1:0"],
                 ApiKeyHashes = [ApiKeyHashes.Hash(ApiKey)],
                 LoadOnStart = false,
-            });
+            };
+            var app = GtmServer.Build(scoreCacheCapacity is { } capacity ? options with { ScoreCacheCapacity = capacity } : options);
             map(app);
             app.Services.GetRequiredService<ServingState>().Load();
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = app.Urls.Single();
-            AnsiConsole.MarkupLine($"[bold]server listening on {address}[/]");
+            AnsiConsole.MarkupLine($"[bold]server listening on {address}[/] (score cache: {(scoreCacheCapacity is 0 ? "off" : "on")})");
             var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
             {
                 HttpHandler = new SocketsHttpHandler

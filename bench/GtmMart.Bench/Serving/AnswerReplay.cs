@@ -3,7 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using GtmMart.Contracts.V1;
 
-namespace GtmMart.Cli.Commands;
+namespace GtmMart.Bench.Serving;
 
 /// <summary>
 /// The serving benchmark's answer-only baseline: a unary method, mapped on the benchmarked server beside the real
@@ -12,7 +12,7 @@ namespace GtmMart.Cli.Commands;
 /// call to it costs what a one-id scoring call costs minus everything the server does to find, score and encode the
 /// answer: the transport plus the answer's bytes, and the client parsing them. So "replayed / Ping" bounds what any
 /// scoring call with the same answers could reach, and "uncached / replayed" is the share left to the scoring itself.
-/// Not a product contract (not in protos/): it exists only inside <c>gtm bench-serving</c>.
+/// Not a product contract (not in protos/): it exists only inside the serving benchmark (<see cref="ServingBenchCommand"/>).
 /// </summary>
 [BindServiceMethod(typeof(AnswerReplay), nameof(BindService))]
 public class AnswerReplay

@@ -3,7 +3,7 @@ using GtmMart.Scoring.Features;
 using GtmMart.Training.Export;
 using GtmMart.Training.Opportunity;
 
-namespace GtmMart.Training.Benchmarks;
+namespace GtmMart.Bench.Training;
 
 /// <summary>A feature snapshot read back into rows, and how long that took.</summary>
 public sealed record SnapshotRead(IReadOnlyList<OpportunityFeatureRow> Rows, TimeSpan Elapsed);
@@ -18,7 +18,7 @@ public sealed record EndToEndTraining(
     double HoldoutAuc,
     IReadOnlyList<string> DroppedForLeakage);
 
-/// <summary>Timing helpers of <c>gtm bench-training</c> around the training code (no warehouse needed).</summary>
+/// <summary>Timing helpers of the training benchmark (<see cref="TrainingBenchCommand"/>) around the training code (no warehouse needed).</summary>
 public static class TrainingBenchmark
 {
     /// <summary>Reads <c>mrt_opportunity_features</c> from a verified snapshot folder.</summary>

@@ -6,9 +6,9 @@ using GtmMart.Server.Services;
 using GtmMart.Serving;
 using Spectre.Console;
 
-namespace GtmMart.Cli.Commands;
+namespace GtmMart.Bench.Serving;
 
-public sealed partial class BenchServingCommand
+public sealed partial class ServingBenchCommand
 {
     /// <summary>Ids per message in the chunked stream.</summary>
     private const int StreamChunk = 256;

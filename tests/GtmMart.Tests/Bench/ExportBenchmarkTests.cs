@@ -1,13 +1,14 @@
 using System.Globalization;
+using GtmMart.Bench.Training;
+using GtmMart.Tests.Export;
 using GtmMart.Tests.Support;
-using GtmMart.Training.Export;
 using Xunit.Abstractions;
 
-namespace GtmMart.Tests.Export;
+namespace GtmMart.Tests.Bench;
 
 /// <summary>
-/// <see cref="ExportBenchmark.Run"/> on a small 30-column table (always), and on 1M rows when
-/// <c>GTM_EXPORT_BENCH=1</c> (prints rows/s of the exporter and of DuckDB's COPY).
+/// <see cref="ExportBenchmark.Run"/> (the training benchmark's export measurement) on a small 30-column table: both
+/// files hold the same rows (prints rows/s of the exporter and of DuckDB's COPY).
 /// </summary>
 public sealed class ExportBenchmarkTests(ITestOutputHelper output) : IDisposable
 {

@@ -4,8 +4,8 @@ using Grpc.Core;
 namespace GtmMart.Cli.Commands;
 
 /// <summary>
-/// N concurrent callers calling in a loop for a fixed time: the load of the serving benchmark and of
-/// <c>gtm client load</c>. Stops by itself when the time is up (or on cancellation).
+/// N concurrent callers calling in a loop for a fixed time: the load of <c>gtm client load</c> and of the serving
+/// benchmark (bench/GtmMart.Bench, which references this project). Stops by itself when the time is up (or on cancellation).
 /// </summary>
 internal static class CallerLoop
 {

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Spectre.Console.Cli;
 
-namespace GtmMart.Cli.Commands;
+namespace GtmMart.Bench;
 
 /// <summary>Options every benchmark command shares: where its results section goes and which models it builds.</summary>
 public class BenchSettings : CommandSettings

@@ -6,9 +6,9 @@ using GtmMart.Serving;
 using GtmMart.Warehouse.Connection;
 using Spectre.Console;
 
-namespace GtmMart.Cli.Commands;
+namespace GtmMart.Bench.Serving;
 
-public sealed partial class BenchServingCommand
+public sealed partial class ServingBenchCommand
 {
     /// <summary>
     /// A second DuckDB file holding <paramref name="rows"/> open synthetic opportunities (copies of the generated

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using GtmMart.Cli.Output;
 using GtmMart.Contracts.V1;
 using GtmMart.DemoData;
 using GtmMart.Warehouse.Connection;
@@ -10,7 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace GtmMart.Cli.Commands;
+namespace GtmMart.Bench.Serving;
 
 /// <summary>
 /// The serving benchmark, all in one process: builds a small mart and models through the product, starts the real
@@ -19,7 +18,7 @@ namespace GtmMart.Cli.Commands;
 /// opportunities next to a raw DuckDB Appender insert of the same rows into a plain table in the same file.
 /// Every measurement is bounded (a fixed number of items or a few seconds).
 /// </summary>
-public sealed partial class BenchServingCommand : Command<BenchServingCommand.Settings>
+public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Settings>
 {
     private const string ApiKey = "bench-serving-key";
 
@@ -182,81 +181,80 @@ public sealed partial class BenchServingCommand : Command<BenchServingCommand.Se
         }
     }
 
-    /// <summary>Data and models through the product: generate > load > build > export > train. Returns the models' folder.</summary>
-    private static string Prepare(Settings settings, DuckDbWarehouse warehouse, string folder, CancellationToken cancellationToken)
-    {
-        var raw = Path.Combine(folder, "raw");
-        PipelineSteps.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = settings.Accounts, Seed = 1 }, cancellationToken);
-        PipelineSteps.Load(warehouse, raw);
-        PipelineSteps.Build(warehouse, Warehouse.Models.ModelCatalog.Load(settings.SqlDir), cancellationToken);
-        var snapshot = Path.Combine(folder, "features");
-        PipelineSteps.Export(warehouse, snapshot);
-        var models = Path.Combine(folder, "models");
-        PipelineSteps.Train(snapshot, settings.Config, models, null);
-        return models;
-    }
-
     private static readonly CallOptions Auth = new(new Metadata { { "authorization", "Bearer " + ApiKey } });
 
     private static async Task<Results> RunAsync(Settings settings, List<int> levels, string folder, CancellationToken cancellationToken)
     {
         var warehouse = new DuckDbWarehouse(Path.Combine(folder, "bench.duckdb"));
-        var models = Prepare(settings, warehouse, folder, cancellationToken);
-        var server = await BenchServer.StartAsync(warehouse, models, app => app.MapGrpcService<AnswerReplay>(), cancellationToken).ConfigureAwait(false);
+        var models = BenchData.Prepare(warehouse, folder, settings.Accounts, settings.SqlDir, settings.Config, cancellationToken);
+
+        // Two hosts in this process over the same mart and models, each as `gtm serve` runs it: one with the default
+        // score cache (filled in the background once the models and features are published), and one started with
+        // `--score-cache 0`, where every call runs the model. The process's CPU covers both.
+        var server = await BenchServer.StartAsync(warehouse, models, scoreCacheCapacity: null, app => app.MapGrpcService<AnswerReplay>(), cancellationToken).ConfigureAwait(false);
         await using (server.ConfigureAwait(false))
         {
-            var features = server.State.Features!;
-            var modelSet = server.State.Models.Current!;
-            var ids = features.Opportunities.Select(o => o.OpportunityId).ToArray();
-            var client = server.Client;
-
-            // What the set-up left in the heap (generated data, the training run) is collected and compacted first,
-            // so the serving rounds do not pay for it.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-            var auth = Auth;
-
-            // The server as `gtm serve` runs it fills its score cache with every known id's score once the models and
-            // features are published; measured here before anything else runs. The cache is then switched per round:
-            // off for the uncached scoring rounds (every call runs the model), on for the cached ones.
-            var access = server.Access;
-            var cacheCapacity = access.ScoreCacheCapacity;
-            var loadBefore = LoadAverage();
-            var prefill = await server.PrefillAsync().ConfigureAwait(false);
-            await RecordAnswersAsync(client, auth, ids, cancellationToken).ConfigureAwait(false);
-            var replay = server.Channel.CreateCallInvoker();
-
-            // The three scoring calls send the same one-id requests and count an answer only when it is that id's score.
-            ScoreOpportunitiesRequest OneId(int i) => new() { OpportunityIds = { ids[i % ids.Length] } };
-            static bool IsOneScore(ScoreOpportunitiesResponse response) =>
-                response.Results is [{ ResultCase: OpportunityResult.ResultOneofCase.Score }];
-            async Task<bool> Score(int i) =>
-                IsOneScore(await client.ScoreOpportunitiesAsync(OneId(i), auth).ConfigureAwait(false));
-            async Task<bool> Replayed(int i) =>
-                IsOneScore(await replay.AsyncUnaryCall(AnswerReplay.ClientMethod, null, auth, OneId(i)).ResponseAsync.ConfigureAwait(false));
-
-            var unary = new List<UnaryRow>();
-            var duration = TimeSpan.FromSeconds(settings.Seconds);
-            foreach (var concurrency in levels)
+            var uncachedServer = await BenchServer.StartAsync(warehouse, models, scoreCacheCapacity: 0, _ => { }, cancellationToken).ConfigureAwait(false);
+            await using (uncachedServer.ConfigureAwait(false))
             {
-                var (loads, warmup) = await MeasureSideBySideAsync(concurrency, TimeSpan.FromSeconds(settings.Warmup), duration,
-                [
-                    new Contender("uncached", () => access.ScoreCacheCapacity = 0, Score),
-                    new Contender("cached", () => access.ScoreCacheCapacity = cacheCapacity, Score),
-                    new Contender("replayed", () => { }, Replayed),
-                    new Contender("Ping", () => { }, async _ =>
-                    {
-                        await client.PingAsync(new Empty(), auth).ConfigureAwait(false);
-                        return true;
-                    }),
-                ], cancellationToken).ConfigureAwait(false);
-                unary.Add(new UnaryRow(loads[0], loads[1], loads[2], loads[3], warmup));
+                return await MeasureAsync(settings, levels, folder, warehouse, server, uncachedServer, cancellationToken).ConfigureAwait(false);
             }
-
-            access.ScoreCacheCapacity = 0;
-            var stream = await MeasureStreamAsync(client, auth, modelSet, features, ids, settings.StreamItems, cancellationToken).ConfigureAwait(false);
-            var write = MeasureWriteBack(folder, warehouse, modelSet, settings.WriteRows);
-            return new Results(features.Opportunities.Count, features.Accounts.Count, modelSet.OpportunityVersion, AnswerReplay.AverageAnswerBytes, prefill, unary, stream, write,
-                loadBefore, LoadAverage());
         }
+    }
+
+    private static async Task<Results> MeasureAsync(
+        Settings settings, List<int> levels, string folder, DuckDbWarehouse warehouse, BenchServer server, BenchServer uncachedServer, CancellationToken cancellationToken)
+    {
+        var features = server.State.Features!;
+        var modelSet = server.State.Models.Current!;
+        var ids = features.Opportunities.Select(o => o.OpportunityId).ToArray();
+        var client = server.Client;
+        var uncachedClient = uncachedServer.Client;
+
+        // What the set-up left in the heap (generated data, the training run) is collected and compacted first,
+        // so the serving rounds do not pay for it.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var auth = Auth;
+
+        // The cached server fills its score cache with every known id's score once the models and features are
+        // published; measured here before anything else runs.
+        var loadBefore = LoadAverage();
+        var prefill = await server.PrefillAsync().ConfigureAwait(false);
+        await RecordAnswersAsync(client, auth, ids, cancellationToken).ConfigureAwait(false);
+        var replay = server.Channel.CreateCallInvoker();
+
+        // The three scoring calls send the same one-id requests and count an answer only when it is that id's score.
+        ScoreOpportunitiesRequest OneId(int i) => new() { OpportunityIds = { ids[i % ids.Length] } };
+        static bool IsOneScore(ScoreOpportunitiesResponse response) =>
+            response.Results is [{ ResultCase: OpportunityResult.ResultOneofCase.Score }];
+        async Task<bool> Uncached(int i) =>
+            IsOneScore(await uncachedClient.ScoreOpportunitiesAsync(OneId(i), auth).ConfigureAwait(false));
+        async Task<bool> Cached(int i) =>
+            IsOneScore(await client.ScoreOpportunitiesAsync(OneId(i), auth).ConfigureAwait(false));
+        async Task<bool> Replayed(int i) =>
+            IsOneScore(await replay.AsyncUnaryCall(AnswerReplay.ClientMethod, null, auth, OneId(i)).ResponseAsync.ConfigureAwait(false));
+
+        var unary = new List<UnaryRow>();
+        var duration = TimeSpan.FromSeconds(settings.Seconds);
+        foreach (var concurrency in levels)
+        {
+            var (loads, warmup) = await MeasureSideBySideAsync(concurrency, TimeSpan.FromSeconds(settings.Warmup), duration,
+            [
+                new Contender("uncached", Uncached),
+                new Contender("cached", Cached),
+                new Contender("replayed", Replayed),
+                new Contender("Ping", async _ =>
+                {
+                    await uncachedClient.PingAsync(new Empty(), auth).ConfigureAwait(false);
+                    return true;
+                }),
+            ], cancellationToken).ConfigureAwait(false);
+            unary.Add(new UnaryRow(loads[0], loads[1], loads[2], loads[3], warmup));
+        }
+
+        var stream = await MeasureStreamAsync(uncachedClient, auth, modelSet, features, ids, settings.StreamItems, cancellationToken).ConfigureAwait(false);
+        var write = MeasureWriteBack(folder, warehouse, modelSet, settings.WriteRows);
+        return new Results(features.Opportunities.Count, features.Accounts.Count, modelSet.OpportunityVersion, AnswerReplay.AverageAnswerBytes, prefill, unary, stream, write,
+            loadBefore, LoadAverage());
     }
 }
