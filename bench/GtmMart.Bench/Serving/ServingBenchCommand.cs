@@ -13,8 +13,8 @@ namespace GtmMart.Bench.Serving;
 
 /// <summary>
 /// The serving benchmark, all in one process: builds a small mart and models through the product, starts the real
-/// gRPC host (Kestrel, 127.0.0.1, free port) and measures unary scoring next to an empty call (the transport's own
-/// limit), a pipelined ScoreStream next to in-process batch scoring of the same rows, and the score write-back of 1M
+/// gRPC host twice (Kestrel, 127.0.0.1, free ports; one with the default score cache, one with it off, as
+/// <c>gtm serve --score-cache 0</c>) and measures unary scoring next to an empty call (the transport's own limit), a pipelined ScoreStream next to in-process batch scoring of the same rows, and the score write-back of 1M
 /// opportunities next to a raw DuckDB Appender insert of the same rows into a plain table in the same file.
 /// Every measurement is bounded (a fixed number of items or a few seconds).
 /// </summary>
