@@ -25,7 +25,7 @@ app.Configure(config =>
         .WithDescription("The gRPC server: unary scoring vs the empty call, ScoreStream vs in-process batch, write-back vs a raw Appender; writes its section of docs/BENCHMARKS.md.")
         .WithExample("serving", "--accounts", "2000");
     config.AddCommand<ScoringBenchCommand>("scoring")
-        .WithDescription("BenchmarkDotNet: per-row opportunity scoring with the in-process featurizer vs ML.NET's; writes its section of docs/BENCHMARKS.md.")
+        .WithDescription("BenchmarkDotNet: per-row opportunity scoring as served, against the same model without reasons and with ML.NET's featurizer; writes its section of docs/BENCHMARKS.md.")
         .WithExample("scoring", "--accounts", "2000");
     config.SetExceptionHandler((ex, _) =>
     {

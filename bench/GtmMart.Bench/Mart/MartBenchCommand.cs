@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using GtmMart.Cli.Commands;
-using GtmMart.Cli.Output;
 using GtmMart.DemoData;
 using GtmMart.Warehouse.Connection;
 using GtmMart.Warehouse.Loading;

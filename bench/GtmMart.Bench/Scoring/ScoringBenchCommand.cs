@@ -40,7 +40,7 @@ public sealed class ScoringBenchCommand : Command<ScoringBenchCommand.Settings>
         public string Work { get; init; } = Path.Combine(".gtm", "bench-scoring");
 
         [CommandOption("--config <FILE>")]
-        [Description("Training config (default training/configs/default.json, else built-in defaults)")]
+        [Description("Training config (default training/configs/default.json, else built-in defaults); one whose algorithm is FastTree measures FastTree")]
         public string? Config { get; init; }
 
         public override ValidationResult Validate() =>
@@ -59,8 +59,13 @@ public sealed class ScoringBenchCommand : Command<ScoringBenchCommand.Settings>
         {
             var warehouse = new DuckDbWarehouse(Path.Combine(folder, "bench.duckdb"));
             var models = BenchData.Prepare(warehouse, folder, settings.Accounts, settings.SqlDir, settings.Config, cancellationToken);
-            var active = new ModelRegistry(models).Active(ModelSet.OpportunityModelName)
-                ?? throw new InvalidOperationException($"training registered no active {ModelSet.OpportunityModelName} model in {models}");
+            var active = new ModelRegistry(models).Active(ModelSet.OpportunityModelName);
+            if (active is not { Card.Kind: ModelKind.Model })
+            {
+                throw new InvalidOperationException(
+                    $"no trained {ModelSet.OpportunityModelName} model is active in {models} (the promotion gate kept {(active is null ? "nothing" : "the baseline")}): try more --accounts");
+            }
+
             var rows = FeatureStore.Load(warehouse).Opportunities;
             OpportunityScoringBenchmarks.Input = (Path.Combine(active.Directory, ModelSet.OpportunityModelFile), rows);
 
@@ -105,7 +110,7 @@ public sealed class ScoringBenchCommand : Command<ScoringBenchCommand.Settings>
         text.Append(CultureInfo.InvariantCulture,
             $"Data: demo generator, {settings.Accounts:N0} accounts, seed 1, through load > build > export > train; {rows:N0} opportunity rows scored one a call in turn, opportunity-scoring {version} ({algorithm}). ");
         text.AppendLine(
-            "Cases: `InProcessFeaturizerWithReasons` is the scorer as the server runs it (`OpportunityScorer.Score`: the in-process featurizer, the model head, factor contributions, phrasing, calibration); `MlNetFeaturizerWithReasons` (the baseline) is the same scorer with ML.NET's featurizer through pooled prediction engines, what the in-process featurizer replaced; `MlNetEngineProbabilityOnly` is ML.NET's prediction engine over the whole model, giving the probability without reasons. " +
+            "Cases: `InProcessFeaturizerWithReasons` (the baseline) is the scorer as the server runs it (`OpportunityScorer.Score`: the in-process featurizer, the model head, reasons per feature family against the typical deal, calibration); `InProcessFeaturizerWithoutReasons` is the same model without its typical deal, so without reasons (what the reasons cost); `MlNetFeaturizerWithReasons` is the served scorer with ML.NET's featurizer, what the in-process featurizer replaced. " +
             "BenchmarkDotNet runs the three cases one after the other in this process (in-process toolchain, server GC as `gtm serve`); \"Ratio\" is each case's mean over the baseline's, from the same run. " +
             "Other helpers' jobs share the 2 cores: compare the ratios, not absolute times across runs.");
         text.AppendLine();
