@@ -1,25 +1,25 @@
 namespace GtmMart.Tests.Support.Browser;
 
 /// <summary>
-/// A fact that needs a headless Chromium and the example data: skipped with the reason on a developer's machine that
-/// lacks either, but run (and so failing) when <c>CI=true</c>, where <c>.ci/run</c> installs Debian's <c>chromium</c>.
+/// A fact that needs a headless Chromium (see <see cref="Chromium"/>): skipped with the reason where none is installed,
+/// but run (and so failing) when <c>CI=true</c>, where <c>.ci/run</c> installs Debian's <c>chromium</c>.
+/// With <see cref="NeedsSeedData"/> it also needs <c>../shared/seed-data</c>, like <see cref="SeedFactAttribute"/>.
 /// </summary>
 public sealed class ChromiumFactAttribute : FactAttribute
 {
-    public ChromiumFactAttribute()
-    {
-        if (RepoPaths.OnCi)
-        {
-            return;
-        }
+    /// <summary>The test also reads the example data; skipped without it (off CI).</summary>
+    public bool NeedsSeedData { get; set; }
 
-        if (!RepoPaths.SeedDataPresent)
-        {
-            Skip = $"needs the example data at {RepoPaths.SeedData}, which is absent; CI=true makes this a failure";
-        }
-        else if (HeadlessChromium.FindExecutable() is null)
-        {
-            Skip = "needs a headless Chromium (Debian: apt-get install chromium; or set GTM_CHROMIUM), which is not installed; CI=true makes this a failure";
-        }
+    /// <summary>An explicit skip, else the missing requirement; never skipped on CI.</summary>
+    public override string? Skip
+    {
+        get => base.Skip ?? MissingRequirement();
+        set => base.Skip = value;
     }
+
+    private string? MissingRequirement() =>
+        RepoPaths.OnCi ? null
+        : NeedsSeedData && !RepoPaths.SeedDataPresent ? $"needs the example data at {RepoPaths.SeedData}, which is absent; CI=true makes this a failure"
+        : Chromium.MissingReason is { } reason ? $"needs a headless Chromium: {reason}; CI=true makes this a failure"
+        : null;
 }
