@@ -14,7 +14,9 @@ using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Loading;
 using GtmMart.Warehouse.Models;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace GtmMart.Tests.Grpc;
 
@@ -93,10 +95,22 @@ public sealed class GrpcServerFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Starts the host and returns the address Kestrel bound.</summary>
+    /// <summary>
+    /// Time a test server gives a request body to arrive. Kestrel's default minimum request body data rate, 240 bytes/s
+    /// after a 5 s grace period, is for a unary call's few-byte message a 5-second deadline on its body, and when it
+    /// passes Kestrel aborts the whole HTTP/2 connection: the caller sees "Connection reset by peer". On a test machine
+    /// whose two cores are shared with other heavy work, a starved caller (a <c>gtm client</c> process) or this
+    /// process's busy thread pool can leave a body unsent or unread that long, so the test servers allow the order of
+    /// the calls' own deadlines. (<see cref="GrpcServerTests"/> shows a body sent 6 s after its headers is answered.)
+    /// </summary>
+    public static readonly TimeSpan RequestBodyGracePeriod = TimeSpan.FromSeconds(60);
+
+    /// <summary>Starts the host (with <see cref="RequestBodyGracePeriod"/>) and returns the address Kestrel bound.</summary>
     public static async Task<string> StartAsync(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var limits = app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
+        limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyDataRate?.BytesPerSecond ?? 240, RequestBodyGracePeriod);
         await app.StartAsync();
         return app.Urls.Single();
     }

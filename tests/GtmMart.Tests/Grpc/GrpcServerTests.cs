@@ -240,6 +240,46 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
     }
 
     [Fact]
+    public async Task A_unary_call_whose_body_comes_6_s_after_its_headers_is_answered_on_a_busy_machine()
+    {
+        // What a starved caller does: the headers go out, then nothing for 6 s, then the 5-byte message (an empty Ping).
+        // With Kestrel's default body grace (5 s) the whole connection was reset; see GrpcServerFixture.RequestBodyGracePeriod.
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, server.Address + "/gtm.v1.ScoringService/Ping")
+        {
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new LateBody(TimeSpan.FromSeconds(6), new byte[5]),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        request.Headers.TryAddWithoutValidation("authorization", "Bearer " + GrpcServerFixture.ApiKey);
+
+        using var response = await http.SendAsync(request).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([0, 0, 0, 0, 0], await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(["0"], response.TrailingHeaders.GetValues("grpc-status"));
+    }
+
+    /// <summary>A request body written <paramref name="delay"/> after the headers were sent.</summary>
+    private sealed class LateBody(TimeSpan delay, byte[] body) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.FlushAsync();
+            await Task.Delay(delay);
+            await stream.WriteAsync(body);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length;
+            return true;
+        }
+    }
+
+    [Fact]
     public async Task Malformed_requests_are_INVALID_ARGUMENT_with_field_violations()
     {
         var empty = await Assert.ThrowsAsync<RpcException>(() =>
@@ -347,9 +387,13 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var calls = 0;
         // Each worker keeps calling until the reload has returned and it has made a few calls after it (so both
-        // versions are served under load however slow the machine is), bounded by a hard time and call limit.
+        // versions are served under load however slow the machine is), bounded by a hard time and call limit. The
+        // reload is asked for once the old version has answered 8 calls, not after a fixed wait a busy machine may not
+        // have made any call in.
         var reloaded = 0;
-        var hardLimit = DateTime.UtcNow.AddSeconds(45);
+        var callsBefore = 0;
+        var servedBefore = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hardLimit = DateTime.UtcNow.AddSeconds(90);
         var workers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {
             var callsAfterReload = 0;
@@ -361,6 +405,11 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
                     var response = await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids } }, GrpcServerFixture.Auth());
                     Interlocked.Increment(ref calls);
                     callsAfterReload += wasReloaded ? 1 : 0;
+                    if (!wasReloaded && Interlocked.Increment(ref callsBefore) >= 8)
+                    {
+                        servedBefore.TrySetResult();
+                    }
+
                     foreach (var result in response.Results)
                     {
                         versions.AddOrUpdate(result.Score.Model.Version, 1, (_, n) => n + 1);
@@ -373,10 +422,10 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
             }
         })).ToList();
 
-        await Task.Delay(700);
+        await servedBefore.Task.WaitAsync(TimeSpan.FromSeconds(60));
         var reload = await server.Models.ReloadModelsAsync(new ReloadModelsRequest(), GrpcServerFixture.Auth());
         Volatile.Write(ref reloaded, 1);
-        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
+        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(120));
         var after = await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids[0] } }, GrpcServerFixture.Auth());
 
         Assert.Empty(failures);
