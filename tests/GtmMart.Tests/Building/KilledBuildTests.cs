@@ -9,7 +9,7 @@ public sealed class KilledBuildTests
     [SeedTheory]
     [InlineData("build:mart.mrt_channel_funnel")]
     [InlineData("publish:core.fct_web_sessions")]
-    public void Killing_gtm_build_midway_leaves_the_published_mart(string failpoint)
+    public async Task Killing_gtm_build_midway_leaves_the_published_mart(string failpoint)
     {
         using var dir = new TempDirectory();
         var warehouse = dir.File("w.duckdb");
@@ -21,19 +21,11 @@ public sealed class KilledBuildTests
         var environment = new Dictionary<string, string> { ["GTM_FAILPOINT"] = failpoint };
         using (var build = Process.Start(GtmProcess.StartInfo(RepoPaths.Root, environment, "build", "--warehouse", warehouse))!)
         {
-            var killed = false;
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (!killed && DateTime.UtcNow < deadline && build.StandardOutput.ReadLine() is { } line)
-            {
-                if (line == $"failpoint {failpoint} reached")
-                {
-                    build.Kill(entireProcessTree: true);
-                    killed = true;
-                }
-            }
-
-            build.WaitForExit(30_000);
-            Assert.True(killed, $"the build ended before it reached {failpoint}");
+            var lines = new List<string>();
+            var reached = await GtmProcess.ReadUntilLineAsync(build, $"failpoint {failpoint} reached", lines);
+            build.Kill(entireProcessTree: true);
+            await build.WaitForExitAsync();
+            Assert.True(reached, $"the build did not reach {failpoint}:\n{string.Join('\n', lines)}");
         }
 
         var after = GtmProcess.Run(RepoPaths.Root, "sql", "select count(*) as n, sum(sessions) as s from mart.mrt_channel_funnel", "--format", "csv", "--warehouse", warehouse);

@@ -59,8 +59,11 @@ public sealed class GrpcServerFixture : IAsyncLifetime
     public void Train() =>
         TrainingPipeline.Run(Snapshot, ProductData.DefaultConfig, Registry);
 
-    /// <summary>A server over this fixture's warehouse and registry that is not loaded yet (null capacity: the default score cache).</summary>
-    public WebApplication CreateApp(int? scoreCacheCapacity = null)
+    /// <summary>
+    /// A server over this fixture's warehouse and registry that is not loaded yet (null capacity: the default score
+    /// cache; null timeout: the default shutdown timeout).
+    /// </summary>
+    public WebApplication CreateApp(int? scoreCacheCapacity = null, TimeSpan? shutdownTimeout = null)
     {
         var options = new ServerOptions
         {
@@ -71,7 +74,8 @@ public sealed class GrpcServerFixture : IAsyncLifetime
             LoadOnStart = false,
             MaxIdsPerRequest = 10_000,
         };
-        return GtmServer.Build(scoreCacheCapacity is { } capacity ? options with { ScoreCacheCapacity = capacity } : options);
+        options = scoreCacheCapacity is { } capacity ? options with { ScoreCacheCapacity = capacity } : options;
+        return GtmServer.Build(shutdownTimeout is { } timeout ? options with { ShutdownTimeout = timeout } : options);
     }
 
     /// <summary>

@@ -472,7 +472,7 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
         var ids = OpenOpportunityIds(2);
         var hostPort = new Uri(server.Address).Authority;
         var script = Path.Combine(RepoPaths.Root, "tests", "interop", "score_client.py");
-        var result = Run("/usr/bin/python3", [script, hostPort, ids[0], "nope", ids[1]], new Dictionary<string, string> { ["GTM_API_KEY"] = GrpcServerFixture.ApiKey }, TimeSpan.FromSeconds(60));
+        var result = Run("/usr/bin/python3", [script, hostPort, ids[0], "nope", ids[1]], new Dictionary<string, string> { ["GTM_API_KEY"] = GrpcServerFixture.ApiKey }, GtmProcess.DefaultTimeout);
 
         Assert.NotNull(result);
         Assert.True(result.Value.ExitCode == 0, result.Value.Output);

@@ -22,7 +22,7 @@ public sealed class PythonGrpcFactAttribute : FactAttribute
     {
         try
         {
-            return GrpcServerTests.Run(Python, ["-c", "import grpc"], null, TimeSpan.FromSeconds(30)) is { ExitCode: 0 };
+            return GrpcServerTests.Run(Python, ["-c", "import grpc"], null, GtmProcess.DefaultTimeout) is { ExitCode: 0 };
         }
         catch (Exception)
         {

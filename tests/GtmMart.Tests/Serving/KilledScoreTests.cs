@@ -39,20 +39,9 @@ public sealed class KilledScoreTests(ServingFixture fixture)
         {
             var stderr = score.StandardError.ReadToEndAsync();
             var lines = new List<string>();
-            var killed = false;
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (!killed && DateTime.UtcNow < deadline && score.StandardOutput.ReadLine() is { } line)
-            {
-                lines.Add(line);
-                if (line == $"failpoint {Failpoint} reached")
-                {
-                    score.Kill(entireProcessTree: true);
-                    killed = true;
-                }
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await score.WaitForExitAsync(timeout.Token);
+            var killed = await GtmProcess.ReadUntilLineAsync(score, $"failpoint {Failpoint} reached", lines);
+            score.Kill(entireProcessTree: true);
+            await score.WaitForExitAsync();
             var errors = await stderr;
             Assert.True(killed, $"gtm score ended before it reached {Failpoint}:\n{string.Join('\n', lines)}\n{errors}");
             Assert.Contains(lines, l => l.Contains("opportunity scores", StringComparison.Ordinal));

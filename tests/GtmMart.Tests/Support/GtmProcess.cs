@@ -5,7 +5,12 @@ namespace GtmMart.Tests.Support;
 /// <summary>Runs the real <c>gtm</c> command-line tool (gtm.dll beside the test binaries) as a child process.</summary>
 public static class GtmProcess
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(3);
+    /// <summary>
+    /// Bound on one child process: it only stops a hung child from hanging the suite, it is no speed check. Generous
+    /// because the test machine's two cores may be shared with other heavy work: <c>gtm run</c>, about 40 s on a quiet
+    /// machine, took over 3 minutes (the bound before) while other builds and tests shared the cores.
+    /// </summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
 
     public static string GtmDll => Path.Combine(AppContext.BaseDirectory, "gtm.dll");
 
@@ -68,5 +73,33 @@ public static class GtmProcess
         }
 
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>
+    /// Reads a started child's output until the line <paramref name="expected"/> (true), or until its output ends or
+    /// <see cref="DefaultTimeout"/> passes (false); every line read is added to <paramref name="lines"/>.
+    /// </summary>
+    public static async Task<bool> ReadUntilLineAsync(Process process, string expected, List<string> lines)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        ArgumentNullException.ThrowIfNull(lines);
+        using var bound = new CancellationTokenSource(DefaultTimeout);
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(bound.Token) is { } line)
+            {
+                lines.Add(line);
+                if (line == expected)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            // Bound passed: the caller reports what was read.
+        }
+
+        return false;
     }
 }
