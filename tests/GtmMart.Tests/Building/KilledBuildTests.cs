@@ -22,7 +22,7 @@ public sealed class KilledBuildTests
         using (var build = Process.Start(GtmProcess.StartInfo(RepoPaths.Root, environment, "build", "--warehouse", warehouse))!)
         {
             var lines = new List<string>();
-            var reached = await GtmProcess.ReadUntilLineAsync(build, $"failpoint {failpoint} reached", lines);
+            var reached = await ChildProcess.ReadUntilLineAsync(build, $"failpoint {failpoint} reached", lines);
             build.Kill(entireProcessTree: true);
             await build.WaitForExitAsync();
             Assert.True(reached, $"the build did not reach {failpoint}:\n{string.Join('\n', lines)}");

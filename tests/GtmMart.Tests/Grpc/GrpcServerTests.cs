@@ -472,11 +472,12 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
         var ids = OpenOpportunityIds(2);
         var hostPort = new Uri(server.Address).Authority;
         var script = Path.Combine(RepoPaths.Root, "tests", "interop", "score_client.py");
-        var result = Run("/usr/bin/python3", [script, hostPort, ids[0], "nope", ids[1]], new Dictionary<string, string> { ["GTM_API_KEY"] = GrpcServerFixture.ApiKey }, GtmProcess.DefaultTimeout);
+        var info = new ProcessStartInfo(PythonGrpcFactAttribute.Python) { ArgumentList = { script, hostPort, ids[0], "nope", ids[1] } };
+        info.Environment["GTM_API_KEY"] = GrpcServerFixture.ApiKey;
+        var result = ChildProcess.Run(info);
 
-        Assert.NotNull(result);
-        Assert.True(result.Value.ExitCode == 0, result.Value.Output);
-        using var json = System.Text.Json.JsonDocument.Parse(result.Value.Output);
+        Assert.True(result.ExitCode == 0, result.All);
+        using var json = System.Text.Json.JsonDocument.Parse(result.Stdout);
         var results = json.RootElement.GetProperty("results");
         Assert.Equal(1, json.RootElement.GetProperty("health").GetInt32());
         Assert.Equal(3, results.GetArrayLength());
@@ -491,35 +492,5 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
         var badRequest = error.GetRpcStatus()?.GetDetail<BadRequest>();
         Assert.NotNull(badRequest);
         return badRequest.FieldViolations.Select(v => v.Field).ToArray();
-    }
-
-    internal static (int ExitCode, string Output)? Run(string file, string[] args, Dictionary<string, string>? env, TimeSpan timeout)
-    {
-        if (!File.Exists(file))
-        {
-            return null;
-        }
-
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in env ?? [])
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} did not finish within {timeout}");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 }

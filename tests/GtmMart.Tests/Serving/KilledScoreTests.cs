@@ -39,7 +39,7 @@ public sealed class KilledScoreTests(ServingFixture fixture)
         {
             var stderr = score.StandardError.ReadToEndAsync();
             var lines = new List<string>();
-            var killed = await GtmProcess.ReadUntilLineAsync(score, $"failpoint {Failpoint} reached", lines);
+            var killed = await ChildProcess.ReadUntilLineAsync(score, $"failpoint {Failpoint} reached", lines);
             score.Kill(entireProcessTree: true);
             await score.WaitForExitAsync();
             var errors = await stderr;

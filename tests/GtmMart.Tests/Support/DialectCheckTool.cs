@@ -33,33 +33,13 @@ public static class DialectCheckTool
 
     private static (int ExitCode, string Output) Run(string program, string? stdin, params string[] args)
     {
-        var info = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = Folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
-        };
+        var info = new ProcessStartInfo(program) { WorkingDirectory = Folder };
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start (is Node.js installed?)");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            process.StandardInput.Write(stdin);
-            process.StandardInput.Close();
-        }
-
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"{program} timed out");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        var result = ChildProcess.Run(info, stdin);
+        return (result.ExitCode, result.All);
     }
 }
