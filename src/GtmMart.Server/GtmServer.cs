@@ -66,6 +66,7 @@ public static partial class GtmServer
         app.MapGrpcService<ModelApi>();
         app.MapGrpcService<WriteBackApi>();
         app.MapGrpcService<ReportingApi>();
+        app.MapGrpcService<ScoreHistoryApi>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
 

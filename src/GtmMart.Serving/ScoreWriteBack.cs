@@ -9,6 +9,7 @@ using GtmMart.Scoring.Icp;
 using GtmMart.Scoring.Opportunity;
 using GtmMart.Warehouse;
 using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.History;
 using GtmMart.Warehouse.Snowflake;
 
 namespace GtmMart.Serving;
@@ -17,7 +18,8 @@ namespace GtmMart.Serving;
 /// Scores every open opportunity and every account and writes the results back to the warehouse in one transaction:
 /// the latest scores (<c>mart.mrt_opportunity_scores</c>, <c>mart.mrt_account_scores</c>, replaced whole), the
 /// daily history (<c>mart.mrt_score_history_daily</c>, one row per entity and day; a rerun the same day replaces the
-/// day's row) and the run ledger (<c>gtm_meta.score_runs</c>). A process killed midway leaves the previous run's
+/// day's row), the per-run score history with its changes (<see cref="ScoreHistory"/>) and the run ledger
+/// (<c>gtm_meta.score_runs</c>). A process killed midway leaves the previous run's
 /// tables untouched because nothing is committed before the end. Idempotent per run id: a run id that was already
 /// committed is not written again (<see cref="WriteBackResult.AlreadyWritten"/>).
 /// </summary>
@@ -29,6 +31,9 @@ namespace GtmMart.Serving;
 public sealed class ScoreWriteBack
 {
     public const string AfterOpportunitiesFailpoint = "writeback:after-opportunities";
+
+    /// <summary>Inside the transaction, after the latest scores, the run's history and its changes are written.</summary>
+    public const string BeforeCommitFailpoint = "writeback:before-commit";
 
     private readonly IWarehouse warehouse;
     private readonly TimeProvider time;
@@ -47,6 +52,9 @@ public sealed class ScoreWriteBack
         this.time = time;
     }
 
+    /// <summary>How many runs <c>history.scores</c> keeps (default: every run); older runs are dropped by the run that passes the limit.</summary>
+    public ScoreHistoryRetention Retention { get; init; } = ScoreHistoryRetention.KeepAll;
+
     /// <summary>A new run id: <c>run-&lt;utc yyyyMMddHHmmss&gt;-&lt;6 hex chars&gt;</c>.</summary>
     public static string NewRunId() => NewRunId(DateTime.UtcNow);
 
@@ -61,9 +69,11 @@ public sealed class ScoreWriteBack
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         var startedAt = Now();
 
+        Retention.Validate();
         using (var connection = warehouse.Open())
         {
             ScoreTables.Ensure(connection);
+            ScoreHistory.Ensure(connection);
             if (Committed(connection, runId) is { } earlier)
             {
                 progress?.Report($"run {runId} was already written: nothing to do");
@@ -121,6 +131,7 @@ public sealed class ScoreWriteBack
         var watch = Stopwatch.StartNew();
         using var connection = warehouse.Open();
         ScoreTables.Ensure(connection);
+        ScoreHistory.Ensure(connection);
         // Snowflake: the scores go up as Parquet files and into staging tables first (outside the transaction).
         using var staged = warehouse.Dialect is SnowflakeDialect
             ? SnowflakeScoreWriter.Stage(connection, runId, [.. opportunityRows], [.. accountRows], progress)
@@ -136,6 +147,7 @@ public sealed class ScoreWriteBack
             var (opportunities, accounts) = staged is not null
                 ? staged.Merge(scoreDate)
                 : Append(connection, opportunityRows, accountRows, scoreDate, progress, ct);
+            RecordHistory(connection, runId, opportunityScores, scoredAt, progress);
             connection.Execute($"delete from {ScoreTables.RunsSchema}.{ScoreTables.Runs} where run_id = $run", ("run", runId));
             connection.Execute(
                 $"""
@@ -185,6 +197,23 @@ public sealed class ScoreWriteBack
         ReplaceHistory(connection, history, "account", $"select account_id, fit_score, tier, model_version, run_id from {latestAccounts}", "account_id", latestAccounts, scoreDate);
         progress?.Report($"wrote {accounts:N0} account scores");
         return (opportunities, accounts);
+    }
+
+    /// <summary>
+    /// Keeps the run in the score history (<see cref="ScoreHistory"/>): its scores copied from the latest tables just
+    /// written, its reasons' family contributions, its changes since each entity's previous run, then the retention.
+    /// </summary>
+    private void RecordHistory(DbConnection connection, string runId, IReadOnlyList<OpportunityScore> opportunityScores, DateTime scoredAt, IProgress<string>? progress)
+    {
+        var kept = ScoreHistory.RecordScores(connection, runId);
+        connection.Execute($"delete from {ScoreHistory.FactorsName} where run_id = $run", ("run", runId));
+        var factors = opportunityScores.SelectMany(s => s.TopPositive.Concat(s.TopNegative).Select(f => new object?[] { runId, "opportunity", s.OpportunityId, f.Family, f.Contribution }));
+        BulkRowWriter.Append(connection, warehouse.Dialect, ScoreHistory.Schema, ScoreHistory.Factors, ScoreHistory.FactorColumns, factors);
+        var changes = ScoreHistory.RecordChanges(connection, runId);
+        var dropped = ScoreHistory.Prune(connection, Retention, runId, scoredAt);
+        progress?.Report($"score history: kept {kept:N0} scores of this run, {changes:N0} changed since their previous run" +
+                         (dropped > 0 ? $"; dropped {dropped:N0} run(s) past the retention ({Retention})" : ""));
+        Failpoint.Hit(BeforeCommitFailpoint);
     }
 
     /// <summary>Replaces the day's history rows of the entities in <paramref name="latest"/> with their new scores.</summary>

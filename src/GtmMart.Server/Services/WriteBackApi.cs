@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using GtmMart.Contracts.V1;
 using GtmMart.Serving;
+using GtmMart.Warehouse.History;
 using GtmMart.Warehouse.Connection;
 using Microsoft.Extensions.Logging;
 
@@ -33,7 +34,7 @@ public sealed partial class WriteBackApi(ServingAccess serving, ILogger<WriteBac
             var result = await Task.Run(
                 () =>
                 {
-                    var written = new ScoreWriteBack(serving.State.Warehouse).Run(snapshot.Models, snapshot.Features, request.HasRunId ? request.RunId : null, null, token);
+                    var written = new ScoreWriteBack(serving.State.Warehouse) { Retention = ScoreHistoryRetention.FromEnvironment() }.Run(snapshot.Models, snapshot.Features, request.HasRunId ? request.RunId : null, null, token);
                     serving.State.RefreshFeatures();
                     serving.Publish();
                     return written;

@@ -1,0 +1,160 @@
+using System.Data.Common;
+using GtmMart.Warehouse.Connection;
+
+namespace GtmMart.Warehouse.History;
+
+/// <summary>
+/// Every write-back run's scores, kept so any past run can be judged (<c>mart.mrt_score_outcomes</c>,
+/// <c>mart.mrt_model_performance</c>) and explained (<c>mart.mrt_score_changes</c>):
+/// <list type="bullet">
+/// <item><c>history.scores</c>: one row per run, entity type (<c>opportunity</c> / <c>account</c>) and entity id with
+/// the score (opportunity 1-99, account fit 0-100), probability (opportunities), tier (accounts), model name and
+/// version, reasons (<c>top_factors</c>, the JSON the latest tables carry) and <c>scored_at</c>.</item>
+/// <item><c>history.score_factors</c>: the opportunity reasons' family contributions (win log-odds) per run, the
+/// portable form of <c>top_factors</c> that <c>mrt_score_changes</c> compares.</item>
+/// <item><c>mart.mrt_score_changes</c>: per entity and run, the change since the entity's previous run, written by
+/// the write-back from <c>sql/history/score_changes.sql</c>.</item>
+/// </list>
+/// The write-back fills them in the transaction that replaces the latest scores; builds never touch them.
+/// </summary>
+public static class ScoreHistory
+{
+    public const string Schema = OpportunityHistory.Schema;
+    public const string Scores = "scores";
+    public const string Factors = "score_factors";
+    public const string ScoresName = $"{Schema}.{Scores}";
+    public const string FactorsName = $"{Schema}.{Factors}";
+    public const string ChangesName = "mart.mrt_score_changes";
+
+    /// <summary>Columns of <c>history.score_factors</c> in table order.</summary>
+    public static readonly IReadOnlyList<string> FactorColumns = ["run_id", "entity_type", "entity_id", "family", "contribution"];
+
+    /// <summary>Every consecutive pair of runs per entity (<c>sql/history/score_changes.sql</c>, built into this assembly).</summary>
+    public static string ChangesSql { get; } = HistorySql.Read("score_changes.sql");
+
+    /// <summary>Creates the history schema's score tables and <c>mart.mrt_score_changes</c> when missing (DDL: outside transactions).</summary>
+    public static void Ensure(DbConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.Execute($"create schema if not exists {Schema}");
+        connection.Execute("create schema if not exists mart");
+        connection.Execute(
+            $"""
+            create table if not exists {ScoresName} (
+                run_id varchar not null,
+                entity_type varchar not null,
+                entity_id varchar not null,
+                score double not null,
+                probability double,
+                tier varchar,
+                model_name varchar not null,
+                model_version varchar not null,
+                top_factors varchar not null,
+                scored_at timestamp not null)
+            """);
+        connection.Execute(
+            $"""
+            create table if not exists {FactorsName} (
+                run_id varchar not null,
+                entity_type varchar not null,
+                entity_id varchar not null,
+                family varchar not null,
+                contribution double not null)
+            """);
+        connection.Execute(
+            $"""
+            create table if not exists {ChangesName} (
+                run_id varchar not null,
+                previous_run_id varchar not null,
+                entity_type varchar not null,
+                entity_id varchar not null,
+                model_name varchar not null,
+                model_version varchar not null,
+                previous_model_version varchar not null,
+                scored_at timestamp not null,
+                previous_scored_at timestamp not null,
+                previous_score double not null,
+                score double not null,
+                delta double not null,
+                previous_tier varchar,
+                tier varchar,
+                moved_family_1 varchar,
+                moved_contribution_1 double,
+                moved_family_2 varchar,
+                moved_contribution_2 double,
+                moved_family_3 varchar,
+                moved_contribution_3 double)
+            """);
+    }
+
+    /// <summary>
+    /// Copies run <paramref name="runId"/>'s latest scores (<c>mart.mrt_opportunity_scores</c> and
+    /// <c>mart.mrt_account_scores</c>, which the run has just replaced in the same transaction) into
+    /// <c>history.scores</c>. Returns the rows written.
+    /// </summary>
+    public static int RecordScores(DbConnection connection, string runId)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.Execute($"delete from {ScoresName} where run_id = $run", ("run", runId));
+        return connection.Execute(
+            $"""
+            insert into {ScoresName} (run_id, entity_type, entity_id, score, probability, tier, model_name, model_version, top_factors, scored_at)
+            select run_id, 'opportunity', opportunity_id, cast(score as double), probability, cast(null as varchar), model_name, model_version, top_factors, scored_at
+            from mart.mrt_opportunity_scores where run_id = $run
+            union all
+            select run_id, 'account', account_id, fit_score, cast(null as double), tier, model_name, model_version, top_factors, scored_at
+            from mart.mrt_account_scores where run_id = $run
+            """,
+            ("run", runId));
+    }
+
+    /// <summary>Writes run <paramref name="runId"/>'s rows of <c>mart.mrt_score_changes</c> (after its scores and factors are in the history).</summary>
+    public static int RecordChanges(DbConnection connection, string runId)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.Execute($"delete from {ChangesName} where run_id = $run", ("run", runId));
+        return connection.Execute($"insert into {ChangesName} select * from ({ChangesSql}) as changes where run_id = $run", ("run", runId));
+    }
+
+    /// <summary>
+    /// Drops the runs <paramref name="retention"/> no longer keeps from the history (scores, factors and their
+    /// change rows), never run <paramref name="currentRunId"/>. Returns the runs dropped.
+    /// </summary>
+    public static int Prune(DbConnection connection, ScoreHistoryRetention retention, string currentRunId, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(retention);
+        var dropped = new HashSet<string>(StringComparer.Ordinal);
+        if (retention.Runs is { } runs)
+        {
+            dropped.UnionWith(connection.Query(
+                $"""
+                select run_id from (
+                    select run_id, row_number() over (order by max(scored_at) desc, run_id desc) as newest
+                    from {ScoresName} group by run_id) as ordered
+                where newest > $keep
+                """,
+                r => r.GetString(0),
+                ("keep", (long)runs)));
+        }
+
+        if (retention.Days is { } days)
+        {
+            dropped.UnionWith(connection.Query(
+                $"select distinct run_id from {ScoresName} where scored_at < $cutoff",
+                r => r.GetString(0),
+                ("cutoff", nowUtc.AddDays(-days))));
+        }
+
+        dropped.Remove(currentRunId);
+        foreach (var run in dropped)
+        {
+            foreach (var table in new[] { ScoresName, FactorsName, ChangesName })
+            {
+                connection.Execute($"delete from {table} where run_id = $run", ("run", run));
+            }
+        }
+
+        return dropped.Count;
+    }
+}
