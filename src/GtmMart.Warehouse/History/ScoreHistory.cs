@@ -113,8 +113,28 @@ public static class ScoreHistory
     {
         ArgumentNullException.ThrowIfNull(connection);
         connection.Execute($"delete from {ChangesName} where run_id = $run", ("run", runId));
-        return connection.Execute($"insert into {ChangesName} select * from ({ChangesSql}) as changes where run_id = $run", ("run", runId));
+        return connection.Execute($"insert into {ChangesName} select * from ({RunChangesSql}) as changes where run_id = $run", ("run", runId));
     }
+
+    /// <summary>
+    /// <see cref="ChangesSql"/> over only what run <c>$run</c>'s changes read: each of its entities' rows of this run
+    /// and of their latest earlier run (and their factors), so the cost follows the run's size, not the history's.
+    /// </summary>
+    private static string RunChangesSql { get; } = Narrow(Narrow(
+        ChangesSql,
+        $"select * from {ScoresName})",
+        $"""
+        select * from {ScoresName} as h
+        where exists (select 1 from {ScoresName} as c where c.run_id = $run and c.entity_type = h.entity_type and c.entity_id = h.entity_id and h.scored_at <= c.scored_at)
+        qualify row_number() over (partition by h.entity_type, h.entity_id order by h.scored_at desc, h.run_id desc) <= 2)
+        """),
+        $"select * from {FactorsName})",
+        $"select * from {FactorsName} as f where exists (select 1 from {ScoresName} as c where c.run_id = $run and c.entity_type = f.entity_type and c.entity_id = f.entity_id))");
+
+    private static string Narrow(string sql, string from, string to) =>
+        sql.Contains(from, StringComparison.Ordinal)
+            ? sql.Replace(from, to, StringComparison.Ordinal)
+            : throw new InvalidOperationException($"sql/history/score_changes.sql no longer reads '{from}'; update ScoreHistory.RecordChanges.");
 
     /// <summary>
     /// Drops the runs <paramref name="retention"/> no longer keeps from the history (scores, factors and their
