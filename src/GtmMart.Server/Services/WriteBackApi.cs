@@ -2,8 +2,8 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using GtmMart.Contracts.V1;
 using GtmMart.Serving;
-using GtmMart.Warehouse.History;
 using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.History;
 using Microsoft.Extensions.Logging;
 
 namespace GtmMart.Server.Services;
