@@ -178,6 +178,39 @@ public static class DataTestDeclarations
         };
     }
 
+    /// <summary>
+    /// The data tests of tables GtmMart writes itself rather than builds (declared by DDL, such as the score tables):
+    /// a <c>tables:</c> list whose entries name each table as <c>schema.table</c> and otherwise read like a model's.
+    /// </summary>
+    public static IReadOnlyList<DataTest> LoadTables(string yaml, string path, IReadOnlyCollection<string> tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        object? document;
+        try
+        {
+            document = new DeserializerBuilder().Build().Deserialize<object>(yaml);
+        }
+        catch (YamlDotNet.Core.YamlException ex)
+        {
+            throw new WarehouseException($"{path}: invalid YAML at line {ex.Start.Line}: {ex.Message}", ex);
+        }
+
+        var tests = new List<DataTest>();
+        foreach (var entry in List(Map(document, path).GetValueOrDefault("tables"), path))
+        {
+            var table = Map(entry, path);
+            var name = Text(table.GetValueOrDefault("name"), path, "table name");
+            if (!tables.Contains(name))
+            {
+                throw new WarehouseException($"{path}: declares tests for {name}, which is not one of the declared tables ({string.Join(", ", tables)}).");
+            }
+
+            tests.AddRange(ModelTests(name, table, path));
+        }
+
+        return tests;
+    }
+
     private static Dictionary<string, object?> Map(object? node, string path) => node switch
     {
         Dictionary<object, object?> map => map.ToDictionary(kv => Convert.ToString(kv.Key, System.Globalization.CultureInfo.InvariantCulture) ?? "", kv => kv.Value),
