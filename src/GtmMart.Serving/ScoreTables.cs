@@ -77,9 +77,16 @@ public static class ScoreTables
             .ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>Runs the score tables' data tests against what <paramref name="connection"/> sees (its open transaction included).</summary>
-    public static IReadOnlyList<DataTestResult> Test(DbConnection connection, IProgress<DataTestResult>? progress = null) =>
-        DataTestRunner.Run(connection, DataTests, SqlRewriter.Published([]), progress);
+    /// <summary>The data tests of the score tables that exist (none before the first write-back).</summary>
+    public static IReadOnlyList<DataTest> ExistingTests(DbConnection connection)
+    {
+        var existing = Existing(connection);
+        return [.. DataTests.Where(t => existing.Contains(t.Model))];
+    }
+
+    /// <summary>Runs score table data tests (default: all) against what <paramref name="connection"/> sees (its open transaction included).</summary>
+    public static IReadOnlyList<DataTestResult> Test(DbConnection connection, IReadOnlyList<DataTest>? tests = null, IProgress<DataTestResult>? progress = null) =>
+        DataTestRunner.Run(connection, tests ?? DataTests, SqlRewriter.Published([]), progress);
 
     private static DeclaredTable Declared(string schema, string name)
     {
