@@ -26,6 +26,9 @@
 // `create table if not exists schema.name (...)` whose columns use the portable types (varchar, integer, bigint,
 // double, boolean, date, timestamp, optionally NOT NULL), none of DENY but the DDL rule, and the same three
 // transpile agreements as a model.
+// Parameterized queries (files in a folder named `api`, run by the gRPC service with values bound as parameters):
+// each `$name` placeholder (outside string literals) is checked as the positional `?` it becomes on Snowflake
+// (ParameterStyle), then the file passes the model checks like any other.
 // Output: one line per file ("ok <file>" or "FAIL <file>: <reason>"); exit code 1 on any failure.
 
 import { parse, transpile, tokenize } from '@polyglot-sql/sdk';
@@ -236,6 +239,24 @@ export function checkSnowflakeStatement(sql) {
   return d && `rewritten by a Snowflake round trip: \`${d.left}\` vs \`${d.right}\``;
 }
 
+// `$name` placeholders outside string literals and quoted identifiers, as positional `?`.
+export function positionalParameters(sql) {
+  let out = '';
+  for (let i = 0; i < sql.length;) {
+    const c = sql[i];
+    if (c === "'" || c === '"') {
+      let j = i + 1;
+      while (j < sql.length) { if (sql[j] === c && sql[j + 1] === c) j += 2; else if (sql[j] === c) break; else j++; }
+      out += sql.slice(i, j + 1); i = j + 1; continue;
+    }
+    if (c === '-' && sql[i + 1] === '-') { const e = sql.indexOf('\n', i); const j = e < 0 ? sql.length : e; out += sql.slice(i, j); i = j; continue; }
+    const m = c === '$' ? /^\$[a-z_][a-z0-9_]*/i.exec(sql.slice(i)) : null;
+    if (m && !/[\w$]/.test(sql[i - 1] ?? ' ')) { out += '?'; i += m[0].length; continue; }
+    out += c; i++;
+  }
+  return out;
+}
+
 function safe(fn, sql) {
   try { return fn(sql); } catch (e) { return String(e.message ?? e); }
 }
@@ -318,6 +339,10 @@ from t where d is not null and n != 3 group by all qualify row_number() over (pa
     console.log(r ? `ok   caught table declaration: ${sql}: ${r}` : `FAIL table declaration not caught: ${sql}`);
     ok &&= !!r;
   }
+  const parameterized = positionalParameters("select '$x' as a, METADATA$FILE_ROW_NUMBER as r from t where b = $from -- $c\n and c = $c");
+  const expected = "select '$x' as a, METADATA$FILE_ROW_NUMBER as r from t where b = ? -- $c\n and c = ?";
+  console.log(parameterized === expected ? 'ok   $name placeholders become ?' : `FAIL placeholders: ${parameterized}`);
+  ok &&= parameterized === expected;
   const sf = safe(checkSnowflakeStatement, 'create or replace table a.b clone a.c');
   console.log(sf ? `FAIL Snowflake statement rejected: ${sf}` : 'ok   Snowflake statement passes');
   const sfBad = safe(checkSnowflakeStatement, 'select count(*) filter (where x) from t');
@@ -374,10 +399,12 @@ function main(argv) {
   const dir = argv.find(a => !a.startsWith('--')) ?? path.join(here, '..', '..', 'sql');
   const files = listSql(dir);
   if (files.length === 0) { console.log(`FAIL no .sql files under ${dir}`); return false; }
-  const declaration = f => path.basename(path.dirname(f)) === 'scores';
+  const folder = f => path.basename(path.dirname(f));
   return report(
-    files.map(f => ({ name: path.relative(process.cwd(), f), sql: fs.readFileSync(f, 'utf8'), table: declaration(f) })),
-    (sql, item) => (item.table ? checkTableDeclaration : checkModel)(sql));
+    files.map(f => ({ name: path.relative(process.cwd(), f), sql: fs.readFileSync(f, 'utf8'), folder: folder(f) })),
+    (sql, item) => item.folder === 'scores' ? checkTableDeclaration(sql)
+      : item.folder === 'api' ? checkModel(positionalParameters(sql))
+      : checkModel(sql));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

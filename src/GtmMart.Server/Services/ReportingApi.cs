@@ -3,23 +3,24 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using GtmMart.Contracts.V1;
-using GtmMart.Serving;
+using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Connection;
 
 namespace GtmMart.Server.Services;
 
 /// <summary>
-/// gtm.v1.ReportingService. The channel funnel is the one rpc that reads the warehouse (a parameterised query on a
-/// short-lived connection); priority accounts come from the in-memory features and the served models, ranked once per
-/// (models, features) pair and cached until either is swapped.
+/// gtm.v1.ReportingService. The channel funnel is the one rpc that reads the warehouse: its query is
+/// <c>sql/reports/api/channel_funnel.sql</c>, with the request's values as parameters, on a short-lived connection.
+/// Priority accounts come from the in-memory features and the served models (<see cref="PriorityRanking"/>), ranked
+/// once per serving snapshot (<see cref="ServingSnapshot.PriorityAccounts"/>), so a reload or refresh ranks again.
 /// </summary>
 public sealed partial class ReportingApi(ServingAccess serving) : ReportingService.ReportingServiceBase
 {
     public const int DefaultPriorityLimit = 20;
     public const int MaxPriorityLimit = 1000;
 
-    private static readonly Lock RankingLock = new();
-    private static Ranking? ranking;
+    private const string FunnelSchema = "mart";
+    private const string FunnelRelation = "mrt_monthly_channel_metrics";
 
     public override Task<GetChannelFunnelResponse> GetChannelFunnel(GetChannelFunnelRequest request, ServerCallContext context)
     {
@@ -40,25 +41,14 @@ public sealed partial class ReportingApi(ServingAccess serving) : ReportingServi
 
         violations.ThrowIfAny();
 
-        var warehouse = serving.State.Warehouse;
-        var p = warehouse.Dialect;
-        var sql =
-            "select channel, month, metric_index, metric_name, value, divided_by, metric_value, mom_change_pct " +
-            "from mart.mrt_monthly_channel_metrics " +
-            $"where month >= {p.Parameter("month_from")} and month <= {p.Parameter("month_to")}" +
-            (request.HasChannel ? $" and channel = {p.Parameter("channel")}" : "") +
-            " order by channel, month, metric_index";
-        var parameters = new List<(string, object?)> { ("month_from", from!.Value), ("month_to", to!.Value) };
-        if (request.HasChannel)
-        {
-            parameters.Add(("channel", request.Channel));
-        }
-
         var response = new GetChannelFunnelResponse();
         try
         {
-            using var connection = warehouse.Open();
-            using var command = connection.Command(sql, [.. parameters]);
+            using var connection = serving.State.Warehouse.Open();
+            RequireFunnel(connection);
+            using var command = connection.Command(
+                ReportingQueries.ChannelFunnel,
+                ("month_from", from!.Value), ("month_to", to!.Value), ("channel", request.HasChannel ? request.Channel : null));
             using var registration = context.CancellationToken.Register(() => TryCancel(command));
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -66,10 +56,6 @@ public sealed partial class ReportingApi(ServingAccess serving) : ReportingServi
                 context.CancellationToken.ThrowIfCancellationRequested();
                 response.Rows.Add(ReadRow(reader));
             }
-        }
-        catch (DbException ex) when (ex.Message.Contains("does not exist", StringComparison.OrdinalIgnoreCase))
-        {
-            throw RpcErrors.FailedPrecondition("the warehouse has no published mart.mrt_monthly_channel_metrics: run gtm build first");
         }
         catch (WarehouseException ex)
         {
@@ -89,57 +75,25 @@ public sealed partial class ReportingApi(ServingAccess serving) : ReportingServi
 
         var snapshot = serving.Snapshot();
         _ = (snapshot.Opportunity, snapshot.Icp); // FAILED_PRECONDITION, saying which, when a side has no scorer
-        var ranked = Rank(snapshot.Models, snapshot.Features);
         var response = new GetPriorityAccountsResponse();
-        response.Accounts.AddRange(ranked.Take(request.Limit == 0 ? DefaultPriorityLimit : request.Limit).Select(a => a.Clone()));
+        response.Accounts.AddRange(snapshot.PriorityAccounts.Take(request.Limit == 0 ? DefaultPriorityLimit : request.Limit).Select(a => a.Clone()));
         return Task.FromResult(response);
     }
 
-    /// <summary>Accounts with open pipeline, by fit_score / 100 × open pipeline × best open-opportunity win probability.</summary>
-    internal static IReadOnlyList<PriorityAccount> Rank(ModelSet models, FeatureStore features)
+    /// <summary>
+    /// FAILED_PRECONDITION, saying what to run, when the warehouse has no published mart or the published mart lacks
+    /// the funnel view (checked in the catalog and the build ledger, not from an error's text).
+    /// </summary>
+    private static void RequireFunnel(DbConnection connection)
     {
-        lock (RankingLock)
+        if (BuildMetadata.PublishedBuild(connection) is null)
         {
-            if (ranking is { } cached && ReferenceEquals(cached.Models, models) && ReferenceEquals(cached.Features, features))
-            {
-                return cached.Accounts;
-            }
+            throw RpcErrors.FailedPrecondition("the warehouse has no published mart: run gtm build first");
+        }
 
-            var open = features.OpenOpportunities;
-            var probabilities = models.Opportunity.PredictProbabilities(open);
-            var best = new Dictionary<string, (string Id, double Probability)>(StringComparer.Ordinal);
-            for (var i = 0; i < open.Count; i++)
-            {
-                var p = probabilities[i];
-                if (float.IsFinite(p) && (!best.TryGetValue(open[i].AccountId, out var seen) || p > seen.Probability))
-                {
-                    best[open[i].AccountId] = (open[i].OpportunityId, p);
-                }
-            }
-
-            var candidates = features.Accounts.Where(a => best.ContainsKey(a.AccountId)).ToList();
-            var scores = models.Icp.ScoreBatch(candidates);
-            var accounts = candidates.Zip(scores, (row, score) =>
-                {
-                    var (opportunityId, probability) = best[row.AccountId];
-                    var pipeline = float.IsFinite(row.OpenPipelineUsd) ? row.OpenPipelineUsd : 0;
-                    return new PriorityAccount
-                    {
-                        AccountId = row.AccountId,
-                        AccountName = row.AccountName,
-                        FitScore = score.FitScore,
-                        Tier = score.Tier.ToString(),
-                        OpenPipelineUsd = pipeline,
-                        BestWinProbability = probability,
-                        BestOpportunityId = opportunityId,
-                        Priority = score.FitScore / 100.0 * pipeline * probability,
-                    };
-                })
-                .OrderByDescending(a => a.Priority)
-                .ThenBy(a => a.AccountId, StringComparer.Ordinal)
-                .ToList();
-            ranking = new Ranking(models, features, accounts);
-            return accounts;
+        if (!WarehouseReadiness.TableExists(connection, FunnelSchema, FunnelRelation))
+        {
+            throw RpcErrors.FailedPrecondition($"the published mart has no {FunnelSchema}.{FunnelRelation}: run gtm build first");
         }
     }
 
@@ -200,6 +154,4 @@ public sealed partial class ReportingApi(ServingAccess serving) : ReportingServi
 
     [GeneratedRegex(@"^\d{4}-(0[1-9]|1[0-2])$")]
     private static partial Regex MonthPattern();
-
-    private sealed record Ranking(ModelSet Models, FeatureStore Features, IReadOnlyList<PriorityAccount> Accounts);
 }

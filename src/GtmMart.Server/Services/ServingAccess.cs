@@ -11,6 +11,9 @@ namespace GtmMart.Server.Services;
 /// </summary>
 public sealed record ServingSnapshot(ModelSet Models, FeatureStore Features, ScoreCache Scores)
 {
+    private readonly Lazy<IReadOnlyList<PriorityAccount>> priorityAccounts =
+        new(() => PriorityRanking.Rank(Models, Features), LazyThreadSafetyMode.ExecutionAndPublication);
+
     public ModelRef OpportunityModel { get; } = ProtoMapping.OpportunityModel(Models);
 
     public ModelRef IcpModel { get; } = ProtoMapping.IcpModel(Models);
@@ -22,6 +25,13 @@ public sealed record ServingSnapshot(ModelSet Models, FeatureStore Features, Sco
     /// <summary>The ICP scorer; FAILED_PRECONDITION when there is none.</summary>
     public GtmMart.Scoring.Icp.IcpScorer Icp =>
         Models.HasIcp ? Models.Icp : throw RpcErrors.FailedPrecondition("no account scores: " + Models.MissingIcp);
+
+    /// <summary>
+    /// The priority-accounts ranking of these models and features, computed by the first call that asks and shared
+    /// (not to be modified) by every call on this view; a new view (other models, features or cache) ranks again.
+    /// Needs both scorers (check <see cref="Opportunity"/> and <see cref="Icp"/> first).
+    /// </summary>
+    public IReadOnlyList<PriorityAccount> PriorityAccounts => priorityAccounts.Value;
 
     /// <summary>Whether this view is of exactly these models, features and cache.</summary>
     public bool IsOf(ModelSet models, FeatureStore features, ScoreCache scores) =>
