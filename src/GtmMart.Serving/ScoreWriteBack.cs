@@ -200,6 +200,7 @@ public sealed class ScoreWriteBack
     /// </summary>
     private static void Audit(DbConnection connection, string runId, IProgress<string>? progress)
     {
+        progress?.Report($"testing the score tables ({ScoreTables.DataTests.Count} data tests)");
         var results = ScoreTables.Test(connection);
         var failed = results.Where(r => !r.Passed).ToList();
         if (failed.Count > 0)
