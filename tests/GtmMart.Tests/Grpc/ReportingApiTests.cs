@@ -1,8 +1,8 @@
 using Grpc.Core;
 using GtmMart.Contracts.V1;
-using GtmMart.Serving;
 using GtmMart.Server;
 using GtmMart.Server.Services;
+using GtmMart.Serving;
 using GtmMart.Tests.Support;
 using GtmMart.Warehouse.Connection;
 using Microsoft.Extensions.DependencyInjection;
