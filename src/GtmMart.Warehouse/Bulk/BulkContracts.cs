@@ -6,7 +6,7 @@ public sealed record ParquetExportRequest(string Table, string FileName);
 /// <summary>A column of an exported file: its name and Parquet type (string, int32, int64, double, bool, date, timestamp, timestamptz).</summary>
 public sealed record ParquetColumn(string Name, string Type);
 
-/// <summary>What <see cref="Connection.IWarehouseDialect.ExportParquet"/> wrote for one table.</summary>
+/// <summary>What <see cref="Connection.IWarehouseDialect.ExportParquetAsync"/> wrote for one table.</summary>
 public sealed record ParquetExportResult(string Table, string FileName, long Rows, int RowGroups, IReadOnlyList<ParquetColumn> Columns);
 
 /// <summary>How the DuckDB export writes its files (Snowflake unloads with its own writer).</summary>
