@@ -94,5 +94,18 @@ public static class ProtoMapping
     }
 
     public static ItemError NotFound(string id, string kind) =>
-        new() { Id = id, Code = NotFoundCode, Message = $"unknown {kind} id '{id}'" };
+        new() { Id = Echo(id), Code = NotFoundCode, Message = $"unknown {kind} id '{Echo(id)}'" };
+
+    /// <summary>Most characters of a caller's input an answer or error repeats back.</summary>
+    public const int MaxEcho = 256;
+
+    /// <summary>
+    /// A caller's input as an answer repeats it: whole up to <see cref="MaxEcho"/> characters (every valid id), else
+    /// that many and "…", so a hostile 1 MB id does not come back as a 2 MB error.
+    /// </summary>
+    public static string Echo(string input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Length <= MaxEcho ? input : string.Concat(input.AsSpan(0, MaxEcho), "…");
+    }
 }

@@ -99,7 +99,7 @@ public sealed class Violations
     }
 
     /// <summary>What is wrong with one id (the rule both the check and the violations use), or null.</summary>
-    private static string? IdProblem(string id) =>
+    public static string? IdProblem(string id) =>
         string.IsNullOrWhiteSpace(id) ? "must not be empty"
         : id.Length > MaxIdLength ? $"must be at most {MaxIdLength} characters"
         : null;

@@ -49,6 +49,7 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
         }
 
         var response = new ScoreOpportunityInlineResponse { Score = ProtoMapping.ToProto(score, snapshot.OpportunityModel) };
+        serving.Metrics.Served("opportunity", "inline", 1);
         response.Warnings.AddRange(warnings.Select(w => new FieldWarning { Field = w.Field, Description = w.Description }));
         return Task.FromResult(response);
     }
@@ -62,32 +63,36 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     }
 
     /// <summary>A result per (validated) opportunity id, in order: a unary call's answer and a stream chunk's.</summary>
-    private static ScoreOpportunitiesResponse Opportunities(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
+    private ScoreOpportunitiesResponse Opportunities(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
     {
         var response = new ScoreOpportunitiesResponse();
+        var tally = new Tally();
         for (var i = 0; i < ids.Count; i++)
         {
             ThrowIfCancelledEvery(i, token);
-            response.Results.Add(Opportunity(snapshot, ids[i]) is { } score
+            response.Results.Add(Opportunity(snapshot, ids[i], ref tally) is { } score
                 ? new OpportunityResult { Score = score }
                 : new OpportunityResult { Error = ProtoMapping.NotFound(ids[i], "opportunity") });
         }
 
+        tally.Report(serving.Metrics);
         return response;
     }
 
     /// <summary>A result per (validated) account id, in order: a unary call's answer and a stream chunk's.</summary>
-    private static ScoreAccountsResponse Accounts(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
+    private ScoreAccountsResponse Accounts(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
     {
         var response = new ScoreAccountsResponse();
+        var tally = new Tally();
         for (var i = 0; i < ids.Count; i++)
         {
             ThrowIfCancelledEvery(i, token);
-            response.Results.Add(Account(snapshot, ids[i]) is { } score
+            response.Results.Add(Account(snapshot, ids[i], ref tally) is { } score
                 ? new AccountResult { Score = score }
                 : new AccountResult { Error = ProtoMapping.NotFound(ids[i], "account") });
         }
 
+        tally.Report(serving.Metrics);
         return response;
     }
 
@@ -101,16 +106,57 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     }
 
     /// <summary>The (cached) score of a known opportunity id; null for an unknown one.</summary>
-    private static OpportunityScore? Opportunity(ServingSnapshot snapshot, string id) =>
-        snapshot.Scores.TryGet(id, out var cached) ? cached
-        : snapshot.Features.TryGetOpportunity(id, out var row) ? snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Opportunity.Score(row), snapshot.OpportunityModel))
-        : null;
+    private static OpportunityScore? Opportunity(ServingSnapshot snapshot, string id, ref Tally tally)
+    {
+        if (snapshot.Scores.TryGet(id, out var cached))
+        {
+            tally.OpportunityHits++;
+            return cached;
+        }
+
+        if (!snapshot.Features.TryGetOpportunity(id, out var row))
+        {
+            return null;
+        }
+
+        tally.OpportunityMisses++;
+        return snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Opportunity.Score(row), snapshot.OpportunityModel));
+    }
 
     /// <summary>The (cached) score of a known account id; null for an unknown one.</summary>
-    private static AccountScore? Account(ServingSnapshot snapshot, string id) =>
-        snapshot.Scores.TryGetAccount(id, out var cached) ? cached
-        : snapshot.Features.TryGetAccount(id, out var row) ? snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Icp.Score(row), snapshot.IcpModel))
-        : null;
+    private static AccountScore? Account(ServingSnapshot snapshot, string id, ref Tally tally)
+    {
+        if (snapshot.Scores.TryGetAccount(id, out var cached))
+        {
+            tally.AccountHits++;
+            return cached;
+        }
+
+        if (!snapshot.Features.TryGetAccount(id, out var row))
+        {
+            return null;
+        }
+
+        tally.AccountMisses++;
+        return snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Icp.Score(row), snapshot.IcpModel));
+    }
+
+    /// <summary>One call's (or stream batch's) scores of known ids, counted once at its end rather than per id.</summary>
+    private struct Tally
+    {
+        public int OpportunityHits;
+        public int OpportunityMisses;
+        public int AccountHits;
+        public int AccountMisses;
+
+        public readonly void Report(Telemetry.ServerMetrics metrics)
+        {
+            metrics.Cache("opportunity", OpportunityHits, OpportunityMisses);
+            metrics.Cache("account", AccountHits, AccountMisses);
+            metrics.Served("opportunity", "by_id", OpportunityHits + OpportunityMisses);
+            metrics.Served("account", "by_id", AccountHits + AccountMisses);
+        }
+    }
 
     /// <summary>Empty call: the transport's own cost (the serving benchmark's baseline).</summary>
     public override Task<Empty> Ping(Empty request, ServerCallContext context) => Task.FromResult(new Empty());

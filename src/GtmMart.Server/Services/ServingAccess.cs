@@ -39,12 +39,15 @@ public sealed record ServingSnapshot(ModelSet Models, FeatureStore Features, Sco
 }
 
 /// <summary>The server's shared state plus its limits, as the services see them.</summary>
-public sealed partial class ServingAccess(ServingState state, ServerOptions options, ILogger<ServingAccess> logger)
+public sealed partial class ServingAccess(ServingState state, ServerOptions options, Telemetry.ServerMetrics metrics, ILogger<ServingAccess> logger)
 {
     private ScoreCache? cache;
     private ServingSnapshot? last;
 
     public ServingState State { get; } = state;
+
+    /// <summary>Where scores served and cache hits are counted.</summary>
+    public Telemetry.ServerMetrics Metrics { get; } = metrics;
 
     public int MaxIdsPerRequest { get; } = options.MaxIdsPerRequest;
 

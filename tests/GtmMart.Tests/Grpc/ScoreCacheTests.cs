@@ -114,7 +114,7 @@ public sealed class ScoreCacheTests(GrpcServerFixture server) : IClassFixture<Gr
     public async Task Without_prefill_the_cache_keeps_only_what_requests_computed()
     {
         var options = server.App.Services.GetRequiredService<ServerOptions>() with { PrefillScores = false };
-        var access = new ServingAccess(server.State, options, NullLogger<ServingAccess>.Instance);
+        var access = new ServingAccess(server.State, options, server.App.Services.GetRequiredService<GtmMart.Server.Telemetry.ServerMetrics>(), NullLogger<ServingAccess>.Instance);
 
         var scores = access.Snapshot().Scores;
         await access.Filling;
