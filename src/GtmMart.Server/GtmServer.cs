@@ -51,6 +51,7 @@ public static partial class GtmServer
         var started = new StrongBox<bool>();
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", level => level >= LogLevel.Warning && (started.Value || level < LogLevel.Error));
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && (started.Value || level < LogLevel.Error));
+        options.Logging?.Invoke(builder.Logging);
 
         var listeners = new Listeners();
         var configuredEndpoints = builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().ToList();

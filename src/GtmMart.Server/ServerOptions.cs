@@ -63,6 +63,9 @@ public sealed record ServerOptions
     /// <summary>How long shutdown waits for in-flight calls.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Extra logging set-up after the server's own (e.g. a provider that captures the log in a test).</summary>
+    public Action<Microsoft.Extensions.Logging.ILoggingBuilder>? Logging { get; init; }
+
     /// <summary>Extra command-line style arguments for the host's configuration (e.g. <c>--Kestrel:...</c>).</summary>
     public IReadOnlyList<string> Args { get; init; } = [];
 }

@@ -69,9 +69,9 @@ public sealed class GrpcServerFixture : IAsyncLifetime
 
     /// <summary>
     /// A server over this fixture's warehouse and registry that is not loaded yet (null capacity: the default score
-    /// cache; null timeout: the default shutdown timeout).
+    /// cache; null timeout: the default shutdown timeout; <paramref name="change"/> adjusts the options further).
     /// </summary>
-    public WebApplication CreateApp(int? scoreCacheCapacity = null, TimeSpan? shutdownTimeout = null)
+    public WebApplication CreateApp(int? scoreCacheCapacity = null, TimeSpan? shutdownTimeout = null, Func<ServerOptions, ServerOptions>? change = null)
     {
         var options = new ServerOptions
         {
@@ -84,7 +84,8 @@ public sealed class GrpcServerFixture : IAsyncLifetime
             MaxIdsPerRequest = 10_000,
         };
         options = scoreCacheCapacity is { } capacity ? options with { ScoreCacheCapacity = capacity } : options;
-        return GtmServer.Build(shutdownTimeout is { } timeout ? options with { ShutdownTimeout = timeout } : options);
+        options = shutdownTimeout is { } timeout ? options with { ShutdownTimeout = timeout } : options;
+        return GtmServer.Build((change ?? (o => o))(options));
     }
 
     /// <summary>
