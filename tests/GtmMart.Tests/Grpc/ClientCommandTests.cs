@@ -64,6 +64,52 @@ public sealed class ClientCommandTests(GrpcServerFixture server) : IClassFixture
         Assert.Equal("client-test-run", writeBack.GetProperty("runId").GetString());
     }
 
+    [Fact]
+    public void No_server_a_scheme_less_address_and_a_busy_port_each_give_one_clear_line()
+    {
+        using var dir = new TempDirectory();
+        var free = FreePort();
+
+        var nobody = GtmProcess.Run(dir.Path, "client", "health", "--address", $"127.0.0.1:{free}", "--timeout", "20");
+        Assert.Equal(1, nobody.ExitCode);
+        Assert.Equal($"error: no gtm server answered at http://127.0.0.1:{free} (Connection refused): start one with gtm serve, or point --address or $GTM_ADDRESS at it", nobody.Stderr.Trim());
+        NothingInternal(nobody);
+
+        var hostPort = server.Address.Replace("http://", "", StringComparison.Ordinal);
+        var health = GtmProcess.Run(dir.Path, "client", "health", "--address", hostPort);
+        Assert.True(health.ExitCode == 0, health.All);
+        Assert.Contains("SERVING", health.Stdout, StringComparison.Ordinal);
+
+        var garbled = GtmProcess.Run(dir.Path, "client", "health", "--address", "http://[not-an-address");
+        Assert.Equal(1, garbled.ExitCode);
+        Assert.StartsWith("error: --address: 'http://[not-an-address' is not a server address", garbled.Stderr.Trim(), StringComparison.Ordinal);
+        NothingInternal(garbled);
+
+        // gtm serve on the port this class's server holds: its start-up lines, then one error line.
+        var busy = GtmProcess.Run(dir.Path, "serve", "--warehouse", server.Db.Warehouse.DatabasePath, "--models", server.Registry.Root, "--urls", hostPort);
+        Assert.Equal(1, busy.ExitCode);
+        var last = busy.Stderr.Trim().Split('\n')[^1];
+        Assert.StartsWith("error: ", last, StringComparison.Ordinal);
+        Assert.Contains("address already in use", last, StringComparison.Ordinal);
+        Assert.Single(busy.Stderr.Split('\n'), l => l.StartsWith("error", StringComparison.Ordinal) || l.Contains("fail", StringComparison.Ordinal) || l.Contains("crit", StringComparison.Ordinal));
+        NothingInternal(busy);
+    }
+
+    private static void NothingInternal(GtmProcess.Result result)
+    {
+        Assert.DoesNotContain("Exception", result.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
     /// <summary>Runs <c>gtm client COMMAND ARGS --address server</c> and parses what it prints.</summary>
     private JsonElement Client(Dictionary<string, string> environment, string command, params string[] args)
     {
