@@ -210,6 +210,23 @@ public sealed partial class ScoringApi
     /// </summary>
     private ScoreStreamResponse Answer(ServingSnapshot snapshot, ScoreStreamRequest item, ref Tally tally, CancellationToken token)
     {
+        // Ids are read as everywhere else: trimmed.
+        switch (item.ItemCase)
+        {
+            case ScoreStreamRequest.ItemOneofCase.OpportunityId:
+                item.OpportunityId = RequestText.Id(item.OpportunityId);
+                break;
+            case ScoreStreamRequest.ItemOneofCase.AccountId:
+                item.AccountId = RequestText.Id(item.AccountId);
+                break;
+            case ScoreStreamRequest.ItemOneofCase.Opportunities:
+                RequestText.TrimIds(item.Opportunities.OpportunityIds);
+                break;
+            case ScoreStreamRequest.ItemOneofCase.Accounts:
+                RequestText.TrimIds(item.Accounts.AccountIds);
+                break;
+        }
+
         switch (item.ItemCase)
         {
             case ScoreStreamRequest.ItemOneofCase.OpportunityId:

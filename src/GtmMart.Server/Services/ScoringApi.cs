@@ -18,6 +18,7 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        RequestText.TrimIds(request.OpportunityIds);
         Violations.CheckIds(request.OpportunityIds, "opportunity_ids", serving.MaxIdsPerRequest);
         return Task.FromResult(Opportunities(serving.Snapshot(), request.OpportunityIds, context.CancellationToken));
     }
@@ -31,6 +32,8 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
         ArgumentNullException.ThrowIfNull(request);
         const string Path = "opportunity.";
         var deal = request.Opportunity ?? new InlineOpportunity();
+        deal.OpportunityId = RequestText.Id(deal.OpportunityId);
+        deal.AccountId = RequestText.Id(deal.AccountId);
         var violations = new Violations();
         InlineMapping.Default.Validate(deal, violations, Path);
         violations.ThrowIfAny();
@@ -48,7 +51,7 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
             violations.ThrowIfAny();
         }
 
-        var response = new ScoreOpportunityInlineResponse { Score = ProtoMapping.ToProto(score, snapshot.OpportunityModel) };
+        var response = new ScoreOpportunityInlineResponse { Score = ProtoMapping.ToProto(score, snapshot.OpportunityModel, featuresBuildId: 0, isOpen: true) };
         serving.Metrics.Served("opportunity", "inline", 1);
         response.Warnings.AddRange(warnings.Select(w => new FieldWarning { Field = w.Field, Description = w.Description }));
         return Task.FromResult(response);
@@ -58,6 +61,7 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        RequestText.TrimIds(request.AccountIds);
         Violations.CheckIds(request.AccountIds, "account_ids", serving.MaxIdsPerRequest);
         return Task.FromResult(Accounts(serving.Snapshot(), request.AccountIds, context.CancellationToken));
     }
@@ -106,7 +110,7 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     }
 
     /// <summary>The (cached) score of a known opportunity id; null for an unknown one.</summary>
-    private static OpportunityScore? Opportunity(ServingSnapshot snapshot, string id, ref Tally tally)
+    internal static OpportunityScore? Opportunity(ServingSnapshot snapshot, string id, ref Tally tally)
     {
         if (snapshot.Scores.TryGet(id, out var cached))
         {
@@ -120,11 +124,11 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
         }
 
         tally.OpportunityMisses++;
-        return snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Opportunity.Score(row), snapshot.OpportunityModel));
+        return snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Opportunity.Score(row), snapshot.OpportunityModel, snapshot.BuildId, !row.IsClosed));
     }
 
     /// <summary>The (cached) score of a known account id; null for an unknown one.</summary>
-    private static AccountScore? Account(ServingSnapshot snapshot, string id, ref Tally tally)
+    internal static AccountScore? Account(ServingSnapshot snapshot, string id, ref Tally tally)
     {
         if (snapshot.Scores.TryGetAccount(id, out var cached))
         {
@@ -138,11 +142,11 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
         }
 
         tally.AccountMisses++;
-        return snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Icp.Score(row), snapshot.IcpModel));
+        return snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Icp.Score(row), snapshot.IcpModel, snapshot.BuildId));
     }
 
     /// <summary>One call's (or stream batch's) scores of known ids, counted once at its end rather than per id.</summary>
-    private struct Tally
+    internal struct Tally
     {
         public int OpportunityHits;
         public int OpportunityMisses;

@@ -11,12 +11,15 @@ namespace GtmMart.Server.Services;
 /// </summary>
 public sealed record ServingSnapshot(ModelSet Models, FeatureStore Features, ScoreCache Scores)
 {
-    private readonly Lazy<IReadOnlyList<PriorityAccount>> priorityAccounts =
+    private readonly Lazy<PriorityRanking> priorityRanking =
         new(() => PriorityRanking.Rank(Models, Features), LazyThreadSafetyMode.ExecutionAndPublication);
 
     public ModelRef OpportunityModel { get; } = ProtoMapping.OpportunityModel(Models);
 
     public ModelRef IcpModel { get; } = ProtoMapping.IcpModel(Models);
+
+    /// <summary>The published build the features were read from (0 when unknown).</summary>
+    public long BuildId => Features.BuildId ?? 0;
 
     /// <summary>The opportunity scorer (a model or the baseline); FAILED_PRECONDITION when there is neither.</summary>
     public GtmMart.Scoring.Opportunity.IOpportunityScorer Opportunity =>
@@ -31,7 +34,10 @@ public sealed record ServingSnapshot(ModelSet Models, FeatureStore Features, Sco
     /// (not to be modified) by every call on this view; a new view (other models, features or cache) ranks again.
     /// Needs both scorers (check <see cref="Opportunity"/> and <see cref="Icp"/> first).
     /// </summary>
-    public IReadOnlyList<PriorityAccount> PriorityAccounts => priorityAccounts.Value;
+    public IReadOnlyList<PriorityAccount> PriorityAccounts => PriorityRanking.Accounts;
+
+    /// <summary>The same ranking with what filters and page tokens need (owners, regions, its key, when it was made).</summary>
+    internal PriorityRanking PriorityRanking => priorityRanking.Value;
 
     /// <summary>Whether this view is of exactly these models, features and cache.</summary>
     public bool IsOf(ModelSet models, FeatureStore features, ScoreCache scores) =>

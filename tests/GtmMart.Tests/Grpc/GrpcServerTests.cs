@@ -15,7 +15,7 @@ namespace GtmMart.Tests.Grpc;
 /// <summary>The gRPC server end to end: real Kestrel on 127.0.0.1, real client, data built by the product itself.</summary>
 public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<GrpcServerFixture>
 {
-    private static readonly string[] Tiers = ["A", "B", "C", "D"];
+    private static readonly IcpTier[] Tiers = [IcpTier.A, IcpTier.B, IcpTier.C, IcpTier.D];
 
     private string[] OpenOpportunityIds(int n) => server.State.Features!.OpenOpportunities.Take(n).Select(o => o.OpportunityId).ToArray();
 

@@ -34,7 +34,7 @@ public sealed class ReportingApiTests(GrpcServerFixture server) : IClassFixture<
         var refreshed = Access.Snapshot().PriorityAccounts;
 
         Assert.NotSame(ranking, refreshed);
-        Assert.Equal(PriorityRanking.Rank(server.State.Models.Current!, server.State.Features!), refreshed);
+        Assert.Equal(PriorityRanking.Rank(server.State.Models.Current!, server.State.Features!).Accounts, refreshed);
         // The same data loaded again ranks the same.
         Assert.Equal(ranking, refreshed);
     }

@@ -212,7 +212,7 @@ public sealed class GeneratedReportDataTests(ServingFixture fixture)
             .OrderBy(i => Convert.ToInt32(accounts.Value(i, "position"), CultureInfo.InvariantCulture))
             .Select(i => (string)accounts.Value(i, "account_id")!)
             .ToList();
-        var served = PriorityRanking.Rank(models, features).Take(ranked.Count).Select(a => a.AccountId).ToList();
+        var served = PriorityRanking.Rank(models, features).Accounts.Take(ranked.Count).Select(a => a.AccountId).ToList();
         Assert.Equal(10, ranked.Count);
         Assert.Equal(served, ranked);
     }
