@@ -69,6 +69,11 @@ public static class GtmApp
                     .WithDescription("Score a new deal given by its features (--channel, --sessions-30d, ...; --help lists them); warnings say what the model did not know.")
                     .WithExample("client", InlineHelp.Command, "--channel", "Partner", "--amount-usd", "25000", "--sessions-30d", "12", "--demo-visits-30d", "3");
                 client.AddCommand<ClientScoreAccountsCommand>("score-accounts").WithDescription("Score accounts against the ICP by id.");
+                client.AddCommand<ClientScoreAccountInlineCommand>("score-account-inline")
+                    .WithDescription("Score a new account or lead against the ICP from its firmographics; warnings say what the model did not know.")
+                    .WithExample("client", "score-account-inline", "--industry", "Software", "--employee-band", "200-999", "--region", "Europe");
+                client.AddCommand<ClientAccountOpportunitiesCommand>("account-opportunities").WithDescription("An account's open opportunities with their scores (--include-closed for all).");
+                client.AddCommand<ClientAllowedValuesCommand>("allowed-values").WithDescription("The categories (channels, employee bands, regions, industries, ...) the served models know.");
                 client.AddCommand<ClientStreamCommand>("stream").WithDescription("Bulk-score ids read from stdin (one a line) over a bidirectional stream.");
                 client.AddCommand<ClientModelsCommand>("models").WithDescription("List models, versions and what is served.");
                 client.AddCommand<ClientModelCardCommand>("model-card").WithDescription("Print a model card.");

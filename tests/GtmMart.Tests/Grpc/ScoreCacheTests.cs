@@ -54,7 +54,17 @@ public sealed class ScoreCacheTests(GrpcServerFixture server) : IClassFixture<Gr
         Assert.Equal(0, ScoreCache.None.Count);
         Assert.All(ids, id => Assert.False(ScoreCache.None.TryGet(id, out _), $"{id} was kept by the cache that keeps nothing"));
         var cached = await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids } }, GrpcServerFixture.Auth());
-        Assert.Equal(uncached, cached);
+
+        // The same scores, each stamped with when it was computed: on the uncached call, and when the cache got it.
+        Assert.All(uncached.Results.Concat(cached.Results), r => Assert.NotNull(r.Score.ScoredAt));
+        Assert.Equal(uncached.Results.Select(r => Unstamped(r.Score)), cached.Results.Select(r => Unstamped(r.Score)));
+    }
+
+    private static OpportunityScore Unstamped(OpportunityScore score)
+    {
+        var copy = score.Clone();
+        copy.ScoredAt = null;
+        return copy;
     }
 
     [Fact]
