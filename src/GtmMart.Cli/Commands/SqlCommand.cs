@@ -52,8 +52,13 @@ public sealed class SqlCommand : Command<SqlCommand.Settings>
         using var command = connection.Command(settings.Query);
         try
         {
+            // Every statement's result in turn (a later statement's error, e.g. a write refused, surfaces here too).
             using var reader = command.ExecuteReader();
-            QueryWriter.Write(reader, settings.Format, Console.Out);
+            do
+            {
+                QueryWriter.Write(reader, settings.Format, Console.Out);
+            }
+            while (reader.NextResult());
         }
         catch (System.Data.Common.DbException ex) when (ex.Message.Contains("read-only", StringComparison.OrdinalIgnoreCase))
         {

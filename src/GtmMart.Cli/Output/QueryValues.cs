@@ -20,6 +20,9 @@ public static class QueryValues
     /// <summary>The largest integer every JSON reader holds exactly (JavaScript's Number.MAX_SAFE_INTEGER + 1).</summary>
     private const long SafeInteger = 1L << 53;
 
+    /// <summary>JSON escaping for a terminal or a file (not HTML): "+" and non-ASCII letters as themselves.</summary>
+    public static readonly System.Text.Encodings.Web.JavaScriptEncoder Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
     /// <summary>The value as text (null for NULL, NaN and infinities).</summary>
     public static string? Text(object? value) => value switch
     {
@@ -137,26 +140,11 @@ public static class QueryValues
         decimal d => d.ToString(CultureInfo.InvariantCulture),
         sbyte or byte or short or ushort or int or uint or long or ulong or Int128 or UInt128 or BigInteger => Integer(value).ToString(CultureInfo.InvariantCulture),
         Guid g => g.ToString("D"),
-        _ when Interval(value) is { } interval => interval,
+        DuckDB.NET.Native.DuckDBInterval interval => Duration(interval.Months, interval.Days, (long)interval.Micros * 10),
         _ => null,
     };
 
     private static string Timestamp(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture);
-
-    /// <summary>DuckDB's interval (months, days, microseconds) as an ISO 8601 duration; null for another type.</summary>
-    private static string? Interval(object value)
-    {
-        var type = value.GetType();
-        if (type.Name != "DuckDBInterval")
-        {
-            return null;
-        }
-
-        var months = Convert.ToInt64(type.GetProperty("Months")?.GetValue(value) ?? type.GetField("Months")?.GetValue(value), CultureInfo.InvariantCulture);
-        var days = Convert.ToInt64(type.GetProperty("Days")?.GetValue(value) ?? type.GetField("Days")?.GetValue(value), CultureInfo.InvariantCulture);
-        var micros = Convert.ToInt64(type.GetProperty("Micros")?.GetValue(value) ?? type.GetField("Micros")?.GetValue(value), CultureInfo.InvariantCulture);
-        return Duration(months, days, micros * 10);
-    }
 
     /// <summary>
     /// An ISO 8601 duration of months, days and a time part in ticks: <c>P1Y2M3DT4H5M6.5S</c>, <c>PT0S</c> for zero,
@@ -214,7 +202,7 @@ public static class QueryValues
     private static string Json(object value)
     {
         using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream))
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = Encoder }))
         {
             WriteJson(json, value);
         }

@@ -66,7 +66,7 @@ public static class QueryWriter
     {
         using var stream = new MemoryStream();
         long rows = 0;
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = QueryValues.Encoder }))
         {
             json.WriteStartArray();
             while (reader.Read())
@@ -89,8 +89,14 @@ public static class QueryWriter
         return rows;
     }
 
-    /// <summary>The value of a column, null for NULL.</summary>
-    private static object? Value(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetValue(i);
+    /// <summary>
+    /// The value of a column, null for NULL. A DuckDB INTERVAL is read as DuckDB's own (months, days, microseconds):
+    /// as a TimeSpan, which the provider gives by default, one with months cannot be read at all.
+    /// </summary>
+    private static object? Value(DbDataReader reader, int i) =>
+        reader.IsDBNull(i) ? null
+        : reader.GetFieldType(i) == typeof(TimeSpan) && reader is DuckDB.NET.Data.DuckDBDataReader ? reader.GetFieldValue<DuckDB.NET.Native.DuckDBInterval>(i)
+        : reader.GetValue(i);
 
     private static string Csv(string? value) =>
         value is null ? ""
