@@ -110,6 +110,38 @@ public sealed class ClientCommandTests(GrpcServerFixture server) : IClassFixture
         return port;
     }
 
+    [Fact]
+    public void The_lookup_commands_call_their_rpcs()
+    {
+        var account = server.State.Features!.OpenOpportunities[0].AccountId;
+        var open = server.State.Features!.OpenOpportunities.Where(o => o.AccountId == account).Select(o => o.OpportunityId).ToList();
+
+        var opportunities = Client(key, "account-opportunities", account);
+        Assert.Equal(account, opportunities.GetProperty("accountId").GetString());
+        Assert.Equal(open, opportunities.GetProperty("opportunities").EnumerateArray().Select(o => o.GetProperty("opportunityId").GetString()));
+        Assert.All(opportunities.GetProperty("opportunities").EnumerateArray(), o => Assert.True(o.GetProperty("score").GetProperty("isOpen").GetBoolean()));
+
+        var lead = Client(key, "score-account-inline", "--account-id", "lead-7", "--industry", "Software", "--employee-band", "200-999", "--region", "Europe", "--annual-revenue-usd", "25000000.50");
+        Assert.Equal("lead-7", lead.GetProperty("score").GetProperty("accountId").GetString());
+        Assert.StartsWith("ICP_TIER_", lead.GetProperty("score").GetProperty("tier").GetString(), StringComparison.Ordinal);
+
+        var allowed = Client(key, "allowed-values").GetProperty("fields").EnumerateArray().ToList();
+        Assert.Contains(allowed, f => f.GetProperty("field").GetString() == "InlineOpportunity.channel" && f.GetProperty("values").GetArrayLength() > 0);
+
+        var page = Client(key, "priority-accounts", "--limit", "2", "--tier", "A,B,C,D");
+        var next = Client(key, "priority-accounts", "--limit", "2", "--tier", "A,B,C,D", "--page-token", page.GetProperty("nextPageToken").GetString()!);
+        var both = Client(key, "priority-accounts", "--limit", "4");
+        Assert.Equal(
+            both.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("accountId").GetString()),
+            page.GetProperty("accounts").EnumerateArray().Concat(next.GetProperty("accounts").EnumerateArray()).Select(a => a.GetProperty("accountId").GetString()));
+        Assert.Equal(JsonValueKind.String, both.GetProperty("accounts")[0].GetProperty("openPipelineUsdCents").ValueKind);
+
+        using var dir = new TempDirectory();
+        var badTier = GtmProcess.Run(dir.Path, key, "client", "priority-accounts", "--tier", "E", "--address", server.Address);
+        Assert.NotEqual(0, badTier.ExitCode);
+        Assert.StartsWith("error: --tier: 'E' is not a tier", badTier.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs <c>gtm client COMMAND ARGS --address server</c> and parses what it prints.</summary>
     private JsonElement Client(Dictionary<string, string> environment, string command, params string[] args)
     {

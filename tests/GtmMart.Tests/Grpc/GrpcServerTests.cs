@@ -484,6 +484,11 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
         Assert.Equal(ids[0], results[0].GetProperty("id").GetString());
         Assert.InRange(results[0].GetProperty("score").GetInt32(), 1, 99);
         Assert.Equal((int)Code.NotFound, results[1].GetProperty("error_code").GetInt32());
+
+        // The fields every score carries: when it was computed, from which build, and that the deal is open.
+        Assert.True(results[0].GetProperty("is_open").GetBoolean());
+        Assert.Equal(server.State.Features!.BuildId, results[0].GetProperty("features_build_id").GetInt64());
+        Assert.InRange(results[0].GetProperty("scored_at_seconds").GetInt64(), new DateTimeOffset(server.State.Features!.LoadedAtUtc).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
     }
 
     private static string[] Violations(RpcException error)
