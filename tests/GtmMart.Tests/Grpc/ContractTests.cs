@@ -128,7 +128,7 @@ public sealed class ContractTests(GrpcServerFixture server) : IClassFixture<Grpc
         Assert.Equal(PublishedBuild(), answer.FeaturesBuildId);
 
         var scored = await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { all.Opportunities.Select(o => o.OpportunityId) } }, Auth);
-        Assert.Equal(scored.Results.Select(r => Unstamped(r.Score)), all.Opportunities.Select(o => Unstamped(o.Score)));
+        Assert.Equal(scored.Results.Select(r => ScoreStamps.Unstamped(r.Score)), all.Opportunities.Select(o => ScoreStamps.Unstamped(o.Score)));
         Assert.All(all.Opportunities, o => Assert.Equal(o.IsOpen, o.Score.IsOpen));
         Assert.Contains(all.Opportunities, o => !o.IsOpen);
         Assert.All(answer.Opportunities, o => Assert.Equal(o.CreatedAt.ToDateTime(), o.CreatedAt.ToDateTime().Date));
@@ -329,15 +329,6 @@ public sealed class ContractTests(GrpcServerFixture server) : IClassFixture<Grpc
         }
 
         Assert.Equal(Enumerable.Range(1, 14), rows.Where(r => r.Month == "2025-02").Select(r => (int)r.Metric));
-    }
-
-    /// <summary>A score without its scored_at (two answers may carry one score computed at two moments).</summary>
-    private static OpportunityScore Unstamped(OpportunityScore score)
-    {
-        Assert.NotNull(score.ScoredAt);
-        var copy = score.Clone();
-        copy.ScoredAt = null;
-        return copy;
     }
 
     /// <summary>

@@ -57,14 +57,7 @@ public sealed class ScoreCacheTests(GrpcServerFixture server) : IClassFixture<Gr
 
         // The same scores, each stamped with when it was computed: on the uncached call, and when the cache got it.
         Assert.All(uncached.Results.Concat(cached.Results), r => Assert.NotNull(r.Score.ScoredAt));
-        Assert.Equal(uncached.Results.Select(r => Unstamped(r.Score)), cached.Results.Select(r => Unstamped(r.Score)));
-    }
-
-    private static OpportunityScore Unstamped(OpportunityScore score)
-    {
-        var copy = score.Clone();
-        copy.ScoredAt = null;
-        return copy;
+        Assert.Equal(uncached.Results.Select(r => ScoreStamps.Unstamped(r.Score)), cached.Results.Select(r => ScoreStamps.Unstamped(r.Score)));
     }
 
     [Fact]

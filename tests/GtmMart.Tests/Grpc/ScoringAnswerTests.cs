@@ -144,41 +144,9 @@ public sealed class ScoringAnswerTests(GrpcServerFixture server) : IClassFixture
         };
     }
 
-    /// <summary>
-    /// A copy of a served score without its <c>scored_at</c>, once checked: set, and between the features' load (scores
-    /// are computed after it) and now.
-    /// </summary>
-    private OpportunityScore? Unstamped(OpportunityScore? score)
-    {
-        if (score is null)
-        {
-            return null;
-        }
-
-        CheckScoredAt(score.ScoredAt);
-        var copy = score.Clone();
-        copy.ScoredAt = null;
-        return copy;
-    }
-
-    private AccountScore? Unstamped(AccountScore? score)
-    {
-        if (score is null)
-        {
-            return null;
-        }
-
-        CheckScoredAt(score.ScoredAt);
-        var copy = score.Clone();
-        copy.ScoredAt = null;
-        return copy;
-    }
-
-    private void CheckScoredAt(Google.Protobuf.WellKnownTypes.Timestamp? scoredAt)
-    {
-        Assert.NotNull(scoredAt);
-        Assert.InRange(scoredAt.ToDateTime(), server.State.Features!.LoadedAtUtc, DateTime.UtcNow);
-    }
+    /// <summary>A served score without its <c>scored_at</c>, once checked: set, and between the features' load (scores are computed after it) and now.</summary>
+    private T? Unstamped<T>(T? score)
+        where T : class, Google.Protobuf.IMessage<T> => ScoreStamps.Unstamped(score, server.State.Features!.LoadedAtUtc);
 
     /// <summary>The version's reference with its card's kind and trust verdict, mapped by name (not by the server's mapping).</summary>
     private static ModelRef Reference(string name, string version, Core.Registry.ModelCard card) => new()
