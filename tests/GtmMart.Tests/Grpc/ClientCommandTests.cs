@@ -95,7 +95,7 @@ public sealed class ClientCommandTests(GrpcServerFixture server) : IClassFixture
         NothingInternal(busy);
     }
 
-    private static void NothingInternal(GtmProcess.Result result)
+    private static void NothingInternal(ChildProcess.Result result)
     {
         Assert.DoesNotContain("Exception", result.All, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);

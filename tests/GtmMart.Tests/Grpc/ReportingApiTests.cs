@@ -46,7 +46,7 @@ public sealed class ReportingApiTests(GrpcServerFixture server) : IClassFixture<
 
         Assert.NotEmpty(ranking);
         Assert.Equal(30.0, PriorityRanking.Priority(60, 1_000, 0.05), 12);
-        Assert.All(ranking, a => Assert.Equal(a.FitScore / 100.0 * a.OpenPipelineUsd * a.BestWinProbability, a.Priority));
+        Assert.All(ranking, a => Assert.Equal(a.FitScore / 100.0 * (a.OpenPipelineUsdCents / 100.0) * a.BestWinProbability, a.Priority));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class ReportingApiTests(GrpcServerFixture server) : IClassFixture<
     private GetChannelFunnelResponse Funnel(IWarehouse warehouse)
     {
         var options = server.App.Services.GetRequiredService<ServerOptions>();
-        var access = new ServingAccess(new ServingState(warehouse, server.Registry), options, NullLogger<ServingAccess>.Instance);
+        var access = new ServingAccess(new ServingState(warehouse, server.Registry), options, server.App.Services.GetRequiredService<GtmMart.Server.Telemetry.ServerMetrics>(), NullLogger<ServingAccess>.Instance);
         return new ReportingApi(access)
             .GetChannelFunnel(new GetChannelFunnelRequest { MonthFrom = "2025-01", MonthTo = "2025-03" }, new TestCallContext(CancellationToken.None))
             .GetAwaiter().GetResult();
