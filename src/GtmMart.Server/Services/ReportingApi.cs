@@ -174,13 +174,15 @@ public sealed partial class ReportingApi(ServingAccess serving) : ReportingServi
 
     private static DateTime? ParseMonth(string text, string field, Violations violations)
     {
-        if (!MonthPattern().IsMatch(text ?? ""))
+        // The pattern keeps the input short and plain; the parse rejects what the calendar has not (year 0000).
+        if (!MonthPattern().IsMatch(text ?? "")
+            || !DateTime.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month))
         {
-            violations.Add(field, "must be a month as YYYY-MM, e.g. 2025-03");
+            violations.Add(field, "must be a month as YYYY-MM (0001-01 to 9999-12), e.g. 2025-03");
             return null;
         }
 
-        return DateTime.ParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return month;
     }
 
     private static FunnelRow ReadRow(DbDataReader reader)

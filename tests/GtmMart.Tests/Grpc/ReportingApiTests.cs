@@ -53,10 +53,16 @@ public sealed class ReportingApiTests(GrpcServerFixture server) : IClassFixture<
     public async Task The_funnel_filters_by_channel_through_a_parameter_and_unset_means_every_channel()
     {
         var every = await server.Reporting.GetChannelFunnelAsync(new GetChannelFunnelRequest { MonthFrom = "2025-01", MonthTo = "2025-12" }, GrpcServerFixture.Auth());
-        var hostile = await server.Reporting.GetChannelFunnelAsync(new GetChannelFunnelRequest { MonthFrom = "2025-01", MonthTo = "2025-12", Channel = "x' or '1'='1" }, GrpcServerFixture.Auth());
+        // A hostile channel is a value, not SQL: it matches no channel of the mart and is refused naming the allowed ones.
+        var hostile = await Assert.ThrowsAsync<RpcException>(() => server.Reporting.GetChannelFunnelAsync(
+            new GetChannelFunnelRequest { MonthFrom = "2025-01", MonthTo = "2025-12", Channel = "x' or '1'='1" }, GrpcServerFixture.Auth()).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, hostile.StatusCode);
+        Assert.Contains("allowed: Direct", hostile.Status.Detail, StringComparison.Ordinal);
+        var direct = await server.Reporting.GetChannelFunnelAsync(new GetChannelFunnelRequest { MonthFrom = "2025-01", MonthTo = "2025-12", Channel = "direct" }, GrpcServerFixture.Auth());
+        Assert.NotEmpty(direct.Rows);
+        Assert.All(direct.Rows, r => Assert.Equal("Direct", r.Channel));
 
         Assert.True(every.Rows.Select(r => r.Channel).Distinct().Count() > 2);
-        Assert.Empty(hostile.Rows);
         using var connection = server.Db.Warehouse.Open();
         Assert.Equal(
             connection.Scalar<long>("select count(*) from mart.mrt_monthly_channel_metrics where month between date '2025-01-01' and date '2025-12-01'"),

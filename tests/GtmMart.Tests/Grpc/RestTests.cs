@@ -70,9 +70,11 @@ public sealed class RestTests(GrpcServerFixture server) : IClassFixture<GrpcServ
             await Rest<ScoreOpportunitiesResponse>(HttpMethod.Post, "/v1/opportunities:score", body));
 
         var deal = new InlineOpportunity { OpportunityId = "rest-deal", AmountUsdCents = 2_500_000, Channel = "Partner", Sessions30D = 12, DemoVisits30D = 3 };
-        Assert.Equal(
-            await server.Scoring.ScoreOpportunityInlineAsync(new ScoreOpportunityInlineRequest { Opportunity = deal }, auth),
-            await Rest<ScoreOpportunityInlineResponse>(HttpMethod.Post, "/v1/opportunities:scoreInline", JsonFormatter.Default.Format(new ScoreOpportunityInlineRequest { Opportunity = deal })));
+        // An inline score is made per call, so each carries its own scored_at: compared without it.
+        var grpcInline = await server.Scoring.ScoreOpportunityInlineAsync(new ScoreOpportunityInlineRequest { Opportunity = deal }, auth);
+        var restInline = await Rest<ScoreOpportunityInlineResponse>(HttpMethod.Post, "/v1/opportunities:scoreInline", JsonFormatter.Default.Format(new ScoreOpportunityInlineRequest { Opportunity = deal }));
+        (grpcInline.Score, restInline.Score) = (ScoreStamps.Unstamped(grpcInline.Score), ScoreStamps.Unstamped(restInline.Score));
+        Assert.Equal(grpcInline, restInline);
 
         Assert.Equal(
             await server.Scoring.ScoreAccountsAsync(new ScoreAccountsRequest { AccountIds = { accounts } }, auth),
@@ -97,6 +99,15 @@ public sealed class RestTests(GrpcServerFixture server) : IClassFixture<GrpcServ
         var funnel = await server.Reporting.GetChannelFunnelAsync(new GetChannelFunnelRequest { MonthFrom = "2000-01", MonthTo = "2100-12" }, auth);
         Assert.NotEmpty(funnel.Rows);
         Assert.Equal(funnel, await Rest<GetChannelFunnelResponse>(HttpMethod.Get, "/v1/channel-funnel?month_from=2000-01&month_to=2100-12"));
+
+        var owner = server.State.Features!.OpenOpportunities[0].AccountId;
+        Assert.Equal(
+            await server.Scoring.ListAccountOpportunitiesAsync(new ListAccountOpportunitiesRequest { AccountId = owner }, auth),
+            await Rest<ListAccountOpportunitiesResponse>(HttpMethod.Get, $"/v1/accounts/{Uri.EscapeDataString(owner)}/opportunities"));
+
+        Assert.Equal(
+            await server.Models.GetAllowedValuesAsync(new GetAllowedValuesRequest(), auth),
+            await Rest<GetAllowedValuesResponse>(HttpMethod.Get, "/v1/allowed-values"));
 
         Assert.Equal(new Empty(), await Rest<Empty>(HttpMethod.Get, "/v1/ping"));
     }
