@@ -80,6 +80,7 @@ public static class GtmApp
                 client.AddCommand<ClientReloadCommand>("reload").WithDescription("Make the server load the registry's active versions.");
                 client.AddCommand<ClientWriteBackCommand>("write-back").WithDescription("Score everything and write the scores to the warehouse.");
                 client.AddCommand<ClientFunnelCommand>("funnel").WithDescription("Monthly channel funnel metrics for a month range.");
+                client.AddCommand<ClientAttributionCommand>("attribution").WithDescription("Multi-touch attribution per month, channel and model, with CAC and ROAS.");
                 client.AddCommand<ClientPriorityAccountsCommand>("priority-accounts").WithDescription("Accounts ranked by fit x open pipeline x win probability.");
                 client.AddCommand<ClientLoadCommand>("load").WithDescription("Load the server with concurrent calls (ping, one-id scoring) side by side; calls/s, latency, CPU per call as JSON.");
                 client.AddCommand<ClientHealthCommand>("health").WithDescription("grpc.health.v1 check (no API key needed).");

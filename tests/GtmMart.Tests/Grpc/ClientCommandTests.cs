@@ -55,6 +55,9 @@ public sealed class ClientCommandTests(GrpcServerFixture server) : IClassFixture
 
         var funnel = Client(key, "funnel", "--from", "2025-02", "--to", "2025-03", "--channel", "Total").GetRawText();
         Assert.Contains("Total", funnel, StringComparison.Ordinal);
+        var attribution = Client(key, "attribution", "--from", "2025-02", "--to", "2025-02", "--model", "markov").GetProperty("rows");
+        Assert.True(attribution.GetArrayLength() > 0);
+        Assert.All(attribution.EnumerateArray(), r => Assert.Equal("markov", r.GetProperty("model").GetString()));
         var priority = Client(key, "priority-accounts", "--limit", "3");
         Assert.InRange(priority.GetProperty("accounts").GetArrayLength(), 1, 3);
 
