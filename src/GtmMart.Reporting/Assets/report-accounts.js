@@ -13,7 +13,7 @@ function renderIcp(s) {
       .concat([{ row: find('Total', s.month), key: 'Total', label: `All, ${MONTHS[+s.month.slice(5, 7) - 1]} (ref.)`, bold: false }])
     : channelNames.concat(['Total']).map(c => ({ row: find(c, s.month), key: c, label: c === 'Total' ? 'All channels' : c, bold: c === 'Total' }));
   const rows = lines.filter(l => l.row);
-  const width = 640, rowHeight = 34, labelWidth = 150, barW = 380;
+  const width = chartWidth(640, 'icp-body'), rowHeight = 34, labelWidth = width < 500 ? 112 : 150, barW = width - labelWidth - 110;
   let svg = `<div class="legend">${TIERS.map(t => `<span><span class="swatch" style="background:${t.fill}"></span>${t.label === 'not scored' ? 'not scored' : 'Tier ' + t.label}</span>`).join('')}</div>
     <svg viewBox="0 0 ${width} ${rows.length * rowHeight + 4}" width="${width}" role="img" aria-label="Share of opportunities by ICP tier, ${esc(single ? s.channel + ' by month' : monthLabel(s.month))}">`;
   rows.forEach((line, i) => {

@@ -71,5 +71,6 @@ function wireScope() {
   document.querySelectorAll('input[name="attribution-scope"]').forEach(input => input.addEventListener('change', () => {
     attributionScope = input.value;
     renderAttribution(state());
+    labelCells($('attribution-body'));
   }));
 }

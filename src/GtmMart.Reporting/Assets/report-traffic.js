@@ -103,7 +103,7 @@ function renderShare(s) {
   const rows = D.session_share.filter(r => r.month === s.month).sort((a, b) => (b.share || 0) - (a.share || 0));
   const total = rows.length ? rows[0].total_sessions : null;
   $('share-sub').textContent = `${monthLabel(s.month)} · share of ${fmt.int(total)} site visits`;
-  const rowHeight = 30, labelWidth = 96, barMax = 190, width = 380;
+  const width = chartWidth(380, 'share-body'), rowHeight = 30, labelWidth = 96, barMax = width - 190;
   const max = Math.max(0.0001, ...rows.map(r => r.share || 0));
   const dim = s.channel !== 'Total';
   let svg = `<svg viewBox="0 0 ${width} ${rows.length * rowHeight + 4}" width="${width}" role="img" aria-label="Session share by channel, ${esc(monthLabel(s.month))}">`;
@@ -134,7 +134,7 @@ function renderShare(s) {
 // Every month's session share as a 100% stacked column, channels in filter order, the chosen month outlined.
 function shareByMonth(s) {
   const names = channelNames.filter(c => D.session_share.some(r => r.channel === c));
-  const width = 380, height = 170, left = 34, top = 8, bottom = 22;
+  const width = chartWidth(380, 'share-body'), height = 170, left = 34, top = 8, bottom = 22;
   const plotH = height - top - bottom;
   const colW = (width - left) / Math.max(1, months.length);
   const dim = s.channel !== 'Total';

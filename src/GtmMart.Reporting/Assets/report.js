@@ -62,6 +62,7 @@ function render() {
   renderModels();
   renderAccounts(s);
   renderOpportunities(s);
+  labelCells(document.getElementById('main'));
   renders += 1;
   document.body.dataset.month = s.month;
   document.body.dataset.channel = s.channel;
@@ -83,4 +84,6 @@ readHash();
 monthSelect.addEventListener('change', onChange);
 channelSelect.addEventListener('change', onChange);
 window.addEventListener('hashchange', () => { readHash(); render(); });
+let resizing = null;
+window.addEventListener('resize', () => { clearTimeout(resizing); resizing = setTimeout(render, 150); });
 render();
