@@ -144,6 +144,8 @@ select
     months.month,
     channels.channel,
     models.model,
+    cast(models.label as varchar) as model_label,
+    models.sort_order as model_sort_order,
     channels.is_paid_media,
     case when models.is_rule_based then cast(coalesce(attributed.attributed_opportunities, 0) as decimal(38, 15)) end
         as attributed_opportunities,

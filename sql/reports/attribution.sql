@@ -6,13 +6,13 @@
 -- (everything but crm_source), so the page can show how much the models disagree beside the CRM source.
 with attribution as (select * from mart.mrt_channel_attribution),
 
-models as (select * from seeds.attribution_models),
-
 monthly as (
     select
         cast(month as varchar) as period,
         channel,
         model,
+        model_label,
+        model_sort_order,
         is_paid_media,
         attributed_opportunities,
         attributed_won,
@@ -28,6 +28,8 @@ whole_period as (
         'all' as period,
         channel,
         model,
+        model_label,
+        model_sort_order,
         is_paid_media,
         sum(attributed_opportunities) as attributed_opportunities,
         sum(attributed_won) as attributed_won,
@@ -68,8 +70,8 @@ select
     shares.period,
     shares.channel,
     shares.model,
-    models.label as model_label,
-    models.sort_order as model_order,
+    shares.model_label,
+    shares.model_sort_order as model_order,
     shares.is_paid_media,
     cast(shares.attributed_opportunities as double) as attributed_opportunities,
     cast(shares.attributed_won as double) as attributed_won,
@@ -86,6 +88,5 @@ select
     case when shares.is_paid_media and shares.spend_usd > 0
         then cast(shares.attributed_revenue_usd as double) / nullif(cast(shares.spend_usd as double), 0) end as roas
 from shares
-inner join models on shares.model = models.model
 left join spreads on shares.period = spreads.period and shares.channel = spreads.channel
-order by shares.period, shares.channel, models.sort_order
+order by shares.period, shares.channel, shares.model_sort_order

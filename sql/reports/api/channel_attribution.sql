@@ -4,9 +4,7 @@
 -- channels' and the models' report order.
 with attribution as (select * from mart.mrt_channel_attribution),
 
-channels as (select * from core.dim_channels),
-
-models as (select * from seeds.attribution_models)
+channels as (select * from core.dim_channels)
 
 select
     attribution.month,
@@ -24,9 +22,8 @@ select
     attribution.roas
 from attribution
 inner join channels on attribution.channel = channels.channel
-inner join models on attribution.model = models.model
 where
     attribution.month >= $month_from
     and attribution.month <= $month_to
     and (cast($model as varchar) is null or attribution.model = $model)
-order by attribution.month, channels.sort_order, models.sort_order
+order by attribution.month, channels.sort_order, attribution.model_sort_order

@@ -131,7 +131,7 @@ public sealed class SeedReportDataTests(SeedReportFixture fixture)
         Assert.False(data.ScoresAvailable);
         Assert.Equal(["icp_mix", "open_opportunities", "priority_accounts", "score_run"], data.Unavailable.Keys.Order(StringComparer.Ordinal));
         Assert.All(data.Unavailable.Values, reason => Assert.Contains("gtm score", reason, StringComparison.Ordinal));
-        Assert.Equal(8, data.Datasets.Count);
+        Assert.Equal(11, data.Datasets.Count);
         Assert.Equal(["ad_spend", "salesforce_opportunities", "web_analytics"], data.Datasets["freshness"].Rows.Select(r => (string)r[0]!));
         Assert.Contains("Scores are not available yet", File.ReadAllText(fixture.WithoutScores.Path), StringComparison.Ordinal);
     }
