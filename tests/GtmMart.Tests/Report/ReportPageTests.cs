@@ -296,7 +296,7 @@ public abstract class ReportPageTests(ReportWorld world, ITestOutputHelper outpu
         return page;
     }
 
-    private static async Task SelectAsync(BrowserPage page, string id, string value)
+    protected static async Task SelectAsync(BrowserPage page, string id, string value)
     {
         var before = await page.EvaluateAsync<string>("document.body.dataset.renders");
         var selected = await page.EvaluateAsync<string>(

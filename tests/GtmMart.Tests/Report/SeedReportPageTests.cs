@@ -62,6 +62,33 @@ public sealed class SeedReportPageTests(SeedReportFixture world, ITestOutputHelp
     }
 
     [ChromiumFact(NeedsSeedData = true)]
+    public async Task A_closed_won_drop_while_deals_are_still_open_is_marked_incomplete_and_priority_is_explained()
+    {
+        const string September = "2025-09-01";
+        await using var page = await OpenAsync(World.WithScores.Path);
+        await SelectAsync(page, "month-filter", September);
+        var figures = await FiguresAsync(page);
+
+        // Each marker beside a month-over-month closed-won drop carries how many of the month's deals are still open.
+        var open = World.Db.Rows(
+                "select channel, count(*) from core.fct_opportunities where not is_closed and created_month = cast($m as date) group by channel",
+                ("m", September))
+            .ToDictionary(r => (string)r[0]!, r => Convert.ToDouble(r[1], System.Globalization.CultureInfo.InvariantCulture));
+        var marked = figures.Keys.Where(k => k.StartsWith("mom.", StringComparison.Ordinal) && k.EndsWith(".incomplete.4", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(marked);
+        foreach (var key in marked)
+        {
+            var channel = key["mom.".Length..^".incomplete.4".Length];
+            Assert.Equal(channel == "Total" ? open.Values.Sum() : open[channel], Number(figures, key));
+        }
+
+        // The priority figure says what it is where it is shown.
+        var priority = await InnerTextAsync(page, "priority-explained");
+        Assert.Contains("fit / 100 × open pipeline × best win probability", priority, StringComparison.Ordinal);
+        page.AssertClean();
+    }
+
+    [ChromiumFact(NeedsSeedData = true)]
     public async Task On_a_390_pixel_phone_no_card_scrolls_sideways_and_chart_text_is_at_least_11_pixels()
     {
         await using var page = await OpenAsync(World.WithScores.Path, Viewport.Phone);
