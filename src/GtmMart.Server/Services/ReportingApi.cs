@@ -147,7 +147,7 @@ public sealed partial class ReportingApi(ServingAccess serving) : ReportingServi
     private static string Channel(DbConnection connection, string requested)
     {
         var known = new List<string>();
-        using (var command = connection.Command("select distinct channel from mart.mrt_monthly_channel_metrics order by channel"))
+        using (var command = connection.Command($"select distinct channel from {FunnelSchema}.{FunnelRelation} order by channel"))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())

@@ -110,7 +110,7 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     }
 
     /// <summary>The (cached) score of a known opportunity id; null for an unknown one.</summary>
-    internal static OpportunityScore? Opportunity(ServingSnapshot snapshot, string id, ref Tally tally)
+    private static OpportunityScore? Opportunity(ServingSnapshot snapshot, string id, ref Tally tally)
     {
         if (snapshot.Scores.TryGet(id, out var cached))
         {
@@ -128,7 +128,7 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     }
 
     /// <summary>The (cached) score of a known account id; null for an unknown one.</summary>
-    internal static AccountScore? Account(ServingSnapshot snapshot, string id, ref Tally tally)
+    private static AccountScore? Account(ServingSnapshot snapshot, string id, ref Tally tally)
     {
         if (snapshot.Scores.TryGetAccount(id, out var cached))
         {
@@ -146,7 +146,7 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     }
 
     /// <summary>One call's (or stream batch's) scores of known ids, counted once at its end rather than per id.</summary>
-    internal struct Tally
+    private struct Tally
     {
         public int OpportunityHits;
         public int OpportunityMisses;
