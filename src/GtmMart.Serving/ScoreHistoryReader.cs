@@ -61,6 +61,18 @@ public sealed class ScoreHistoryReader(IWarehouse warehouse)
             && connection.Scalar<long>($"select count(*) from (select run_id from {ScoreHistory.ScoresName} where run_id = $run limit 1) as r", ("run", runId)) > 0;
     }
 
+    /// <summary>The newest run kept in <c>history.scores</c> ("" before the first write-back).</summary>
+    public string LatestRunId()
+    {
+        using var connection = warehouse.Open();
+        return WarehouseReadiness.TableExists(connection, ScoreHistory.Schema, ScoreHistory.Scores) ? LatestRunId(connection) : "";
+    }
+
+    private static string LatestRunId(DbConnection connection) =>
+        connection.Query(
+            $"select run_id from {ScoreHistory.ScoresName} group by run_id order by max(scored_at) desc, run_id desc limit 1",
+            r => r.GetString(0)).FirstOrDefault() ?? "";
+
     /// <summary>
     /// The changes of the runs after <paramref name="sinceRunId"/> (null: the latest run's), with |delta| at least
     /// <paramref name="minDelta"/>, of <paramref name="entityType"/> (null: both); largest |delta| first, then by run,
@@ -74,9 +86,7 @@ public sealed class ScoreHistoryReader(IWarehouse warehouse)
             return new ScoreChangePage([], 0, offset, "");
         }
 
-        var latest = connection.Query(
-            $"select run_id from {ScoreHistory.ScoresName} group by run_id order by max(scored_at) desc, run_id desc limit 1",
-            r => r.GetString(0)).FirstOrDefault() ?? "";
+        var latest = LatestRunId(connection);
         var runs = sinceRunId is null
             ? "c.run_id = $latest"
             : $"c.scored_at > (select max(scored_at) from {ScoreHistory.ScoresName} where run_id = $since)";

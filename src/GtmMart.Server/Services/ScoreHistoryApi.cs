@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using GtmMart.Contracts.V1;
@@ -16,8 +15,7 @@ public sealed class ScoreHistoryApi(ServingAccess serving) : ScoreHistoryService
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
-    private const int MaxIdLength = 256;
-    private const string TokenVersion = "v1";
+    private const int MaxTokenLength = 512;
 
     public override async Task<GetScoreHistoryResponse> GetScoreHistory(GetScoreHistoryRequest request, ServerCallContext context)
     {
@@ -26,24 +24,24 @@ public sealed class ScoreHistoryApi(ServingAccess serving) : ScoreHistoryService
         var violations = new Violations();
         var (type, id, field) = request.EntityCase switch
         {
-            GetScoreHistoryRequest.EntityOneofCase.OpportunityId => (ScoredEntityType.Opportunity, request.OpportunityId, "opportunity_id"),
-            GetScoreHistoryRequest.EntityOneofCase.AccountId => (ScoredEntityType.Account, request.AccountId, "account_id"),
+            GetScoreHistoryRequest.EntityOneofCase.OpportunityId => (ScoredEntityType.Opportunity, RequestText.Id(request.OpportunityId), "opportunity_id"),
+            GetScoreHistoryRequest.EntityOneofCase.AccountId => (ScoredEntityType.Account, RequestText.Id(request.AccountId), "account_id"),
             _ => (ScoredEntityType.Unspecified, "", "opportunity_id"),
         };
         if (type == ScoredEntityType.Unspecified)
         {
             violations.Add("entity", "set opportunity_id or account_id");
         }
-        else if (string.IsNullOrWhiteSpace(id) || id.Length > MaxIdLength)
+        else
         {
-            violations.Add(field, $"must be 1-{MaxIdLength} characters, not blank");
+            Violations.CheckId(id, field, violations);
         }
 
         CheckSize(violations, "max_runs", request.MaxRuns);
         violations.ThrowIfAny();
 
-        var entries = await Read(() => new ScoreHistoryReader(serving.State.Warehouse).History(Kind(type), id.Trim(), Size(request.MaxRuns)), context).ConfigureAwait(false);
-        var response = new GetScoreHistoryResponse { EntityType = type, EntityId = id.Trim() };
+        var entries = await Read(() => new ScoreHistoryReader(serving.State.Warehouse).History(Kind(type), id, Size(request.MaxRuns)), context).ConfigureAwait(false);
+        var response = new GetScoreHistoryResponse { EntityType = type, EntityId = id };
         response.Entries.AddRange(entries.Select(Entry));
         return response;
     }
@@ -59,9 +57,10 @@ public sealed class ScoreHistoryApi(ServingAccess serving) : ScoreHistoryService
         }
 
         CheckSize(violations, "page_size", request.PageSize);
-        if (request.SinceRunId.Length > 64)
+        var since = RequestText.Optional(true, request.SinceRunId);
+        if (since is not null && !WriteBackApi.IsRunId(since))
         {
-            violations.Add("since_run_id", "must be at most 64 characters");
+            violations.Add("since_run_id", "must be 1-64 characters of letters, digits, '.', '_' or '-'");
         }
 
         if (!System.Enum.IsDefined(request.EntityType))
@@ -69,9 +68,14 @@ public sealed class ScoreHistoryApi(ServingAccess serving) : ScoreHistoryService
             violations.Add("entity_type", "must be OPPORTUNITY, ACCOUNT or unset");
         }
 
+        if (request.PageToken.Length > MaxTokenLength)
+        {
+            violations.Add("page_token", "is not a page token this server issued: pass next_page_token unchanged, or leave it empty for the first page");
+        }
+
         violations.ThrowIfAny();
         var reader = new ScoreHistoryReader(serving.State.Warehouse);
-        var since = request.SinceRunId.Length == 0 ? null : request.SinceRunId;
+        var filters = Filters(request, since);
         var page = await Read(
             () =>
             {
@@ -80,23 +84,22 @@ public sealed class ScoreHistoryApi(ServingAccess serving) : ScoreHistoryService
                     throw RpcErrors.InvalidArgument("since_run_id", $"'{since}' is not a run kept in the score history");
                 }
 
-                var (offset, latest) = ParseToken(request);
-                var result = reader.Changes(since, request.MinDelta, request.EntityType == ScoredEntityType.Unspecified ? null : Kind(request.EntityType), offset, Size(request.PageSize));
-                if (latest is not null && latest != result.LatestRunId)
-                {
-                    throw RpcErrors.InvalidArgument("page_token", "a run was written since the first page; start again without page_token");
-                }
-
-                return result;
+                var latest = reader.LatestRunId();
+                var offset = request.PageToken.Length == 0 ? 0
+                    : PageToken.Read(request.PageToken, latest, filters, "since_run_id, min_delta, page_size and entity_type", "a scoring run was written since this page token was issued");
+                var kind = request.EntityType == ScoredEntityType.Unspecified ? null : Kind(request.EntityType);
+                var result = reader.Changes(since, request.MinDelta, kind, offset, Size(request.PageSize));
+                return result.LatestRunId == latest || request.PageToken.Length == 0 ? result
+                    : throw RpcErrors.Aborted("a scoring run was written since this page token was issued: start again without a page token");
             },
             context).ConfigureAwait(false);
 
-        var response = new ListScoreChangesResponse { Total = page.Total };
+        var response = new ListScoreChangesResponse { TotalSize = (int)Math.Min(page.Total, int.MaxValue) };
         response.Changes.AddRange(page.Changes.Select(Change));
         var next = page.Offset + page.Changes.Count;
         if (next < page.Total)
         {
-            response.NextPageToken = Token(request, next, page.LatestRunId);
+            response.NextPageToken = PageToken.Write(page.LatestRunId, filters, (int)next);
         }
 
         return response;
@@ -129,45 +132,9 @@ public sealed class ScoreHistoryApi(ServingAccess serving) : ScoreHistoryService
 
     private static ScoredEntityType Type(string kind) => kind == ScoreHistoryReader.Account ? ScoredEntityType.Account : ScoredEntityType.Opportunity;
 
-    /// <summary>
-    /// An opaque token: the offset, the latest run when the first page was read (a new run invalidates it) and the
-    /// request's filters (a token used with other filters is refused).
-    /// </summary>
-    private static string Token(ListScoreChangesRequest request, long offset, string latest) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Join('\n', TokenVersion, offset.ToString(CultureInfo.InvariantCulture), latest, Filters(request))));
-
-    private static (long Offset, string? Latest) ParseToken(ListScoreChangesRequest request)
-    {
-        if (request.PageToken.Length == 0)
-        {
-            return (0, null);
-        }
-
-        string[] parts;
-        try
-        {
-            parts = Encoding.UTF8.GetString(Convert.FromBase64String(request.PageToken)).Split('\n', 4);
-        }
-        catch (FormatException)
-        {
-            throw RpcErrors.InvalidArgument("page_token", "is not a token this service issued");
-        }
-
-        if (parts.Length != 4 || parts[0] != TokenVersion || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
-        {
-            throw RpcErrors.InvalidArgument("page_token", "is not a token this service issued");
-        }
-
-        if (parts[3] != Filters(request))
-        {
-            throw RpcErrors.InvalidArgument("page_token", "was issued for other since_run_id, min_delta, page_size or entity_type; keep them as on the first page");
-        }
-
-        return (offset, parts[2]);
-    }
-
-    private static string Filters(ListScoreChangesRequest request) =>
-        string.Join('|', request.SinceRunId, request.MinDelta.ToString("R", CultureInfo.InvariantCulture), request.PageSize.ToString(CultureInfo.InvariantCulture), ((int)request.EntityType).ToString(CultureInfo.InvariantCulture));
+    /// <summary>What a page token must be used with: every field but the token (the run id as the server reads it).</summary>
+    private static string Filters(ListScoreChangesRequest request, string? since) =>
+        string.Join('|', since ?? "", request.MinDelta.ToString("R", CultureInfo.InvariantCulture), request.PageSize.ToString(CultureInfo.InvariantCulture), ((int)request.EntityType).ToString(CultureInfo.InvariantCulture));
 
     private static GtmMart.Contracts.V1.ScoreHistoryEntry Entry(GtmMart.Serving.ScoreHistoryEntry e)
     {

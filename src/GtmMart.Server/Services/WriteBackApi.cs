@@ -21,7 +21,8 @@ public sealed partial class WriteBackApi(ServingAccess serving, ILogger<WriteBac
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        if (request.HasRunId && !IsRunId(request.RunId))
+        var runId = RequestText.Optional(request.HasRunId, request.RunId);
+        if (runId is not null && !IsRunId(runId))
         {
             throw RpcErrors.InvalidArgument("run_id", "must be 1-64 characters of letters, digits, '.', '_' or '-'");
         }
@@ -34,7 +35,7 @@ public sealed partial class WriteBackApi(ServingAccess serving, ILogger<WriteBac
             var result = await Task.Run(
                 () =>
                 {
-                    var written = new ScoreWriteBack(serving.State.Warehouse) { Retention = ScoreHistoryRetention.FromEnvironment() }.Run(snapshot.Models, snapshot.Features, request.HasRunId ? request.RunId : null, null, token);
+                    var written = new ScoreWriteBack(serving.State.Warehouse) { Retention = ScoreHistoryRetention.FromEnvironment() }.Run(snapshot.Models, snapshot.Features, runId, null, token);
                     serving.State.RefreshFeatures();
                     serving.Publish();
                     return written;
@@ -70,7 +71,8 @@ public sealed partial class WriteBackApi(ServingAccess serving, ILogger<WriteBac
         }
     }
 
-    private static bool IsRunId(string runId) =>
+    /// <summary>The run id rule (1-64 characters of letters, digits, '.', '_' or '-'), shared by the rpcs that take one.</summary>
+    internal static bool IsRunId(string runId) =>
         runId.Length is > 0 and <= 64 && runId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
     [LoggerMessage(Level = LogLevel.Information, Message = "write-back {RunId}: {Opportunities} opportunities, {Accounts} accounts (already written: {AlreadyWritten})")]

@@ -31,8 +31,7 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         warehouse.Dialect.PrepareForBulkWork(connection);
         BuildMetadata.Ensure(connection);
         // The lifecycle models read the stage and score histories, which the first load / write-back would create.
-        OpportunityHistory.Ensure(connection);
-        ScoreHistory.Ensure(connection);
+        HistoryTables.Ensure(connection);
         var published = BuildMetadata.PublishedBuild(connection);
 
         // DuckDB lets one process write the file, so a build still marked running was killed: its tables go.
@@ -122,6 +121,10 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
             if (model.Seed is { } seed)
             {
                 seed.Materialize(connection, table);
+            }
+            else if (model.ComputedBy is { } step)
+            {
+                ComputedModels.Get(step).Materialize(connection, rewriter.Rewrite(model.Sql), table);
             }
             else
             {

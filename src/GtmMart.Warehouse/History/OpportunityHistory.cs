@@ -22,28 +22,25 @@ public static class OpportunityHistory
     /// <summary>The tracked state columns, compared null-safely to decide whether an opportunity changed.</summary>
     public static readonly IReadOnlyList<string> StateColumns = ["account_id", "stage_name", "amount_usd", "close_date", "owner_id", "owner_region"];
 
-    /// <summary>The state of every raw opportunity (<c>sql/history/opportunity_state.sql</c>, built into this assembly).</summary>
+    /// <summary>The state of every raw opportunity (<c>sql/history/queries/opportunity_state.sql</c>, built into this assembly).</summary>
     public static string StateSql { get; } = HistorySql.Read("opportunity_state.sql");
 
     /// <summary>Creates the schema and the table when missing (outside any transaction: DDL commits on Snowflake).</summary>
-    public static void Ensure(DbConnection connection)
+    public static void Ensure(DbConnection connection) => HistoryTables.Snapshots.Ensure(connection);
+
+    /// <summary>
+    /// The table's data tests (<c>sql/history/_tables.yml</c>) on what the load's transaction is about to commit: a
+    /// failure throws, the load rolls back and the raw tables and the history stay as they were.
+    /// </summary>
+    public static void Audit(DbConnection connection, long loadId)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        connection.Execute($"create schema if not exists {Schema}");
-        connection.Execute(
-            $"""
-            create table if not exists {QualifiedName} (
-                opportunity_id varchar not null,
-                account_id varchar,
-                stage_name varchar not null,
-                amount_usd decimal(18, 2),
-                close_date date,
-                owner_id varchar,
-                owner_region varchar,
-                valid_from timestamp not null,
-                valid_to timestamp,
-                load_id bigint not null)
-            """);
+        var failed = HistoryTables.Set.Test(connection, HistoryTables.Set.TestsOf(HistoryTables.Snapshots)).Where(r => !r.Passed).ToList();
+        if (failed.Count > 0)
+        {
+            throw new WarehouseException(
+                $"load {loadId} was not committed: {failed.Count} data test(s) on {QualifiedName} failed " +
+                $"({string.Join("; ", failed.Take(3).Select(f => $"{f.Test.Name}: {f.FailingRows:N0} row(s)"))}); the previous load is unchanged.");
+        }
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace GtmMart.Warehouse.History;
 /// <item><c>history.score_factors</c>: the opportunity reasons' family contributions (win log-odds) per run, the
 /// portable form of <c>top_factors</c> that <c>mrt_score_changes</c> compares.</item>
 /// <item><c>mart.mrt_score_changes</c>: per entity and run, the change since the entity's previous run, written by
-/// the write-back from <c>sql/history/score_changes.sql</c>.</item>
+/// the write-back from <c>sql/history/queries/score_changes.sql</c>.</item>
 /// </list>
 /// The write-back fills them in the transaction that replaces the latest scores; builds never touch them.
 /// </summary>
@@ -27,65 +27,22 @@ public static class ScoreHistory
     public const string ChangesName = "mart.mrt_score_changes";
 
     /// <summary>Columns of <c>history.score_factors</c> in table order.</summary>
-    public static readonly IReadOnlyList<string> FactorColumns = ["run_id", "entity_type", "entity_id", "family", "contribution"];
+    public static IReadOnlyList<string> FactorColumns => HistoryTables.Factors.ColumnNames;
 
-    /// <summary>Every consecutive pair of runs per entity (<c>sql/history/score_changes.sql</c>, built into this assembly).</summary>
+    /// <summary>Every consecutive pair of runs per entity (<c>sql/history/queries/score_changes.sql</c>, built into this assembly).</summary>
     public static string ChangesSql { get; } = HistorySql.Read("score_changes.sql");
 
     /// <summary>Creates the history schema's score tables and <c>mart.mrt_score_changes</c> when missing (DDL: outside transactions).</summary>
     public static void Ensure(DbConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        connection.Execute($"create schema if not exists {Schema}");
-        connection.Execute("create schema if not exists mart");
-        connection.Execute(
-            $"""
-            create table if not exists {ScoresName} (
-                run_id varchar not null,
-                entity_type varchar not null,
-                entity_id varchar not null,
-                score double not null,
-                probability double,
-                tier varchar,
-                model_name varchar not null,
-                model_version varchar not null,
-                top_factors varchar not null,
-                scored_at timestamp not null)
-            """);
-        connection.Execute(
-            $"""
-            create table if not exists {FactorsName} (
-                run_id varchar not null,
-                entity_type varchar not null,
-                entity_id varchar not null,
-                family varchar not null,
-                contribution double not null)
-            """);
-        connection.Execute(
-            $"""
-            create table if not exists {ChangesName} (
-                run_id varchar not null,
-                previous_run_id varchar not null,
-                entity_type varchar not null,
-                entity_id varchar not null,
-                model_name varchar not null,
-                model_version varchar not null,
-                previous_model_version varchar not null,
-                scored_at timestamp not null,
-                previous_scored_at timestamp not null,
-                previous_score double not null,
-                score double not null,
-                delta double not null,
-                previous_tier varchar,
-                tier varchar,
-                moved_family_1 varchar,
-                moved_contribution_1 double,
-                moved_family_2 varchar,
-                moved_contribution_2 double,
-                moved_family_3 varchar,
-                moved_contribution_3 double)
-            """);
+        HistoryTables.Scores.Ensure(connection);
+        HistoryTables.Factors.Ensure(connection);
+        HistoryTables.Changes.Ensure(connection);
     }
+
+    /// <summary>The data tests of the tables the write-back fills (all of <c>sql/history/_tables.yml</c> but the stage history's).</summary>
+    public static IReadOnlyList<Testing.DataTest> DataTests { get; } = HistoryTables.Set.TestsOf(HistoryTables.Scores, HistoryTables.Factors, HistoryTables.Changes);
 
     /// <summary>
     /// Copies run <paramref name="runId"/>'s latest scores (<c>mart.mrt_opportunity_scores</c> and
@@ -134,7 +91,7 @@ public static class ScoreHistory
     private static string Narrow(string sql, string from, string to) =>
         sql.Contains(from, StringComparison.Ordinal)
             ? sql.Replace(from, to, StringComparison.Ordinal)
-            : throw new InvalidOperationException($"sql/history/score_changes.sql no longer reads '{from}'; update ScoreHistory.RecordChanges.");
+            : throw new InvalidOperationException($"sql/history/queries/score_changes.sql no longer reads '{from}'; update ScoreHistory.RecordChanges.");
 
     /// <summary>
     /// Drops the runs <paramref name="retention"/> no longer keeps from the history (scores, factors and their

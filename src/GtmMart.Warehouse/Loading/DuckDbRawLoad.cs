@@ -57,6 +57,7 @@ internal static class DuckDbRawLoad
 
             // The stage history moves with the raw tables: same transaction, so a killed load leaves both as they were.
             var history = OpportunityHistory.Snapshot(connection, loadId, OpportunityHistory.Now());
+            OpportunityHistory.Audit(connection, loadId);
             Failpoint.Hit(LoadMetadata.BeforeCommitFailpoint);
             return new LoadReport(loadId, results) { History = history };
         });

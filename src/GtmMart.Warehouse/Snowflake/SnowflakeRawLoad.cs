@@ -74,6 +74,7 @@ internal static class SnowflakeRawLoad
             {
                 var results = files.Select(f => Publish(connection, loadId, f.Source, f.File, f.File is null ? 0 : read[f.Source.Name])).ToList();
                 var history = OpportunityHistory.Snapshot(connection, loadId, OpportunityHistory.Now());
+                OpportunityHistory.Audit(connection, loadId);
                 return new LoadReport(loadId, results) { History = history };
             });
         }

@@ -77,13 +77,14 @@ public sealed class ScoreChangesTests(ServingFixture fixture)
             }
         }
 
-        await Serve(db, fixture.Registry, changes.Count);
-
-        // Retention: keeping two runs drops r1's scores, factors and nothing else.
-        using (var models = ModelSet.LoadActive(fixture.Registry))
+        // Served; while a page token is out, run r3 is written keeping two runs (the retention below).
+        await Serve(db, fixture.Registry, changes.Count, () =>
         {
+            using var models = ModelSet.LoadActive(fixture.Registry);
             new ScoreWriteBack(db) { Retention = new ScoreHistoryRetention(2, null) }.Run(models, FeatureStore.Load(db), "r3");
-        }
+        });
+
+        // Retention: keeping two runs dropped r1's scores, factors and nothing else.
 
         Assert.Equal(["r2", "r3"], Rows(db, "select distinct run_id from history.scores order by run_id").Select(r => (string)r[0]!));
         Assert.Equal(0L, Count(db, "select count(*) from history.score_factors where run_id = 'r1'"));
@@ -91,15 +92,20 @@ public sealed class ScoreChangesTests(ServingFixture fixture)
         Assert.True(Count(db, "select count(*) from mart.mrt_score_changes where run_id = 'r3' and previous_run_id = 'r2'") > 0);
     }
 
-    /// <summary>GetScoreHistory and ListScoreChanges over the real host, with paging and INVALID_ARGUMENT for bad requests.</summary>
-    private static async Task Serve(DuckDbWarehouse db, GtmMart.Scoring.Registry.ModelRegistry registry, int opportunityChanges)
+    /// <summary>
+    /// GetScoreHistory and ListScoreChanges over the real host (gRPC and REST), with paging, INVALID_ARGUMENT for bad
+    /// requests, a read-only key allowed (scores:read) and ABORTED for a page token older than the latest run
+    /// (<paramref name="writeRun"/> writes one).
+    /// </summary>
+    private static async Task Serve(DuckDbWarehouse db, GtmMart.Scoring.Registry.ModelRegistry registry, int opportunityChanges, Action writeRun)
     {
         await using var app = GtmServer.Build(new ServerOptions
         {
             Warehouse = db,
             Registry = registry,
             Urls = ["http://127.0.0.1:0"],
-            ApiKeyHashes = [ApiKeyHashes.Hash(GrpcServerFixture.ApiKey)],
+            RestUrls = ["http://127.0.0.1:0"],
+            ApiKeyHashes = [ApiKeyHashes.Entry(GrpcServerFixture.ApiKey, Scopes.All) + ";" + ApiKeyHashes.Hash(GrpcServerFixture.ReadOnlyKey)],
             LoadOnStart = false,
         });
         var address = await GrpcServerFixture.StartAsync(app);
@@ -123,7 +129,7 @@ public sealed class ScoreChangesTests(ServingFixture fixture)
         do
         {
             var page = await client.ListScoreChangesAsync(request, GrpcServerFixture.Auth());
-            Assert.Equal(opportunityChanges, page.Total);
+            Assert.Equal(opportunityChanges, page.TotalSize);
             seen.AddRange(page.Changes);
             request.PageToken = page.NextPageToken;
         }
@@ -135,7 +141,7 @@ public sealed class ScoreChangesTests(ServingFixture fixture)
         Assert.Equal((string)id, seen[0].EntityId);
 
         var big = await client.ListScoreChangesAsync(new ListScoreChangesRequest { MinDelta = 3 }, GrpcServerFixture.Auth());
-        Assert.Equal(Count(db, "select count(*) from mart.mrt_score_changes where run_id = 'r2' and abs(delta) >= 3"), big.Total);
+        Assert.Equal(Count(db, "select count(*) from mart.mrt_score_changes where run_id = 'r2' and abs(delta) >= 3"), big.TotalSize);
 
         async Task Invalid(Func<Task> call, string field)
         {
@@ -150,8 +156,42 @@ public sealed class ScoreChangesTests(ServingFixture fixture)
         await Invalid(async () => await client.ListScoreChangesAsync(new ListScoreChangesRequest { PageSize = 5000 }, GrpcServerFixture.Auth()), "page_size");
         await Invalid(async () => await client.ListScoreChangesAsync(new ListScoreChangesRequest { SinceRunId = "no-such-run" }, GrpcServerFixture.Auth()), "since_run_id");
         await Invalid(async () => await client.ListScoreChangesAsync(new ListScoreChangesRequest { PageToken = "garbage!" }, GrpcServerFixture.Auth()), "page_token");
+        await Invalid(async () => await client.ListScoreChangesAsync(new ListScoreChangesRequest { SinceRunId = "r1'; drop table history.scores; --" }, GrpcServerFixture.Auth()), "since_run_id");
+        var huge = await Assert.ThrowsAsync<RpcException>(async () => await client.GetScoreHistoryAsync(new GetScoreHistoryRequest { AccountId = new string('x', 100_000) }, GrpcServerFixture.Auth()));
+        Assert.Equal("account_id: must be at most 256 characters", huge.Status.Detail);
         var token = (await client.ListScoreChangesAsync(new ListScoreChangesRequest { SinceRunId = "r1", PageSize = 2 }, GrpcServerFixture.Auth())).NextPageToken;
         await Invalid(async () => await client.ListScoreChangesAsync(new ListScoreChangesRequest { SinceRunId = "r1", PageSize = 3, PageToken = token }, GrpcServerFixture.Auth()), "page_token");
+
+        // Ids are trimmed like every rpc's; a read-only key (scores:read) reads the history.
+        var readOnly = await client.GetScoreHistoryAsync(new GetScoreHistoryRequest { OpportunityId = $"  {id} " }, GrpcServerFixture.Auth(GrpcServerFixture.ReadOnlyKey));
+        Assert.Equal((string)id, readOnly.EntityId);
+        Assert.Equal(history.Entries, readOnly.Entries);
+
+        // REST: the same answers as JSON over HTTP/1.1.
+        using var http = new HttpClient { BaseAddress = new Uri(GtmServer.RestAddresses(app).Single()), DefaultRequestVersion = System.Net.HttpVersion.Version11 };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GrpcServerFixture.ReadOnlyKey);
+        var json = Google.Protobuf.JsonParser.Default;
+        var restHistory = json.Parse<GetScoreHistoryResponse>(await http.GetStringAsync(new Uri($"/v1/opportunities/{id}/score-history", UriKind.Relative)));
+        Assert.Equal(history, restHistory);
+        var restAccount = json.Parse<GetScoreHistoryResponse>(await http.GetStringAsync(new Uri($"/v1/accounts/{account}/score-history?max_runs=1", UriKind.Relative)));
+        Assert.Equal(accountHistory, restAccount);
+        var restChanges = json.Parse<ListScoreChangesResponse>(await http.GetStringAsync(new Uri("/v1/score-changes?since_run_id=r1&page_size=7&entity_type=SCORED_ENTITY_TYPE_OPPORTUNITY", UriKind.Relative)));
+        Assert.Equal(await client.ListScoreChangesAsync(new ListScoreChangesRequest { SinceRunId = "r1", PageSize = 7, EntityType = ScoredEntityType.Opportunity }, GrpcServerFixture.Auth()), restChanges);
+        using var bad = await http.GetAsync(new Uri("/v1/score-changes?min_delta=-1", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        using (var noKey = new HttpClient { BaseAddress = http.BaseAddress })
+        {
+            using var refused = await noKey.GetAsync(new Uri($"/v1/opportunities/{id}/score-history", UriKind.Relative));
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        // A page token taken before a new run is ABORTED after it: the listing it paged through is gone.
+        var pageToken = (await client.ListScoreChangesAsync(new ListScoreChangesRequest { PageSize = 2 }, GrpcServerFixture.Auth())).NextPageToken;
+        Assert.NotEmpty(pageToken);
+        writeRun();
+        var stale = await Assert.ThrowsAsync<RpcException>(async () => await client.ListScoreChangesAsync(new ListScoreChangesRequest { PageSize = 2, PageToken = pageToken }, GrpcServerFixture.Auth()));
+        Assert.Equal(StatusCode.Aborted, stale.StatusCode);
+        Assert.Contains("start again without a page token", stale.Status.Detail, StringComparison.Ordinal);
     }
 
     private WriteBackResult Write(DuckDbWarehouse db, string runId)
