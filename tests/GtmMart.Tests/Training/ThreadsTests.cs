@@ -63,11 +63,16 @@ public sealed class ThreadsTests
         });
         using (var tracker = new StepTracker(progress, "slow step", 1, TimeSpan.FromMilliseconds(100)))
         {
-            tracker.Run("slow part", () =>
-            {
-                Thread.Sleep(600);
-                return 0;
-            });
+            // The part ends only once the heartbeat reported it (or after 30 s, and the assertion below fails).
+            tracker.Run("slow part", () => SpinWait.SpinUntil(
+                () =>
+                {
+                    lock (lines)
+                    {
+                        return lines.Any(l => l.Contains("still running", StringComparison.Ordinal));
+                    }
+                },
+                TimeSpan.FromSeconds(30)));
         }
 
         Assert.Contains(lines, l => l.StartsWith("[0/1] still running: slow part (", StringComparison.Ordinal));

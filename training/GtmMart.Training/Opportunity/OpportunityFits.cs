@@ -23,7 +23,8 @@ internal sealed record CrossValidated(
 /// result depends only on its rows and options, never on which thread runs it or what runs beside it. FastTree stops
 /// early: a stratified, seeded share of the fit's rows (<see cref="FastTreeSettings.EarlyStoppingFraction"/>) is its
 /// validation split; trees are added until its loss has grown <see cref="FastTreeSettings.EarlyStoppingLossIncrease"/>
-/// percent over the best seen, and the ensemble is cut back to the best prefix (ML.NET's generality-loss rule and pruning).
+/// percent over the best seen, and the ensemble is cut back to the best prefix (ML.NET's generality-loss rule and pruning);
+/// a fit whose validation split would hold fewer than <see cref="MinimumValidationRows"/> rows grows all its trees.
 /// </summary>
 internal static class OpportunityFits
 {
@@ -43,6 +44,12 @@ internal static class OpportunityFits
         var free = Math.Max(0L, info.TotalAvailableMemoryBytes - info.MemoryLoadBytes);
         return (int)Math.Clamp(free / 2 / perFit, 1, threads);
     }
+
+    /// <summary>
+    /// Smallest validation split early stopping relies on: on fewer rows its loss is too noisy to stop on (a 2,000-row
+    /// fit stopped after a handful of trees), so smaller fits grow all their trees.
+    /// </summary>
+    public const int MinimumValidationRows = 500;
 
     private const int Refit = -2;
     private const int WholeTrainingPart = -1;
@@ -154,7 +161,7 @@ internal static class OpportunityFits
         var ml = new MLContext(options.Seed);
         var featurizer = OpportunityModelTrainer.Featurizer(ml, spec);
         var s = options.FastTree;
-        if (algorithm != OpportunityModelMetadata.FastTree || s.EarlyStoppingFraction <= 0)
+        if (algorithm != OpportunityModelMetadata.FastTree || s.EarlyStoppingFraction <= 0 || rows.Count * s.EarlyStoppingFraction < MinimumValidationRows)
         {
             return featurizer.Append(Trainer(ml, algorithm, options, threads, earlyStopping: false)).Fit(OpportunityDataView.Create(spec.Catalog, rows));
         }

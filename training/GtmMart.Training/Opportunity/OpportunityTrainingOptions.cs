@@ -93,7 +93,10 @@ public sealed record FastTreeSettings
 
     public double LearningRate { get; init; } = 0.1;
 
-    /// <summary>Share of a fit's rows (stratified, seeded) used only to decide when to stop adding trees; 0 turns early stopping off.</summary>
+    /// <summary>
+    /// Share of a fit's rows (stratified, seeded) used only to decide when to stop adding trees; 0 turns early stopping
+    /// off. A fit whose split would hold fewer than 500 rows grows all its trees (too noisy to stop on).
+    /// </summary>
     public double EarlyStoppingFraction { get; init; } = 0.1;
 
     /// <summary>Boosting stops once the validation loss is this many percent above the best seen; the best prefix of trees is kept.</summary>
