@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using DuckDB.NET.Data;
-using GtmMart.Training;
 using GtmMart.Bench.Training;
+using GtmMart.Training;
 using GtmMart.Training.Export;
 
 // The training peer benchmark (docs/BENCHMARKS.md, "Training against scikit-learn"): on one exported feature snapshot,
