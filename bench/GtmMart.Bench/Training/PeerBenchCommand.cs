@@ -49,6 +49,11 @@ public sealed class PeerBenchCommand : Command<PeerBenchCommand.Settings>
         [Description("Training config (default training/configs/default.json); its threads setting is replaced by 1 and by all cores")]
         public string? Config { get; init; }
 
+        [CommandOption("--gtm-threads <LIST>")]
+        [Description("Thread counts `gtm train` runs with: 1 and/or all (each run costs the same CPU time, as every fit is single-threaded; at 1M opportunities one run may be all a time budget allows)")]
+        [DefaultValue("1,all")]
+        public string GtmThreads { get; init; } = "1,all";
+
         [CommandOption("--work <DIR>")]
         [Description("Scratch folder (CSV copy, registries, generated world); deleted afterwards")]
         public string Work { get; init; } = Path.Combine(".gtm", "bench-peer");
@@ -109,7 +114,9 @@ public sealed class PeerBenchCommand : Command<PeerBenchCommand.Settings>
         AnsiConsole.MarkupLine($"{rows.Count:N0} opportunities; Parquet to CSV by DuckDB {toCsv:0.0}s; snapshot read {read.Item1:0.0}s");
 
         var gtm = new Dictionary<int, ChildTiming>();
-        foreach (var t in threads)
+        var gtmThreads = settings.GtmThreads.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => t == "all" ? cores : int.Parse(t, inv)).Distinct().ToList();
+        foreach (var t in gtmThreads)
         {
             var configFile = Path.Combine(work, $"config-{t}.json");
             File.WriteAllText(configFile, (config with { Opportunity = o with { Threads = t } }).ToJson());
@@ -142,7 +149,7 @@ public sealed class PeerBenchCommand : Command<PeerBenchCommand.Settings>
         var md = new StringBuilder();
         md.AppendLine(inv, $"### {rows.Count:N0} opportunities");
         md.AppendLine();
-        md.AppendLine(inv, $"Command: `dotnet run --project bench/GtmMart.Bench -c Release -- peer {(settings.Snapshot is null ? $"--opportunities {settings.Opportunities}" : "--snapshot DIR")}{(settings.Config is null ? "" : $" --config {settings.Config}")}`  ");
+        md.AppendLine(inv, $"Command: `dotnet run --project bench/GtmMart.Bench -c Release -- peer {(settings.Snapshot is null ? $"--opportunities {settings.Opportunities}" : "--snapshot DIR")}{(settings.GtmThreads == "1,all" ? "" : $" --gtm-threads {settings.GtmThreads}")}{(settings.Config is null ? "" : $" --config {settings.Config}")}`  ");
         md.AppendLine(started);
         md.AppendLine();
         md.AppendLine(inv, $"Load average (1, 5, 15 min) before {loadBefore}, after {loadAfter}. {peer.RootElement.GetProperty("train_rows").GetInt32():N0} closed deals in the training part, {peer.RootElement.GetProperty("holdout_rows").GetInt32():N0} in the holdout; scikit-learn {peer.RootElement.GetProperty("sklearn").GetString()}. Wall-clock seconds, CPU seconds in brackets where the process's CPU time covers the whole work (with 2 jobs scikit-learn's CV runs in worker processes it does not count).");
@@ -154,7 +161,9 @@ public sealed class PeerBenchCommand : Command<PeerBenchCommand.Settings>
             var (lr, hgb) = (Sk(t, "LogisticRegression"), Sk(t, "HistGradientBoosting"));
             var sk = lr.GetProperty("seconds").GetDouble() + hgb.GetProperty("seconds").GetDouble();
             var skCpu = Cpu(lr) + Cpu(hgb);
-            md.AppendLine(inv, $"| {t} | {gtm[t].WallSeconds:0.0} ({gtm[t].CpuSeconds:0.0} CPU) | {Describe(lr)} | {Describe(hgb)} | {gtm[t].WallSeconds / sk:0.00}x{(double.IsNaN(skCpu) ? "" : $" ({gtm[t].CpuSeconds / skCpu:0.00}x CPU)")} |");
+            md.AppendLine(gtm.TryGetValue(t, out var g)
+                ? string.Create(inv, $"| {t} | {g.WallSeconds:0.0} ({g.CpuSeconds:0.0} CPU) | {Describe(lr)} | {Describe(hgb)} | {g.WallSeconds / sk:0.00}x{(double.IsNaN(skCpu) ? "" : $" ({g.CpuSeconds / skCpu:0.00}x CPU)")} |")
+                : string.Create(inv, $"| {t} | not run (`--gtm-threads {settings.GtmThreads}`) | {Describe(lr)} | {Describe(hgb)} | |"));
         }
 
         md.AppendLine();
