@@ -21,6 +21,9 @@ app.Configure(config =>
     config.AddCommand<TrainingBenchCommand>("training")
         .WithDescription("Feature export (vs DuckDB COPY), end-to-end training and FastTree vs LightGBM at each size; writes its section of docs/BENCHMARKS.md.")
         .WithExample("training", "--opportunities", "100000,1000000");
+    config.AddCommand<PeerBenchCommand>("peer")
+        .WithDescription("gtm train against scikit-learn (logistic regression, HistGradientBoosting) on one snapshot, 1 thread and all, and FastTree vs LightGBM on the same featurized split; writes its section of docs/BENCHMARKS.md.")
+        .WithExample("peer", "--opportunities", "100000");
     config.AddCommand<ServingBenchCommand>("serving")
         .WithDescription("The gRPC server: unary scoring vs the empty call, ScoreStream vs in-process batch, write-back vs a raw Appender; writes its section of docs/BENCHMARKS.md.")
         .WithExample("serving", "--accounts", "2000");

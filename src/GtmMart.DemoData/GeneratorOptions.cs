@@ -27,6 +27,12 @@ public sealed record GeneratorOptions
     /// <summary>Total web sessions; default derived from <see cref="Accounts"/> (about 26 per account per 90 days, like the seed).</summary>
     public long? Sessions { get; init; }
 
+    /// <summary>
+    /// The win model's shape: <see cref="WinSignal.Additive"/> (default, a sum of per-feature effects a logistic
+    /// regression can learn exactly) or <see cref="WinSignal.Interaction"/> (plus an industry × company size term).
+    /// </summary>
+    public WinSignal WinSignal { get; init; } = WinSignal.Additive;
+
     /// <summary>Where the ground truth goes; default <c>&lt;OutputDirectory&gt;/ground_truth/opportunity_truth.csv</c>.</summary>
     public string? GroundTruthPath { get; init; }
 
@@ -57,11 +63,26 @@ public sealed record GeneratorOptions
             throw new ArgumentException($"Start {Start:yyyy-MM-dd} plus {Days} days is outside the supported calendar.", nameof(Start));
         }
 
+        if (!Enum.IsDefined(WinSignal))
+        {
+            throw new ArgumentException($"WinSignal {WinSignal} is not Additive or Interaction.", nameof(WinSignal));
+        }
+
         if (GroundTruthPath is not null && string.IsNullOrWhiteSpace(GroundTruthPath))
         {
             throw new ArgumentException("GroundTruthPath must be null (default location) or a non-empty path.", nameof(GroundTruthPath));
         }
     }
+}
+
+/// <summary>The shape of the demo world's win model (src/GtmMart.DemoData/README.md).</summary>
+public enum WinSignal
+{
+    /// <summary>Log-odds of winning are a sum of per-feature effects (plus the ICP bonus).</summary>
+    Additive,
+
+    /// <summary>As <see cref="Additive"/>, plus an interaction of industry and company size (a non-linear signal).</summary>
+    Interaction,
 }
 
 /// <summary>Outcome of a run.</summary>

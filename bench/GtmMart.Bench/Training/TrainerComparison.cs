@@ -10,8 +10,8 @@ using Microsoft.ML.Trainers.LightGbm;
 
 namespace GtmMart.Bench.Training;
 
-/// <summary>One booster's fit time and holdout AUC in <see cref="TrainerComparison.Run"/>.</summary>
-public sealed record TrainerTiming(string Trainer, TimeSpan Train, double HoldoutAuc);
+/// <summary>One booster's fit time (wall clock and this process's CPU time) and holdout AUC in <see cref="TrainerComparison.Run"/>.</summary>
+public sealed record TrainerTiming(string Trainer, TimeSpan Train, double TrainCpuSeconds, double HoldoutAuc);
 
 /// <summary>FastTree and LightGBM fitted on the same featurized training split and scored on the same holdout.</summary>
 public sealed record TrainerComparisonResult(
@@ -111,12 +111,14 @@ public static class TrainerComparison
         string name, IDataView train, IDataView holdout, List<bool> labels, IEstimator<TModel> trainer)
         where TModel : ITransformer
     {
+        var cpu = ChildRun.OwnCpuSeconds();
         var watch = Stopwatch.StartNew();
         var model = trainer.Fit(train);
         var elapsed = watch.Elapsed;
+        cpu = ChildRun.OwnCpuSeconds() - cpu;
         var p = model.Transform(holdout).GetColumn<float>(OpportunityFeatureColumns.Probability).ToArray();
         var auc = BinaryMetrics.Compute(p.Select((x, i) => (x, labels[i])).ToList()).Auc;
-        return new TrainerTiming(name, elapsed, auc);
+        return new TrainerTiming(name, elapsed, cpu, auc);
     }
 
     /// <summary>Keeps only label and feature vector, cached and filled by one full pass, so no fit pays for featurizing.</summary>

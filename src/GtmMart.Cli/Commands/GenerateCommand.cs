@@ -30,6 +30,11 @@ public sealed class GenerateCommand : Command<GenerateCommand.Settings>
         [CommandOption("--sessions <N>")]
         [Description("Total web sessions (default: about 26 per account per 90 days, like the example data)")]
         public long? Sessions { get; init; }
+
+        [CommandOption("--win-signal <SHAPE>")]
+        [Description("Shape of the win model: additive (default) or interaction (adds an industry x company size effect that only a non-linear model can learn)")]
+        [DefaultValue(WinSignal.Additive)]
+        public WinSignal WinSignal { get; init; } = WinSignal.Additive;
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -41,6 +46,7 @@ public sealed class GenerateCommand : Command<GenerateCommand.Settings>
             Seed = settings.Seed,
             Days = settings.Days,
             Sessions = settings.Sessions,
+            WinSignal = settings.WinSignal,
         };
         var result = PipelineSteps.Generate(options, cancellationToken);
         Console.WriteLine($"ground truth (not a raw input): {result.GroundTruthPath}");

@@ -104,7 +104,7 @@ internal static class PipelineSteps
         TrainingRun run;
         using (var step = ProgressStep.Start($"training from snapshot {snapshot} with config '{config.Name}' into {registry.Root}{(activate ? "" : " (without activating)")}"))
         {
-            run = TrainingPipeline.Run(snapshot, config, registry, groundTruth, ProgressStep.Detail(), activate);
+            run = LiveProgress.Run(progress => TrainingPipeline.Run(snapshot, config, registry, groundTruth, progress, activate));
             step.Done(string.Join(", ", new[] { run.OpportunityOutcome, run.IcpOutcome }.Select(o => $"{o.Model} {o.Candidate?.Version ?? "not trained"}")));
         }
 

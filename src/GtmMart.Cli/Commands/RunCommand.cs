@@ -23,6 +23,11 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         [DefaultValue(42)]
         public int Seed { get; init; } = 42;
 
+        [CommandOption("--win-signal <SHAPE>")]
+        [Description("Shape of the generated win model: additive (default) or interaction (adds an industry x company size effect that only a non-linear model can learn)")]
+        [DefaultValue(WinSignal.Additive)]
+        public WinSignal WinSignal { get; init; } = WinSignal.Additive;
+
         [CommandOption("-c|--config <FILE>")]
         [Description("Training config. Default: training/configs/default.json when present, else built-in defaults")]
         public string? Config { get; init; }
@@ -46,7 +51,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         if (raw is null)
         {
             raw = Path.Combine(warehouse.LocalDirectory, "demo-raw");
-            groundTruth = PipelineSteps.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = settings.Accounts, Seed = settings.Seed }, cancellationToken).GroundTruthPath;
+            groundTruth = PipelineSteps.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = settings.Accounts, Seed = settings.Seed, WinSignal = settings.WinSignal }, cancellationToken).GroundTruthPath;
         }
 
         PipelineSteps.Load(warehouse, raw, settings.ToLoadOptions());

@@ -12,6 +12,7 @@ internal sealed class GenerationPlan
         Accounts = options.Accounts;
         Days = options.Days;
         Start = options.Start;
+        WinSignal = options.WinSignal;
         OutputDirectory = Path.GetFullPath(options.OutputDirectory);
         GroundTruthPath = Path.GetFullPath(options.GroundTruthPath ?? Path.Combine(OutputDirectory, "ground_truth", "opportunity_truth.csv"));
 
@@ -56,6 +57,8 @@ internal sealed class GenerationPlan
     public int Days { get; }
 
     public DateOnly Start { get; }
+
+    public WinSignal WinSignal { get; }
 
     public string OutputDirectory { get; }
 

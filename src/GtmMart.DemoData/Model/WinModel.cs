@@ -27,6 +27,13 @@ internal readonly record struct WinFeatures(
 ///         - 0.55 * ln(amount / 25,000)
 ///         + 0.30 * latent intent (not observable)
 /// </code>
+/// With <see cref="WinSignal.Interaction"/> (<c>gtm generate --win-signal interaction</c>) one more term, an
+/// interaction of industry and company size that no sum of per-feature effects can express:
+/// <code>
+///         + 0.90 if the industry favours large companies (Software, Financial Services, Telecommunications, Public Sector)
+///                and the account has 200 or more employees, or the industry favours small ones (the other four) and it has fewer
+///         - 0.90 otherwise
+/// </code>
 /// Engagement counts are those of the account's contacts in the 30/90 days before the created day, scaled
 /// (a) to the full window length when the data window starts less than 30/90 days before (at least 14 days of
 /// history are assumed), and (b) by <see cref="GenerationPlan.SessionScale"/>, i.e. per seed-like traffic level.
@@ -46,8 +53,22 @@ internal static class WinModel
     public const double AmountReferenceUsd = 25_000;
     public const double IntentCoefficient = 0.30;
     public const int MinHistoryDays = 14;
+    public const double InteractionStrength = 0.90;
 
-    public static double Logit(in WinFeatures f)
+    /// <summary>Per industry of <see cref="Catalog.Industries"/>: whether it wins more with large companies under <see cref="WinSignal.Interaction"/>.</summary>
+    private static readonly bool[] FavoursLarge = [true, true, false, false, false, true, false, true];
+
+    /// <summary>The first size band counted as large (200 or more employees) by the interaction.</summary>
+    private const int FirstLargeBand = 2;
+
+    public static double Logit(in WinFeatures f, WinSignal signal = WinSignal.Additive) =>
+        Additive(f) + (signal == WinSignal.Interaction ? Interaction(f) : 0);
+
+    /// <summary>The interaction term: ±<see cref="InteractionStrength"/> by whether the size matches the industry's preference.</summary>
+    public static double Interaction(in WinFeatures f) =>
+        FavoursLarge[f.Industry] == (f.Band >= FirstLargeBand) ? InteractionStrength : -InteractionStrength;
+
+    private static double Additive(in WinFeatures f)
     {
         var industry = Catalog.Industries[f.Industry];
         var band = Catalog.SizeBands[f.Band];
@@ -68,7 +89,7 @@ internal static class WinModel
             + (IntentCoefficient * f.Intent);
     }
 
-    public static double Probability(in WinFeatures f) => 1.0 / (1.0 + Math.Exp(-Logit(f)));
+    public static double Probability(in WinFeatures f, WinSignal signal = WinSignal.Additive) => 1.0 / (1.0 + Math.Exp(-Logit(f, signal)));
 
     /// <summary>Features of planned opportunity <paramref name="o"/> after the sessions were simulated.</summary>
     public static WinFeatures Features(GenerationPlan plan, AccountTable accounts, OpportunityPlan opportunities, int o)

@@ -32,7 +32,7 @@ internal static class OpportunitiesWriter
         truth.WriteHeader("opportunity_id", "true_win_probability", "outcome_drawn");
         for (var o = 0; o < opportunities.Written; o++)
         {
-            var p = WinModel.Probability(WinModel.Features(plan, accounts, opportunities, o));
+            var p = WinModel.Probability(WinModel.Features(plan, accounts, opportunities, o), plan.WinSignal);
             var closeDay = opportunities.CloseDay[o];
             var closed = closeDay >= 0;
             var won = closed && rng.NextDouble() < p;

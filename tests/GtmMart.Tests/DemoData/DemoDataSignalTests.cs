@@ -1,4 +1,5 @@
 using System.Globalization;
+using GtmMart.DemoData;
 using GtmMart.DemoData.Model;
 
 namespace GtmMart.Tests.DemoData;
@@ -81,6 +82,23 @@ public sealed class DemoDataSignalTests(DemoDataFixture fixture)
         var other = data.Opportunities.Rows.Where(r => !icpAccounts.Contains(r[1])).Select(r => truth[r[0]]).ToList();
         Assert.True(icp.Count > 100, $"only {icp.Count} ICP opportunities");
         Assert.True(icp.Average() - other.Average() > 0.15, $"mean p ICP {icp.Average():F3} vs others {other.Average():F3}");
+    }
+
+    [Fact]
+    public void The_interaction_signal_flips_the_size_effect_by_industry_and_is_off_by_default()
+    {
+        var features = new WinFeatures(
+            Industry: 0, Band: 0, Region: 1, Source: 0, Employees: 20, RevenueUsd: 5_000_000, AmountUsd: 25_000,
+            Sessions30: 6, Sessions90: 15, HighIntent90: 8, Forms90: 2, Senior90: 6, Intent: 0);
+        double Shift(WinFeatures f) => WinModel.Logit(f, WinSignal.Interaction) - WinModel.Logit(f);
+
+        Assert.Equal(WinModel.Logit(features), WinModel.Logit(features, WinSignal.Additive));
+        // Software favours large companies: small loses, large gains; Healthcare (index 2) the reverse.
+        Assert.Equal(-WinModel.InteractionStrength, Shift(features), 12);
+        Assert.Equal(WinModel.InteractionStrength, Shift(features with { Band = 3, Employees = 2_000 }), 12);
+        Assert.Equal(WinModel.InteractionStrength, Shift(features with { Industry = 2 }), 12);
+        Assert.Equal(-WinModel.InteractionStrength, Shift(features with { Industry = 2, Band = 3, Employees = 2_000 }), 12);
+        Assert.Equal("Healthcare", Catalog.Industries[2].Name);
     }
 
     [Fact]

@@ -13,10 +13,10 @@ public sealed record ProductData(GeneratorResult Generated, long BuildId, string
     /// <summary>The repository's default training config.</summary>
     public static TrainingConfig DefaultConfig => TrainingConfig.Load(Path.Combine(RepoPaths.Root, TrainingConfig.DefaultPath));
 
-    public static ProductData Prepare(TestWarehouse db, int accounts, int seed)
+    public static ProductData Prepare(TestWarehouse db, int accounts, int seed, WinSignal signal = WinSignal.Additive)
     {
         var raw = db.Folder.Sub("raw");
-        var generated = DemoDataGenerator.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = accounts, Seed = seed });
+        var generated = DemoDataGenerator.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = accounts, Seed = seed, WinSignal = signal });
         new RawLoader(db.Warehouse).Load(raw);
         var build = new MartBuilder(db.Warehouse, ModelCatalog.Load(RepoPaths.Sql)).Build();
         if (!build.Published)

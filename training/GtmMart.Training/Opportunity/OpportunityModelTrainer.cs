@@ -16,7 +16,9 @@ namespace GtmMart.Training.Opportunity;
 /// closed rows → class-balance warnings → time split (newest <see cref="OpportunityTrainingOptions.HoldoutFraction"/> held out)
 /// → drop constant / all-missing features → leakage scan → featurize → cross-validate FastTree and a regularized
 /// logistic regression on the training part → choose → evaluate on the holdout → refit on all closed rows.
-/// Deterministic: same rows, options and seed give identical metrics (single-threaded trainers, seeded folds).
+/// Deterministic: same rows, options and seed give identical metrics and models whatever the number of threads: every
+/// fit (folds, training part, refits of both algorithms) runs single-threaded with its own seeded context, several at
+/// a time (<see cref="OpportunityFits"/>); folds are seeded.
 /// </summary>
 public static class OpportunityModelTrainer
 {
@@ -81,13 +83,13 @@ public static class OpportunityModelTrainer
         var missingIndicators = numeric.Where(f => train.Any(r => float.IsNaN(r.Numbers[catalog.IndexOf(f)]))).ToList();
         var spec = new FeatureSpec(catalog, categorical, numeric, missingIndicators);
 
-        // 5-6. Cross-validate both algorithms on the training part.
-        var ml = new MLContext(options.Seed);
+        // 5-6. Cross-validate both algorithms on the training part, their fits spread over the cores.
         var foldOf = Folds.Assign(train.Select(r => r.Label).ToArray(), options.Folds, options.Seed);
-        progress?.Report($"cross-validating FastTree ({options.Folds} folds)");
-        var (treeCv, treeModel, treeOutOfFold) = CrossValidate(ml, spec, options, OpportunityModelMetadata.FastTree, train, foldOf);
-        progress?.Report($"cross-validating logistic regression ({options.Folds} folds)");
-        var (linearCv, linearModel, _) = CrossValidate(ml, spec, options, OpportunityModelMetadata.LogisticRegression, train, foldOf);
+        var cv = OpportunityFits.CrossValidate(
+            spec, options, [OpportunityModelMetadata.FastTree, OpportunityModelMetadata.LogisticRegression], train, foldOf,
+            options.RefitOnAllClosedRows ? closed : null, progress);
+        var (treeCv, treeModel, treeOutOfFold, _) = cv[OpportunityModelMetadata.FastTree];
+        var (linearCv, linearModel, _, _) = cv[OpportunityModelMetadata.LogisticRegression];
 
         // 7. Choose.
         var (algorithm, reason) = Choose(treeCv, linearCv, train.Count, options);
@@ -97,6 +99,7 @@ public static class OpportunityModelTrainer
         // FastTree's built-in Platt calibrator is fitted on its own (in-sample, over-separated) training scores; with
         // OutOfFoldCalibration a Platt calibrator fitted on the cross-validation folds' out-of-fold scores is appended.
         var recalibrate = algorithm == OpportunityModelMetadata.FastTree && options.OutOfFoldCalibration;
+        var ml = new MLContext(options.Seed);
         var calibrator = recalibrate ? FitPlatt(ml, treeOutOfFold) : null;
         var trainModel = algorithm == OpportunityModelMetadata.FastTree ? WithCalibrator(treeModel, calibrator) : linearModel;
         var holdoutP = Predict(trainModel, spec, holdout);
@@ -106,7 +109,7 @@ public static class OpportunityModelTrainer
 
         // 9. Final model.
         var finalRows = options.RefitOnAllClosedRows ? closed : train;
-        var finalModel = options.RefitOnAllClosedRows ? WithCalibrator(Fit(ml, spec, options, algorithm, closed), calibrator) : trainModel;
+        var finalModel = options.RefitOnAllClosedRows ? WithCalibrator(cv[algorithm].RefitModel!, calibrator) : trainModel;
         var metadata = new OpportunityModelMetadata
         {
             Algorithm = algorithm,
@@ -135,7 +138,7 @@ public static class OpportunityModelTrainer
             Warnings = warnings,
             FeaturesUsed = [.. categorical, .. numeric],
             DroppedFeatures = dropped,
-            Hyperparameters = Hyperparameters(algorithm, options),
+            Hyperparameters = Hyperparameters(algorithm, options, OpportunityFits.TreesKept(finalModel)),
             Won = won,
             Lost = lost,
             OpenRowsIgnored = rows.Count - closed.Count,
@@ -183,32 +186,6 @@ public static class OpportunityModelTrainer
             .Append(ml.Transforms.NormalizeBinning(OpportunityFeatureColumns.Features, maximumBinCount: 64));
     }
 
-    internal static IEstimator<ITransformer> Trainer(MLContext ml, string algorithm, OpportunityTrainingOptions options) =>
-        algorithm == OpportunityModelMetadata.FastTree
-            ? ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-            {
-                LabelColumnName = OpportunityFeatureColumns.Label,
-                FeatureColumnName = OpportunityFeatureColumns.Features,
-                NumberOfTrees = options.FastTree.NumberOfTrees,
-                NumberOfLeaves = options.FastTree.NumberOfLeaves,
-                MinimumExampleCountPerLeaf = options.FastTree.MinimumExampleCountPerLeaf,
-                LearningRate = options.FastTree.LearningRate,
-                NumberOfThreads = 1,
-            })
-            : ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
-            {
-                LabelColumnName = OpportunityFeatureColumns.Label,
-                FeatureColumnName = OpportunityFeatureColumns.Features,
-                L1Regularization = options.LogisticRegression.L1Regularization,
-                L2Regularization = options.LogisticRegression.L2Regularization,
-                OptimizationTolerance = 1e-5f,
-                MaximumNumberOfIterations = 300,
-                NumberOfThreads = 1,
-            });
-
-    private static TransformerChain<ITransformer> Fit(MLContext ml, FeatureSpec spec, OpportunityTrainingOptions options, string algorithm, IReadOnlyList<OpportunityFeatureRow> rows) =>
-        Featurizer(ml, spec).Append(Trainer(ml, algorithm, options)).Fit(OpportunityDataView.Create(spec.Catalog, rows));
-
     private static CalibratorTransformer<PlattCalibrator> FitPlatt(MLContext ml, List<ScoreLabel> outOfFold) =>
         ml.BinaryClassification.Calibrators.Platt(labelColumnName: nameof(ScoreLabel.Label), scoreColumnName: nameof(ScoreLabel.Score))
             .Fit(ml.Data.LoadFromEnumerable(outOfFold));
@@ -218,33 +195,6 @@ public static class OpportunityModelTrainer
 
     private static float[] Predict(TransformerChain<ITransformer> model, FeatureSpec spec, List<OpportunityFeatureRow> rows) =>
         rows.Count == 0 ? [] : [.. model.Transform(OpportunityDataView.Create(spec.Catalog, rows)).GetColumn<float>(OpportunityFeatureColumns.Probability)];
-
-    private static (CrossValidationMetrics Metrics, TransformerChain<ITransformer> TrainModel, List<ScoreLabel> OutOfFold) CrossValidate(
-        MLContext ml, FeatureSpec spec, OpportunityTrainingOptions options, string algorithm, List<OpportunityFeatureRow> train, int[] foldOf)
-    {
-        var auc = new List<double>();
-        var prAuc = new List<double>();
-        var logLoss = new List<double>();
-        var outOfFold = new List<ScoreLabel>();
-        for (var k = 0; k < options.Folds; k++)
-        {
-            var fitRows = train.Where((_, i) => foldOf[i] != k).ToList();
-            var testRows = train.Where((_, i) => foldOf[i] == k).ToList();
-            var model = Fit(ml, spec, options, algorithm, fitRows);
-            var scored = model.Transform(OpportunityDataView.Create(spec.Catalog, testRows));
-            var p = scored.GetColumn<float>(OpportunityFeatureColumns.Probability).ToArray();
-            outOfFold.AddRange(scored.GetColumn<float>("Score").Select((score, i) => new ScoreLabel { Score = score, Label = testRows[i].Label }));
-            var m = BinaryMetrics.Compute(testRows.Select((r, i) => (p[i], r.Label)).ToList());
-            auc.Add(m.Auc);
-            prAuc.Add(m.PrAuc);
-            logLoss.Add(m.LogLoss);
-        }
-
-        var full = Fit(ml, spec, options, algorithm, train);
-        var pTrain = Predict(full, spec, train);
-        var trainAuc = BinaryMetrics.Auc(pTrain.Select(x => (double)x).ToArray(), train.Select(r => r.Label).ToArray());
-        return (new CrossValidationMetrics(algorithm, MetricInterval.From(auc), MetricInterval.From(prAuc), MetricInterval.From(logLoss), trainAuc), full, outOfFold);
-    }
 
     private static (string Algorithm, string Reason) Choose(
         CrossValidationMetrics tree, CrossValidationMetrics linear, int trainRows, OpportunityTrainingOptions options)
@@ -272,11 +222,16 @@ public static class OpportunityModelTrainer
             $"FastTree has the better CV AUC ({tree.Auc.Mean:0.0000} vs logistic regression {linear.Auc.Mean:0.0000}); train-vs-CV AUC gap {gap:0.000}"));
     }
 
-    private static Dictionary<string, string> Hyperparameters(string algorithm, OpportunityTrainingOptions o) =>
+    private static Dictionary<string, string> Hyperparameters(string algorithm, OpportunityTrainingOptions o, int? treesKept) =>
         algorithm == OpportunityModelMetadata.FastTree
             ? new()
             {
                 ["NumberOfTrees"] = o.FastTree.NumberOfTrees.ToString(Inv),
+                ["TreesKept"] = treesKept?.ToString(Inv) ?? "",
+                ["EarlyStopping"] = o.FastTree.EarlyStoppingFraction > 0
+                    ? string.Create(Inv, $"{o.FastTree.EarlyStoppingFraction:P0} of the rows as validation, stop at {o.FastTree.EarlyStoppingLossIncrease}% above the best loss, best prefix kept")
+                    : "off",
+                ["FeatureFraction"] = o.FastTree.FeatureFraction.ToString(Inv),
                 ["NumberOfLeaves"] = o.FastTree.NumberOfLeaves.ToString(Inv),
                 ["MinimumExampleCountPerLeaf"] = o.FastTree.MinimumExampleCountPerLeaf.ToString(Inv),
                 ["LearningRate"] = o.FastTree.LearningRate.ToString(Inv),
@@ -300,6 +255,21 @@ public static class OpportunityModelTrainer
         if (o.Folds < 2)
         {
             throw new ArgumentException("Folds must be at least 2.", nameof(o));
+        }
+
+        if (o.Threads < 0)
+        {
+            throw new ArgumentException("Threads must be 0 (all cores) or more.", nameof(o));
+        }
+
+        if (o.FastTree.EarlyStoppingFraction is < 0 or >= 0.5 || o.FastTree.EarlyStoppingLossIncrease <= 0)
+        {
+            throw new ArgumentException("FastTree early stopping needs a validation fraction in [0, 0.5) and a loss increase above 0.", nameof(o));
+        }
+
+        if (o.FastTree.FeatureFraction is <= 0 or > 1)
+        {
+            throw new ArgumentException("FastTree FeatureFraction must be in (0, 1].", nameof(o));
         }
 
         o.Gate.Validate("opportunity");

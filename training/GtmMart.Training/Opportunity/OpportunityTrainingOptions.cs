@@ -22,6 +22,13 @@ public sealed record OpportunityTrainingOptions
 
     public int Folds { get; init; } = 5;
 
+    /// <summary>
+    /// Threads training may use; 0 (default) means all of the machine's cores. Training runs up to this many fits at
+    /// once (cross-validation folds, the fit on the training part, the refits on all closed rows; fewer when memory is
+    /// short), each single-threaded, so metrics and models do not depend on it.
+    /// </summary>
+    public int Threads { get; init; }
+
     /// <summary>Share of closed rows held out, the newest by created_date.</summary>
     public double HoldoutFraction { get; init; } = 0.2;
 
@@ -70,15 +77,33 @@ public sealed record OpportunityTrainingOptions
     }
 }
 
+/// <summary>
+/// FastTree's settings. Boosting stops early: <see cref="EarlyStoppingFraction"/> of each fit's rows is held out as a
+/// validation split, trees are added until its loss is <see cref="EarlyStoppingLossIncrease"/> percent above the best
+/// seen (at most <see cref="NumberOfTrees"/>), and the best prefix is kept.
+/// </summary>
 public sealed record FastTreeSettings
 {
-    public int NumberOfTrees { get; init; } = 200;
+    /// <summary>The most trees a fit may grow; early stopping usually ends it sooner.</summary>
+    public int NumberOfTrees { get; init; } = 500;
 
-    public int NumberOfLeaves { get; init; } = 16;
+    public int NumberOfLeaves { get; init; } = 8;
 
-    public int MinimumExampleCountPerLeaf { get; init; } = 20;
+    public int MinimumExampleCountPerLeaf { get; init; } = 100;
 
     public double LearningRate { get; init; } = 0.1;
+
+    /// <summary>
+    /// Share of a fit's rows (stratified, seeded) used only to decide when to stop adding trees; 0 turns early stopping
+    /// off. A fit whose split would hold fewer than 500 rows grows all its trees (too noisy to stop on).
+    /// </summary>
+    public double EarlyStoppingFraction { get; init; } = 0.1;
+
+    /// <summary>Boosting stops once the validation loss is this many percent above the best seen; the best prefix of trees is kept.</summary>
+    public double EarlyStoppingLossIncrease { get; init; } = 1;
+
+    /// <summary>Share of the features each tree may choose from (1 = all); below 1 decorrelates trees.</summary>
+    public double FeatureFraction { get; init; } = 1;
 }
 
 public sealed record LogisticRegressionSettings

@@ -1,0 +1,225 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using GtmMart.Scoring.Features;
+using GtmMart.Scoring.Opportunity;
+using GtmMart.Training.Evaluation;
+using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+
+namespace GtmMart.Training.Opportunity;
+
+/// <summary>
+/// One algorithm's cross-validation: fold metrics, the model fitted on the whole training part, out-of-fold scores,
+/// and the model refitted on all closed rows (null when not asked for).
+/// </summary>
+internal sealed record CrossValidated(
+    CrossValidationMetrics Metrics, TransformerChain<ITransformer> TrainModel, List<ScoreLabel> OutOfFold, TransformerChain<ITransformer>? RefitModel);
+
+/// <summary>
+/// The opportunity model's fits. Each fit gets its own <see cref="MLContext"/> seeded with the options' seed, so a fit's
+/// result depends only on its rows and options, never on which thread runs it or what runs beside it. FastTree stops
+/// early: a stratified, seeded share of the fit's rows (<see cref="FastTreeSettings.EarlyStoppingFraction"/>) is its
+/// validation split; trees are added until its loss has grown <see cref="FastTreeSettings.EarlyStoppingLossIncrease"/>
+/// percent over the best seen, and the ensemble is cut back to the best prefix (ML.NET's generality-loss rule and pruning);
+/// a fit whose validation split would hold fewer than <see cref="MinimumValidationRows"/> rows grows all its trees.
+/// </summary>
+internal static class OpportunityFits
+{
+    /// <summary>Threads training may use: the option, or all cores when it is 0.</summary>
+    public static int Threads(OpportunityTrainingOptions options) => options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+
+    /// <summary>
+    /// Fits run at once in cross-validation: up to <see cref="Threads"/>, fewer when the memory the runtime may still
+    /// take would not hold that many fits of <paramref name="rows"/> rows (estimated at 64 bytes per row and feature:
+    /// the row view, the featurized vector, FastTree's bins and the validation copy).
+    /// </summary>
+    public static int Parallelism(OpportunityTrainingOptions options, int rows, int features)
+    {
+        var threads = Threads(options);
+        var perFit = Math.Max(1L, (long)rows * Math.Max(1, features) * 64);
+        var info = GC.GetGCMemoryInfo();
+        var free = Math.Max(0L, info.TotalAvailableMemoryBytes - info.MemoryLoadBytes);
+        return (int)Math.Clamp(free / 2 / perFit, 1, threads);
+    }
+
+    /// <summary>
+    /// Smallest validation split early stopping relies on: on fewer rows its loss is too noisy to stop on (a 2,000-row
+    /// fit stopped after a handful of trees), so smaller fits grow all their trees.
+    /// </summary>
+    public const int MinimumValidationRows = 500;
+
+    private const int Refit = -2;
+    private const int WholeTrainingPart = -1;
+
+    /// <summary>
+    /// Cross-validates each of <paramref name="algorithms"/> on <paramref name="train"/> (folds <paramref name="foldOf"/>),
+    /// fits each on all of <paramref name="train"/> and, when <paramref name="refitRows"/> is given, on those (the final
+    /// model, whichever algorithm is chosen afterwards): all those fits run as one batch, up to
+    /// <see cref="Parallelism"/> at a time, each single-threaded, so every figure and model is the same whatever the
+    /// number of threads.
+    /// </summary>
+    public static IReadOnlyDictionary<string, CrossValidated> CrossValidate(
+        FeatureSpec spec, OpportunityTrainingOptions options, IReadOnlyList<string> algorithms, List<OpportunityFeatureRow> train, int[] foldOf,
+        IReadOnlyList<OpportunityFeatureRow>? refitRows, IProgress<string>? progress)
+    {
+        // Slowest first (each algorithm's refit, its fit on the whole training part, then its folds), taken in that order.
+        var parts = algorithms
+            .SelectMany(a => Enumerable.Range(refitRows is null ? WholeTrainingPart : Refit, options.Folds + (refitRows is null ? 1 : 2)).Select(k => (Algorithm: a, Fold: k)))
+            .ToList();
+        var parallelism = Parallelism(options, train.Count, spec.Categorical.Count + spec.Numeric.Count);
+        progress?.Report(string.Create(CultureInfo.InvariantCulture,
+            $"cross-validating {string.Join(" and ", algorithms.Select(Name))} on {train.Count} rows: {options.Folds} folds, a fit on the whole training part{(refitRows is null ? "" : $" and a refit on all {refitRows.Count} closed rows")} each, {parallelism} fits at a time"));
+        var results = new (TransformerChain<ITransformer> Model, float[] Probability, float[] Score)[parts.Count];
+        using (var tracker = new StepTracker(progress, "cross-validation", parts.Count))
+        {
+            var order = Partitioner.Create(Enumerable.Range(0, parts.Count), EnumerablePartitionerOptions.NoBuffering);
+            Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i =>
+            {
+                var (algorithm, fold) = parts[i];
+                var fitRows = fold == Refit ? refitRows! : fold == WholeTrainingPart ? train : train.Where((_, r) => foldOf[r] != fold).ToList();
+                var testRows = fold == Refit ? [] : fold == WholeTrainingPart ? train : train.Where((_, r) => foldOf[r] == fold).ToList();
+                var name = fold switch
+                {
+                    Refit => $"{Name(algorithm)} refit on all closed rows",
+                    WholeTrainingPart => $"{Name(algorithm)} on the training part",
+                    _ => $"{Name(algorithm)} fold {fold + 1}/{options.Folds}",
+                };
+                results[i] = tracker.Run(name, () =>
+                {
+                    var model = Fit(spec, options, algorithm, fitRows, threads: 1);
+                    if (testRows.Count == 0)
+                    {
+                        return (model, Array.Empty<float>(), Array.Empty<float>());
+                    }
+
+                    var scored = model.Transform(OpportunityDataView.Create(spec.Catalog, testRows));
+                    return (model, scored.GetColumn<float>(OpportunityFeatureColumns.Probability).ToArray(), scored.GetColumn<float>("Score").ToArray());
+                }, r => TreesKept(r.model) is { } trees ? $"{trees} trees kept" : null);
+            });
+        }
+
+        var byAlgorithm = new Dictionary<string, CrossValidated>(StringComparer.Ordinal);
+        foreach (var algorithm in algorithms)
+        {
+            var auc = new List<double>();
+            var prAuc = new List<double>();
+            var logLoss = new List<double>();
+            var outOfFold = new List<ScoreLabel>();
+            TransformerChain<ITransformer>? full = null;
+            TransformerChain<ITransformer>? refit = null;
+            var trainAuc = double.NaN;
+            for (var i = 0; i < parts.Count; i++)
+            {
+                if (parts[i].Algorithm != algorithm)
+                {
+                    continue;
+                }
+
+                var (model, p, score) = results[i];
+                var fold = parts[i].Fold;
+                if (fold == Refit)
+                {
+                    refit = model;
+                    continue;
+                }
+
+                var testRows = fold == WholeTrainingPart ? train : train.Where((_, r) => foldOf[r] == fold).ToList();
+                if (fold == WholeTrainingPart)
+                {
+                    full = model;
+                    trainAuc = BinaryMetrics.Auc([.. p.Select(x => (double)x)], [.. train.Select(r => r.Label)]);
+                    continue;
+                }
+
+                outOfFold.AddRange(score.Select((s, j) => new ScoreLabel { Score = s, Label = testRows[j].Label }));
+                var m = BinaryMetrics.Compute(testRows.Select((r, j) => (p[j], r.Label)).ToList());
+                auc.Add(m.Auc);
+                prAuc.Add(m.PrAuc);
+                logLoss.Add(m.LogLoss);
+            }
+
+            byAlgorithm[algorithm] = new CrossValidated(
+                new CrossValidationMetrics(algorithm, MetricInterval.From(auc), MetricInterval.From(prAuc), MetricInterval.From(logLoss), trainAuc),
+                full!,
+                outOfFold,
+                refit);
+        }
+
+        return byAlgorithm;
+    }
+
+    /// <summary>
+    /// Featurizer and trainer fitted on <paramref name="rows"/>, with <paramref name="threads"/> trainer threads.
+    /// FastTree with early stopping fits the featurizer and the trees on the rows outside its validation split.
+    /// </summary>
+    public static TransformerChain<ITransformer> Fit(
+        FeatureSpec spec, OpportunityTrainingOptions options, string algorithm, IReadOnlyList<OpportunityFeatureRow> rows, int threads)
+    {
+        var ml = new MLContext(options.Seed);
+        var featurizer = OpportunityModelTrainer.Featurizer(ml, spec);
+        var s = options.FastTree;
+        if (algorithm != OpportunityModelMetadata.FastTree || s.EarlyStoppingFraction <= 0 || rows.Count * s.EarlyStoppingFraction < MinimumValidationRows)
+        {
+            return featurizer.Append(Trainer(ml, algorithm, options, threads, earlyStopping: false)).Fit(OpportunityDataView.Create(spec.Catalog, rows));
+        }
+
+        var validationFold = Folds.Assign([.. rows.Select(r => r.Label)], Math.Max(2, (int)Math.Round(1 / s.EarlyStoppingFraction)), options.Seed + 1);
+        var fitRows = rows.Where((_, i) => validationFold[i] != 0).ToList();
+        var validationRows = rows.Where((_, i) => validationFold[i] == 0).ToList();
+        var fitted = featurizer.Fit(OpportunityDataView.Create(spec.Catalog, fitRows));
+        var trainer = (FastTreeBinaryTrainer)Trainer(ml, algorithm, options, threads, earlyStopping: true);
+        var trees = trainer.Fit(
+            fitted.Transform(OpportunityDataView.Create(spec.Catalog, fitRows)),
+            fitted.Transform(OpportunityDataView.Create(spec.Catalog, validationRows)));
+        return new TransformerChain<ITransformer>(fitted, trees);
+    }
+
+    internal static IEstimator<ITransformer> Trainer(MLContext ml, string algorithm, OpportunityTrainingOptions options, int threads, bool earlyStopping)
+    {
+        if (algorithm != OpportunityModelMetadata.FastTree)
+        {
+            return ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+            {
+                LabelColumnName = OpportunityFeatureColumns.Label,
+                FeatureColumnName = OpportunityFeatureColumns.Features,
+                L1Regularization = options.LogisticRegression.L1Regularization,
+                L2Regularization = options.LogisticRegression.L2Regularization,
+                OptimizationTolerance = 1e-5f,
+                MaximumNumberOfIterations = 300,
+                NumberOfThreads = threads,
+            });
+        }
+
+        var s = options.FastTree;
+        var o = new FastTreeBinaryTrainer.Options
+        {
+            LabelColumnName = OpportunityFeatureColumns.Label,
+            FeatureColumnName = OpportunityFeatureColumns.Features,
+            NumberOfTrees = s.NumberOfTrees,
+            NumberOfLeaves = s.NumberOfLeaves,
+            MinimumExampleCountPerLeaf = s.MinimumExampleCountPerLeaf,
+            LearningRate = s.LearningRate,
+            FeatureFraction = s.FeatureFraction,
+            NumberOfThreads = threads,
+            Seed = options.Seed,
+        };
+        if (earlyStopping)
+        {
+            o.EarlyStoppingRule = new GeneralityLossRule((float)s.EarlyStoppingLossIncrease);
+            o.EnablePruning = true;
+        }
+
+        return ml.BinaryClassification.Trainers.FastTree(o);
+    }
+
+    /// <summary>The number of trees a FastTree model kept, or null for another model.</summary>
+    public static int? TreesKept(TransformerChain<ITransformer> model) =>
+        model.LastTransformer is ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>> t
+            ? t.Model.SubModel.TrainedTreeEnsemble.Trees.Count
+            : null;
+
+    public static string Name(string algorithm) => algorithm == OpportunityModelMetadata.FastTree ? "FastTree" : "logistic regression";
+}
