@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -13,6 +15,12 @@ namespace GtmMart.Server.Services;
 public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.ScoringServiceBase
 {
     private const int Chunk = 512;
+
+    /// <summary>Ids from which one call's (or stream chunk's) list is scored over every core.</summary>
+    private const int ParallelFrom = 64;
+
+    /// <summary>Ids per range when a list is scored over the cores.</summary>
+    private const int ParallelRange = 32;
 
     public override Task<ScoreOpportunitiesResponse> ScoreOpportunities(ScoreOpportunitiesRequest request, ServerCallContext context)
     {
@@ -69,35 +77,79 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     /// <summary>A result per (validated) opportunity id, in order: a unary call's answer and a stream chunk's.</summary>
     private ScoreOpportunitiesResponse Opportunities(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
     {
-        var response = new ScoreOpportunitiesResponse();
-        var tally = new Tally();
-        for (var i = 0; i < ids.Count; i++)
+        var results = new OpportunityResult[ids.Count];
+        var tally = Resolve(ids.Count, (int from, int to, ref Tally t) =>
         {
-            ThrowIfCancelledEvery(i, token);
-            response.Results.Add(Opportunity(snapshot, ids[i], ref tally) is { } score
-                ? new OpportunityResult { Score = score }
-                : new OpportunityResult { Error = ProtoMapping.NotFound(ids[i], "opportunity") });
-        }
-
+            for (var i = from; i < to; i++)
+            {
+                ThrowIfCancelledEvery(i, token);
+                results[i] = Opportunity(snapshot, ids[i], ref t) is { } score
+                    ? new OpportunityResult { Score = score }
+                    : new OpportunityResult { Error = ProtoMapping.NotFound(ids[i], "opportunity") };
+            }
+        }, token);
         tally.Report(serving.Metrics);
+        var response = new ScoreOpportunitiesResponse();
+        response.Results.AddRange(results);
         return response;
     }
 
     /// <summary>A result per (validated) account id, in order: a unary call's answer and a stream chunk's.</summary>
     private ScoreAccountsResponse Accounts(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
     {
-        var response = new ScoreAccountsResponse();
-        var tally = new Tally();
-        for (var i = 0; i < ids.Count; i++)
+        var results = new AccountResult[ids.Count];
+        var tally = Resolve(ids.Count, (int from, int to, ref Tally t) =>
         {
-            ThrowIfCancelledEvery(i, token);
-            response.Results.Add(Account(snapshot, ids[i], ref tally) is { } score
-                ? new AccountResult { Score = score }
-                : new AccountResult { Error = ProtoMapping.NotFound(ids[i], "account") });
+            for (var i = from; i < to; i++)
+            {
+                ThrowIfCancelledEvery(i, token);
+                results[i] = Account(snapshot, ids[i], ref t) is { } score
+                    ? new AccountResult { Score = score }
+                    : new AccountResult { Error = ProtoMapping.NotFound(ids[i], "account") };
+            }
+        }, token);
+        tally.Report(serving.Metrics);
+        var response = new ScoreAccountsResponse();
+        response.Results.AddRange(results);
+        return response;
+    }
+
+    private delegate void RangeWork(int from, int to, ref Tally tally);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> over ids 0..<paramref name="count"/>: on the call's thread for a short list, split
+    /// in ranges of <see cref="ParallelRange"/> over the cores from <see cref="ParallelFrom"/> ids on (a bulk call or a
+    /// stream chunk, whose ids are independent: each result goes to its own slot, so the order is kept). A failure
+    /// surfaces as itself, as on one thread.
+    /// </summary>
+    private static Tally Resolve(int count, RangeWork work, CancellationToken token)
+    {
+        var total = new Tally();
+        if (count < ParallelFrom || Environment.ProcessorCount == 1)
+        {
+            work(0, count, ref total);
+            return total;
         }
 
-        tally.Report(serving.Metrics);
-        return response;
+        var gate = new Lock();
+        try
+        {
+            Parallel.ForEach(Partitioner.Create(0, count, ParallelRange), new ParallelOptions { CancellationToken = token }, range =>
+            {
+                var local = new Tally();
+                work(range.Item1, range.Item2, ref local);
+                lock (gate)
+                {
+                    total.Add(local);
+                }
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1)
+        {
+            ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+        }
+
+        return total;
     }
 
     /// <summary>Every <see cref="Chunk"/> ids, stops the work of a cancelled call or one past its deadline.</summary>
@@ -152,6 +204,14 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
         public int OpportunityMisses;
         public int AccountHits;
         public int AccountMisses;
+
+        public void Add(in Tally other)
+        {
+            OpportunityHits += other.OpportunityHits;
+            OpportunityMisses += other.OpportunityMisses;
+            AccountHits += other.AccountHits;
+            AccountMisses += other.AccountMisses;
+        }
 
         public readonly void Report(Telemetry.ServerMetrics metrics)
         {
