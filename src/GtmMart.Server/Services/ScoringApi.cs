@@ -77,41 +77,39 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     /// <summary>A result per (validated) opportunity id, in order: a unary call's answer and a stream chunk's.</summary>
     private ScoreOpportunitiesResponse Opportunities(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
     {
-        var results = new OpportunityResult[ids.Count];
-        var tally = Resolve(ids.Count, (int from, int to, ref Tally t) =>
-        {
-            for (var i = from; i < to; i++)
-            {
-                ThrowIfCancelledEvery(i, token);
-                results[i] = Opportunity(snapshot, ids[i], ref t) is { } score
-                    ? new OpportunityResult { Score = score }
-                    : new OpportunityResult { Error = ProtoMapping.NotFound(ids[i], "opportunity") };
-            }
-        }, token);
-        tally.Report(serving.Metrics);
         var response = new ScoreOpportunitiesResponse();
-        response.Results.AddRange(results);
+        response.Results.AddRange(Results(ids, (string id, ref Tally t) => Opportunity(snapshot, id, ref t) is { } score
+            ? new OpportunityResult { Score = score }
+            : new OpportunityResult { Error = ProtoMapping.NotFound(id, "opportunity") }, token));
         return response;
     }
 
     /// <summary>A result per (validated) account id, in order: a unary call's answer and a stream chunk's.</summary>
     private ScoreAccountsResponse Accounts(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
     {
-        var results = new AccountResult[ids.Count];
+        var response = new ScoreAccountsResponse();
+        response.Results.AddRange(Results(ids, (string id, ref Tally t) => Account(snapshot, id, ref t) is { } score
+            ? new AccountResult { Score = score }
+            : new AccountResult { Error = ProtoMapping.NotFound(id, "account") }, token));
+        return response;
+    }
+
+    private delegate TResult ResultOf<TResult>(string id, ref Tally tally);
+
+    /// <summary>Each id's result, in order (see <see cref="Resolve"/>), with the cache hits and misses counted once.</summary>
+    private TResult[] Results<TResult>(RepeatedField<string> ids, ResultOf<TResult> result, CancellationToken token)
+    {
+        var results = new TResult[ids.Count];
         var tally = Resolve(ids.Count, (int from, int to, ref Tally t) =>
         {
             for (var i = from; i < to; i++)
             {
                 ThrowIfCancelledEvery(i, token);
-                results[i] = Account(snapshot, ids[i], ref t) is { } score
-                    ? new AccountResult { Score = score }
-                    : new AccountResult { Error = ProtoMapping.NotFound(ids[i], "account") };
+                results[i] = result(ids[i], ref t);
             }
         }, token);
         tally.Report(serving.Metrics);
-        var response = new ScoreAccountsResponse();
-        response.Results.AddRange(results);
-        return response;
+        return results;
     }
 
     private delegate void RangeWork(int from, int to, ref Tally tally);
