@@ -2,9 +2,11 @@
 -- (filter_channel: 'Total' = all channels, or one channel) and ranked account, top 10 per filter.
 -- An account qualifies with an open opportunity (still open in core.fct_opportunities, scored in
 -- mart.mrt_opportunity_scores) created by the end of the month, from the channel when one is chosen.
--- priority_score = fit_score x 0.01 x open pipeline x best win probability among those opportunities
--- (the ranking of the gRPC priority-accounts call); fit, tier, segment and top_factors (JSON: direction,
--- text) come from mart.mrt_account_scores. accounts_ranked: how many accounts qualified.
+-- This query gives every qualifying account's inputs per filter: open pipeline, the best win probability among
+-- those opportunities, and fit, tier, segment and top_factors (JSON: direction, text) from mart.mrt_account_scores.
+-- The report then adds priority_score with the one priority formula (GtmMart.Serving.AccountPriority: fit_score /
+-- 100 x open pipeline x best win probability, the ranking of the gRPC priority-accounts call), keeps the top 10 per
+-- filter by it (ties by account_id) with their position, and accounts_ranked: how many accounts qualified.
 with opportunities as (select * from core.fct_opportunities),
 
 accounts as (select * from core.dim_accounts),
@@ -78,8 +80,7 @@ scored as (
         account_scores.tier,
         account_scores.segment,
         account_scores.behaviour_score,
-        account_scores.top_factors,
-        account_scores.fit_score * 0.01 * cast(per_account.open_pipeline_usd as double) * best_opportunity.probability as priority_score
+        account_scores.top_factors
     from per_account
     inner join best_opportunity
         on per_account.month = best_opportunity.month
@@ -89,10 +90,6 @@ scored as (
     left join accounts on per_account.account_id = accounts.account_id
 )
 
-select
-    scored.*,
-    cast(count(*) over (partition by month, filter_channel) as integer) as accounts_ranked,
-    cast(row_number() over (partition by month, filter_channel order by priority_score desc nulls last, account_id) as integer) as position
+select scored.*
 from scored
-qualify row_number() over (partition by month, filter_channel order by priority_score desc nulls last, account_id) <= 10
-order by month, filter_channel, position
+order by month, filter_channel, account_id

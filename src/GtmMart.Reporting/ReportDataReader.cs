@@ -8,7 +8,8 @@ namespace GtmMart.Reporting;
 
 /// <summary>
 /// Runs the report queries against the warehouse on one short-lived connection and keeps their results as they come:
-/// every number on the page is a value a query returned, never recomputed here. A query that reads a score table
+/// every number on the page is a value a query returned, never recomputed here, except the priority accounts' priority
+/// and rank, which <see cref="PriorityAccountsRanking"/> adds with the formula the served ranking uses. A query that reads a score table
 /// which does not exist yet (no write-back has run) is skipped and noted; any other missing relation means there is
 /// no published mart and fails.
 /// </summary>
@@ -53,7 +54,8 @@ public static class ReportDataReader
                         $"{warehouse.DisplayName} has no published mart for the report ({string.Join(", ", missing)} missing, read by {query.Path}): run gtm build first.");
                 }
 
-                datasets[query.Name] = Run(connection, query);
+                var dataset = Run(connection, query);
+                datasets[query.Name] = query.Name == PriorityAccountsRanking.Dataset ? PriorityAccountsRanking.Rank(dataset) : dataset;
             }
         }
 

@@ -1,10 +1,7 @@
-using System.Buffers;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using GtmMart.Scoring.Icp;
 using GtmMart.Scoring.Opportunity;
 using GtmMart.Warehouse;
@@ -119,14 +116,14 @@ public sealed class ScoreWriteBack
         CancellationToken ct)
     {
         var scoreDate = DateOnly.FromDateTime(scoredAt);
-        var opportunityRows = Rows(opportunityScores, s => new object?[]
+        var opportunityRows = Rows(opportunityScores, (json, s) => new object?[]
         {
-            s.OpportunityId, s.Score, s.Probability, OpportunityFactors(s),
+            s.OpportunityId, s.Score, s.Probability, json.Opportunity(s),
             models.OpportunityModel, models.OpportunityVersion, runId, scoredAt,
         });
-        var accountRows = Rows(accountScores, s => new object?[]
+        var accountRows = Rows(accountScores, (json, s) => new object?[]
         {
-            s.AccountId, s.FitScore, s.Tier.ToString(), s.SegmentName, s.BehaviourScore, AccountFactors(s),
+            s.AccountId, s.FitScore, s.Tier.ToString(), s.SegmentName, s.BehaviourScore, json.Account(s),
             models.IcpModel, models.IcpVersion, runId, scoredAt,
         });
         var watch = Stopwatch.StartNew();
@@ -294,110 +291,52 @@ public sealed class ScoreWriteBack
     }
 
     /// <summary>
-    /// The rows to write, in score order, made a chunk at a time on a pool thread one chunk ahead of the writer
-    /// (the factor JSON is most of the work), so making rows and appending them overlap, and a large run's rows and
-    /// their JSON text are never all in memory at once.
+    /// The rows to write, in score order, made a chunk at a time on pool threads, up to one chunk per core ahead of
+    /// the writer (the factor JSON is most of the work; each chunk has its own JSON writer), so making rows and
+    /// appending them overlap, and a large run's rows and their JSON text are never all in memory at once.
     /// </summary>
-    private static IEnumerable<object?[]> Rows<T>(IReadOnlyList<T> scores, Func<T, object?[]> row)
+    private static IEnumerable<object?[]> Rows<T>(IReadOnlyList<T> scores, Func<FactorJsonWriter, T, object?[]> row)
     {
-        const int ChunkRows = 16_384;
+        const int ChunkRows = 8_192;
         object?[][] Chunk(int first)
         {
+            using var json = new FactorJsonWriter();
             var chunk = new object?[Math.Min(ChunkRows, scores.Count - first)][];
             for (var i = 0; i < chunk.Length; i++)
             {
-                chunk[i] = row(scores[first + i]);
+                chunk[i] = row(json, scores[first + i]);
             }
 
             return chunk;
         }
 
-        var next = scores.Count > 0 ? Task.Run(() => Chunk(0)) : null;
-        for (var start = 0; next is not null; start += ChunkRows)
+        var ahead = new Queue<Task<object?[][]>>();
+        var next = 0;
+        void StartNext()
         {
-            var chunk = next.GetAwaiter().GetResult();
-            var following = start + ChunkRows;
-            next = following < scores.Count ? Task.Run(() => Chunk(following)) : null;
+            if (next < scores.Count)
+            {
+                var first = next;
+                next += ChunkRows;
+                ahead.Enqueue(Task.Run(() => Chunk(first)));
+            }
+        }
+
+        for (var i = 0; i < Math.Max(2, Environment.ProcessorCount); i++)
+        {
+            StartNext();
+        }
+
+        while (ahead.Count > 0)
+        {
+            var chunk = ahead.Dequeue().GetAwaiter().GetResult();
+            StartNext();
             foreach (var values in chunk)
             {
                 yield return values;
             }
         }
     }
-
-    /// <summary>
-    /// The reasons of an opportunity score, strongest first each way, then the values the model did not know:
-    /// <c>[{"family":"web_engagement","direction":"+","text":"...","contribution":0.41}, ...,
-    /// {"family":"channel","direction":"unknown","text":"Unknown channel 'Paid Search'","contribution":null}]</c>.
-    /// </summary>
-    private static string OpportunityFactors(OpportunityScore score) =>
-        FactorJson(score.TopPositive.Concat(score.TopNegative).Select(JsonFactor.Of).Concat(score.Unknown.Select(JsonFactor.Of)));
-
-    /// <summary>ICP reasons are phrased with their effect ("... (wins less often)"), which gives the direction.</summary>
-    private static string AccountFactors(AccountScore score) =>
-        FactorJson(score.Reasons.Select(r => JsonFactor.Reason(r.EndsWith("(wins less often)", StringComparison.Ordinal) ? "-" : "+", r)));
-
-    /// <summary>One element of a <c>top_factors</c> array; an account reason has no family and no contribution (the keys are left out).</summary>
-    internal readonly record struct JsonFactor(string Direction, string Text, string? Family, double? Contribution, bool HasContribution)
-    {
-        /// <summary>A reason with a direction and a text only (account scores).</summary>
-        public static JsonFactor Reason(string direction, string text) => new(direction, text, null, null, false);
-
-        /// <summary>An opportunity score's reason: its family, direction, text and contribution (win log-odds).</summary>
-        public static JsonFactor Of(OpportunityFactor factor) => new(factor.Direction, factor.Text, factor.Family, factor.Contribution, true);
-
-        /// <summary>A value the model did not know: direction "unknown", contribution null.</summary>
-        public static JsonFactor Of(UnknownValue unknown) => new("unknown", unknown.Text, unknown.Family, null, true);
-    }
-
-    /// <summary>
-    /// <c>[{"family":...,"direction":"+","text":"...","contribution":...}, ...]</c>, written directly (the reflection
-    /// serializer cost ~5 µs a row); family and contribution only for factors that have them.
-    /// </summary>
-    internal static string FactorJson(IEnumerable<JsonFactor> factors)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var f in factors)
-            {
-                writer.WriteStartObject();
-                if (f.Family is not null)
-                {
-                    writer.WriteString(FamilyProperty, f.Family);
-                }
-
-                writer.WriteString(DirectionProperty, f.Direction);
-                writer.WriteString(TextProperty, f.Text);
-                if (f.HasContribution)
-                {
-                    if (f.Contribution is { } c)
-                    {
-                        writer.WriteNumber(ContributionProperty, Math.Round(c, 4));
-                    }
-                    else
-                    {
-                        writer.WriteNull(ContributionProperty);
-                    }
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static readonly JsonEncodedText FamilyProperty = JsonEncodedText.Encode("family");
-
-    private static readonly JsonEncodedText DirectionProperty = JsonEncodedText.Encode("direction");
-
-    private static readonly JsonEncodedText TextProperty = JsonEncodedText.Encode("text");
-
-    private static readonly JsonEncodedText ContributionProperty = JsonEncodedText.Encode("contribution");
 
     private DateTime Now() => Truncate(time.GetUtcNow().UtcDateTime);
 

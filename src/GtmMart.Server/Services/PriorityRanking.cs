@@ -18,16 +18,8 @@ internal sealed record PriorityRanking(IReadOnlyList<PriorityEntry> Entries, IRe
     public IReadOnlyList<PriorityAccount> Accounts { get; } = [.. Entries.Select(e => e.Account)];
 
     /// <summary>
-    /// fit_score / 100 × open pipeline × best open-opportunity win probability: the formula of the dashboard's
-    /// <c>sql/reports/priority_accounts.sql</c> (<c>fit_score * 0.01 * open_pipeline_usd * probability</c>); a test
-    /// compares the two rankings on the same scores.
-    /// </summary>
-    public static double Priority(double fitScore, double openPipelineUsd, double bestWinProbability) =>
-        fitScore / 100.0 * openPipelineUsd * bestWinProbability;
-
-    /// <summary>
-    /// Accounts with open pipeline, by fit_score / 100 × open pipeline × best open-opportunity win probability (ties by
-    /// account id): computed once per serving snapshot.
+    /// Accounts with open pipeline, by <see cref="AccountPriority"/> (fit_score / 100 × open pipeline × best
+    /// open-opportunity win probability; ties by account id): computed once per serving snapshot.
     /// </summary>
     public static PriorityRanking Rank(ModelSet models, FeatureStore features)
     {
@@ -55,7 +47,7 @@ internal sealed record PriorityRanking(IReadOnlyList<PriorityEntry> Entries, IRe
 
         var candidates = features.Accounts.Where(a => best.ContainsKey(a.AccountId)).ToList();
         var icp = models.Icp.ScoreBatch(candidates);
-        var entries = candidates.Zip(icp, (row, score) =>
+        var unranked = candidates.Zip(icp, (row, score) =>
             {
                 var (opportunityId, probability) = best[row.AccountId];
                 var cents = features.OpenPipelineUsdCents(row.AccountId);
@@ -68,15 +60,13 @@ internal sealed record PriorityRanking(IReadOnlyList<PriorityEntry> Entries, IRe
                     OpenPipelineUsdCents = cents,
                     BestWinProbability = probability,
                     BestOpportunityId = opportunityId,
-                    Priority = Priority(score.FitScore, cents / 100.0, probability),
+                    Priority = AccountPriority.Of(score.FitScore, cents, probability),
                     Region = row.Region,
                     OpenOpportunities = openCount[row.AccountId],
                 };
                 return new PriorityEntry(account, owners[row.AccountId]);
-            })
-            .OrderByDescending(e => e.Account.Priority)
-            .ThenBy(e => e.Account.AccountId, StringComparer.Ordinal)
-            .ToList();
+            });
+        var entries = AccountPriority.Ranked(unranked, e => e.Account.Priority, e => e.Account.AccountId).ToList();
         var key = $"{models.OpportunityVersion}/{models.IcpVersion}/{features.BuildId}/{features.LoadedAtUtc.Ticks}";
         var regions = features.Accounts.Select(a => a.Region).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         return new PriorityRanking(entries, regions, key, ProtoMapping.Now());

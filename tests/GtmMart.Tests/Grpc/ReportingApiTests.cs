@@ -45,7 +45,7 @@ public sealed class ReportingApiTests(GrpcServerFixture server) : IClassFixture<
         var ranking = Access.Snapshot().PriorityAccounts;
 
         Assert.NotEmpty(ranking);
-        Assert.Equal(30.0, PriorityRanking.Priority(60, 1_000, 0.05), 12);
+        Assert.Equal(30.0, AccountPriority.Of(60, 100_000, 0.05), 12);
         Assert.All(ranking, a => Assert.Equal(a.FitScore / 100.0 * (a.OpenPipelineUsdCents / 100.0) * a.BestWinProbability, a.Priority));
     }
 

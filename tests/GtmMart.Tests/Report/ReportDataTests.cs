@@ -210,10 +210,16 @@ public sealed class GeneratedReportDataTests(ServingFixture fixture)
         var ranked = Enumerable.Range(0, accounts.Rows.Count)
             .Where(i => (string)accounts.Value(i, "month")! == lastMonth && (string)accounts.Value(i, "filter_channel")! == "Total")
             .OrderBy(i => Convert.ToInt32(accounts.Value(i, "position"), CultureInfo.InvariantCulture))
-            .Select(i => (string)accounts.Value(i, "account_id")!)
             .ToList();
-        var served = PriorityRanking.Rank(models, features).Accounts.Take(ranked.Count).Select(a => a.AccountId).ToList();
+        var served = PriorityRanking.Rank(models, features).Accounts;
         Assert.Equal(10, ranked.Count);
-        Assert.Equal(served, ranked);
+        Assert.Equal(served.Take(ranked.Count).Select(a => a.AccountId), ranked.Select(i => (string)accounts.Value(i, "account_id")!));
+
+        // The same priorities bit for bit (one formula), from the written-back scores and the mart's pipeline, and the
+        // same number of accounts ranked.
+        Assert.Equal(
+            served.Take(ranked.Count).Select(a => BitConverter.DoubleToInt64Bits(a.Priority)),
+            ranked.Select(i => BitConverter.DoubleToInt64Bits((double)accounts.Value(i, "priority_score")!)));
+        Assert.All(ranked, i => Assert.Equal(served.Count, Convert.ToInt32(accounts.Value(i, "accounts_ranked"), CultureInfo.InvariantCulture)));
     }
 }

@@ -36,17 +36,24 @@ public sealed class ScoreWriteBackTests(ServingFixture fixture, ITestOutputHelpe
             ("+", ""),
         ];
 
-        var written = ScoreWriteBack.FactorJson(factors.Select(f => ScoreWriteBack.JsonFactor.Reason(f.Direction, f.Text)));
+        using var json = new FactorJsonWriter();
+        var written = json.Array(factors.Select(f => JsonFactor.Reason(f.Direction, f.Text)));
 
         Assert.Equal(JsonSerializer.Serialize(factors.Select(f => new { direction = f.Direction, text = f.Text })), written);
         Assert.Equal(factors.Select(f => f.Text), JsonDocument.Parse(written).RootElement.EnumerateArray().Select(e => e.GetProperty("text").GetString()));
-        Assert.Equal("[]", ScoreWriteBack.FactorJson([]));
+        Assert.Equal("[]", json.Array([]));
+
+        // One writer serves a chunk of rows: a row after a longer one carries nothing of it.
+        using var reused = new FactorJsonWriter();
+        Assert.Equal(written, reused.Array(factors.Select(f => JsonFactor.Reason(f.Direction, f.Text))));
+        Assert.Equal("[]", reused.Array([]));
+        Assert.Equal(written, reused.Array(factors.Select(f => JsonFactor.Reason(f.Direction, f.Text))));
 
         // An opportunity's reasons carry their family and contribution; an unknown value its family and a null contribution.
-        var opportunity = ScoreWriteBack.FactorJson(
+        var opportunity = json.Array(
         [
-            ScoreWriteBack.JsonFactor.Of(new OpportunityFactor("web_engagement", "sessions_30d", "12 web sessions \"now\"", 0.41234567)),
-            ScoreWriteBack.JsonFactor.Of(new UnknownValue("channel", "channel", "Paid Search", "Unknown channel 'Paid Search'")),
+            JsonFactor.Of(new OpportunityFactor("web_engagement", "sessions_30d", "12 web sessions \"now\"", 0.41234567)),
+            JsonFactor.Of(new UnknownValue("channel", "channel", "Paid Search", "Unknown channel 'Paid Search'")),
         ]);
         Assert.Equal(
             JsonSerializer.Serialize(new object[]
