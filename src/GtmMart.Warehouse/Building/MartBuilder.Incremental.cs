@@ -34,7 +34,7 @@ public sealed partial class MartBuilder
         DbConnection connection, long buildId, long published, Dictionary<string, string> previous, string catalogHash,
         IProgress<BuildProgress>? progress, CancellationToken cancellationToken)
     {
-        var changes = ChangeSet.Find(connection, published, previous["core.fct_web_sessions"]);
+        var changes = timings.Time("change set", () => ChangeSet.Find(connection, published, previous["core.fct_web_sessions"]));
         var days = connection.Scalar<long>($"select count(*) from {previous["core.dim_dates"]}");
         var accounts = connection.Scalar<long>($"select count(*) from {previous["core.dim_accounts"]}");
         var relations = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -61,27 +61,31 @@ public sealed partial class MartBuilder
             var testWatch = Stopwatch.StartNew();
             var tests = DataTestRunner.Run(connection, catalog.Tests, SqlRewriter.ForRelations(catalog.Models, buildId, relations));
             var testTime = testWatch.Elapsed;
+            timings.Add("data tests", testTime);
             var failed = tests.Count(t => !t.Passed);
-            var unmapped = Vocabularies.Unmapped(connection, catalog);
+            var unmapped = timings.Time("unmapped values", () => Vocabularies.Unmapped(connection, catalog));
             if (failed > 0)
             {
                 // Rolled back whole: the rows it changed in kept tables must not stay. The failing rows were sampled above.
                 connection.Execute("rollback");
                 Finish(connection, buildId, "failed", $"{failed} data test(s) failed (incremental build rolled back; gtm build --full-refresh keeps a failed build's tables to inspect)");
                 DropBuildSchemas(connection, KeptBuilds(connection, published));
-                return new BuildResult(buildId, false, runs, tests, testTime) { Unmapped = unmapped, Mode = mode };
+                return new BuildResult(buildId, false, runs, tests, testTime) { Unmapped = unmapped, Mode = mode, Timings = timings.Steps };
             }
 
             Vocabularies.Record(connection, buildId, unmapped);
-            SourceFreshness.Record(connection, buildId);
+            timings.Time("source freshness", () => SourceFreshness.Record(connection, buildId));
             connection.Execute(
                 $"update {BuildMetadata.Schema}.builds set models = $models, tests_passed = $passed, tests_failed = 0, message = $mode where build_id = $id",
                 ("models", runs.Count), ("passed", tests.Count), ("mode", mode), ("id", buildId));
             progress?.Report(new BuildProgress("publish", $"build {buildId}", catalog.Models.Count, catalog.Models.Count));
-            ((DuckDbDialect)warehouse.Dialect).PublishViews(connection, catalog.Models, relations, () => MarkPublished(connection, buildId, relations, catalogHash));
-            connection.Execute("commit");
-            DropBuildSchemas(connection, KeptBuilds(connection, buildId));
-            return new BuildResult(buildId, true, runs, tests, testTime) { Unmapped = unmapped, Mode = mode };
+            timings.Time("publish", () =>
+            {
+                ((DuckDbDialect)warehouse.Dialect).PublishViews(connection, catalog.Models, relations, () => MarkPublished(connection, buildId, relations, catalogHash));
+                connection.Execute("commit");
+            });
+            timings.Time("drop old builds", () => DropBuildSchemas(connection, KeptBuilds(connection, buildId)));
+            return new BuildResult(buildId, true, runs, tests, testTime) { Unmapped = unmapped, Mode = mode, Timings = timings.Steps };
         }
         catch (Exception ex) when (ex is WarehouseException or OperationCanceledException or DbException)
         {
