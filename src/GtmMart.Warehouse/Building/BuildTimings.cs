@@ -38,6 +38,15 @@ public sealed class BuildTimings
     }
 
     public void Add(string step, TimeSpan elapsed) => steps.Add(new BuildStep(step, elapsed));
+
+    /// <summary>Records the data tests' time per model they test (<c>tests of core.fct_web_sessions</c>), in the order they ran.</summary>
+    public void AddTests(IEnumerable<Testing.DataTestResult> tests)
+    {
+        foreach (var model in tests.GroupBy(t => t.Test.Model, StringComparer.Ordinal))
+        {
+            steps.Add(new BuildStep($"tests of {model.Key}", TimeSpan.FromTicks(model.Sum(t => t.Elapsed.Ticks))));
+        }
+    }
 }
 
 /// <summary>One step of a build and how long it took.</summary>

@@ -25,24 +25,22 @@ internal sealed class ChangeSet
 
     public long AccountCount { get; private init; }
 
-    /// <summary>Fingerprints of the raw tables as they are now, in temp table <c>_gtm_fp</c>.</summary>
-    public static void TakeFingerprints(DbConnection connection)
+    /// <summary>
+    /// Fingerprints of the raw tables as they are now, in temp table <c>_gtm_fp</c>: those the loads kept
+    /// (<see cref="RawFingerprints"/>) when they add up to the raw tables, else (and always when <paramref name="recompute"/>)
+    /// computed from every raw row and kept again. Returns whether they were computed.
+    /// </summary>
+    public static bool TakeFingerprints(DbConnection connection, bool recompute)
     {
-        var parts = new List<string>
+        var computed = recompute || !RawFingerprints.Current(connection);
+        if (computed)
         {
-            Part("sessions_day", RawSources.WebAnalytics, "cast(session_date as varchar)"),
-            Part("spend_day", RawSources.AdSpend, "cast(date as varchar)"),
-            Part("opps_day", RawSources.SalesforceOpportunities, "cast(created_date as varchar)"),
-            Part("opps_account", RawSources.SalesforceOpportunities, "trim(account_id)"),
-            Part("accounts", RawSources.SalesforceAccounts, "trim(account_id)"),
-            Part("contacts", RawSources.CrmContacts, "trim(user_id)"),
-        };
-        connection.Execute("drop table if exists _gtm_fp");
-        connection.Execute($"create temp table _gtm_fp as {string.Join(" union all ", parts)}");
+            RawFingerprints.Recompute(connection);
+        }
 
-        static string Part(string kind, RawSource source, string key) =>
-            $"select '{kind}' as kind, {key} as key, count(*) as n, sum(hash({string.Join(", ", source.Columns.Select(c => RawRules.Q(c.Name)))})) as h " +
-            $"from raw.{source.TableName} group by {key}";
+        connection.Execute("drop table if exists _gtm_fp");
+        connection.Execute($"create temp table _gtm_fp as select kind, key, sum(n) as n, sum(h) as h from {RawFingerprints.Table} group by kind, key");
+        return computed;
     }
 
     /// <summary>Keeps the fingerprints taken by <see cref="TakeFingerprints"/> as build <paramref name="buildId"/>'s.</summary>

@@ -37,7 +37,8 @@ public sealed partial class MartBuilder
         var changes = timings.Time("change set", () => ChangeSet.Find(connection, published, previous["core.fct_web_sessions"]));
         var days = connection.Scalar<long>($"select count(*) from {previous["core.dim_dates"]}");
         var accounts = connection.Scalar<long>($"select count(*) from {previous["core.dim_accounts"]}");
-        var relations = new Dictionary<string, string>(StringComparer.Ordinal);
+        var scope = new IncrementalTestScope(catalog.Models, buildId, previous);
+        var relations = scope.Relations;
         long rebuiltDays = 0;
         connection.Execute("begin transaction");
         try
@@ -47,7 +48,7 @@ public sealed partial class MartBuilder
                 if (model.Incremental is { } spec)
                 {
                     relations[model.QualifiedName] = previous[model.QualifiedName];
-                    var (run, keys) = Update(connection, model, spec, previous[model.QualifiedName], relations, buildId);
+                    var (run, keys) = Update(connection, model, spec, previous[model.QualifiedName], scope, buildId);
                     rebuiltDays = spec.ByAccount ? rebuiltDays : Math.Max(rebuiltDays, keys);
                     return run;
                 }
@@ -59,9 +60,10 @@ public sealed partial class MartBuilder
             var mode = $"incremental: {ChangeSet.Describe(rebuiltDays)} of {ChangeSet.Describe(days)} days rebuilt ({ChangeSet.Describe(changes.DayCount)} changed, " +
                        $"the rest for moving averages), opportunity features of {ChangeSet.Describe(changes.AccountCount)} of {ChangeSet.Describe(accounts)} accounts";
             var testWatch = Stopwatch.StartNew();
-            var tests = DataTestRunner.Run(connection, catalog.Tests, SqlRewriter.ForRelations(catalog.Models, buildId, relations));
+            var tests = DataTestRunner.Run(connection, catalog.Tests, SqlRewriter.ForRelations(catalog.Models, buildId, relations), null, scope.For);
+            mode += $"; {tests.Count(t => scope.Narrows(t.Test))} of {tests.Count} data tests on the rebuilt rows";
             var testTime = testWatch.Elapsed;
-            timings.Add("data tests", testTime);
+            timings.AddTests(tests);
             var failed = tests.Count(t => !t.Passed);
             var unmapped = timings.Time("unmapped values", () => Vocabularies.Unmapped(connection, catalog));
             if (failed > 0)
@@ -100,8 +102,9 @@ public sealed partial class MartBuilder
     /// Deletes the rows of <paramref name="table"/> whose <see cref="IncrementalSpec.By"/> value changed and inserts them
     /// again from the model's SQL over inputs filtered to what those rows read. Returns the run and the number of keys rebuilt.
     /// </summary>
-    private (ModelRun Run, long Keys) Update(DbConnection connection, Model model, IncrementalSpec spec, string table, Dictionary<string, string> relations, long buildId)
+    private (ModelRun Run, long Keys) Update(DbConnection connection, Model model, IncrementalSpec spec, string table, IncrementalTestScope scope, long buildId)
     {
+        var relations = scope.Relations;
         var watch = Stopwatch.StartNew();
         var keys = $"_gtm_keys_{model.Name}";
         var window = $"_gtm_window_{model.Name}";
@@ -127,6 +130,7 @@ public sealed partial class MartBuilder
 
         try
         {
+            scope.BeforeUpdate(connection, model, spec, table, keys, catalog.Tests);
             connection.Execute($"delete from {table} where {spec.By} in (select k from {keys})");
             connection.Execute(
                 $"insert into {table} select * from ({SqlRewriter.ForRelations(catalog.Models, buildId, inputs).Rewrite(model.Sql)}) as rebuilt where {spec.By} in (select k from {keys})");

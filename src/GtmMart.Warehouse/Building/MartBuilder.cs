@@ -15,6 +15,9 @@ namespace GtmMart.Warehouse.Building;
 /// </summary>
 public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catalog)
 {
+    public const string FingerprintsKept = "raw fingerprints (kept by the loads)";
+    public const string FingerprintsComputed = "raw fingerprints (computed from every raw row)";
+
     private BuildTimings timings = new();
 
     public BuildResult Build(IProgress<BuildProgress>? progress = null, CancellationToken cancellationToken = default) =>
@@ -41,7 +44,9 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         var catalogHash = ChangeSet.CatalogHash(catalog);
         if (tracked)
         {
-            timings.Time("raw fingerprints", () => ChangeSet.TakeFingerprints(connection));
+            var watch = Stopwatch.StartNew();
+            var computed = ChangeSet.TakeFingerprints(connection, recompute: fullRefresh);
+            timings.Add(computed ? FingerprintsComputed : FingerprintsKept, watch.Elapsed);
         }
 
         var buildId = (connection.Scalar<long?>($"select max(build_id) from {BuildMetadata.Schema}.builds") ?? 0) + 1;
@@ -72,7 +77,7 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         var testWatch = Stopwatch.StartNew();
         var tests = DataTestRunner.Run(connection, catalog.Tests, rewriter, testProgress);
         var testTime = testWatch.Elapsed;
-        timings.Add("data tests", testTime);
+        timings.AddTests(tests);
         var failed = tests.Count(t => !t.Passed);
         var unmapped = timings.Time("unmapped values", () => Vocabularies.Unmapped(connection, catalog));
         Vocabularies.Record(connection, buildId, unmapped);
