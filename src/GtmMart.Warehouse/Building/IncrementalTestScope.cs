@@ -10,7 +10,8 @@ namespace GtmMart.Warehouse.Building;
 /// already tested and changed only the rows of its rebuilt keys, so a test over it reads those rows where that finds
 /// every failure a whole-table test would:
 /// row-level tests (not_null, accepted_values, expressions) and group tests whose groups include the rebuilt column
-/// read the rebuilt rows; unique and primary_key read the rows sharing a key with a rebuilt row; relationships read
+/// read the rebuilt rows; other tests over groups (unique, primary_key, expressions per group) read every row sharing
+/// the first grouping value of a rebuilt row, so each group holding a rebuilt row is read whole; relationships read
 /// the rebuilt rows and the kept rows whose value the parent no longer has (parent keys present before this build and
 /// gone now). Every other test, and every test of a model built whole, reads the whole table. <c>gtm test</c> and
 /// <c>gtm build --full-refresh</c> always test whole tables.
@@ -68,8 +69,9 @@ internal sealed class IncrementalTestScope(IReadOnlyList<Model> models, long bui
             return $"(select * from {table} where {rebuiltRows})";
         }
 
-        return test.Kind is "unique" or "primary_key" && test.KeyColumns is [var key]
-            ? $"(select * from {table} where {key} in (select {key} from {table} where {rebuiltRows}))"
+        // Every group a rebuilt row belongs to is read whole: all rows sharing its first key value.
+        return test.KeyColumns is [var first, ..]
+            ? $"(select * from {table} where {first} in (select {first} from {table} where {rebuiltRows}))"
             : null;
     }
 

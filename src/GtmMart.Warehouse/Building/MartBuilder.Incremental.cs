@@ -49,7 +49,8 @@ public sealed partial class MartBuilder
                 {
                     relations[model.QualifiedName] = previous[model.QualifiedName];
                     var (run, keys) = Update(connection, model, spec, previous[model.QualifiedName], scope, buildId);
-                    rebuiltDays = spec.ByAccount ? rebuiltDays : Math.Max(rebuiltDays, keys);
+                    // Days of the day-grained models (date_day): other date keys run past the last day.
+                    rebuiltDays = spec.By == "date_day" ? Math.Max(rebuiltDays, keys) : rebuiltDays;
                     return run;
                 }
 
