@@ -129,6 +129,11 @@ public sealed partial class MartBuilder
             inputs[input] = $"(select * from {relations[input]} where {column} in (select k from {window}))";
         }
 
+        foreach (var (input, column) in spec.KeyedInputs)
+        {
+            inputs[input] = $"(select * from {relations[input]} where {column} in (select k from {keys}))";
+        }
+
         try
         {
             scope.BeforeUpdate(connection, model, spec, table, keys, catalog.Tests);
