@@ -57,50 +57,72 @@ touch_outcomes as (
     inner join opportunities on touches.opportunity_id = opportunities.opportunity_id
 ),
 
-crm_source_credits as (
+-- Credits are summed per month and channel first (one pass over the touches), then spread over the rule-based models:
+-- decimal sums are exact, so this equals summing every touch's credit under every model.
+touch_credit_totals as (
     select
         created_month as month,
         channel,
-        'crm_source' as model,
-        cast(1 as decimal(18, 15)) as credit,
-        is_won,
-        revenue_usd
-    from opportunities
-),
-
-rule_based_credits as (
-    select
-        touch_outcomes.created_month as month,
-        touch_outcomes.channel,
-        models.model,
-        case models.model
-            when 'first_touch' then touch_outcomes.credit_first_touch
-            when 'last_touch' then touch_outcomes.credit_last_touch
-            when 'linear' then touch_outcomes.credit_linear
-            when 'position_based' then touch_outcomes.credit_position_based
-            when 'time_decay' then touch_outcomes.credit_time_decay
-        end as credit,
-        touch_outcomes.is_won,
-        touch_outcomes.revenue_usd
+        sum(credit_first_touch) as first_touch,
+        sum(case when is_won then credit_first_touch else 0 end) as first_touch_won,
+        sum(cast(credit_first_touch as decimal(38, 15)) * revenue_usd) as first_touch_revenue_usd,
+        sum(credit_last_touch) as last_touch,
+        sum(case when is_won then credit_last_touch else 0 end) as last_touch_won,
+        sum(cast(credit_last_touch as decimal(38, 15)) * revenue_usd) as last_touch_revenue_usd,
+        sum(credit_linear) as linear,
+        sum(case when is_won then credit_linear else 0 end) as linear_won,
+        sum(cast(credit_linear as decimal(38, 15)) * revenue_usd) as linear_revenue_usd,
+        sum(credit_position_based) as position_based,
+        sum(case when is_won then credit_position_based else 0 end) as position_based_won,
+        sum(cast(credit_position_based as decimal(38, 15)) * revenue_usd) as position_based_revenue_usd,
+        sum(credit_time_decay) as time_decay,
+        sum(case when is_won then credit_time_decay else 0 end) as time_decay_won,
+        sum(cast(credit_time_decay as decimal(38, 15)) * revenue_usd) as time_decay_revenue_usd
     from touch_outcomes
-    cross join models
-    where models.is_rule_based and models.model <> 'crm_source'
+    group by all
 ),
 
 rule_based_totals as (
     select
-        month,
+        created_month as month,
         channel,
-        model,
-        sum(credit) as attributed_opportunities,
-        sum(case when is_won then credit else 0 end) as attributed_won,
-        sum(cast(credit as decimal(38, 15)) * revenue_usd) as attributed_revenue_usd
-    from (
-        select * from crm_source_credits
-        union all
-        select * from rule_based_credits
-    ) as credits
+        'crm_source' as model,
+        sum(cast(1 as decimal(18, 15))) as attributed_opportunities,
+        sum(case when is_won then cast(1 as decimal(18, 15)) else 0 end) as attributed_won,
+        sum(cast(1 as decimal(38, 15)) * revenue_usd) as attributed_revenue_usd
+    from opportunities
     group by all
+
+    union all
+
+    select
+        touch_credit_totals.month,
+        touch_credit_totals.channel,
+        models.model,
+        case models.model
+            when 'first_touch' then touch_credit_totals.first_touch
+            when 'last_touch' then touch_credit_totals.last_touch
+            when 'linear' then touch_credit_totals.linear
+            when 'position_based' then touch_credit_totals.position_based
+            when 'time_decay' then touch_credit_totals.time_decay
+        end as attributed_opportunities,
+        case models.model
+            when 'first_touch' then touch_credit_totals.first_touch_won
+            when 'last_touch' then touch_credit_totals.last_touch_won
+            when 'linear' then touch_credit_totals.linear_won
+            when 'position_based' then touch_credit_totals.position_based_won
+            when 'time_decay' then touch_credit_totals.time_decay_won
+        end as attributed_won,
+        case models.model
+            when 'first_touch' then touch_credit_totals.first_touch_revenue_usd
+            when 'last_touch' then touch_credit_totals.last_touch_revenue_usd
+            when 'linear' then touch_credit_totals.linear_revenue_usd
+            when 'position_based' then touch_credit_totals.position_based_revenue_usd
+            when 'time_decay' then touch_credit_totals.time_decay_revenue_usd
+        end as attributed_revenue_usd
+    from touch_credit_totals
+    cross join models
+    where models.is_rule_based and models.model <> 'crm_source'
 ),
 
 touched_won as (

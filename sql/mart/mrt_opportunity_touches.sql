@@ -68,15 +68,26 @@ all_touches as (
     select * from source_fallbacks
 ),
 
-ordered as (
+-- The time-decay weight is known per touch before ordering, so one window pass gives index, count and total weight.
+weighted as (
     select
         all_touches.*,
-        cast(row_number() over (partition by opportunity_id order by session_date, session_id) as integer) as touch_index,
-        cast(count(*) over (partition by opportunity_id) as integer) as touch_count
+        cast(power(cast(2 as double), -cast(coalesce(all_touches.days_before_created, 0) as double) / nullif(window_settings.half_life_days, 0))
+            as decimal(38, 30)) as time_decay_weight
     from all_touches
+    cross join window_settings
 ),
 
-weighted as (
+ordered as (
+    select
+        weighted.*,
+        cast(row_number() over (partition by opportunity_id order by session_date, session_id) as integer) as touch_index,
+        cast(count(*) over (partition by opportunity_id) as integer) as touch_count,
+        sum(time_decay_weight) over (partition by opportunity_id) as total_time_decay_weight
+    from weighted
+),
+
+credited as (
     select
         ordered.*,
         cast(case when touch_index = 1 then 1 else 0 end as decimal(18, 15)) as first_touch,
@@ -89,28 +100,35 @@ weighted as (
                 when touch_index = 1 or touch_index = touch_count then cast(0.4 as double)
                 else cast(0.2 as double) / nullif(touch_count - 2, 0)
             end as decimal(18, 15)) as position_based,
-        cast(power(cast(2 as double), -cast(coalesce(days_before_created, 0) as double) / nullif(window_settings.half_life_days, 0))
-            as decimal(38, 30)) as time_decay_weight
+        -- The sum of the opportunity's position-based credits, from its touch count (the same rounded values).
+        case
+            when touch_count = 1 then cast(cast(1 as double) as decimal(18, 15))
+            when touch_count = 2 then 2 * cast(cast(0.5 as double) as decimal(18, 15))
+            else 2 * cast(cast(0.4 as double) as decimal(18, 15))
+                + (touch_count - 2) * cast(cast(0.2 as double) / nullif(touch_count - 2, 0) as decimal(18, 15))
+        end as position_based_total,
+        cast(cast(time_decay_weight as double) / nullif(cast(total_time_decay_weight as double), 0) as decimal(18, 15)) as time_decay
     from ordered
-    cross join window_settings
 ),
 
-normalized as (
+time_decay_totals as (
     select
-        weighted.*,
-        cast(cast(time_decay_weight as double) / nullif(cast(sum(time_decay_weight) over (partition by opportunity_id) as double), 0)
-            as decimal(18, 15)) as time_decay
-    from weighted
+        opportunity_id,
+        1 - sum(time_decay) as time_decay_remainder
+    from credited
+    group by opportunity_id
 ),
 
+-- Rounding remainders go to the last touch: linear and position-based from the touch count, time decay summed.
 remainders as (
     select
-        normalized.*,
-        case when touch_index = touch_count then 1 else 0 end as is_last,
-        1 - sum(linear) over (partition by opportunity_id) as linear_remainder,
-        1 - sum(position_based) over (partition by opportunity_id) as position_based_remainder,
-        1 - sum(time_decay) over (partition by opportunity_id) as time_decay_remainder
-    from normalized
+        credited.*,
+        case when credited.touch_index = credited.touch_count then 1 else 0 end as is_last,
+        1 - credited.touch_count * credited.linear as linear_remainder,
+        1 - credited.position_based_total as position_based_remainder,
+        time_decay_totals.time_decay_remainder
+    from credited
+    inner join time_decay_totals on credited.opportunity_id = time_decay_totals.opportunity_id
 )
 
 select

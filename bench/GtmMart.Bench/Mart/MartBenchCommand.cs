@@ -48,7 +48,7 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
     private sealed record Row(
         long Sessions, long RawRows, double Generate, double Load, long LoadPeak, double Build, long BuildPeak, double Models, double Tests, double LowerBound, double CopyFloor);
 
-    private sealed record Daily(long Sessions, long NewSessions, double Append, double Incremental, string Mode, double FullRefresh, double CopyFloor, long Peak);
+    private sealed record Daily(long Sessions, long NewSessions, double Append, double Incremental, string Mode, double FullRefresh, double CopyFloor, long Peak, string Slowest);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -80,7 +80,7 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
             var loadPeak = PeakMemory.Bytes();
             Warehouse.Building.BuildResult? result = null;
             PeakMemory.Reset();
-            var build = Time(() => result = PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true));
+            var build = Time(() => result = PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true, timings: true));
             var buildPeak = PeakMemory.Bytes();
             var lowerBound = Time(() => LowerBound(warehouse));
             var copyFloor = Time(() => CopySessions(warehouse));
@@ -92,10 +92,12 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
                 PeakMemory.Reset();
                 var append = Time(() => PipelineSteps.Load(warehouse, day, new LoadOptions { Append = true }));
                 Warehouse.Building.BuildResult? incremental = null;
-                var incrementalTime = Time(() => incremental = PipelineSteps.Build(warehouse, catalog, cancellationToken));
-                var fullRefresh = Time(() => PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true));
+                var incrementalTime = Time(() => incremental = PipelineSteps.Build(warehouse, catalog, cancellationToken, timings: true));
+                var fullRefresh = Time(() => PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true, timings: true));
                 var floor = Time(() => CopySessions(warehouse));
-                daily.Add(new Daily(sessions, newSessions, append, incrementalTime, incremental!.Mode, fullRefresh, floor, PeakMemory.Bytes()));
+                var slowest = string.Join(", ", incremental!.Timings.OrderByDescending(t => t.Elapsed).Take(5)
+                    .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Elapsed.TotalSeconds:0.0}s")));
+                daily.Add(new Daily(sessions, newSessions, append, incrementalTime, incremental.Mode, fullRefresh, floor, PeakMemory.Bytes(), slowest));
                 AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions + 1 day[/]: incremental {incrementalTime:0.0}s vs full refresh {fullRefresh:0.0}s ({incrementalTime / fullRefresh:P0})");
             }
 
@@ -178,12 +180,12 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
         text.AppendLine();
         text.AppendLine("**One new day** on top of the built history: `gtm load --append` of the day's files, then `gtm build` (incremental), then `gtm build --full-refresh` of the same data, side by side:");
         text.AppendLine();
-        text.AppendLine("| history sessions | new day's sessions | append s | incremental build s | full refresh s | incremental / full refresh | copy floor s | full refresh / copy floor | peak | what the incremental build did |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        text.AppendLine("| history sessions | new day's sessions | append s | incremental build s | full refresh s | incremental / full refresh | copy floor s | full refresh / copy floor | peak | what the incremental build did | its five slowest steps (`gtm build --timings`) |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var d in daily)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {d.Sessions:N0} | {d.NewSessions:N0} | {d.Append:0.0} | {d.Incremental:0.0} | {d.FullRefresh:0.0} | {d.Incremental / d.FullRefresh:P0} | {d.CopyFloor:0.0} | {d.FullRefresh / d.CopyFloor:0.0}x | {Mib(d.Peak)} | {d.Mode} |");
+                $"| {d.Sessions:N0} | {d.NewSessions:N0} | {d.Append:0.0} | {d.Incremental:0.0} | {d.FullRefresh:0.0} | {d.Incremental / d.FullRefresh:P0} | {d.CopyFloor:0.0} | {d.FullRefresh / d.CopyFloor:0.0}x | {Mib(d.Peak)} | {d.Mode} | {d.Slowest} |");
         }
 
         return text.ToString();

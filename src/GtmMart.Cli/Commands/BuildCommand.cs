@@ -10,11 +10,15 @@ public sealed class BuildCommand : Command<BuildCommand.Settings>
         [CommandOption("--full-refresh")]
         [Description("Rebuild every model from scratch instead of only what changed since the published build")]
         public bool FullRefresh { get; init; }
+
+        [CommandOption("--timings")]
+        [Description("Print every build step (fingerprints, change set, each model, data tests, unmapped-value scan, publish) with its time")]
+        public bool Timings { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        PipelineSteps.Build(settings.OpenWarehouse(), settings.LoadCatalog(), cancellationToken, settings.FullRefresh);
+        PipelineSteps.Build(settings.OpenWarehouse(), settings.LoadCatalog(), cancellationToken, settings.FullRefresh, settings.Timings);
         return 0;
     }
 }

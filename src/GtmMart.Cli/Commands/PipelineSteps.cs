@@ -53,7 +53,7 @@ internal static class PipelineSteps
         UnmappedView.Print(Vocabularies.Unmapped(connection, catalog));
     }
 
-    public static BuildResult Build(IWarehouse warehouse, ModelCatalog catalog, CancellationToken cancellationToken, bool fullRefresh = false)
+    public static BuildResult Build(IWarehouse warehouse, ModelCatalog catalog, CancellationToken cancellationToken, bool fullRefresh = false, bool timings = false)
     {
         using (var connection = warehouse.Open())
         {
@@ -72,6 +72,11 @@ internal static class PipelineSteps
         AnsiConsole.MarkupLine(Markup.Escape($"  {result.Mode}"));
         step.Done($"build {result.BuildId}, {result.Models.Sum(m => m.Rows):N0} rows in {result.Models.Count} models " +
             $"({result.ModelTime.TotalSeconds:0.0}s models, {result.TestTime.TotalSeconds:0.0}s tests)");
+        if (timings)
+        {
+            TimingsView.Print(result);
+        }
+
         TestView.Print(result.Tests);
         UnmappedView.Print(result.Unmapped);
         if (!result.Published)

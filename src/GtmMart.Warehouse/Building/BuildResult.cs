@@ -10,6 +10,9 @@ public sealed record BuildResult(long BuildId, bool Published, IReadOnlyList<Mod
     /// <summary>How the build ran: <c>full</c>, or <c>incremental: N of M days rebuilt ...</c>.</summary>
     public string Mode { get; init; } = "full";
 
+    /// <summary>Every step of the build and its time, in the order they ran (see <see cref="BuildTimings"/>).</summary>
+    public IReadOnlyList<BuildStep> Timings { get; init; } = [];
+
     public TimeSpan ModelTime => TimeSpan.FromTicks(Models.Sum(m => m.Elapsed.Ticks));
 
     public IEnumerable<DataTestResult> Failures => Tests.Where(t => !t.Passed);

@@ -13,7 +13,8 @@ namespace GtmMart.Warehouse.Building;
 /// hashes) per day and per key with the ones that build recorded, so it holds however the raw tables changed (an
 /// append, a full reload, an edit in SQL). Changed days: sessions, spend or opportunities created that day, and the
 /// session days of visitors whose contact changed. Changed accounts: their opportunities or firmographics, their
-/// contacts, and the accounts of sessions on changed days (as published and as now). DuckDB only.
+/// contacts, and the accounts (as published and as now) of sessions on changed days that have an opportunity created
+/// on or after the session's day. DuckDB only.
 /// </summary>
 internal sealed class ChangeSet
 {
@@ -25,24 +26,22 @@ internal sealed class ChangeSet
 
     public long AccountCount { get; private init; }
 
-    /// <summary>Fingerprints of the raw tables as they are now, in temp table <c>_gtm_fp</c>.</summary>
-    public static void TakeFingerprints(DbConnection connection)
+    /// <summary>
+    /// Fingerprints of the raw tables as they are now, in temp table <c>_gtm_fp</c>: those the loads kept
+    /// (<see cref="RawFingerprints"/>) when they add up to the raw tables, else (and always when <paramref name="recompute"/>)
+    /// computed from every raw row and kept again. Returns whether they were computed.
+    /// </summary>
+    public static bool TakeFingerprints(DbConnection connection, bool recompute)
     {
-        var parts = new List<string>
+        var computed = recompute || !RawFingerprints.Current(connection);
+        if (computed)
         {
-            Part("sessions_day", RawSources.WebAnalytics, "cast(session_date as varchar)"),
-            Part("spend_day", RawSources.AdSpend, "cast(date as varchar)"),
-            Part("opps_day", RawSources.SalesforceOpportunities, "cast(created_date as varchar)"),
-            Part("opps_account", RawSources.SalesforceOpportunities, "trim(account_id)"),
-            Part("accounts", RawSources.SalesforceAccounts, "trim(account_id)"),
-            Part("contacts", RawSources.CrmContacts, "trim(user_id)"),
-        };
-        connection.Execute("drop table if exists _gtm_fp");
-        connection.Execute($"create temp table _gtm_fp as {string.Join(" union all ", parts)}");
+            RawFingerprints.Recompute(connection);
+        }
 
-        static string Part(string kind, RawSource source, string key) =>
-            $"select '{kind}' as kind, {key} as key, count(*) as n, sum(hash({string.Join(", ", source.Columns.Select(c => RawRules.Q(c.Name)))})) as h " +
-            $"from raw.{source.TableName} group by {key}";
+        connection.Execute("drop table if exists _gtm_fp");
+        connection.Execute($"create temp table _gtm_fp as select kind, key, sum(n) as n, sum(h) as h from {RawFingerprints.Table} group by kind, key");
+        return computed;
     }
 
     /// <summary>Keeps the fingerprints taken by <see cref="TakeFingerprints"/> as build <paramref name="buildId"/>'s.</summary>
@@ -72,6 +71,11 @@ internal sealed class ChangeSet
             """,
             ("published", published));
         const string users = "(select key from _gtm_changed where kind = 'contacts')";
+        // A session feeds an account's rows only through the account's opportunities created on or after its day (their
+        // touches and features): sessions on a changed day change the accounts that have such an opportunity. An
+        // opportunity added, changed or removed marks its account changed by itself (opps_account).
+        const string laterOpportunity =
+            "select 1 from raw.salesforce_opportunities as later where trim(later.account_id) = sessions.account_id and later.created_date >= {day}";
         const string sessionDays = "(select cast(key as date) from _gtm_changed where kind = 'sessions_day')";
         foreach (var table in new[] { Days, Accounts })
         {
@@ -91,12 +95,15 @@ internal sealed class ChangeSet
             select key as k from _gtm_changed where kind in ('opps_account', 'accounts') and key is not null
             union select nullif(trim(account_id), '') from raw.crm_contacts where trim(user_id) in {users}
             union select account_id from {webSessions} where user_id in {users}
-            union select account_id from {webSessions} where date_day in {sessionDays}
+            union
+            select account_id from {webSessions} as sessions
+            where date_day in {sessionDays} and exists ({laterOpportunity.Replace("{day}", "sessions.date_day", StringComparison.Ordinal)})
             union
             select nullif(trim(contacts.account_id), '')
             from raw.web_analytics as sessions
             inner join raw.crm_contacts as contacts on trim(sessions.user_id) = trim(contacts.user_id)
             where sessions.session_date in {sessionDays}
+                and exists ({laterOpportunity.Replace("{day}", "sessions.session_date", StringComparison.Ordinal).Replace("sessions.account_id", "nullif(trim(contacts.account_id), '')", StringComparison.Ordinal)})
             """);
         connection.Execute($"delete from {Accounts} where k is null");
         return new ChangeSet

@@ -11,4 +11,10 @@ namespace GtmMart.Warehouse.Building;
 public sealed record IncrementalSpec(string By, int LookbackDays, IReadOnlyDictionary<string, string> Inputs)
 {
     public bool ByAccount => By == "account_id";
+
+    /// <summary>
+    /// Inputs whose rows are the model's own rows (<c>keyed_inputs:</c>, e.g. the opportunities of an opportunity's
+    /// touches): filtered by their column to the rebuilt keys themselves, not to the wider window the lookback reads.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> KeyedInputs { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

@@ -34,10 +34,11 @@ public sealed partial class MartBuilder
         DbConnection connection, long buildId, long published, Dictionary<string, string> previous, string catalogHash,
         IProgress<BuildProgress>? progress, CancellationToken cancellationToken)
     {
-        var changes = ChangeSet.Find(connection, published, previous["core.fct_web_sessions"]);
+        var changes = timings.Time("change set", () => ChangeSet.Find(connection, published, previous["core.fct_web_sessions"]));
         var days = connection.Scalar<long>($"select count(*) from {previous["core.dim_dates"]}");
         var accounts = connection.Scalar<long>($"select count(*) from {previous["core.dim_accounts"]}");
-        var relations = new Dictionary<string, string>(StringComparer.Ordinal);
+        var scope = new IncrementalTestScope(catalog.Models, buildId, previous);
+        var relations = scope.Relations;
         long rebuiltDays = 0;
         connection.Execute("begin transaction");
         try
@@ -47,8 +48,9 @@ public sealed partial class MartBuilder
                 if (model.Incremental is { } spec)
                 {
                     relations[model.QualifiedName] = previous[model.QualifiedName];
-                    var (run, keys) = Update(connection, model, spec, previous[model.QualifiedName], relations, buildId);
-                    rebuiltDays = spec.ByAccount ? rebuiltDays : Math.Max(rebuiltDays, keys);
+                    var (run, keys) = Update(connection, model, spec, previous[model.QualifiedName], scope, buildId);
+                    // Days of the day-grained models (date_day): other date keys run past the last day.
+                    rebuiltDays = spec.By == "date_day" ? Math.Max(rebuiltDays, keys) : rebuiltDays;
                     return run;
                 }
 
@@ -59,29 +61,34 @@ public sealed partial class MartBuilder
             var mode = $"incremental: {ChangeSet.Describe(rebuiltDays)} of {ChangeSet.Describe(days)} days rebuilt ({ChangeSet.Describe(changes.DayCount)} changed, " +
                        $"the rest for moving averages), opportunity features of {ChangeSet.Describe(changes.AccountCount)} of {ChangeSet.Describe(accounts)} accounts";
             var testWatch = Stopwatch.StartNew();
-            var tests = DataTestRunner.Run(connection, catalog.Tests, SqlRewriter.ForRelations(catalog.Models, buildId, relations));
+            var tests = DataTestRunner.Run(connection, catalog.Tests, SqlRewriter.ForRelations(catalog.Models, buildId, relations), null, scope.For);
+            mode += $"; {tests.Count(t => scope.Narrows(t.Test))} of {tests.Count} data tests on the rebuilt rows";
             var testTime = testWatch.Elapsed;
+            timings.AddTests(tests);
             var failed = tests.Count(t => !t.Passed);
-            var unmapped = Vocabularies.Unmapped(connection, catalog);
+            var unmapped = timings.Time("unmapped values", () => Vocabularies.Unmapped(connection, catalog));
             if (failed > 0)
             {
                 // Rolled back whole: the rows it changed in kept tables must not stay. The failing rows were sampled above.
                 connection.Execute("rollback");
                 Finish(connection, buildId, "failed", $"{failed} data test(s) failed (incremental build rolled back; gtm build --full-refresh keeps a failed build's tables to inspect)");
                 DropBuildSchemas(connection, KeptBuilds(connection, published));
-                return new BuildResult(buildId, false, runs, tests, testTime) { Unmapped = unmapped, Mode = mode };
+                return new BuildResult(buildId, false, runs, tests, testTime) { Unmapped = unmapped, Mode = mode, Timings = timings.Steps };
             }
 
             Vocabularies.Record(connection, buildId, unmapped);
-            SourceFreshness.Record(connection, buildId);
+            timings.Time("source freshness", () => SourceFreshness.Record(connection, buildId));
             connection.Execute(
                 $"update {BuildMetadata.Schema}.builds set models = $models, tests_passed = $passed, tests_failed = 0, message = $mode where build_id = $id",
                 ("models", runs.Count), ("passed", tests.Count), ("mode", mode), ("id", buildId));
             progress?.Report(new BuildProgress("publish", $"build {buildId}", catalog.Models.Count, catalog.Models.Count));
-            ((DuckDbDialect)warehouse.Dialect).PublishViews(connection, catalog.Models, relations, () => MarkPublished(connection, buildId, relations, catalogHash));
-            connection.Execute("commit");
-            DropBuildSchemas(connection, KeptBuilds(connection, buildId));
-            return new BuildResult(buildId, true, runs, tests, testTime) { Unmapped = unmapped, Mode = mode };
+            timings.Time("publish", () =>
+            {
+                ((DuckDbDialect)warehouse.Dialect).PublishViews(connection, catalog.Models, relations, () => MarkPublished(connection, buildId, relations, catalogHash));
+                connection.Execute("commit");
+            });
+            timings.Time("drop old builds", () => DropBuildSchemas(connection, KeptBuilds(connection, buildId)));
+            return new BuildResult(buildId, true, runs, tests, testTime) { Unmapped = unmapped, Mode = mode, Timings = timings.Steps };
         }
         catch (Exception ex) when (ex is WarehouseException or OperationCanceledException or DbException)
         {
@@ -96,8 +103,9 @@ public sealed partial class MartBuilder
     /// Deletes the rows of <paramref name="table"/> whose <see cref="IncrementalSpec.By"/> value changed and inserts them
     /// again from the model's SQL over inputs filtered to what those rows read. Returns the run and the number of keys rebuilt.
     /// </summary>
-    private (ModelRun Run, long Keys) Update(DbConnection connection, Model model, IncrementalSpec spec, string table, Dictionary<string, string> relations, long buildId)
+    private (ModelRun Run, long Keys) Update(DbConnection connection, Model model, IncrementalSpec spec, string table, IncrementalTestScope scope, long buildId)
     {
+        var relations = scope.Relations;
         var watch = Stopwatch.StartNew();
         var keys = $"_gtm_keys_{model.Name}";
         var window = $"_gtm_window_{model.Name}";
@@ -121,8 +129,14 @@ public sealed partial class MartBuilder
             inputs[input] = $"(select * from {relations[input]} where {column} in (select k from {window}))";
         }
 
+        foreach (var (input, column) in spec.KeyedInputs)
+        {
+            inputs[input] = $"(select * from {relations[input]} where {column} in (select k from {keys}))";
+        }
+
         try
         {
+            scope.BeforeUpdate(connection, model, spec, table, keys, catalog.Tests);
             connection.Execute($"delete from {table} where {spec.By} in (select k from {keys})");
             connection.Execute(
                 $"insert into {table} select * from ({SqlRewriter.ForRelations(catalog.Models, buildId, inputs).Rewrite(model.Sql)}) as rebuilt where {spec.By} in (select k from {keys})");

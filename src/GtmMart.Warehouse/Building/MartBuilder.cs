@@ -16,6 +16,11 @@ namespace GtmMart.Warehouse.Building;
 /// </summary>
 public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catalog)
 {
+    public const string FingerprintsKept = "raw fingerprints (kept by the loads)";
+    public const string FingerprintsComputed = "raw fingerprints (computed from every raw row)";
+
+    private BuildTimings timings = new();
+
     public BuildResult Build(IProgress<BuildProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Build(fullRefresh: false, progress, cancellationToken);
 
@@ -27,6 +32,7 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
     public BuildResult Build(bool fullRefresh, IProgress<BuildProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         WarehouseReadiness.RequireExists(warehouse);
+        timings = new BuildTimings();
         using var connection = warehouse.Open();
         warehouse.Dialect.PrepareForBulkWork(connection);
         BuildMetadata.Ensure(connection);
@@ -36,12 +42,14 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
 
         // DuckDB lets one process write the file, so a build still marked running was killed: its tables go.
         connection.Execute($"update {BuildMetadata.Schema}.builds set status = 'abandoned', finished_at = current_timestamp where status = 'running'");
-        DropBuildSchemas(connection, KeptBuilds(connection, published));
+        timings.Time("drop old builds", () => DropBuildSchemas(connection, KeptBuilds(connection, published)));
         var tracked = warehouse.Dialect is DuckDbDialect;
         var catalogHash = ChangeSet.CatalogHash(catalog);
         if (tracked)
         {
-            ChangeSet.TakeFingerprints(connection);
+            var watch = Stopwatch.StartNew();
+            var computed = ChangeSet.TakeFingerprints(connection, recompute: fullRefresh);
+            timings.Add(computed ? FingerprintsComputed : FingerprintsKept, watch.Elapsed);
         }
 
         var buildId = (connection.Scalar<long?>($"select max(build_id) from {BuildMetadata.Schema}.builds") ?? 0) + 1;
@@ -72,10 +80,11 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         var testWatch = Stopwatch.StartNew();
         var tests = DataTestRunner.Run(connection, catalog.Tests, rewriter, testProgress);
         var testTime = testWatch.Elapsed;
+        timings.AddTests(tests);
         var failed = tests.Count(t => !t.Passed);
-        var unmapped = Vocabularies.Unmapped(connection, catalog);
+        var unmapped = timings.Time("unmapped values", () => Vocabularies.Unmapped(connection, catalog));
         Vocabularies.Record(connection, buildId, unmapped);
-        SourceFreshness.Record(connection, buildId);
+        timings.Time("source freshness", () => SourceFreshness.Record(connection, buildId));
         connection.Execute(
             $"update {BuildMetadata.Schema}.builds set models = $models, tests_passed = $passed, tests_failed = $failed where build_id = $id",
             ("models", runs.Count), ("passed", tests.Count - failed), ("failed", failed), ("id", buildId));
@@ -83,13 +92,13 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         {
             // The failed build's tables stay (until the next build) so the failing rows can be inspected.
             Finish(connection, buildId, "failed", $"{failed} data test(s) failed");
-            return new BuildResult(buildId, false, runs, tests, testTime) { Unmapped = unmapped };
+            return new BuildResult(buildId, false, runs, tests, testTime) { Unmapped = unmapped, Timings = timings.Steps };
         }
 
         progress?.Report(new BuildProgress("publish", $"build {buildId}", catalog.Models.Count, catalog.Models.Count));
-        Publish(connection, buildId, tracked ? catalog.Models.ToDictionary(m => m.QualifiedName, m => $"{SqlRewriter.BuildSchema(m.Layer, buildId)}.{m.Name}") : null, catalogHash);
-        DropBuildSchemas(connection, KeptBuilds(connection, buildId));
-        return new BuildResult(buildId, true, runs, tests, testTime) { Unmapped = unmapped, Mode = tracked ? "full" : "full (incremental builds are DuckDB only)" };
+        timings.Time("publish", () => Publish(connection, buildId, tracked ? catalog.Models.ToDictionary(m => m.QualifiedName, m => $"{SqlRewriter.BuildSchema(m.Layer, buildId)}.{m.Name}") : null, catalogHash));
+        timings.Time("drop old builds", () => DropBuildSchemas(connection, KeptBuilds(connection, buildId)));
+        return new BuildResult(buildId, true, runs, tests, testTime) { Unmapped = unmapped, Mode = tracked ? "full" : "full (incremental builds are DuckDB only)", Timings = timings.Steps };
     }
 
     /// <summary>Creates the build's schemas, then runs <paramref name="run"/> on every model in order (stoppable, with progress and failpoints).</summary>
@@ -106,7 +115,9 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Report(new BuildProgress("model", model.QualifiedName, runs.Count, catalog.Models.Count));
             Failpoint.Hit($"build:{model.QualifiedName}");
-            runs.Add(run(model));
+            var modelRun = run(model);
+            timings.Add(model.QualifiedName, modelRun.Elapsed);
+            runs.Add(modelRun);
         }
 
         return runs;

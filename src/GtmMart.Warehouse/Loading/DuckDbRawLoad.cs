@@ -71,6 +71,7 @@ internal static class DuckDbRawLoad
         {
             var empty = string.Join(", ", source.Columns.Select(c => $"cast(null as {c.SqlType}) as {DuckDbRawReader.Q(c.Name)}"));
             connection.Execute($"create or replace table {table} as select {empty}, cast(null as varchar) as _file, cast(null as bigint) as _line where false");
+            RawFingerprints.Replace(connection, source);
             var absent = new SourceLoadResult(source.Name, null, 0, 0, 0);
             LoadMetadata.Log(connection, loadId, absent, "loaded", options);
             return absent;
@@ -82,16 +83,20 @@ internal static class DuckDbRawLoad
         {
             // A record whose key is loaded already replaces the loaded one (a restated day of spend, a changed stage).
             var match = string.Join(" and ", source.Key.Select(k => $"{table}.{DuckDbRawReader.Q(k)} = s.{DuckDbRawReader.Q(k)}"));
+            var replacedRows = $"(select * from {table} where exists (select 1 from (select * from {staged} where _reject_reason is null) as s where {match}))";
+            RawFingerprints.Add(connection, source, replacedRows, -1);
             replaced = connection.Execute($"delete from {table} using (select * from {staged} where _reject_reason is null) as s where {match}");
             connection.Execute(
                 $"insert into {table} select {columns}, cast($file as varchar) as _file, _line from {staged} where _reject_reason is null order by _line",
                 ("file", file.FileName));
+            RawFingerprints.Add(connection, source, $"(select * from {staged} where _reject_reason is null)", 1);
         }
         else
         {
             connection.Execute(
                 $"create or replace table {table} as select {columns}, cast($file as varchar) as _file, _line from {staged} where _reject_reason is null order by _line",
                 ("file", file.FileName));
+            RawFingerprints.Replace(connection, source);
         }
 
         InsertRejects(connection, loadId, file);

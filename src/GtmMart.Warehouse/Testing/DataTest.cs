@@ -7,9 +7,19 @@ namespace GtmMart.Warehouse.Testing;
 /// a row of <see cref="Model"/> meets exactly when it breaks the test, so the runner can screen all of a model's
 /// row-level tests in one scan.
 /// </summary>
-public sealed record DataTest(string Model, string Kind, string? Column, string Name, string FailingRowsSql, string DeclaredIn, string? FailingRowPredicate = null);
+public sealed record DataTest(string Model, string Kind, string? Column, string Name, string FailingRowsSql, string DeclaredIn, string? FailingRowPredicate = null)
+{
+    /// <summary>The columns whose values the test compares across rows (unique, primary_key, group expressions); empty otherwise.</summary>
+    public IReadOnlyList<string> KeyColumns { get; init; } = [];
+
+    /// <summary>For a relationships test, the parent model and field the column must be found in.</summary>
+    public (string Model, string Field)? Parent { get; init; }
+}
 
 public sealed record DataTestResult(DataTest Test, long FailingRows, IReadOnlyList<string> ColumnNames, IReadOnlyList<IReadOnlyList<string?>> Sample)
 {
     public bool Passed => FailingRows == 0;
+
+    /// <summary>How long the test took (a model's shared screening scan counted with its first test).</summary>
+    public TimeSpan Elapsed { get; init; }
 }

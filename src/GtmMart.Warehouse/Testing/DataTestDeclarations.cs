@@ -77,7 +77,10 @@ public static class DataTestDeclarations
             var by = Text(spec.GetValueOrDefault("by"), path, $"incremental.by of {name}");
             var lookback = spec.GetValueOrDefault("lookback_days") is { } l ? int.Parse(Text(l, path, "lookback_days"), System.Globalization.CultureInfo.InvariantCulture) : 0;
             var inputs = Map(spec.GetValueOrDefault("inputs"), path).ToDictionary(kv => kv.Key, kv => Text(kv.Value, path, $"incremental input of {name}"), StringComparer.Ordinal);
-            specs[name] = new Building.IncrementalSpec(by, lookback, inputs);
+            var keyed = spec.GetValueOrDefault("keyed_inputs") is { } k
+                ? Map(k, path).ToDictionary(kv => kv.Key, kv => Text(kv.Value, path, $"incremental keyed input of {name}"), StringComparer.Ordinal)
+                : [];
+            specs[name] = new Building.IncrementalSpec(by, lookback, inputs) { KeyedInputs = keyed };
         }
 
         return specs;

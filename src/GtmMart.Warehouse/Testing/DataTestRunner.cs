@@ -15,16 +15,24 @@ public static class DataTestRunner
     /// <see cref="DataTest.FailingRowPredicate"/>) are first screened together in one scan of the model, counting the
     /// rows that break each; a test with none there passes without a query of its own. Every other test, and any test
     /// the scan found failing or could not screen, runs its own failing-rows query for its count and sample.
+    /// <paramref name="scoped"/>, when given, says which relations each test reads instead (an incremental build points a
+    /// test at the rows it rebuilt where that keeps the test's meaning; see <c>IncrementalTestScope</c>).
     /// </summary>
-    public static IReadOnlyList<DataTestResult> Run(DbConnection connection, IReadOnlyList<DataTest> tests, SqlRewriter rewriter, IProgress<DataTestResult>? progress = null)
+    public static IReadOnlyList<DataTestResult> Run(
+        DbConnection connection, IReadOnlyList<DataTest> tests, SqlRewriter rewriter, IProgress<DataTestResult>? progress = null, Func<DataTest, SqlRewriter>? scoped = null)
     {
         ArgumentNullException.ThrowIfNull(tests);
         ArgumentNullException.ThrowIfNull(rewriter);
-        var clean = Screen(connection, tests, rewriter);
+        var rewriterFor = scoped ?? (_ => rewriter);
+        var screenTimes = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        var clean = Screen(connection, tests, rewriterFor, screenTimes);
         var results = new List<DataTestResult>();
         foreach (var test in tests)
         {
-            var result = clean.Contains(test) ? new DataTestResult(test, 0, [], []) : RunOne(connection, test, rewriter);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var result = clean.Contains(test) ? new DataTestResult(test, 0, [], []) : RunOne(connection, test, rewriterFor(test));
+            // A model's screening scan is counted once, with its first test.
+            result = result with { Elapsed = watch.Elapsed + (screenTimes.Remove(test.Model, out var screen) ? screen : TimeSpan.Zero) };
             results.Add(result);
             progress?.Report(result);
         }
@@ -53,7 +61,7 @@ public static class DataTestRunner
     /// column the model lacks, say) screens nothing: those tests then run one by one, and the one at fault reports the
     /// error under its own name.
     /// </summary>
-    private static HashSet<DataTest> Screen(DbConnection connection, IReadOnlyList<DataTest> tests, SqlRewriter rewriter)
+    private static HashSet<DataTest> Screen(DbConnection connection, IReadOnlyList<DataTest> tests, Func<DataTest, SqlRewriter> rewriterFor, Dictionary<string, TimeSpan> times)
     {
         var clean = new HashSet<DataTest>(ReferenceEqualityComparer.Instance);
         foreach (var group in tests.Where(t => t.FailingRowPredicate is not null).GroupBy(t => t.Model, StringComparer.Ordinal))
@@ -62,9 +70,11 @@ public static class DataTestRunner
             var counts = string.Join(", ", screened.Select((t, i) =>
                 string.Create(CultureInfo.InvariantCulture, $"cast(coalesce(sum(case when {t.FailingRowPredicate} then 1 else 0 end), 0) as bigint) as failing_{i}")));
             long[]? failing;
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             try
             {
-                failing = connection.Query(rewriter.Rewrite($"select {counts} from {group.Key}"),
+                // Row-level tests of one model read the same rows (all of them, or all it rebuilt), so the first one's relation serves.
+                failing = connection.Query(rewriterFor(screened[0]).Rewrite($"select {counts} from {group.Key}"),
                     r => Enumerable.Range(0, screened.Count).Select(i => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture)).ToArray()).FirstOrDefault();
             }
             catch (DbException)
@@ -72,6 +82,10 @@ public static class DataTestRunner
                 // Deliberately not fatal: the tests of this model run one by one instead (RunOne), and the one at fault
                 // fails there with its own name and the engine's message.
                 continue;
+            }
+            finally
+            {
+                times[group.Key] = watch.Elapsed;
             }
 
             for (var i = 0; failing is not null && i < screened.Count; i++)

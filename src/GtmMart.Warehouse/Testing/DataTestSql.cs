@@ -8,14 +8,16 @@ internal static class DataTestSql
 
     public static DataTest Unique(string model, string column, string path) => new(
         model, "unique", column, $"unique({model}.{column})",
-        $"select {column}, count(*) as occurrences from {model} where {column} is not null group by {column} having count(*) > 1", path);
+        $"select {column}, count(*) as occurrences from {model} where {column} is not null group by {column} having count(*) > 1", path)
+    { KeyColumns = [column] };
 
     public static DataTest UniqueCombination(string model, IReadOnlyList<string> columns, string path)
     {
         var list = string.Join(", ", columns);
         return new(
             model, "primary_key", list, $"primary_key({model}: {list})",
-            $"select {list}, count(*) as occurrences from {model} group by {list} having count(*) > 1", path);
+            $"select {list}, count(*) as occurrences from {model} group by {list} having count(*) > 1", path)
+        { KeyColumns = columns };
     }
 
     public static DataTest AcceptedValues(string model, string column, IReadOnlyList<string> values, string path)
@@ -30,7 +32,8 @@ internal static class DataTestSql
     public static DataTest Relationship(string model, string column, string to, string field, string path) => new(
         model, "relationships", column, $"relationships({model}.{column} -> {to}.{field})",
         $"select child.{column}, count(*) as occurrences from {model} as child left join {to} as parent on child.{column} = parent.{field} " +
-        $"where child.{column} is not null and parent.{field} is null group by child.{column}", path);
+        $"where child.{column} is not null and parent.{field} is null group by child.{column}", path)
+    { Parent = (to, field) };
 
     public static DataTest Expression(string model, string expression, string path) =>
         RowLevel(model, "expression", null, $"expression({model}: {expression})", $"not ({expression})", path);
@@ -41,7 +44,8 @@ internal static class DataTestSql
         var list = string.Join(", ", groupBy);
         return new(
             model, "expression", list, $"expression({model} per {list}: {expression})",
-            $"select {list}, count(*) as group_rows from {model} group by {list} having not ({expression})", path);
+            $"select {list}, count(*) as group_rows from {model} group by {list} having not ({expression})", path)
+        { KeyColumns = groupBy };
     }
 
     /// <summary>A test whose failing rows are the rows of <paramref name="model"/> meeting <paramref name="failing"/> (also its screening predicate).</summary>

@@ -38,6 +38,7 @@ public sealed class IncrementalBuildTests : IDisposable
         Load("day1", append: true);
         var day = Build();
         Assert.Matches(@"^incremental: 30 of \d+ days rebuilt \(1 changed", day.Mode);
+        Assert.Contains(day.Timings, t => t.Name == MartBuilder.FingerprintsKept);
         AssertSameAsFullRefresh();
 
         Split(all, db.Folder.Sub("day2"), d => d == last, withUndated: false);
@@ -64,6 +65,47 @@ public sealed class IncrementalBuildTests : IDisposable
         AssertSameAsFullRefresh();
     }
 
+    [Fact]
+    public void An_incremental_build_tests_the_rows_it_rebuilt_and_fails_on_them_as_a_full_build_would()
+    {
+        // One more declared test, which only the new day's rows break.
+        var sql = SqlCopy.Of(RepoPaths.Sql, db.Folder.Sub("sql"));
+        var declarations = Path.Combine(sql, "core", "_models.yml");
+        File.WriteAllText(declarations, File.ReadAllText(declarations).Replace(
+            "      - expression: \"pageviews >= 0\"", "      - expression: \"pageviews >= 0\"\n      - expression: \"pageviews < 1000\"", StringComparison.Ordinal));
+        var strict = ModelCatalog.Load(sql);
+        var all = db.Folder.Sub("all");
+        DemoDataGenerator.Generate(new GeneratorOptions { OutputDirectory = all, Accounts = 80, Seed = 3, Days = 60 });
+        var last = new DateOnly(2025, 1, 1).AddDays(59);
+        Split(all, db.Folder.Sub("base"), d => d < last, withUndated: true);
+        Load("base", append: false);
+        Assert.True(new MartBuilder(db.Warehouse, strict).Build(fullRefresh: true).Published);
+        var sessions = db.Scalar<long>("select count(*) from core.fct_web_sessions");
+
+        var day = db.Folder.Sub("day");
+        Split(all, day, d => d == last, withUndated: false);
+        var file = Path.Combine(day, "web_analytics.csv");
+        var lines = File.ReadAllLines(file);
+        var header = lines[0].Split(',');
+        var row = lines[1].Split(',');
+        row[Array.IndexOf(header, "pageviews")] = "5000";
+        lines[1] = string.Join(',', row);
+        File.WriteAllLines(file, lines);
+        Load("day", append: true);
+
+        var incremental = new MartBuilder(db.Warehouse, strict).Build();
+        Assert.False(incremental.Published);
+        Assert.Matches(@"; \d+ of \d+ data tests on the rebuilt rows$", incremental.Mode);
+        var failure = Assert.Single(incremental.Failures);
+        Assert.Equal("expression(core.fct_web_sessions: pageviews < 1000)", failure.Test.Name);
+        Assert.Equal(1, failure.FailingRows);
+        Assert.Equal(sessions, db.Scalar<long>("select count(*) from core.fct_web_sessions"));
+
+        // A full refresh of the same data finds the same failure.
+        var full = new MartBuilder(db.Warehouse, strict).Build(fullRefresh: true);
+        Assert.Equal(1, Assert.Single(full.Failures).FailingRows);
+    }
+
     private BuildResult Build(bool fullRefresh = false)
     {
         var result = new MartBuilder(db.Warehouse, catalog).Build(fullRefresh);
@@ -71,8 +113,16 @@ public sealed class IncrementalBuildTests : IDisposable
         return result;
     }
 
-    private void Load(string folder, bool append) =>
+    /// <summary>Loads the folder, then checks the fingerprints the load kept are those of the raw tables as they now are.</summary>
+    private void Load(string folder, bool append)
+    {
         new RawLoader(db.Warehouse).Load(Path.Combine(db.Folder.Path, folder), new LoadOptions { Append = append });
+        const string kept = $"select kind, key, sum(n) as n, sum(h) as h from {RawFingerprints.Table} group by kind, key";
+        var computed = $"select kind, key, n, h from ({RawFingerprints.SelectAll()})";
+        Assert.True(db.Scalar<long>($"select count(*) from {RawFingerprints.Table}") > 0);
+        Assert.Equal(0, db.Scalar<long>($"select count(*) from ({kept} except all {computed})"));
+        Assert.Equal(0, db.Scalar<long>($"select count(*) from ({computed} except all {kept})"));
+    }
 
     /// <summary>Keeps every core and mart table as the incremental build left it, rebuilds from scratch and compares.</summary>
     private void AssertSameAsFullRefresh()
