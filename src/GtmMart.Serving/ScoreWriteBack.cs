@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using GtmMart.Scoring.Icp;
 using GtmMart.Scoring.Opportunity;
+using GtmMart.Serving.Drift;
 using GtmMart.Warehouse;
 using GtmMart.Warehouse.Connection;
 using GtmMart.Warehouse.Snowflake;
@@ -83,11 +84,12 @@ public sealed class ScoreWriteBack
         IReadOnlyList<AccountScore> accountScores = models.HasIcp ? models.Icp.ScoreBatch(features.Accounts) : [];
         ct.ThrowIfCancellationRequested();
         progress?.Report($"scored in {watch.Elapsed.TotalSeconds:0.0}s; writing");
+        var drift = ScoringDrift.Compare(models, features, opportunityScores, accountScores, progress);
 
         var scoredAt = Now();
         try
         {
-            return Write(models, features, runId, startedAt, scoredAt, opportunityScores, accountScores, progress, ct);
+            return Write(models, features, runId, startedAt, scoredAt, opportunityScores, accountScores, drift, progress, ct);
         }
         catch (Exception ex) when (ex is DbException or OperationCanceledException)
         {
@@ -104,6 +106,7 @@ public sealed class ScoreWriteBack
         DateTime scoredAt,
         IReadOnlyList<OpportunityScore> opportunityScores,
         IReadOnlyList<AccountScore> accountScores,
+        IReadOnlyList<ModelDrift> drift,
         IProgress<string>? progress,
         CancellationToken ct)
     {
@@ -121,6 +124,7 @@ public sealed class ScoreWriteBack
         var watch = Stopwatch.StartNew();
         using var connection = warehouse.Open();
         ScoreTables.Ensure(connection);
+        FeatureDriftTable.Ensure(connection);
         // Snowflake: the scores go up as Parquet files and into staging tables first (outside the transaction).
         using var staged = warehouse.Dialect is SnowflakeDialect
             ? SnowflakeScoreWriter.Stage(connection, runId, [.. opportunityRows], [.. accountRows], progress)
@@ -133,6 +137,7 @@ public sealed class ScoreWriteBack
                 return earlier;
             }
 
+            FeatureDriftTable.Write(connection, runId, scoredAt, drift);
             var (opportunities, accounts) = staged is not null
                 ? staged.Merge(scoreDate)
                 : Append(connection, opportunityRows, accountRows, scoreDate, progress, ct);
