@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using GtmMart.Serving;
 using GtmMart.Tests.Support;
 using GtmMart.Warehouse.Connection;
@@ -17,6 +18,7 @@ public sealed class KilledScoreTests(ServingFixture fixture)
         union all select 'a', account_id, fit_score, run_id from mart.mrt_account_scores
         union all select entity_type, entity_id, score, run_id from mart.mrt_score_history_daily
         union all select 'run', run_id, opportunities, status from gtm_meta.score_runs
+        union all select 'drift', model_name || ' ' || feature, psi, run_id from mart.mrt_feature_drift
         order by all
         """;
 
@@ -50,6 +52,8 @@ public sealed class KilledScoreTests(ServingFixture fixture)
         // Nothing of the killed run is visible: the previous scores, history and ledger are unchanged.
         Assert.Equal(before, Rows(db));
         Assert.Equal(0, db.Scalar("select count(*) from gtm_meta.score_runs where run_id = 'killed'"));
+        Assert.Contains(before, r => (string?)r[0] == "drift" && (string?)r[3] == "previous");
+        Assert.Equal(0, db.Scalar("select count(*) from mart.mrt_feature_drift where run_id = 'killed'"));
 
         // The same run id then goes through (the dead process left no lock and no partial run behind).
         var rerun = GtmProcess.Run(RepoPaths.Root, args);
@@ -57,6 +61,7 @@ public sealed class KilledScoreTests(ServingFixture fixture)
         Assert.Contains("run killed written", rerun.Stdout, StringComparison.Ordinal);
         Assert.Equal(0, db.Scalar("select count(*) from mart.mrt_opportunity_scores where run_id <> 'killed'"));
         Assert.Equal(1, db.Scalar("select count(*) from gtm_meta.score_runs where run_id = 'killed' and status = 'succeeded'"));
+        Assert.True(Convert.ToInt64(db.Scalar("select count(*) from mart.mrt_feature_drift where run_id = 'killed'"), CultureInfo.InvariantCulture) > 0);
 
         var again = GtmProcess.Run(RepoPaths.Root, args);
         Assert.True(again.ExitCode == 0, again.All);
