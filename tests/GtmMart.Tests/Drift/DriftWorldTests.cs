@@ -19,8 +19,8 @@ public sealed class DriftWorlds : IDisposable
 
     /// <summary>
     /// Partner and LinkedIn deals instead of Google Ads, Organic and Meta, with the paid-media share kept at the
-    /// seed's 59.7% (so <c>is_paid_media</c> does not move); accounts from 1,000 employees up instead of the seed's
-    /// small-company mix.
+    /// seed's 59.7% (so <c>is_paid_media</c> does not move); mostly accounts of 1,000 employees and more (the seed's
+    /// mix is mostly under 1,000).
     /// </summary>
     public static readonly Dictionary<string, double> SourceMix = new()
     {
@@ -37,10 +37,15 @@ public sealed class DriftWorlds : IDisposable
 
         ProductData.Prepare(Resample, Accounts, seed: 32);
         ProductData.Prepare(Shifted, Accounts, seed: 33, o => o with { SourceMix = SourceMix, EmployeeBandMix = BandMix });
+        ProductData.Prepare(Extreme, 300, seed: 34, o => o with
+        {
+            SourceMix = new Dictionary<string, double> { ["Meta"] = 1 },
+            EmployeeBandMix = new Dictionary<string, double> { ["5000+"] = 1 },
+        });
         using var models = ModelSet.LoadActive(Registry);
         OpportunityVersion = models.OpportunityVersion;
         IcpVersion = models.IcpVersion;
-        foreach (var world in new[] { Resample, Shifted })
+        foreach (var world in new[] { Resample, Shifted, Extreme })
         {
             new ScoreWriteBack(world.Warehouse).Run(models, FeatureStore.Load(world.Warehouse), "run-drift");
         }
@@ -51,6 +56,9 @@ public sealed class DriftWorlds : IDisposable
     public TestWarehouse Resample { get; } = new();
 
     public TestWarehouse Shifted { get; } = new();
+
+    /// <summary>A small world of Meta deals with 5,000+ employee accounts only: far from anything trained on.</summary>
+    public TestWarehouse Extreme { get; } = new();
 
     public ModelRegistry Registry { get; }
 
@@ -63,10 +71,19 @@ public sealed class DriftWorlds : IDisposable
         Training.Dispose();
         Resample.Dispose();
         Shifted.Dispose();
+        Extreme.Dispose();
     }
 }
 
-public sealed class DriftWorldTests(DriftWorlds worlds) : IClassFixture<DriftWorlds>
+/// <summary>The drift and monitor tests share one set of worlds.</summary>
+[CollectionDefinition(Name)]
+public sealed class DriftWorldsGroup : ICollectionFixture<DriftWorlds>
+{
+    public const string Name = "drift worlds";
+}
+
+[Collection(DriftWorldsGroup.Name)]
+public sealed class DriftWorldTests(DriftWorlds worlds)
 {
     private const string DriftRows =
         "select model_name, feature, kind, psi, reading, sample_size, reference_size, note, model_version, run_id from mart.mrt_feature_drift order by model_name, feature";
