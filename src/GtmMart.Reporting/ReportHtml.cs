@@ -16,7 +16,7 @@ public static class ReportHtml
     public const string DataElementId = "gtm-data";
 
     /// <summary>The script's parts, joined in this order inside one strict-mode function: later parts use earlier ones.</summary>
-    internal static readonly string[] ScriptParts = ["report-format.js", "report-traffic.js", "report-efficiency.js", "report-trust.js", "report-accounts.js", "report.js"];
+    internal static readonly string[] ScriptParts = ["report-format.js", "report-traffic.js", "report-efficiency.js", "report-trust.js", "report-lifecycle.js", "report-accounts.js", "report.js"];
 
     public static string Render(ReportData data)
     {
@@ -99,6 +99,19 @@ public static class ReportHtml
                 json.WriteString("kind", model.Kind);
                 json.WriteString("trust", model.Trust);
                 json.WriteString("trust_reason", model.TrustReason);
+                if (model.CrossValidationAuc is { } cv)
+                {
+                    json.WriteStartObject("cv_auc");
+                    json.WriteNumber("mean", cv.Mean);
+                    json.WriteNumber("lower", cv.Lower);
+                    json.WriteNumber("upper", cv.Upper);
+                    json.WriteEndObject();
+                }
+                else
+                {
+                    json.WriteNull("cv_auc");
+                }
+
                 json.WriteStartArray("tiers");
                 foreach (var tier in model.Tiers)
                 {

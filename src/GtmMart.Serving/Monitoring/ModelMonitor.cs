@@ -60,7 +60,7 @@ public sealed class ModelMonitor(IWarehouse warehouse, ModelRegistry registry, T
     private static ModelHealth Check(DbConnection connection, ModelVersion version, bool hasPerformance, bool hasDrift)
     {
         var isOpportunity = version.Model == ModelSet.OpportunityModelName;
-        var cv = CrossValidationAuc(version.Card, isOpportunity);
+        var cv = CrossValidationAuc(version.Card, version.Model);
         var latestRun = connection.Query(
             $"""
             select run_id from {ScoreTables.RunsSchema}.{ScoreTables.Runs}
@@ -173,9 +173,10 @@ public sealed class ModelMonitor(IWarehouse warehouse, ModelRegistry registry, T
     }
 
     /// <summary>The card's cross-validation AUC interval (opportunity: <c>metrics.cross_validation.auc</c>; ICP: <c>metrics.fit_cross_validation_auc</c>), or null (baselines).</summary>
-    private static AucInterval? CrossValidationAuc(ModelCard card, bool isOpportunity)
+    public static AucInterval? CrossValidationAuc(ModelCard card, string model)
     {
-        var node = isOpportunity ? card.Metrics["cross_validation"]?["auc"] : card.Metrics["fit_cross_validation_auc"];
+        ArgumentNullException.ThrowIfNull(card);
+        var node = model == ModelSet.OpportunityModelName ? card.Metrics["cross_validation"]?["auc"] : card.Metrics["fit_cross_validation_auc"];
         return node is JsonObject o && Number(o["mean"]) is { } mean && Number(o["lower"]) is { } lower && Number(o["upper"]) is { } upper
             ? new AucInterval(mean, lower, upper)
             : null;

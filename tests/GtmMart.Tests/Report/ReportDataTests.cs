@@ -92,8 +92,11 @@ public sealed class SeedReportDataTests(SeedReportFixture fixture)
         var data = fixture.WithoutScores.Data;
 
         Assert.False(data.ScoresAvailable);
-        Assert.Equal(["icp_mix", "open_opportunities", "priority_accounts", "score_run"], data.Unavailable.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["feature_drift", "icp_mix", "model_performance", "open_opportunities", "priority_accounts", "score_bands", "score_changes", "score_run"],
+            data.Unavailable.Keys.Order(StringComparer.Ordinal));
         Assert.All(data.Unavailable.Values, reason => Assert.Contains("gtm score", reason, StringComparison.Ordinal));
+        Assert.Contains("realized accuracy is not in this mart yet", data.Unavailable["model_performance"], StringComparison.Ordinal);
         Assert.Equal(8, data.Datasets.Count);
         Assert.Equal(["ad_spend", "salesforce_opportunities", "web_analytics"], data.Datasets["freshness"].Rows.Select(r => (string)r[0]!));
         Assert.Contains("Scores are not available yet", File.ReadAllText(fixture.WithoutScores.Path), StringComparison.Ordinal);
@@ -116,8 +119,11 @@ public sealed class SeedReportDataTests(SeedReportFixture fixture)
         var data = fixture.WithScores.Data;
 
         Assert.True(data.ScoresAvailable);
-        Assert.Empty(data.Unavailable);
-        Assert.Equal(ReportQuery.Datasets.Order(StringComparer.Ordinal), data.Datasets.Keys.Order(StringComparer.Ordinal));
+
+        // Realized accuracy needs a build after the write-back (and score changes a second run): noted, not failed.
+        Assert.All(data.Unavailable.Keys, k => Assert.Contains(k, ReportQuery.LifecycleDatasets));
+        Assert.Contains("feature_drift", data.Datasets.Keys);
+        Assert.Equal(ReportQuery.Datasets.Except(data.Unavailable.Keys).Order(StringComparer.Ordinal), data.Datasets.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["icp", "opportunity-scoring"], data.Models.Select(m => m.Model).Order(StringComparer.Ordinal));
         var funnel = data.Datasets["funnel"];
         var totals = Enumerable.Range(0, funnel.Rows.Count)
