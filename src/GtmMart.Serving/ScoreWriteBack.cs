@@ -18,7 +18,8 @@ namespace GtmMart.Serving;
 /// Scores every open opportunity and every account and writes the results back to the warehouse in one transaction:
 /// the latest scores (<c>mart.mrt_opportunity_scores</c>, <c>mart.mrt_account_scores</c>, replaced whole), the
 /// daily history (<c>mart.mrt_score_history_daily</c>, one row per entity and day; a rerun the same day replaces the
-/// day's row) and the run ledger (<c>gtm_meta.score_runs</c>). A process killed midway leaves the previous run's
+/// day's row), the drift of the scored populations against the versions' training references
+/// (<c>mart.mrt_feature_drift</c>, see <see cref="Drift.ScoringDrift"/>) and the run ledger (<c>gtm_meta.score_runs</c>). A process killed midway leaves the previous run's
 /// tables untouched because nothing is committed before the end. Idempotent per run id: a run id that was already
 /// committed is not written again (<see cref="WriteBackResult.AlreadyWritten"/>).
 /// </summary>

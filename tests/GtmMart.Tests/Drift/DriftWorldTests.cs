@@ -24,7 +24,12 @@ public sealed class DriftWorlds : IDisposable
     /// </summary>
     public static readonly Dictionary<string, double> SourceMix = new()
     {
-        ["Google Ads"] = 0.05, ["Organic"] = 0.05, ["LinkedIn"] = 0.497, ["Meta"] = 0.05, ["Direct"] = 0.053, ["Partner"] = 0.30,
+        ["Google Ads"] = 0.05,
+        ["Organic"] = 0.05,
+        ["LinkedIn"] = 0.497,
+        ["Meta"] = 0.05,
+        ["Direct"] = 0.053,
+        ["Partner"] = 0.30,
     };
 
     public static readonly Dictionary<string, double> BandMix = new() { ["50-199"] = 0.05, ["200-999"] = 0.15, ["1000-4999"] = 0.40, ["5000+"] = 0.40 };
