@@ -25,4 +25,4 @@ select
     drift.note
 from drift
 inner join latest on latest.run_id = drift.run_id
-order by drift.model_name, drift.psi desc, drift.feature
+order by drift.model_name, drift.psi desc nulls last, drift.feature

@@ -15,7 +15,7 @@ changes as (select * from mart.mrt_score_changes),
 ranked as (
     select
         changes.*,
-        row_number() over (partition by changes.entity_type order by abs(changes.delta) desc, changes.entity_id) as change_rank
+        row_number() over (partition by changes.entity_type order by abs(changes.delta) desc nulls last, changes.entity_id) as change_rank
     from changes
     inner join latest on latest.run_id = changes.run_id
     where changes.delta <> 0
