@@ -137,7 +137,7 @@ public sealed class MonitorCommandTests(DriftWorlds worlds)
         Assert.Contains("gtm score", notScored.Stderr, StringComparison.Ordinal);
     }
 
-    private static void AssertOneLine(GtmProcess.Result result, string expected)
+    private static void AssertOneLine(ChildProcess.Result result, string expected)
     {
         Assert.True(result.ExitCode == 1, result.All);
         Assert.Empty(result.Stdout.Trim());
@@ -146,9 +146,9 @@ public sealed class MonitorCommandTests(DriftWorlds worlds)
         Assert.DoesNotContain("Exception", line, StringComparison.Ordinal);
     }
 
-    private GtmProcess.Result Monitor(TestWarehouse db, params string[] args) => Monitor(db.Warehouse, args);
+    private ChildProcess.Result Monitor(TestWarehouse db, params string[] args) => Monitor(db.Warehouse, args);
 
-    private GtmProcess.Result Monitor(DuckDbWarehouse db, params string[] args) =>
+    private ChildProcess.Result Monitor(DuckDbWarehouse db, params string[] args) =>
         GtmProcess.Run(RepoPaths.Root, ["monitor", "--warehouse", db.DatabasePath, .. args.Contains("--models") ? [] : new[] { "--models", worlds.Registry.Root }, .. args]);
 
     private JsonElement Report(DuckDbWarehouse db)

@@ -4,6 +4,7 @@ using GtmMart.Reporting;
 using GtmMart.Tests.Drift;
 using GtmMart.Tests.Support;
 using GtmMart.Tests.Support.Browser;
+using GtmMart.Warehouse.Connection;
 
 namespace GtmMart.Tests.Report;
 
@@ -12,31 +13,15 @@ namespace GtmMart.Tests.Report;
 /// <c>mart.mrt_feature_drift</c>, and the parts that need closed deals say so instead of drawing nothing.
 /// </summary>
 [Collection(DriftWorldsGroup.Name)]
-public sealed class LifecycleSectionTests(DriftWorlds worlds) : IAsyncLifetime
+public sealed class LifecycleSectionTests(DriftWorlds worlds, SharedBrowser browser) : IClassFixture<SharedBrowser>
 {
-    private HeadlessChromium? browser;
-
-    public async Task InitializeAsync()
-    {
-        if (HeadlessChromium.FindExecutable() is not null)
-        {
-            browser = await HeadlessChromium.LaunchAsync();
-        }
-    }
-
-    public Task DisposeAsync()
-    {
-        browser?.Dispose();
-        return Task.CompletedTask;
-    }
-
     [ChromiumFact]
     public async Task The_drift_flags_are_the_latest_run_s_and_only_moved_columns_are_listed()
     {
         var path = worlds.Shifted.Folder.File("report-lifecycle.html");
         var report = GtmReport.Write(worlds.Shifted.Warehouse, RepoPaths.Sql, worlds.Registry, path);
         Assert.True(report.Data.ScoresAvailable);
-        using var page = await OpenAsync(path);
+        await using var page = await OpenAsync(path);
 
         var figures = await FiguresAsync(page);
         var drift = worlds.Shifted.Rows("select model_name, feature, kind, psi, reading from mart.mrt_feature_drift where run_id = 'run-drift'");
@@ -63,26 +48,110 @@ public sealed class LifecycleSectionTests(DriftWorlds worlds) : IAsyncLifetime
         AssertClean(page, path);
     }
 
-    private async Task<CdpPage> OpenAsync(string path)
+    [ChromiumFact]
+    public async Task Realized_auc_calibration_and_score_changes_show_the_mart_s_figures()
     {
-        var page = await browser!.NewPageAsync();
-        await page.SetViewportAsync(1366, 900);
-        await page.NavigateAsync(new Uri(path).AbsoluteUri);
+        // The accuracy and change tables as the build and the write-back derive them (their documented columns),
+        // replacing any the warehouse has,
+        // written into a copy of the shifted world so the page is tested alone: two runs, one judged below the
+        // active version's CV interval, ten score bands, and two changed opportunities.
+        using var folder = new TempDirectory();
+        var copy = folder.File("warehouse.duckdb");
+        File.Copy(worlds.Shifted.Warehouse.DatabasePath, copy);
+        if (File.Exists(worlds.Shifted.Warehouse.DatabasePath + ".wal"))
+        {
+            File.Copy(worlds.Shifted.Warehouse.DatabasePath + ".wal", copy + ".wal");
+        }
+
+        var db = new DuckDbWarehouse(copy);
+        var version = worlds.OpportunityVersion;
+        var cvLower = worlds.Registry.Active("opportunity-scoring")!.Card.Metrics["cross_validation"]!["auc"]!["lower"]!.GetValue<double>();
+        using (var connection = db.Open())
+        {
+            foreach (var sql in StandIns)
+            {
+                connection.Execute(sql, ("version", version), ("below", cvLower - 0.08));
+            }
+        }
+
+        var path = folder.File("report.html");
+        var report = GtmReport.Write(db, RepoPaths.Sql, worlds.Registry, path);
+        Assert.Empty(report.Data.Unavailable);
+        await using var page = await OpenAsync(path);
+        var figures = await FiguresAsync(page);
+
+        Assert.Equal(0.74, double.Parse(figures["lifecycle.auc.run-a"], CultureInfo.InvariantCulture), 9);
+        Assert.Equal(cvLower - 0.08, double.Parse(figures["lifecycle.auc.run-drift"], CultureInfo.InvariantCulture), 9);
+        Assert.Equal("run-a", figures["lifecycle.bands.run"]);
+        for (var band = 1; band <= 10; band++)
+        {
+            Assert.Equal((band - 0.5) / 10, double.Parse(figures[$"lifecycle.band.{band}.mean_probability"], CultureInfo.InvariantCulture), 9);
+            Assert.Equal(band * 4, long.Parse(figures[$"lifecycle.band.{band}.closed"], CultureInfo.InvariantCulture));
+            Assert.Equal(band / 2 / (band * 4.0), double.Parse(figures[$"lifecycle.band.{band}.win_rate"], CultureInfo.InvariantCulture), 9);
+        }
+
+        Assert.Equal(-23, double.Parse(figures["lifecycle.change.opportunity.O2"], CultureInfo.InvariantCulture));
+        Assert.Equal(7, double.Parse(figures["lifecycle.change.opportunity.O1"], CultureInfo.InvariantCulture));
+        var text = (await page.EvaluateAsync("document.getElementById('lifecycle-body').innerText")).GetString()!;
+        Assert.Contains("web engagement −0.81, channel +0.12", text, StringComparison.Ordinal);
+        Assert.Contains("retraining is recommended", text, StringComparison.Ordinal);
+        Assert.True(
+            text.IndexOf("O2", StringComparison.Ordinal) < text.IndexOf("O1", StringComparison.Ordinal),
+            "the larger change comes first");
+        AssertClean(page, path);
+    }
+
+    private static readonly string[] StandIns =
+    [
+        "drop view if exists mart.mrt_model_performance",
+        "drop view if exists mart.mrt_model_performance_bands",
+        """
+        create or replace table mart.mrt_model_performance as
+        select * from (values
+            ('opportunity-scoring', $version, 'run-a', timestamp '2026-01-05 10:00:00', 900, 900, 120, 60, 0.74, 0.65, 0.83, 0.2, 0.04),
+            ('opportunity-scoring', $version, 'run-drift', timestamp '2026-02-05 10:00:00', 950, 950, 40, 20, $below, $below - 0.1, $below + 0.1, 0.25, 0.09))
+            as t(model_name, model_version, run_id, scored_at, scored, open_when_scored, closed_since, won_since,
+                 realized_auc, realized_auc_low, realized_auc_high, brier, calibration_error)
+        """,
+        """
+        create or replace table mart.mrt_model_performance_bands as
+        select 'opportunity-scoring' as model_name, $version as model_version, run_id, band,
+               case when band = 1 then 1 else (band - 1) * 10 end as score_from, band * 10 - 1 as score_to,
+               band * 5 as scored, band * 4 as closed_since, band // 2 as won_since,
+               (band // 2) / (band * 4.0) as win_rate, (band - 0.5) / 10 as mean_probability
+        from (select unnest(range(1, 11)) as band) as bands, (select unnest(['run-a', 'run-drift']) as run_id) as runs
+        where run_id = 'run-a' or band <= 3
+        """,
+        """
+        create or replace table mart.mrt_score_changes as
+        select * from (values
+            ('run-drift', 'run-a', 'opportunity', 'O1', 'opportunity-scoring', $version, $version, timestamp '2026-02-05 10:00:00',
+             timestamp '2026-01-05 10:00:00', 40.0, 47.0, 7.0, cast(null as varchar), cast(null as varchar), 'channel', 0.3, cast(null as varchar), cast(null as double), cast(null as varchar), cast(null as double)),
+            ('run-drift', 'run-a', 'opportunity', 'O2', 'opportunity-scoring', $version, $version, timestamp '2026-02-05 10:00:00',
+             timestamp '2026-01-05 10:00:00', 60.0, 37.0, -23.0, cast(null as varchar), cast(null as varchar), 'web_engagement', -0.81, 'channel', 0.12, cast(null as varchar), cast(null as double)))
+            as t(run_id, previous_run_id, entity_type, entity_id, model_name, model_version, previous_model_version, scored_at,
+                 previous_scored_at, previous_score, score, delta, previous_tier, tier, moved_family_1, moved_contribution_1,
+                 moved_family_2, moved_contribution_2, moved_family_3, moved_contribution_3)
+        """,
+    ];
+
+    private async Task<BrowserPage> OpenAsync(string path)
+    {
+        var page = await browser.OpenAsync(path, Viewport.Desktop);
         var renders = await page.EvaluateAsync("document.body.dataset.renders || null");
         Assert.True(renders.ValueKind == JsonValueKind.String, "the page's script did not render; errors: " + string.Join("; ", page.Errors));
         return page;
     }
 
-    private static async Task<Dictionary<string, string>> FiguresAsync(CdpPage page)
+    private static async Task<Dictionary<string, string>> FiguresAsync(BrowserPage page)
     {
         var pairs = await page.EvaluateAsync("[...document.querySelectorAll('[data-figure]')].map(e => [e.dataset.figure, e.dataset.value])");
         return pairs.EnumerateArray().ToDictionary(p => p[0].GetString()!, p => p[1].GetString()!, StringComparer.Ordinal);
     }
 
-    private static void AssertClean(CdpPage page, string path)
+    private static void AssertClean(BrowserPage page, string path)
     {
-        Assert.True(page.Errors.Count == 0, "browser errors:\n" + string.Join("\n", page.Errors));
-        var file = new Uri(path).AbsoluteUri;
-        Assert.All(page.Requests, url => Assert.True(url == file || url.StartsWith(file + "#", StringComparison.Ordinal), $"the page requested {url}"));
+        _ = path;
+        page.AssertClean();
     }
 }
