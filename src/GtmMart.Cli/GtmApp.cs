@@ -72,12 +72,18 @@ public static class GtmApp
                     .WithDescription("Score a new deal given by its features (--channel, --sessions-30d, ...; --help lists them); warnings say what the model did not know.")
                     .WithExample("client", InlineHelp.Command, "--channel", "Partner", "--amount-usd", "25000", "--sessions-30d", "12", "--demo-visits-30d", "3");
                 client.AddCommand<ClientScoreAccountsCommand>("score-accounts").WithDescription("Score accounts against the ICP by id.");
+                client.AddCommand<ClientScoreAccountInlineCommand>("score-account-inline")
+                    .WithDescription("Score a new account or lead against the ICP from its firmographics; warnings say what the model did not know.")
+                    .WithExample("client", "score-account-inline", "--industry", "Software", "--employee-band", "200-999", "--region", "Europe");
+                client.AddCommand<ClientAccountOpportunitiesCommand>("account-opportunities").WithDescription("An account's open opportunities with their scores (--include-closed for all).");
+                client.AddCommand<ClientAllowedValuesCommand>("allowed-values").WithDescription("The categories (channels, employee bands, regions, industries, ...) the served models know.");
                 client.AddCommand<ClientStreamCommand>("stream").WithDescription("Bulk-score ids read from stdin (one a line) over a bidirectional stream.");
                 client.AddCommand<ClientModelsCommand>("models").WithDescription("List models, versions and what is served.");
                 client.AddCommand<ClientModelCardCommand>("model-card").WithDescription("Print a model card.");
                 client.AddCommand<ClientReloadCommand>("reload").WithDescription("Make the server load the registry's active versions.");
                 client.AddCommand<ClientWriteBackCommand>("write-back").WithDescription("Score everything and write the scores to the warehouse.");
                 client.AddCommand<ClientFunnelCommand>("funnel").WithDescription("Monthly channel funnel metrics for a month range.");
+                client.AddCommand<ClientAttributionCommand>("attribution").WithDescription("Multi-touch attribution per month, channel and model, with CAC and ROAS.");
                 client.AddCommand<ClientPriorityAccountsCommand>("priority-accounts").WithDescription("Accounts ranked by fit x open pipeline x win probability.");
                 client.AddCommand<ClientLoadCommand>("load").WithDescription("Load the server with concurrent calls (ping, one-id scoring) side by side; calls/s, latency, CPU per call as JSON.");
                 client.AddCommand<ClientHealthCommand>("health").WithDescription("grpc.health.v1 check (no API key needed).");

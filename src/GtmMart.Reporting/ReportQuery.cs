@@ -19,7 +19,7 @@ public sealed partial record ReportQuery(string Name, string Path, string Sql, I
     public static readonly IReadOnlyList<string> Datasets =
     [
         "months", "channels", "build", "freshness", "funnel", "channel_efficiency", "paid_vs_organic", "session_share",
-        "icp_mix", "priority_accounts", "open_opportunities", "score_run",
+        "icp_mix", "priority_accounts", "open_opportunities", "score_run", "attribution", "period_totals", "still_open",
         .. LifecycleDatasets,
     ];
 

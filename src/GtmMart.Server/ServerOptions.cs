@@ -6,7 +6,10 @@ namespace GtmMart.Server;
 /// <summary>How <see cref="GtmServer.Build"/> sets up the gRPC host.</summary>
 public sealed record ServerOptions
 {
-    /// <summary>Environment variable holding comma-separated SHA-256 hex hashes of the accepted API keys.</summary>
+    /// <summary>
+    /// Environment variable holding the accepted API keys: SHA-256 hex hashes separated by ';' (or ','), each
+    /// optionally followed by ':' and its comma-separated scopes (docs/SERVING.md, API keys and scopes).
+    /// </summary>
     public const string ApiKeyHashesVariable = "GTM_API_KEY_HASHES";
 
     /// <summary>Configuration key with the same content as <see cref="ApiKeyHashesVariable"/> (string or array).</summary>
@@ -21,7 +24,19 @@ public sealed record ServerOptions
     /// <summary>Addresses to listen on, e.g. <c>http://127.0.0.1:5080</c>; port 0 picks a free port. Empty: Kestrel configuration.</summary>
     public IReadOnlyList<string> Urls { get; init; } = [];
 
-    /// <summary>Accepted API key hashes (SHA-256, hex); null reads the environment variable and configuration.</summary>
+    /// <summary>
+    /// REST addresses (HTTP/1.1, JSON transcoding of the gtm.v1 routes, OpenAPI at /openapi/v1.json, Prometheus
+    /// metrics at /metrics), e.g. <c>http://127.0.0.1:5081</c>. Empty: no REST endpoint.
+    /// </summary>
+    public IReadOnlyList<string> RestUrls { get; init; } = [];
+
+    /// <summary>Calls per second each API key may make (a token bucket of that many calls); 0: no limit.</summary>
+    public int RateLimitPerSecond { get; init; }
+
+    /// <summary>
+    /// Accepted API keys: SHA-256 hex hashes, each optionally with scopes (<c>hash:scores:read,models:admin</c>; see
+    /// <see cref="Security.ApiKeyHashes"/>); null reads the environment variable and configuration.
+    /// </summary>
     public IReadOnlyList<string>? ApiKeyHashes { get; init; }
 
     /// <summary>Load features and models in the background once the host starts (false: the caller calls ServingState.Load).</summary>
@@ -47,6 +62,9 @@ public sealed record ServerOptions
 
     /// <summary>How long shutdown waits for in-flight calls.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Extra logging set-up after the server's own (e.g. a provider that captures the log in a test).</summary>
+    public Action<Microsoft.Extensions.Logging.ILoggingBuilder>? Logging { get; init; }
 
     /// <summary>Extra command-line style arguments for the host's configuration (e.g. <c>--Kestrel:...</c>).</summary>
     public IReadOnlyList<string> Args { get; init; } = [];

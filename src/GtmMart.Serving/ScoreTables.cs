@@ -1,14 +1,19 @@
 using System.Data.Common;
+using System.Reflection;
 using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.Models;
+using GtmMart.Warehouse.Tables;
+using GtmMart.Warehouse.Testing;
 
 namespace GtmMart.Serving;
 
 /// <summary>
-/// The written-back score tables. They are tables in the <c>mart</c> schema beside the published views
-/// (<see cref="MartBuilder"/> repoints and drops only views there, never tables), plus the run ledger in
-/// <c>gtm_meta</c>. No primary-key constraints: each run deletes and re-inserts the same keys in one transaction, and
-/// the write-back itself guarantees one row per entity.
+/// The written-back score tables, declared in <c>sql/scores</c> (one <c>create table if not exists</c> file each,
+/// their data tests in <c>_tables.yml</c>; built into this assembly). The latest scores and the daily history are
+/// tables in the <c>mart</c> schema beside the published views (<see cref="MartBuilder"/> repoints and drops only views
+/// there, never tables), the run ledger is in <c>gtm_meta</c>. No primary-key constraints: each run deletes and
+/// re-inserts the same keys in one transaction, and the data tests check the keys before it commits.
 /// </summary>
 public static class ScoreTables
 {
@@ -16,93 +21,91 @@ public static class ScoreTables
     public const string Opportunities = "mrt_opportunity_scores";
     public const string Accounts = "mrt_account_scores";
     public const string History = "mrt_score_history_daily";
+    public const string Drift = "mrt_feature_drift";
     public const string RunsSchema = BuildMetadata.Schema;
     public const string Runs = "score_runs";
-
-    /// <summary>Columns of <see cref="Opportunities"/> in table order.</summary>
-    public static readonly IReadOnlyList<string> OpportunityColumns =
-        ["opportunity_id", "score", "probability", "top_factors", "model_name", "model_version", "run_id", "scored_at"];
-
-    /// <summary>Columns of <see cref="Accounts"/> in table order.</summary>
-    public static readonly IReadOnlyList<string> AccountColumns =
-        ["account_id", "fit_score", "tier", "segment", "behaviour_score", "top_factors", "model_name", "model_version", "run_id", "scored_at"];
-
-    /// <summary>Columns of <see cref="History"/> in table order.</summary>
-    public static readonly IReadOnlyList<string> HistoryColumns =
-        ["score_date", "entity_type", "entity_id", "score", "tier", "model_version", "run_id"];
-
-    /// <summary>
-    /// Columns of <see cref="Runs"/> added after its first release (a ledger created before them gets them added):
-    /// what produced each side's scores (model, baseline or none) and the trust verdict with its reason.
-    /// </summary>
-    public static readonly IReadOnlyList<string> RunTrustColumns =
-        ["opportunity_model_kind", "opportunity_trust", "opportunity_trust_reason", "icp_model_kind", "icp_trust", "icp_trust_reason"];
 
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
 
+    /// <summary>Where the declarations come from, as the repository names them.</summary>
+    public const string Folder = "sql/scores";
+
+    private const string TestsFile = "_tables.yml";
+
+    public static DeclaredTable OpportunityTable { get; } = Declared(Schema, Opportunities);
+
+    public static DeclaredTable AccountTable { get; } = Declared(Schema, Accounts);
+
+    public static DeclaredTable HistoryTable { get; } = Declared(Schema, History);
+
+    /// <summary>The drift of each run's scored populations against the training references (<see cref="Drift.FeatureDriftTable"/>).</summary>
+    public static DeclaredTable DriftTable { get; } = Declared(Schema, Drift);
+
+    public static DeclaredTable RunTable { get; } = Declared(RunsSchema, Runs);
+
+    /// <summary>Every score table (the ledger last).</summary>
+    public static IReadOnlyList<DeclaredTable> All { get; } = [OpportunityTable, AccountTable, HistoryTable, DriftTable, RunTable];
+
+    /// <summary>The data tests declared for the score tables.</summary>
+    public static IReadOnlyList<DataTest> DataTests { get; } =
+        DataTestDeclarations.LoadTables(Resource(TestsFile), $"{Folder}/{TestsFile}", [.. All.Select(t => t.QualifiedName)]);
+
+    /// <summary>Columns of <see cref="Opportunities"/> in table order.</summary>
+    public static IReadOnlyList<string> OpportunityColumns => OpportunityTable.ColumnNames;
+
+    /// <summary>Columns of <see cref="Accounts"/> in table order.</summary>
+    public static IReadOnlyList<string> AccountColumns => AccountTable.ColumnNames;
+
+    /// <summary>Columns of <see cref="History"/> in table order.</summary>
+    public static IReadOnlyList<string> HistoryColumns => HistoryTable.ColumnNames;
+
+    /// <summary>Creates the score tables that are missing and adds the columns declared since an older release made them.</summary>
     public static void Ensure(DbConnection connection)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        connection.Execute($"create schema if not exists {Schema}");
-        connection.Execute($"create schema if not exists {RunsSchema}");
-        connection.Execute(
-            $"""
-            create table if not exists {Schema}.{Opportunities} (
-                opportunity_id varchar not null,
-                score integer not null,
-                probability double not null,
-                top_factors varchar not null,
-                model_name varchar not null,
-                model_version varchar not null,
-                run_id varchar not null,
-                scored_at timestamp not null)
-            """);
-        connection.Execute(
-            $"""
-            create table if not exists {Schema}.{Accounts} (
-                account_id varchar not null,
-                fit_score double not null,
-                tier varchar not null,
-                segment varchar not null,
-                behaviour_score double not null,
-                top_factors varchar not null,
-                model_name varchar not null,
-                model_version varchar not null,
-                run_id varchar not null,
-                scored_at timestamp not null)
-            """);
-        connection.Execute(
-            $"""
-            create table if not exists {Schema}.{History} (
-                score_date date not null,
-                entity_type varchar not null,
-                entity_id varchar not null,
-                score double not null,
-                tier varchar,
-                model_version varchar not null,
-                run_id varchar not null)
-            """);
-        connection.Execute(
-            $"""
-            create table if not exists {RunsSchema}.{Runs} (
-                run_id varchar not null,
-                status varchar not null,
-                started_at timestamp not null,
-                finished_at timestamp,
-                scored_at timestamp,
-                opportunities bigint,
-                accounts bigint,
-                opportunity_model varchar,
-                opportunity_model_version varchar,
-                icp_model varchar,
-                icp_model_version varchar,
-                feature_build_id bigint,
-                message varchar)
-            """);
-        foreach (var column in RunTrustColumns)
+        foreach (var table in All)
         {
-            connection.Execute($"alter table {RunsSchema}.{Runs} add if not exists {column} varchar");
+            table.Ensure(connection);
         }
+    }
+
+    /// <summary>The score tables that exist in the warehouse (none before the first write-back), by qualified name.</summary>
+    public static IReadOnlySet<string> Existing(DbConnection connection)
+    {
+        var names = All.Select(t => t.QualifiedName).ToHashSet(StringComparer.Ordinal);
+        return connection.Query(
+                "select lower(table_schema), lower(table_name) from information_schema.tables where lower(table_schema) in ($mart, $meta)",
+                r => $"{r.GetString(0)}.{r.GetString(1)}",
+                ("mart", Schema), ("meta", RunsSchema))
+            .Where(names.Contains)
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The data tests of the score tables that exist (none before the first write-back).</summary>
+    public static IReadOnlyList<DataTest> ExistingTests(DbConnection connection)
+    {
+        var existing = Existing(connection);
+        return [.. DataTests.Where(t => existing.Contains(t.Model))];
+    }
+
+    /// <summary>Runs score table data tests (default: all) against what <paramref name="connection"/> sees (its open transaction included).</summary>
+    public static IReadOnlyList<DataTestResult> Test(DbConnection connection, IReadOnlyList<DataTest>? tests = null, IProgress<DataTestResult>? progress = null) =>
+        DataTestRunner.Run(connection, tests ?? DataTests, SqlRewriter.Published([]), progress);
+
+    private static DeclaredTable Declared(string schema, string name)
+    {
+        var file = $"{name}.sql";
+        var table = DeclaredTable.Parse(Resource(file), $"{Folder}/{file}");
+        return table.Schema == schema && table.Name == name
+            ? table
+            : throw new InvalidOperationException($"{Folder}/{file} declares {table.QualifiedName}, expected {schema}.{name}");
+    }
+
+    private static string Resource(string file)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"GtmMart.Serving.scores.{file}")
+            ?? throw new InvalidOperationException($"the built-in score table file {Folder}/{file} is missing");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 }

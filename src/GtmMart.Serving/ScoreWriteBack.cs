@@ -9,8 +9,9 @@ using GtmMart.Scoring.Icp;
 using GtmMart.Scoring.Opportunity;
 using GtmMart.Serving.Drift;
 using GtmMart.Warehouse;
+using GtmMart.Warehouse.Bulk;
 using GtmMart.Warehouse.Connection;
-using GtmMart.Warehouse.Snowflake;
+using GtmMart.Warehouse.Tables;
 
 namespace GtmMart.Serving;
 
@@ -92,7 +93,7 @@ public sealed class ScoreWriteBack
         {
             return Write(models, features, runId, startedAt, scoredAt, opportunityScores, accountScores, drift, progress, ct);
         }
-        catch (Exception ex) when (ex is DbException or OperationCanceledException)
+        catch (Exception ex) when (ex is DbException or OperationCanceledException or ServingException)
         {
             RecordFailure(models, features, runId, startedAt, ex);
             throw;
@@ -125,11 +126,10 @@ public sealed class ScoreWriteBack
         var watch = Stopwatch.StartNew();
         using var connection = warehouse.Open();
         ScoreTables.Ensure(connection);
-        FeatureDriftTable.Ensure(connection);
-        // Snowflake: the scores go up as Parquet files and into staging tables first (outside the transaction).
-        using var staged = warehouse.Dialect is SnowflakeDialect
-            ? SnowflakeScoreWriter.Stage(connection, runId, [.. opportunityRows], [.. accountRows], progress)
-            : null;
+        // The dialect's bulk write: an engine that loads files uploads the rows now, outside the transaction.
+        using var stagedOpportunities = warehouse.Dialect.StageRows(connection, ScoreTables.OpportunityTable, opportunityRows, progress);
+        using var stagedAccounts = warehouse.Dialect.StageRows(connection, ScoreTables.AccountTable, accountRows, progress);
+        using var stagedDrift = warehouse.Dialect.StageRows(connection, ScoreTables.DriftTable, FeatureDriftTable.Rows(runId, scoredAt, drift), progress);
         var result = connection.InTransaction(_ =>
         {
             // Checked again inside the transaction: another writer may have committed the same run id meanwhile.
@@ -138,17 +138,26 @@ public sealed class ScoreWriteBack
                 return earlier;
             }
 
-            FeatureDriftTable.Write(connection, runId, scoredAt, drift);
-            var (opportunities, accounts) = staged is not null
-                ? staged.Merge(scoreDate)
-                : Append(connection, opportunityRows, accountRows, scoreDate, progress, ct);
-            connection.Execute($"delete from {ScoreTables.RunsSchema}.{ScoreTables.Runs} where run_id = $run", ("run", runId));
+            var opportunities = Replace(connection, ScoreTables.OpportunityTable, stagedOpportunities, "opportunity",
+                "select opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id", "opportunity_id", scoreDate, ct);
+            progress?.Report($"wrote {opportunities:N0} opportunity scores");
+
+            Failpoint.Hit(AfterOpportunitiesFailpoint);
+            ct.ThrowIfCancellationRequested();
+
+            var accounts = Replace(connection, ScoreTables.AccountTable, stagedAccounts, "account",
+                "select account_id, fit_score, tier, model_version, run_id", "account_id", scoreDate, ct);
+            progress?.Report($"wrote {accounts:N0} account scores");
+            connection.Execute($"delete from {ScoreTables.DriftTable.QualifiedName} where run_id = $run", ("run", runId));
+            var driftRows = stagedDrift.Append(ct);
+            progress?.Report($"wrote {driftRows:N0} drift rows");
+            connection.Execute($"delete from {ScoreTables.RunTable.QualifiedName} where run_id = $run", ("run", runId));
             connection.Execute(
                 $"""
-                insert into {ScoreTables.RunsSchema}.{ScoreTables.Runs}
+                insert into {ScoreTables.RunTable.QualifiedName}
                     (run_id, status, started_at, finished_at, scored_at, opportunities, accounts,
                      opportunity_model, opportunity_model_version, icp_model, icp_model_version, feature_build_id, message,
-                     {string.Join(", ", ScoreTables.RunTrustColumns)})
+                     opportunity_model_kind, opportunity_trust, opportunity_trust_reason, icp_model_kind, icp_trust, icp_trust_reason)
                 values ($run, $status, $started, $finished, $scored, $opportunities, $accounts, $om, $omv, $im, $imv, $build, null,
                         $okind, $otrust, $oreason, $ikind, $itrust, $ireason)
                 """,
@@ -158,6 +167,7 @@ public sealed class ScoreWriteBack
                 ("build", features.BuildId),
                 ("okind", TrustLabels.Kind(models.OpportunityCard)), ("otrust", TrustLabels.Verdict(models.OpportunityCard)), ("oreason", TrustLabels.Reason(models.OpportunityCard) ?? models.MissingOpportunity),
                 ("ikind", TrustLabels.Kind(models.IcpCard)), ("itrust", TrustLabels.Verdict(models.IcpCard)), ("ireason", TrustLabels.Reason(models.IcpCard) ?? models.MissingIcp));
+            Audit(connection, runId, progress);
             return new WriteBackResult(runId, opportunities, accounts, scoredAt, false, models.OpportunityVersion, models.IcpVersion);
         });
 
@@ -170,41 +180,45 @@ public sealed class ScoreWriteBack
         return result;
     }
 
-    /// <summary>DuckDB (and any provider without a bulk-file path): replace the latest tables and the day's history in place.</summary>
-    private (long Opportunities, long Accounts) Append(
-        DbConnection connection, IEnumerable<object?[]> opportunityRows, IEnumerable<object?[]> accountRows, DateOnly scoreDate, IProgress<string>? progress, CancellationToken ct)
+    /// <summary>
+    /// Replaces <paramref name="latest"/> whole with the staged rows, then the day's history rows of the entities in it
+    /// (<paramref name="historySelect"/> picks entity id, score, tier, model version and run id from the latest table).
+    /// </summary>
+    private static long Replace(
+        DbConnection connection, DeclaredTable latest, IStagedRows staged, string entityType, string historySelect, string idColumn, DateOnly scoreDate, CancellationToken ct)
     {
-        const string latestOpportunities = $"{ScoreTables.Schema}.{ScoreTables.Opportunities}";
-        const string latestAccounts = $"{ScoreTables.Schema}.{ScoreTables.Accounts}";
-        const string history = $"{ScoreTables.Schema}.{ScoreTables.History}";
-
-        connection.Execute($"delete from {latestOpportunities}");
-        var opportunities = BulkRowWriter.Append(connection, warehouse.Dialect, ScoreTables.Schema, ScoreTables.Opportunities, ScoreTables.OpportunityColumns, opportunityRows);
-        ReplaceHistory(connection, history, "opportunity", $"select opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id from {latestOpportunities}", "opportunity_id", latestOpportunities, scoreDate);
-        progress?.Report($"wrote {opportunities:N0} opportunity scores");
-
-        Failpoint.Hit(AfterOpportunitiesFailpoint);
-        ct.ThrowIfCancellationRequested();
-
-        connection.Execute($"delete from {latestAccounts}");
-        var accounts = BulkRowWriter.Append(connection, warehouse.Dialect, ScoreTables.Schema, ScoreTables.Accounts, ScoreTables.AccountColumns, accountRows);
-        ReplaceHistory(connection, history, "account", $"select account_id, fit_score, tier, model_version, run_id from {latestAccounts}", "account_id", latestAccounts, scoreDate);
-        progress?.Report($"wrote {accounts:N0} account scores");
-        return (opportunities, accounts);
-    }
-
-    /// <summary>Replaces the day's history rows of the entities in <paramref name="latest"/> with their new scores.</summary>
-    private static void ReplaceHistory(DbConnection connection, string history, string entityType, string select, string idColumn, string latest, DateOnly scoreDate)
-    {
+        connection.Execute($"delete from {latest.QualifiedName}");
+        var rows = staged.Append(ct);
+        var history = ScoreTables.HistoryTable.QualifiedName;
         connection.Execute(
-            $"delete from {history} where score_date = $day and entity_type = $type and entity_id in (select {idColumn} from {latest})",
+            $"delete from {history} where score_date = $day and entity_type = $type and entity_id in (select {idColumn} from {latest.QualifiedName})",
             ("day", scoreDate), ("type", entityType));
         connection.Execute(
             $"""
             insert into {history} (score_date, entity_type, entity_id, score, tier, model_version, run_id)
-            select $day, $type, s.* from ({select}) as s
+            select $day, $type, s.* from ({historySelect} from {latest.QualifiedName}) as s
             """,
             ("day", scoreDate), ("type", entityType));
+        return rows;
+    }
+
+    /// <summary>
+    /// The score tables' data tests (sql/scores/_tables.yml) on what this transaction is about to commit: a failure
+    /// throws, the transaction rolls back, and the previous scores stay.
+    /// </summary>
+    private static void Audit(DbConnection connection, string runId, IProgress<string>? progress)
+    {
+        progress?.Report($"testing the score tables ({ScoreTables.DataTests.Count} data tests)");
+        var results = ScoreTables.Test(connection);
+        var failed = results.Where(r => !r.Passed).ToList();
+        if (failed.Count > 0)
+        {
+            throw new ServingException(
+                $"write-back run {runId} was not committed: {failed.Count} data test(s) on the score tables failed " +
+                $"({string.Join("; ", failed.Take(3).Select(f => $"{f.Test.Name}: {f.FailingRows:N0} row(s)"))}); the previous scores are unchanged.");
+        }
+
+        progress?.Report($"data tests: {results.Count} passed on the score tables");
     }
 
     /// <summary>The committed run with this id, as an <see cref="WriteBackResult.AlreadyWritten"/> result, or null.</summary>
@@ -252,32 +266,33 @@ public sealed class ScoreWriteBack
     }
 
     /// <summary>
-    /// The rows to write, in score order, produced a chunk at a time as the writer consumes them (each chunk built in
-    /// parallel: the factor JSON dominates), so a large run's rows and their JSON text are never all in memory at once.
+    /// The rows to write, in score order, made a chunk at a time on a pool thread one chunk ahead of the writer
+    /// (the factor JSON is most of the work), so making rows and appending them overlap, and a large run's rows and
+    /// their JSON text are never all in memory at once.
     /// </summary>
     private static IEnumerable<object?[]> Rows<T>(IReadOnlyList<T> scores, Func<T, object?[]> row)
     {
         const int ChunkRows = 16_384;
-        var chunk = new object?[Math.Min(ChunkRows, scores.Count)][];
-        for (var start = 0; start < scores.Count; start += ChunkRows)
+        object?[][] Chunk(int first)
         {
-            var first = start;
-            var count = Math.Min(ChunkRows, scores.Count - first);
-            if (count < 2_048)
+            var chunk = new object?[Math.Min(ChunkRows, scores.Count - first)][];
+            for (var i = 0; i < chunk.Length; i++)
             {
-                for (var i = 0; i < count; i++)
-                {
-                    chunk[i] = row(scores[first + i]);
-                }
-            }
-            else
-            {
-                Parallel.For(0, count, i => chunk[i] = row(scores[first + i]));
+                chunk[i] = row(scores[first + i]);
             }
 
-            for (var i = 0; i < count; i++)
+            return chunk;
+        }
+
+        var next = scores.Count > 0 ? Task.Run(() => Chunk(0)) : null;
+        for (var start = 0; next is not null; start += ChunkRows)
+        {
+            var chunk = next.GetAwaiter().GetResult();
+            var following = start + ChunkRows;
+            next = following < scores.Count ? Task.Run(() => Chunk(following)) : null;
+            foreach (var values in chunk)
             {
-                yield return chunk[i];
+                yield return values;
             }
         }
     }

@@ -5,7 +5,8 @@ No generated code: grpc_tools is not packaged usably on Debian, so the request a
 decoded by hand from the field numbers in protos/gtm/v1/scoring.proto and common.proto (proto3 wire format).
 
 usage: score_client.py HOST:PORT ID [ID ...]     (API key from $GTM_API_KEY)
-prints one JSON object: {"health": <grpc.health.v1 status>, "results": [{"id", "score", "probability", "model"} | {"id", "error_code", "message"}]}
+prints one JSON object: {"health": <grpc.health.v1 status>, "results": [{"id", "score", "probability", "model", "scored_at_seconds",
+"features_build_id", "is_open"} | {"id", "error_code", "message"}]}
 exits 2 on a gRPC error, printing {"error": CODE_NAME, "details": ...}
 """
 import json
@@ -79,8 +80,9 @@ def decode_model(data):
 
 
 def decode_score(data):
-    # OpportunityScore { opportunity_id = 1; score = 2; probability = 3; top_positive = 4; top_negative = 5; model = 6 }
-    score = {"id": "", "score": 0, "probability": 0.0, "factors": 0}
+    # OpportunityScore { opportunity_id = 1; score = 2; probability = 3; top_positive = 4; top_negative = 5; model = 6;
+    #   scored_at = 8 (google.protobuf.Timestamp { seconds = 1; nanos = 2 }); features_build_id = 9 (int64); is_open = 10 }
+    score = {"id": "", "score": 0, "probability": 0.0, "factors": 0, "scored_at_seconds": 0, "features_build_id": 0, "is_open": False}
     for number, _, value in fields(data):
         if number == 1:
             score["id"] = value.decode("utf-8")
@@ -92,6 +94,12 @@ def decode_score(data):
             score["factors"] += 1
         elif number == 6:
             score["model"] = decode_model(value)
+        elif number == 8:
+            score["scored_at_seconds"] = dict((n, v) for n, _, v in fields(value)).get(1, 0)
+        elif number == 9:
+            score["features_build_id"] = value
+        elif number == 10:
+            score["is_open"] = bool(value)
     return score
 
 

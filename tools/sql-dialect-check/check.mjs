@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Dialect check for the SQL models and report queries: every file under sql/ (staging, core, mart and
-// reports) must run unchanged on DuckDB and Snowflake.
+// Dialect check for the SQL models, report queries and table declarations: every file under sql/ (staging, core,
+// mart, reports and scores) must run unchanged on DuckDB and Snowflake.
 //
 //   node check.mjs [folder]                 check every .sql file under folder and its subfolders (default: ../../sql)
 //   node check.mjs --statements FILE|-      check a JSON array of statements (strings or {name, sql})
@@ -22,6 +22,13 @@
 // Comparisons are token-wise after normalizing case, quoting, whitespace, comments, type synonyms,
 // `!=`/`<>`, `AS`, INNER/OUTER, interval spelling, `CURRENT_TIMESTAMP()`, and `NOT x IS NULL` / `NOT x IN (...)`
 // vs `x IS NOT NULL` / `x NOT IN (...)`.
+// Table declarations (files in a folder named `scores`, the tables GtmMart writes itself): exactly one
+// `create table if not exists schema.name (...)` whose columns use the portable types (varchar, integer, bigint,
+// double, boolean, date, timestamp, optionally NOT NULL), none of DENY but the DDL rule, and the same three
+// transpile agreements as a model.
+// Parameterized queries (files in a folder named `api`, run by the gRPC service with values bound as parameters):
+// each `$name` placeholder (outside string literals) is checked as the positional `?` it becomes on Snowflake
+// (ParameterStyle), then the file passes the model checks like any other.
 // Output: one line per file ("ok <file>" or "FAIL <file>: <reason>"); exit code 1 on any failure.
 
 import { parse, transpile, tokenize } from '@polyglot-sql/sdk';
@@ -163,6 +170,32 @@ export function checkModel(sql, { deny = true } = {}) {
     ?? compare(sql, ['duckdb', 'duckdb'], ['snowflake', 'duckdb']);
 }
 
+const PORTABLE_TYPES = new Set(['varchar', 'integer', 'bigint', 'double', 'boolean', 'date', 'timestamp']);
+
+// Returns null when fine, else the reason.
+export function checkTableDeclaration(sql) {
+  const p = parse(sql, 'snowflake');
+  if (!p.success) return `Snowflake parse error: ${p.error}`;
+  if (p.ast.length !== 1) return `expected one statement, found ${p.ast.length}`;
+  const kind = Object.keys(p.ast[0])[0];
+  if (kind !== 'create_table') return `expected CREATE TABLE, found ${kind}`;
+  const bare = stripCommentsAndStrings(sql).toLowerCase();
+  if (/;\s*$/.test(bare)) return 'trailing semicolon';
+  const m = bare.trim().match(/^create\s+table\s+if\s+not\s+exists\s+[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*\s*\(([\s\S]*)\)$/);
+  if (!m) return 'expected `create table if not exists schema.name (column type [not null], ...)`';
+  for (const column of m[1].split(',').map(c => c.trim())) {
+    const c = column.match(/^([a-z_][a-z0-9_]*)\s+([a-z]+)(\s+not\s+null)?$/);
+    if (!c || !PORTABLE_TYPES.has(c[2])) return `column \`${column}\` is not \`name type [not null]\` with a portable type (${[...PORTABLE_TYPES].join(', ')})`;
+  }
+  for (const [re, reason] of DENY.filter(([re]) => !/create\|insert/.test(re.source))) {
+    const d = bare.match(re);
+    if (d) return `not portable: ${reason} (\`${bare.slice(Math.max(0, d.index - 20), d.index + d[0].length + 20).replace(/\s+/g, ' ').trim()}\`)`;
+  }
+  return compare(sql, ['duckdb', 'duckdb'], ['duckdb', 'snowflake'])
+    ?? compare(sql, ['duckdb', 'snowflake'], ['snowflake', 'snowflake'])
+    ?? compare(sql, ['duckdb', 'duckdb'], ['snowflake', 'duckdb']);
+}
+
 // Statements the SDK does not parse into a real statement (it keeps them as an opaque `raw`/`command` node and
 // would accept any text after the keyword). Each must match its strict grammar here instead; anything else
 // opaque fails. Stage paths are @schema.stage/segment/...; local files are quoted absolute file:// URIs.
@@ -206,6 +239,24 @@ export function checkSnowflakeStatement(sql) {
   return d && `rewritten by a Snowflake round trip: \`${d.left}\` vs \`${d.right}\``;
 }
 
+// `$name` placeholders outside string literals and quoted identifiers, as positional `?`.
+export function positionalParameters(sql) {
+  let out = '';
+  for (let i = 0; i < sql.length;) {
+    const c = sql[i];
+    if (c === "'" || c === '"') {
+      let j = i + 1;
+      while (j < sql.length) { if (sql[j] === c && sql[j + 1] === c) j += 2; else if (sql[j] === c) break; else j++; }
+      out += sql.slice(i, j + 1); i = j + 1; continue;
+    }
+    if (c === '-' && sql[i + 1] === '-') { const e = sql.indexOf('\n', i); const j = e < 0 ? sql.length : e; out += sql.slice(i, j); i = j; continue; }
+    const m = c === '$' ? /^\$[a-z_][a-z0-9_]*/i.exec(sql.slice(i)) : null;
+    if (m && !/[\w$]/.test(sql[i - 1] ?? ' ')) { out += '?'; i += m[0].length; continue; }
+    out += c; i++;
+  }
+  return out;
+}
+
 function safe(fn, sql) {
   try { return fn(sql); } catch (e) { return String(e.message ?? e); }
 }
@@ -222,8 +273,9 @@ function listSql(dir) {
 
 function report(items, fn) {
   let failed = 0;
-  for (const { name, sql } of items) {
-    const reason = safe(fn, sql);
+  for (const item of items) {
+    const { name, sql } = item;
+    const reason = safe(s => fn(s, item), sql);
     if (reason) failed++;
     console.log(reason ? `FAIL ${name}: ${reason}` : `ok   ${name}`);
   }
@@ -271,6 +323,26 @@ from t where d is not null and n != 3 group by all qualify row_number() over (pa
   const reason = safe(checkModel, good);
   console.log(reason ? `FAIL good snippet rejected: ${reason}` : 'ok   good snippet passes');
   ok &&= !reason;
+  const table = 'create table if not exists mart.t (\n  id varchar not null,\n  n integer,\n  at timestamp not null\n)';
+  const tableReason = safe(checkTableDeclaration, table);
+  console.log(tableReason ? `FAIL good table declaration rejected: ${tableReason}` : 'ok   good table declaration passes');
+  ok &&= !tableReason;
+  for (const sql of [
+    'create table mart.t (id varchar)',
+    'create table if not exists mart.t (id hugeint)',
+    'create table if not exists mart.t (id varchar primary key)',
+    'create table if not exists mart.t (id varchar);',
+    'create table if not exists mart.t as select 1 as id',
+    'select 1 as id',
+  ]) {
+    const r = safe(checkTableDeclaration, sql);
+    console.log(r ? `ok   caught table declaration: ${sql}: ${r}` : `FAIL table declaration not caught: ${sql}`);
+    ok &&= !!r;
+  }
+  const parameterized = positionalParameters("select '$x' as a, METADATA$FILE_ROW_NUMBER as r from t where b = $from -- $c\n and c = $c");
+  const expected = "select '$x' as a, METADATA$FILE_ROW_NUMBER as r from t where b = ? -- $c\n and c = ?";
+  console.log(parameterized === expected ? 'ok   $name placeholders become ?' : `FAIL placeholders: ${parameterized}`);
+  ok &&= parameterized === expected;
   const sf = safe(checkSnowflakeStatement, 'create or replace table a.b clone a.c');
   console.log(sf ? `FAIL Snowflake statement rejected: ${sf}` : 'ok   Snowflake statement passes');
   const sfBad = safe(checkSnowflakeStatement, 'select count(*) filter (where x) from t');
@@ -327,7 +399,12 @@ function main(argv) {
   const dir = argv.find(a => !a.startsWith('--')) ?? path.join(here, '..', '..', 'sql');
   const files = listSql(dir);
   if (files.length === 0) { console.log(`FAIL no .sql files under ${dir}`); return false; }
-  return report(files.map(f => ({ name: path.relative(process.cwd(), f), sql: fs.readFileSync(f, 'utf8') })), checkModel);
+  const folder = f => path.basename(path.dirname(f));
+  return report(
+    files.map(f => ({ name: path.relative(process.cwd(), f), sql: fs.readFileSync(f, 'utf8'), folder: folder(f) })),
+    (sql, item) => item.folder === 'scores' ? checkTableDeclaration(sql)
+      : item.folder === 'api' ? checkModel(positionalParameters(sql))
+      : checkModel(sql));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

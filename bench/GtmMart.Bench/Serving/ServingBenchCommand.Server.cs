@@ -47,7 +47,7 @@ public sealed partial class ServingBenchCommand
                 Warehouse = warehouse,
                 Registry = new ModelRegistry(models),
                 Urls = ["http://127.0.0.1:0"],
-                ApiKeyHashes = [ApiKeyHashes.Hash(ApiKey)],
+                ApiKeyHashes = [ApiKeyHashes.Entry(ApiKey, Scopes.All)],
                 LoadOnStart = false,
             };
             var app = GtmServer.Build(scoreCacheCapacity is { } capacity ? options with { ScoreCacheCapacity = capacity } : options);

@@ -54,6 +54,8 @@ public sealed partial class ServingBenchCommand
             var key = message.StartsWith("scoring ", StringComparison.Ordinal) && !marks.ContainsKey("score") ? "score"
                 : message.StartsWith("scored in", StringComparison.Ordinal) ? "write"
                 : message.Contains("opportunity scores", StringComparison.Ordinal) ? "opportunities"
+                : message.StartsWith("testing the score tables", StringComparison.Ordinal) ? "tests"
+                : message.StartsWith("data tests:", StringComparison.Ordinal) ? "tested"
                 : message.StartsWith("committed", StringComparison.Ordinal) ? "committed"
                 : null;
             if (key is not null)
@@ -64,7 +66,7 @@ public sealed partial class ServingBenchCommand
             AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(message)} ({at:0.00}s)[/]");
         });
         var result = new ScoreWriteBack(target).Run(models, features, "bench-serving", progress);
-        foreach (var mark in new[] { "score", "write", "opportunities", "committed" })
+        foreach (var mark in new[] { "score", "write", "opportunities", "tests", "tested", "committed" })
         {
             if (!marks.ContainsKey(mark))
             {
@@ -112,12 +114,13 @@ public sealed partial class ServingBenchCommand
             result.Opportunities,
             result.Accounts,
             marks["write"] - marks["score"],
-            marks["committed"] - marks["write"],
+            marks["committed"] - marks["write"] - (marks["tested"] - marks["tests"]),
             marks["opportunities"] - marks["write"],
             rawSeconds,
-            scoreRows.Count);
+            scoreRows.Count,
+            marks["tested"] - marks["tests"]);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  write-back write phase {write.WritePerSecond:N0} rows/s (opportunity part {write.OpportunityPerSecond:N0} rows/s); raw Appender {write.RawPerSecond:N0} rows/s"));
+            $"  write-back write phase {write.WritePerSecond:N0} rows/s (opportunity part {write.OpportunityPerSecond:N0} rows/s; data tests {write.Tests:0.00}s apart); raw Appender {write.RawPerSecond:N0} rows/s"));
         return write;
     }
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using GtmMart.Cli.Output;
+using GtmMart.Serving;
 using GtmMart.Warehouse.Connection;
 using GtmMart.Warehouse.Models;
 using GtmMart.Warehouse.Testing;
@@ -40,8 +41,14 @@ public sealed class TestCommand : Command<TestCommand.Settings>
         using var connection = settings.OpenWarehouse().Open();
         var build = WarehouseReadiness.RequirePublished(connection);
 
-        using var step = ProgressStep.Start($"running {catalog.Tests.Count} data tests against published build {build}");
-        var results = DataTestRunner.Run(connection, catalog.Tests, SqlRewriter.Published(catalog.Models));
+        // The score tables (sql/scores) are tested too once a write-back has created them.
+        var scoreTests = ScoreTables.ExistingTests(connection);
+        using var step = ProgressStep.Start(
+            $"running {catalog.Tests.Count} data tests against published build {build}" +
+            (scoreTests.Count > 0 ? $" and {scoreTests.Count} on the score tables" : " (no score tables yet: nothing written back)"));
+        var results = DataTestRunner.Run(connection, catalog.Tests, SqlRewriter.Published(catalog.Models))
+            .Concat(ScoreTables.Test(connection, scoreTests))
+            .ToList();
         step.Done();
         TestView.Print(results);
 

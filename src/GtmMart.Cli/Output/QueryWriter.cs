@@ -12,11 +12,18 @@ public enum QueryFormat
     Json,
 }
 
-/// <summary>Writes a query result as a terminal table, RFC 4180 CSV or a JSON array of objects.</summary>
+/// <summary>
+/// Writes a query result as a terminal table, RFC 4180 CSV or a JSON array of objects, every value in a form other
+/// tools read without surprises (<see cref="QueryValues"/>): lists and structs as JSON, timestamps as ISO 8601 with
+/// fraction and offset, intervals as ISO 8601 durations, doubles round-trip, NaN and infinities as null, booleans
+/// lower-case. In CSV a NULL is an empty field and an empty string is <c>""</c>; in JSON integers beyond 2^53 are strings.
+/// </summary>
 public static class QueryWriter
 {
     public static long Write(DbDataReader reader, QueryFormat format, TextWriter output)
     {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(output);
         var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
         return format switch
         {
@@ -33,7 +40,7 @@ public static class QueryWriter
         while (reader.Read())
         {
             rows++;
-            table.AddRow(Enumerable.Range(0, names.Length).Select(i => Markup.Escape(Text(reader, i) ?? "NULL")).ToArray());
+            table.AddRow(Enumerable.Range(0, names.Length).Select(i => Markup.Escape(QueryValues.Text(Value(reader, i)) ?? "NULL")).ToArray());
         }
 
         AnsiConsole.Write(table);
@@ -41,14 +48,15 @@ public static class QueryWriter
         return rows;
     }
 
+    /// <summary>RFC 4180 CSV: a NULL is an empty field, an empty string a quoted empty field (<c>""</c>).</summary>
     private static long WriteCsv(DbDataReader reader, string[] names, TextWriter output)
     {
-        output.WriteLine(string.Join(",", names.Select(Csv)));
+        output.WriteLine(string.Join(",", names.Select(n => Csv(n))));
         long rows = 0;
         while (reader.Read())
         {
             rows++;
-            output.WriteLine(string.Join(",", Enumerable.Range(0, names.Length).Select(i => Csv(Text(reader, i) ?? ""))));
+            output.WriteLine(string.Join(",", Enumerable.Range(0, names.Length).Select(i => Csv(QueryValues.Text(Value(reader, i))))));
         }
 
         return rows;
@@ -58,7 +66,7 @@ public static class QueryWriter
     {
         using var stream = new MemoryStream();
         long rows = 0;
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = QueryValues.Encoder }))
         {
             json.WriteStartArray();
             while (reader.Read())
@@ -68,7 +76,7 @@ public static class QueryWriter
                 for (var i = 0; i < names.Length; i++)
                 {
                     json.WritePropertyName(names[i]);
-                    WriteJsonValue(json, reader.IsDBNull(i) ? null : reader.GetValue(i));
+                    QueryValues.WriteJson(json, Value(reader, i));
                 }
 
                 json.WriteEndObject();
@@ -81,33 +89,17 @@ public static class QueryWriter
         return rows;
     }
 
-    private static void WriteJsonValue(Utf8JsonWriter json, object? value)
-    {
-        switch (value)
-        {
-            case null: json.WriteNullValue(); break;
-            case bool b: json.WriteBooleanValue(b); break;
-            case byte or short or int or long or sbyte or ushort or uint or ulong:
-                json.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture)); break;
-            case decimal d: json.WriteNumberValue(d); break;
-            case double d when double.IsFinite(d): json.WriteNumberValue(d); break;
-            case float f when float.IsFinite(f): json.WriteNumberValue(f); break;
-            case System.Numerics.BigInteger big: json.WriteRawValue(big.ToString(CultureInfo.InvariantCulture)); break;
-            default: json.WriteStringValue(Format(value)); break;
-        }
-    }
+    /// <summary>
+    /// The value of a column, null for NULL. A DuckDB INTERVAL is read as DuckDB's own (months, days, microseconds):
+    /// as a TimeSpan, which the provider gives by default, one with months cannot be read at all.
+    /// </summary>
+    private static object? Value(DbDataReader reader, int i) =>
+        reader.IsDBNull(i) ? null
+        : reader.GetFieldType(i) == typeof(TimeSpan) && reader is DuckDB.NET.Data.DuckDBDataReader ? reader.GetFieldValue<DuckDB.NET.Native.DuckDBInterval>(i)
+        : reader.GetValue(i);
 
-    private static string? Text(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : Format(reader.GetValue(i));
-
-    private static string Format(object value) => value switch
-    {
-        DateTime dt when dt.TimeOfDay == TimeSpan.Zero => dt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTime dt => dt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
-
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    private static string Csv(string? value) =>
+        value is null ? ""
+        : value.Length == 0 || value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+        : value;
 }

@@ -1,4 +1,4 @@
-// GTM dashboard script, part 6 of 7: ICP mix, priority accounts and open opportunities.
+// GTM dashboard script, part 6 of 8: ICP mix, priority accounts and open opportunities.
 // With all channels: every channel and Total for the month. With one channel: that channel month by month plus
 // all channels for the chosen month as the reference.
 function renderIcp(s) {
@@ -13,7 +13,7 @@ function renderIcp(s) {
       .concat([{ row: find('Total', s.month), key: 'Total', label: `All, ${MONTHS[+s.month.slice(5, 7) - 1]} (ref.)`, bold: false }])
     : channelNames.concat(['Total']).map(c => ({ row: find(c, s.month), key: c, label: c === 'Total' ? 'All channels' : c, bold: c === 'Total' }));
   const rows = lines.filter(l => l.row);
-  const width = 640, rowHeight = 34, labelWidth = 150, barW = 380;
+  const width = chartWidth(640, 'icp-body'), rowHeight = 34, labelWidth = width < 500 ? 112 : 150, barW = width - labelWidth - 110;
   let svg = `<div class="legend">${TIERS.map(t => `<span><span class="swatch" style="background:${t.fill}"></span>${t.label === 'not scored' ? 'not scored' : 'Tier ' + t.label}</span>`).join('')}</div>
     <svg viewBox="0 0 ${width} ${rows.length * rowHeight + 4}" width="${width}" role="img" aria-label="Share of opportunities by ICP tier, ${esc(single ? s.channel + ' by month' : monthLabel(s.month))}">`;
   rows.forEach((line, i) => {
@@ -53,7 +53,7 @@ function renderAccounts(s) {
   $('accounts-sub').textContent = `Top ${rows.length} of ${fmt.int(ranked)} accounts with open ${s.channel === 'Total' ? '' : s.channel + ' '}opportunities created by the end of ${monthLabel(s.month)} · ranked by fit/100 × open pipeline × best win probability`;
   if (!rows.length) { setHtml('accounts-body', '<p class="notice">No open, scored opportunities for this month and channel.</p>'); return; }
   const head = `<tr><th scope="col">#</th><th scope="col" class="text">Account</th><th scope="col">Tier</th><th scope="col">Fit</th><th scope="col">Open pipeline</th>
-    <th scope="col">Best win prob.</th><th scope="col">Priority</th><th scope="col" class="text">Why it fits (ICP model)</th></tr>`;
+    <th scope="col">Best win probability</th><th scope="col">Priority ($)</th><th scope="col" class="text">Why it fits (ICP model)</th></tr>`;
   const body = rows.map(r => `<tr data-account-id="${esc(r.account_id)}">
     <td>${esc(r.position)}</td>
     <td class="text"><span class="who">${esc(r.account_name || r.account_id)}</span><span class="who-sub">${esc(r.account_id)}${r.industry ? ' · ' + esc(r.industry) : ''} · ${esc(r.segment)}</span></td>
@@ -63,7 +63,12 @@ function renderAccounts(s) {
     <td>${fig(`accounts.${r.position}.best_win_probability`, r.best_win_probability, fmt.pct(r.best_win_probability))}${trustTag('opportunity-scoring')}<span class="who-sub">${esc(r.best_opportunity_id)}</span></td>
     <td>${fig(`accounts.${r.position}.priority_score`, r.priority_score, fmt.usd(r.priority_score))}</td>
     <td class="text">${reasons(r.top_factors, 3)}</td></tr>`).join('');
-  setHtml('accounts-body', `<table class="top-aligned"><thead>${head}</thead><tbody>${body}</tbody></table>` + trustNote(['icp', 'opportunity-scoring']));
+  const first = rows[0];
+  const explain = `<p class="note" id="priority-explained"><strong>Priority</strong> is the open pipeline weighted by how well the account fits the
+    ideal customer profile and how likely its best open deal is to close: fit / 100 × open pipeline × best win probability, in dollars.
+    For #1: ${esc(fmt.score(first.fit_score))} / 100 × ${esc(fmt.usd(first.open_pipeline_usd))} × ${esc(fmt.pct(first.best_win_probability))} = ${esc(fmt.usd(first.priority_score))}.
+    Call the accounts at the top first.</p>`;
+  setHtml('accounts-body', `<table class="top-aligned"><thead>${head}</thead><tbody>${body}</tbody></table>` + explain + trustNote(['icp', 'opportunity-scoring']));
 }
 
 function renderOpportunities(s) {
@@ -77,7 +82,7 @@ function renderOpportunities(s) {
   $('opportunities-sub').textContent = `Top ${rows.length} of ${fmt.int(ranked)} open ${s.channel === 'Total' ? '' : s.channel + ' '}opportunities created by the end of ${monthLabel(s.month)} · ranked by expected value = win probability × pipeline`;
   if (!rows.length) { setHtml('opportunities-body', '<p class="notice">No open, scored opportunities for this month and channel.</p>'); return; }
   const head = `<tr><th scope="col">#</th><th scope="col" class="text">Opportunity</th><th scope="col">Tier</th><th scope="col" class="text">Channel</th><th scope="col" class="text">Stage</th>
-    <th scope="col">Created</th><th scope="col">Pipeline</th><th scope="col">Score</th><th scope="col">Win prob.</th><th scope="col">Expected value</th><th scope="col" class="text">Top reasons (opportunity model)</th></tr>`;
+    <th scope="col">Created</th><th scope="col">Pipeline</th><th scope="col">Win probability</th><th scope="col">Expected value</th><th scope="col" class="text">Top reasons (opportunity model)</th></tr>`;
   const body = rows.map(r => {
     let factors = [];
     try { factors = JSON.parse(r.top_factors || '[]'); } catch (e) { factors = []; }
@@ -91,8 +96,7 @@ function renderOpportunities(s) {
       <td class="text">${esc(r.stage)}</td>
       <td class="nowrap">${esc(dayLabel(r.created_date))}</td>
       <td>${fig(`opportunities.${r.position}.pipeline_amount_usd`, r.pipeline_amount_usd, fmt.usd(r.pipeline_amount_usd))}</td>
-      <td class="nowrap"><span class="scorebar" aria-hidden="true"><span style="width:${Math.max(0, Math.min(99, r.score || 0))}%"></span></span>${fig(`opportunities.${r.position}.score`, r.score, fmt.score(r.score))}</td>
-      <td>${fig(`opportunities.${r.position}.probability`, r.probability, fmt.pct(r.probability))}${trustTag('opportunity-scoring')}</td>
+      <td class="nowrap"><span class="scorebar" aria-hidden="true"><span style="width:${Math.max(0, Math.min(100, (r.probability || 0) * 100))}%"></span></span>${fig(`opportunities.${r.position}.probability`, r.probability, fmt.pct(r.probability))}${trustTag('opportunity-scoring')}</td>
       <td>${fig(`opportunities.${r.position}.expected_value_usd`, r.expected_value_usd, fmt.usd(r.expected_value_usd))}</td>
       <td class="text">${reasons(JSON.stringify(top))}</td></tr>`;
   }).join('');

@@ -1,4 +1,4 @@
-// GTM dashboard script, part 3 of 7: paid channel efficiency and paid media against organic + direct.
+// GTM dashboard script, part 3 of 8: paid channel efficiency and paid media against organic + direct.
 const EFFICIENCY = [
   { key: 'spend_usd', label: 'Ad spend', format: fmt.usd },
   { key: 'cost_per_click', label: 'Cost per click', format: fmt.usd2, weak: 'is_weakest_cost_per_click', worst: 'Highest cost per click' },
@@ -44,7 +44,7 @@ function renderEfficiency(s) {
 function roasChart(s, all) {
   const rows = paidChannels.map(c => all.find(r => r.channel === c)).filter(r => r && r.spend_usd > 0);
   if (!rows.length) return '';
-  const width = 300, rowHeight = 28, labelWidth = 84, barMax = 150;
+  const width = chartWidth(300, 'efficiency-body'), rowHeight = 28, labelWidth = 84, barMax = width - 150;
   const max = Math.max(1.2, ...rows.map(r => r.roas || 0));
   const x = v => labelWidth + v / max * barMax;
   let svg = `<p class="chart-title">ROAS: revenue per $1 of ad spend</p><svg viewBox="0 0 ${width} ${rows.length * rowHeight + 22}" width="${width}" role="img" aria-label="Return on ad spend by paid channel, ${esc(monthLabel(s.month))}">`;
@@ -104,7 +104,7 @@ function niceTicks(v) {
 }
 
 function revenueChart(s, rows, series) {
-  const width = 600, height = 250, left = 58, right = 8, top = 26, bottom = 30;
+  const width = chartWidth(600, 'paid-body'), height = 250, left = 58, right = 8, top = 26, bottom = 30;
   const plotW = width - left - right, plotH = height - top - bottom;
   const ticks = niceTicks(Math.max(0, ...rows.map(r => r.closed_won_revenue_usd || 0)));
   const max = ticks.top;

@@ -1,4 +1,4 @@
-// GTM dashboard script, part 1 of 7 (ReportHtml joins the parts, in this order, inside one strict IIFE):
+// GTM dashboard script, part 1 of 8 (ReportHtml joins the parts, in this order, inside one strict IIFE):
 // number, date and text formatting, colours and tier styles.
 // ---- formatting -------------------------------------------------------------------------------------------
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -85,3 +85,24 @@ const TIERS = [
   { key: 'tier_d', share: 'share_d', label: 'D', fill: '#deebf7', ink: '#08306b' },
   { key: 'unscored', share: 'share_unscored', label: 'not scored', fill: '#d0d5db', ink: '#1c2733' },
 ];
+
+// The width to draw a chart at: its ideal width, or the width of the card body it goes in when that is narrower (a
+// phone), so chart text is drawn at its font size instead of being scaled down.
+function chartWidth(ideal, containerId) {
+  const body = document.getElementById(containerId);
+  const style = body ? getComputedStyle(body) : null;
+  const inner = body ? body.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) : ideal;
+  return Math.max(240, Math.min(ideal, Math.floor(inner)));
+}
+
+// Labels every table cell with its column's heading (data-label), which the phone layout shows beside the value.
+function labelCells(root) {
+  for (const table of root.querySelectorAll('table')) {
+    const heads = table.tHead ? [...table.tHead.rows[table.tHead.rows.length - 1].cells].map(c => c.textContent.trim()) : [];
+    for (const body of table.tBodies) {
+      for (const row of body.rows) {
+        [...row.cells].forEach((cell, i) => { if (cell.tagName === 'TD' && heads[i]) cell.dataset.label = heads[i]; });
+      }
+    }
+  }
+}

@@ -1,4 +1,4 @@
-// GTM dashboard script, part 5 of 7: "Are the scores right?" Realized accuracy of past runs (AUC with its interval
+// GTM dashboard script, part 5 of 8: "Are the scores right?" Realized accuracy of past runs (AUC with its interval
 // against the model card's cross-validation interval), win rate by score band against the predicted probability
 // (calibration), drift of the latest run against the training reference, and the biggest score changes since the
 // previous run with the reason families that moved. Not filtered by month or channel: it is about runs.

@@ -1,4 +1,4 @@
-// GTM dashboard script, part 2 of 7: stamps, funnel, month-over-month table and session share.
+// GTM dashboard script, part 2 of 8: stamps, funnel, month-over-month table and session share.
 // ---- sections ---------------------------------------------------------------------------------------------
 const $ = id => document.getElementById(id);
 const setHtml = (id, html) => { $(id).innerHTML = html; };
@@ -37,6 +37,15 @@ function renderStamps(s) {
   setHtml('stamps', parts.join(''));
 }
 
+// A closed-won count that fell against the previous month while deals created in the month are still open has not
+// finished closing: the drop is marked incomplete, with how many are still open (query still_open).
+function incomplete(key, stepIndex, change, channel, month) {
+  if (stepIndex !== 4 || change.cls !== 'bad') return '';
+  const open = (D.still_open || []).find(r => r.channel === channel && r.month === month);
+  if (!open || !(open.still_open > 0)) return '';
+  return ` <span class="incomplete" ${attrs(key, open.still_open)} title="deals created this month are still open, so its closed-won count can still rise">incomplete: ${esc(fmt.int(open.still_open))} still open</span>`;
+}
+
 const CONVERSION_LABELS = { 2: 'of visits submit a form', 3: 'of forms become opportunities', 4: 'of opportunities are won' };
 
 function renderFunnel(s) {
@@ -57,7 +66,7 @@ function renderFunnel(s) {
     html += `<div class="step" data-step="${r.step_index}">
       <div class="step-name">${esc(r.step_name)}</div>
       <div class="step-count">${fig(`funnel.count.${r.step_index}`, r.step_count, fmt.int(r.step_count))}</div>
-      <div class="step-mom">${change.html}</div>
+      <div class="step-mom">${change.html}${incomplete('funnel.incomplete.' + r.step_index, r.step_index, change, s.channel, s.month)}</div>
       <div class="step-bar" role="img" aria-label="${esc(fmt.pct(r.conversion_from_visits))} of site visits"><span style="width:${width}%"></span></div>
       <div class="step-share">${r.step_index === 1 ? (r.step_count > 0 ? 'bars: share of site visits reaching each step' : 'no site visits') : isNum(r.conversion_from_visits) ? fig(`funnel.of_visits.${r.step_index}`, r.conversion_from_visits, fmt.pct2(r.conversion_from_visits)) + ' of site visits' : 'no site visits'}</div>
     </div>`;
@@ -86,7 +95,7 @@ function renderMom(s) {
     let cells = '';
     for (const r of rows) {
       const change = countChange(`mom.${line.key}.change.${r.step_index}`, r.step_count, r.prev_step_count, r.mom_change_pct);
-      cells += `<td class="${change.cls}"><span class="cell-value">${fig(`mom.${line.key}.count.${r.step_index}`, r.step_count, fmt.int(r.step_count))}</span><span class="cell-change">${change.html}</span></td>`;
+      cells += `<td class="${change.cls}"><span class="cell-value">${fig(`mom.${line.key}.count.${r.step_index}`, r.step_count, fmt.int(r.step_count))}</span><span class="cell-change">${change.html}${incomplete(`mom.${line.key}.incomplete.${r.step_index}`, r.step_index, change, line.channel, line.month)}</span></td>`;
     }
     for (const r of rows.filter(x => x.step_index > 1)) {
       const change = signed(`mom.${line.key}.conversion_change.${r.step_index}`, r.step_conversion_change, 'pp');
@@ -103,7 +112,7 @@ function renderShare(s) {
   const rows = D.session_share.filter(r => r.month === s.month).sort((a, b) => (b.share || 0) - (a.share || 0));
   const total = rows.length ? rows[0].total_sessions : null;
   $('share-sub').textContent = `${monthLabel(s.month)} · share of ${fmt.int(total)} site visits`;
-  const rowHeight = 30, labelWidth = 96, barMax = 190, width = 380;
+  const width = chartWidth(380, 'share-body'), rowHeight = 30, labelWidth = 96, barMax = width - 190;
   const max = Math.max(0.0001, ...rows.map(r => r.share || 0));
   const dim = s.channel !== 'Total';
   let svg = `<svg viewBox="0 0 ${width} ${rows.length * rowHeight + 4}" width="${width}" role="img" aria-label="Session share by channel, ${esc(monthLabel(s.month))}">`;
@@ -134,7 +143,7 @@ function renderShare(s) {
 // Every month's session share as a 100% stacked column, channels in filter order, the chosen month outlined.
 function shareByMonth(s) {
   const names = channelNames.filter(c => D.session_share.some(r => r.channel === c));
-  const width = 380, height = 170, left = 34, top = 8, bottom = 22;
+  const width = chartWidth(380, 'share-body'), height = 170, left = 34, top = 8, bottom = 22;
   const plotH = height - top - bottom;
   const colW = (width - left) / Math.max(1, months.length);
   const dim = s.channel !== 'Total';

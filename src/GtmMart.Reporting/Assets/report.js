@@ -1,4 +1,4 @@
-// GTM dashboard script, part 7 of 7: the data, the filters and the wiring. The script selects the rows of the chosen
+// GTM dashboard script, part 8 of 8: the data, the filters and the wiring. The script selects the rows of the chosen
 // month and channel from the embedded query results and formats them; it computes no figure (every number shown is a
 // value a report query returned) and fetches nothing.
 // Every figure element carries data-figure (a stable key) and data-value (the unformatted query value).
@@ -52,15 +52,18 @@ function render() {
   const s = state();
   renderStamps(s);
   renderFunnel(s);
+  renderPeriod(s);
   renderMom(s);
   renderShare(s);
   renderEfficiency(s);
   renderPaid(s);
+  renderAttribution(s);
   renderIcp(s);
   renderModels();
   renderLifecycle();
   renderAccounts(s);
   renderOpportunities(s);
+  labelCells(document.getElementById('main'));
   renders += 1;
   document.body.dataset.month = s.month;
   document.body.dataset.channel = s.channel;
@@ -82,4 +85,6 @@ readHash();
 monthSelect.addEventListener('change', onChange);
 channelSelect.addEventListener('change', onChange);
 window.addEventListener('hashchange', () => { readHash(); render(); });
+let resizing = null;
+window.addEventListener('resize', () => { clearTimeout(resizing); resizing = setTimeout(render, 150); });
 render();

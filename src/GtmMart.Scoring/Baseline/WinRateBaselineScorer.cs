@@ -21,6 +21,15 @@ public sealed class WinRateBaselineScorer(WinRateBaseline baseline) : IOpportuni
 
     public static WinRateBaselineScorer Load(string directory) => new(WinRateBaseline.Load(directory));
 
+    /// <summary>The channels with a win rate of their own (any other channel gets the overall rate).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> KnownCategories => new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        ["channel"] = [.. Baseline.Channels
+            .Where(c => c.Channel != WinRateBaseline.NoChannel && c.WinRate.Closed >= Baseline.MinimumDealsPerChannel)
+            .Select(c => c.Channel)
+            .Order(StringComparer.Ordinal)],
+    };
+
     public OpportunityScore Score(OpportunityFeatureRow row)
     {
         ArgumentNullException.ThrowIfNull(row);

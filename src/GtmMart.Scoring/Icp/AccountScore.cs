@@ -21,3 +21,9 @@ public sealed record AccountScore(
     string SegmentName,
     double BehaviourScore,
     IReadOnlyList<string> Reasons);
+
+/// <summary>A firmographic value the fit model did not know (see <see cref="IcpScorer.UnknownValues"/>).</summary>
+/// <param name="Feature">The mart column, e.g. "industry".</param>
+/// <param name="Value">The value as given ("" when none).</param>
+/// <param name="Text">In words, e.g. "Unknown industry 'Aerospace'", "Employee count not given".</param>
+public sealed record IcpUnknownValue(string Feature, string Value, string Text);

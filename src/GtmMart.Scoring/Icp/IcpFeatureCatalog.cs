@@ -71,6 +71,19 @@ public static class IcpFeatureCatalog
         BehaviourNumerics.TryGetValue(name, out var f) ? f
             : throw new ArgumentException($"'{name}' is not a behaviour feature (allowed: {string.Join(", ", BehaviourNumerics.Keys)}).");
 
+    /// <summary>The feature in words, lower case: "industry", "employee band", "annual revenue".</summary>
+    public static string Noun(string feature) => feature switch
+    {
+        "employee_band" => "employee band",
+        "employee_count" => "employee count",
+        "annual_revenue_usd" => "annual revenue",
+        RevenuePerEmployee => "revenue per employee",
+        _ => feature.Replace('_', ' '),
+    };
+
+    /// <summary>Whether the firmographic feature is a column of the account (not derived from others).</summary>
+    public static bool IsColumn(string feature) => feature != RevenuePerEmployee;
+
     /// <summary>Normalised categorical value; null when unknown (empty, "Unknown", "N/A").</summary>
     public static string? CleanCategory(string? value)
     {

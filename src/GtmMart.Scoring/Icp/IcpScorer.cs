@@ -86,6 +86,56 @@ public sealed class IcpScorer : IDisposable
 
     private int SegmentVectorLength => Manifest.Segments.Encoding.Length + 1;
 
+    /// <summary>
+    /// The categories the fit model knows, by firmographic feature it uses (each sorted ordinally); empty for a neutral
+    /// fit, which uses none. Any other value scores as unknown (<see cref="UnknownValues"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> KnownCategories =>
+        (Manifest.Fit.Trained ? Manifest.Fit.Encoding.Categoricals : []).ToDictionary(
+            c => c.Feature, c => (IReadOnlyList<string>)[.. c.Values.Order(StringComparer.Ordinal)], StringComparer.Ordinal);
+
+    /// <summary>
+    /// What the fit model did not know about <paramref name="row"/>: a category it has no slot for ("Unknown industry
+    /// 'Aerospace'"), an empty one ("Industry not given") or a firmographic number not given ("Employee count not
+    /// given"). Such values are scored as unknown: no category slot set, the number at the training mean. Empty for
+    /// a neutral fit (it uses nothing).
+    /// </summary>
+    public IReadOnlyList<IcpUnknownValue> UnknownValues(AccountFeatureRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var unknown = new List<IcpUnknownValue>();
+        if (!Manifest.Fit.Trained)
+        {
+            return unknown;
+        }
+
+        foreach (var c in Manifest.Fit.Encoding.Categoricals)
+        {
+            var raw = IcpFeatureCatalog.Categorical(c.Feature)(row);
+            var value = IcpFeatureCatalog.CleanCategory(raw);
+            var noun = IcpFeatureCatalog.Noun(c.Feature);
+            if (value is null)
+            {
+                unknown.Add(new IcpUnknownValue(c.Feature, raw ?? "", char.ToUpperInvariant(noun[0]) + noun[1..] + " not given"));
+            }
+            else if (!c.Values.Contains(value, StringComparer.Ordinal))
+            {
+                unknown.Add(new IcpUnknownValue(c.Feature, value, $"Unknown {noun} '{value}'"));
+            }
+        }
+
+        foreach (var feature in Manifest.Fit.Encoding.Numerics.Select(n => n.Feature).Where(IcpFeatureCatalog.IsColumn))
+        {
+            if (double.IsNaN(IcpFeatureCatalog.LogValue(IcpFeatureCatalog.FirmographicNumeric(feature)(row))))
+            {
+                var noun = IcpFeatureCatalog.Noun(feature);
+                unknown.Add(new IcpUnknownValue(feature, "", char.ToUpperInvariant(noun[0]) + noun[1..] + " not given"));
+            }
+        }
+
+        return unknown;
+    }
+
     /// <summary>Scores one account.</summary>
     public AccountScore Score(AccountFeatureRow row) => ScoreBatch([row])[0];
 

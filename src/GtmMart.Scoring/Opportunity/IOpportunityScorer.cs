@@ -14,6 +14,12 @@ public interface IOpportunityScorer : IDisposable
     /// <summary>The scores of many opportunities, in input order.</summary>
     IReadOnlyList<OpportunityScore> ScoreBatch(IReadOnlyList<OpportunityFeatureRow> rows);
 
+    /// <summary>
+    /// The categories the scorer knows, by categorical feature it uses (each sorted ordinally): a value outside them is
+    /// unknown to it (listed in a score's unknown values).
+    /// </summary>
+    IReadOnlyDictionary<string, IReadOnlyList<string>> KnownCategories { get; }
+
     /// <summary>Win probabilities only (no reasons), in input order.</summary>
     IReadOnlyList<float> PredictProbabilities(IReadOnlyList<OpportunityFeatureRow> rows);
 }

@@ -79,11 +79,14 @@ public sealed class OpportunityScorer : IOpportunityScorer
             Featurize(typical, _reference);
         }
 
+        var categories = OpportunitySlotLayout.Categories(OpportunitySlotLayout.SlotNames(features));
+        KnownCategories = categories.Where(c => sources.Contains(c.Key)).ToDictionary(
+            c => c.Key, c => (IReadOnlyList<string>)[.. c.Value.Order(StringComparer.Ordinal)], StringComparer.Ordinal);
         _reasons = new OpportunityReasons(
             catalog,
             families,
             sources,
-            OpportunitySlotLayout.Categories(OpportunitySlotLayout.SlotNames(features)),
+            categories,
             (metadata?.MissingIndicators ?? []).ToHashSet(StringComparer.Ordinal),
             typical);
     }
@@ -119,6 +122,8 @@ public sealed class OpportunityScorer : IOpportunityScorer
 
     /// <summary>Whether scores carry reasons (the model has a typical deal to measure them against).</summary>
     public bool GivesReasons => _reasons.HasReference;
+
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> KnownCategories { get; }
 
     /// <summary>"FastTree" or "LbfgsLogisticRegression".</summary>
     public string Algorithm { get; }

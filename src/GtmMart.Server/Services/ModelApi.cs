@@ -63,6 +63,8 @@ public sealed partial class ModelApi(ServingAccess serving, ILogger<ModelApi> lo
     {
         ArgumentNullException.ThrowIfNull(request);
         var violations = new Violations();
+        request.Name = RequestText.Id(request.Name);
+        var wanted = RequestText.Optional(request.HasVersion, request.Version);
         if (string.IsNullOrWhiteSpace(request.Name))
         {
             violations.Add("name", "must name a model, e.g. opportunity-scoring or icp");
@@ -72,7 +74,7 @@ public sealed partial class ModelApi(ServingAccess serving, ILogger<ModelApi> lo
             violations.Add("name", "is not a model name");
         }
 
-        if (request.HasVersion && !IsVersion(request.Version))
+        if (wanted is not null && !IsVersion(wanted))
         {
             violations.Add("version", "must look like v0001");
         }
@@ -86,9 +88,9 @@ public sealed partial class ModelApi(ServingAccess serving, ILogger<ModelApi> lo
             throw RpcErrors.NotFound($"no model named '{request.Name}' in the registry");
         }
 
-        var version = request.HasVersion
-            ? versions.FirstOrDefault(v => v.Version == request.Version)
-                ?? throw RpcErrors.NotFound($"model '{request.Name}' has no version '{request.Version}'")
+        var version = wanted is not null
+            ? versions.FirstOrDefault(v => v.Version == wanted)
+                ?? throw RpcErrors.NotFound($"model '{request.Name}' has no version '{wanted}'")
             : versions.FirstOrDefault(v => v.IsActive)
                 ?? throw RpcErrors.NotFound($"model '{request.Name}' has no active version");
 
@@ -99,6 +101,39 @@ public sealed partial class ModelApi(ServingAccess serving, ILogger<ModelApi> lo
         };
         response.Headline.Add(version.Card.Headline.ToDictionary());
         return Task.FromResult(response);
+    }
+
+    /// <summary>The categories the served models know, per categorical field of the inline requests.</summary>
+    public override Task<GetAllowedValuesResponse> GetAllowedValues(GetAllowedValuesRequest request, ServerCallContext context)
+    {
+        var snapshot = serving.Snapshot();
+        var response = new GetAllowedValuesResponse();
+        if (snapshot.Models.HasOpportunity)
+        {
+            // In the catalog's order (every categorical feature a model uses is declared there).
+            var known = snapshot.Models.Opportunity.KnownCategories;
+            foreach (var feature in InlineMapping.Default.Catalog.Features.Where(f => known.ContainsKey(f.Name)))
+            {
+                response.Fields.Add(Allowed($"{nameof(InlineOpportunity)}.{feature.ProtoField}", feature.Name, snapshot.OpportunityModel, known[feature.Name]));
+            }
+        }
+
+        if (snapshot.Models.HasIcp)
+        {
+            foreach (var (feature, values) in snapshot.Models.Icp.KnownCategories)
+            {
+                response.Fields.Add(Allowed($"{nameof(InlineAccount)}.{InlineAccountMapping.Field(feature)}", feature, snapshot.IcpModel, values));
+            }
+        }
+
+        return Task.FromResult(response);
+    }
+
+    private static AllowedValues Allowed(string field, string feature, ModelRef model, IReadOnlyList<string> values)
+    {
+        var allowed = new AllowedValues { Field = field, Feature = feature, Model = model };
+        allowed.Values.AddRange(values);
+        return allowed;
     }
 
     public override async Task<ReloadModelsResponse> ReloadModels(ReloadModelsRequest request, ServerCallContext context)

@@ -1,4 +1,5 @@
 using Google.Protobuf.Collections;
+using Google.Protobuf.WellKnownTypes;
 using GtmMart.Contracts.V1;
 using GtmMart.Serving;
 using Core = GtmMart.Scoring;
@@ -33,7 +34,11 @@ public static class ProtoMapping
         _ => TrustVerdict.NotAssessed,
     };
 
-    public static OpportunityScore ToProto(Core.Opportunity.OpportunityScore score, ModelRef model)
+    /// <summary>
+    /// The score as sent, stamped with when it was computed (now), the published build its features came from (0 for
+    /// features from the request) and whether the opportunity is open.
+    /// </summary>
+    public static OpportunityScore ToProto(Core.Opportunity.OpportunityScore score, ModelRef model, long featuresBuildId, bool isOpen)
     {
         ArgumentNullException.ThrowIfNull(score);
         var proto = new OpportunityScore
@@ -42,6 +47,9 @@ public static class ProtoMapping
             Score = score.Score,
             Probability = score.Probability,
             Model = model,
+            ScoredAt = Now(),
+            FeaturesBuildId = featuresBuildId,
+            IsOpen = isOpen,
         };
         AddFactors(proto.TopPositive, score.TopPositive);
         AddFactors(proto.TopNegative, score.TopNegative);
@@ -76,7 +84,8 @@ public static class ProtoMapping
         };
     }
 
-    public static AccountScore ToProto(Core.Icp.AccountScore score, ModelRef model)
+    /// <summary>The score as sent, stamped with when it was computed (now) and the published build its features came from (0 for features from the request).</summary>
+    public static AccountScore ToProto(Core.Icp.AccountScore score, ModelRef model, long featuresBuildId)
     {
         ArgumentNullException.ThrowIfNull(score);
         var proto = new AccountScore
@@ -84,7 +93,9 @@ public static class ProtoMapping
             AccountId = score.AccountId,
             FitScore = score.FitScore,
             FitProbability = score.FitProbability,
-            Tier = score.Tier.ToString(),
+            Tier = ToProto(score.Tier),
+            ScoredAt = Now(),
+            FeaturesBuildId = featuresBuildId,
             Segment = new Segment { Id = score.SegmentId, Name = score.SegmentName },
             BehaviourScore = score.BehaviourScore,
             Model = model,
@@ -93,6 +104,35 @@ public static class ProtoMapping
         return proto;
     }
 
+    public static IcpTier ToProto(Core.Icp.IcpTier tier) => tier switch
+    {
+        Core.Icp.IcpTier.A => IcpTier.A,
+        Core.Icp.IcpTier.B => IcpTier.B,
+        Core.Icp.IcpTier.C => IcpTier.C,
+        Core.Icp.IcpTier.D => IcpTier.D,
+        _ => IcpTier.Unspecified,
+    };
+
+    /// <summary>The current time as a Timestamp (UTC).</summary>
+    public static Timestamp Now() => Timestamp.FromDateTime(DateTime.UtcNow);
+
+    /// <summary>A UTC date or time as a Timestamp (an unspecified kind is taken as UTC).</summary>
+    public static Timestamp ToTimestamp(DateTime time) =>
+        Timestamp.FromDateTime(time.Kind == DateTimeKind.Utc ? time : DateTime.SpecifyKind(time, DateTimeKind.Utc));
+
     public static ItemError NotFound(string id, string kind) =>
-        new() { Id = id, Code = NotFoundCode, Message = $"unknown {kind} id '{id}'" };
+        new() { Id = Echo(id), Code = NotFoundCode, Message = $"unknown {kind} id '{Echo(id)}'" };
+
+    /// <summary>Most characters of a caller's input an answer or error repeats back.</summary>
+    public const int MaxEcho = 256;
+
+    /// <summary>
+    /// A caller's input as an answer repeats it: whole up to <see cref="MaxEcho"/> characters (every valid id), else
+    /// that many and "…", so a hostile 1 MB id does not come back as a 2 MB error.
+    /// </summary>
+    public static string Echo(string input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Length <= MaxEcho ? input : string.Concat(input.AsSpan(0, MaxEcho), "…");
+    }
 }

@@ -4,22 +4,24 @@ using System.Text.RegularExpressions;
 using Grpc.Core;
 using GtmMart.Contracts.V1;
 using GtmMart.Serving;
+using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Connection;
 
 namespace GtmMart.Server.Services;
 
 /// <summary>
-/// gtm.v1.ReportingService. The channel funnel is the one rpc that reads the warehouse (a parameterised query on a
-/// short-lived connection); priority accounts come from the in-memory features and the served models, ranked once per
-/// (models, features) pair and cached until either is swapped.
+/// gtm.v1.ReportingService. The channel funnel is the one rpc that reads the warehouse: its query is
+/// <c>sql/reports/api/channel_funnel.sql</c>, with the request's values as parameters, on a short-lived connection.
+/// Priority accounts come from the in-memory features and the served models (<see cref="PriorityRanking"/>), ranked
+/// once per serving snapshot (<see cref="ServingSnapshot.PriorityRanking"/>), so a reload or refresh ranks again.
 /// </summary>
 public sealed partial class ReportingApi(ServingAccess serving) : ReportingService.ReportingServiceBase
 {
     public const int DefaultPriorityLimit = 20;
     public const int MaxPriorityLimit = 1000;
 
-    private static readonly Lock RankingLock = new();
-    private static Ranking? ranking;
+    private const string FunnelSchema = "mart";
+    private const string FunnelRelation = "mrt_monthly_channel_metrics";
 
     public override Task<GetChannelFunnelResponse> GetChannelFunnel(GetChannelFunnelRequest request, ServerCallContext context)
     {
@@ -33,32 +35,22 @@ public sealed partial class ReportingApi(ServingAccess serving) : ReportingServi
             violations.Add("month_to", "must not be before month_from");
         }
 
-        if (request.HasChannel && (string.IsNullOrWhiteSpace(request.Channel) || request.Channel.Length > 128))
+        var channel = RequestText.Optional(request.HasChannel, request.Channel);
+        if (channel is { Length: > 128 })
         {
-            violations.Add("channel", "must be a channel name (1-128 characters) or left unset");
+            violations.Add("channel", "must be a channel name (at most 128 characters) or left unset");
         }
 
         violations.ThrowIfAny();
 
-        var warehouse = serving.State.Warehouse;
-        var p = warehouse.Dialect;
-        var sql =
-            "select channel, month, metric_index, metric_name, value, divided_by, metric_value, mom_change_pct " +
-            "from mart.mrt_monthly_channel_metrics " +
-            $"where month >= {p.Parameter("month_from")} and month <= {p.Parameter("month_to")}" +
-            (request.HasChannel ? $" and channel = {p.Parameter("channel")}" : "") +
-            " order by channel, month, metric_index";
-        var parameters = new List<(string, object?)> { ("month_from", from!.Value), ("month_to", to!.Value) };
-        if (request.HasChannel)
-        {
-            parameters.Add(("channel", request.Channel));
-        }
-
         var response = new GetChannelFunnelResponse();
         try
         {
-            using var connection = warehouse.Open();
-            using var command = connection.Command(sql, [.. parameters]);
+            using var connection = serving.State.Warehouse.Open();
+            RequireFunnel(connection);
+            using var command = connection.Command(
+                ReportingQueries.ChannelFunnel,
+                ("month_from", from!.Value), ("month_to", to!.Value), ("channel", channel is null ? null : Channel(connection, channel)));
             using var registration = context.CancellationToken.Register(() => TryCancel(command));
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -66,10 +58,6 @@ public sealed partial class ReportingApi(ServingAccess serving) : ReportingServi
                 context.CancellationToken.ThrowIfCancellationRequested();
                 response.Rows.Add(ReadRow(reader));
             }
-        }
-        catch (DbException ex) when (ex.Message.Contains("does not exist", StringComparison.OrdinalIgnoreCase))
-        {
-            throw RpcErrors.FailedPrecondition("the warehouse has no published mart.mrt_monthly_channel_metrics: run gtm build first");
         }
         catch (WarehouseException ex)
         {
@@ -82,65 +70,94 @@ public sealed partial class ReportingApi(ServingAccess serving) : ReportingServi
     public override Task<GetPriorityAccountsResponse> GetPriorityAccounts(GetPriorityAccountsRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var violations = new Violations();
         if (request.Limit is < 0 or > MaxPriorityLimit)
         {
-            throw RpcErrors.InvalidArgument("limit", $"must be 0-{MaxPriorityLimit} (0 means {DefaultPriorityLimit})");
+            violations.Add("limit", $"must be 0-{MaxPriorityLimit} (0 means {DefaultPriorityLimit})");
         }
+
+        for (var i = 0; i < request.Tiers.Count; i++)
+        {
+            if (request.Tiers[i] is not (IcpTier.A or IcpTier.B or IcpTier.C or IcpTier.D))
+            {
+                violations.Add($"tiers[{i}]", "must be ICP_TIER_A, ICP_TIER_B, ICP_TIER_C or ICP_TIER_D");
+            }
+        }
+
+        var region = RequestText.Optional(request.HasRegion, request.Region);
+        var owner = RequestText.Optional(request.HasOwnerId, request.OwnerId);
+        if (owner is not null)
+        {
+            Violations.CheckId(owner, "owner_id", violations);
+        }
+
+        violations.ThrowIfAny();
 
         var snapshot = serving.Snapshot();
         _ = (snapshot.Opportunity, snapshot.Icp); // FAILED_PRECONDITION, saying which, when a side has no scorer
-        var ranked = Rank(snapshot.Models, snapshot.Features);
-        var response = new GetPriorityAccountsResponse();
-        response.Accounts.AddRange(ranked.Take(request.Limit == 0 ? DefaultPriorityLimit : request.Limit).Select(a => a.Clone()));
+        var ranking = snapshot.PriorityRanking;
+        string? canonicalRegion = null;
+        if (region is not null)
+        {
+            canonicalRegion = ranking.Regions.FirstOrDefault(r => string.Equals(r, region, StringComparison.OrdinalIgnoreCase))
+                ?? throw RpcErrors.InvalidArgument("region", $"no account has region '{Bounded(region)}'; known: {string.Join(", ", ranking.Regions)}");
+        }
+
+        var filter = new PriorityFilter([.. request.Tiers.Distinct().Order()], canonicalRegion, owner);
+        var offset = request.PageToken.Length == 0 ? 0 : PageToken.Read(request.PageToken, ranking.Key, filter.Key);
+        var matching = ranking.Entries.Where(filter.Matches).ToList();
+        var size = request.Limit == 0 ? DefaultPriorityLimit : request.Limit;
+        var response = new GetPriorityAccountsResponse
+        {
+            TotalSize = matching.Count,
+            RankedAt = ranking.RankedAt,
+            FeaturesBuildId = snapshot.BuildId,
+            OpportunityModel = snapshot.OpportunityModel,
+            IcpModel = snapshot.IcpModel,
+            NextPageToken = offset + size < matching.Count ? PageToken.Write(ranking.Key, filter.Key, offset + size) : "",
+        };
+        response.Accounts.AddRange(matching.Skip(offset).Take(size).Select(e => e.Account.Clone()));
         return Task.FromResult(response);
     }
 
-    /// <summary>Accounts with open pipeline, by fit_score / 100 × open pipeline × best open-opportunity win probability.</summary>
-    internal static IReadOnlyList<PriorityAccount> Rank(ModelSet models, FeatureStore features)
+    /// <summary>
+    /// FAILED_PRECONDITION, saying what to run, when the warehouse has no published mart or the published mart lacks
+    /// the funnel view (checked in the catalog and the build ledger, not from an error's text).
+    /// </summary>
+    private static void RequireFunnel(DbConnection connection)
     {
-        lock (RankingLock)
+        if (BuildMetadata.PublishedBuild(connection) is null)
         {
-            if (ranking is { } cached && ReferenceEquals(cached.Models, models) && ReferenceEquals(cached.Features, features))
-            {
-                return cached.Accounts;
-            }
-
-            var open = features.OpenOpportunities;
-            var probabilities = models.Opportunity.PredictProbabilities(open);
-            var best = new Dictionary<string, (string Id, double Probability)>(StringComparer.Ordinal);
-            for (var i = 0; i < open.Count; i++)
-            {
-                var p = probabilities[i];
-                if (float.IsFinite(p) && (!best.TryGetValue(open[i].AccountId, out var seen) || p > seen.Probability))
-                {
-                    best[open[i].AccountId] = (open[i].OpportunityId, p);
-                }
-            }
-
-            var candidates = features.Accounts.Where(a => best.ContainsKey(a.AccountId)).ToList();
-            var scores = models.Icp.ScoreBatch(candidates);
-            var accounts = candidates.Zip(scores, (row, score) =>
-                {
-                    var (opportunityId, probability) = best[row.AccountId];
-                    var pipeline = float.IsFinite(row.OpenPipelineUsd) ? row.OpenPipelineUsd : 0;
-                    return new PriorityAccount
-                    {
-                        AccountId = row.AccountId,
-                        AccountName = row.AccountName,
-                        FitScore = score.FitScore,
-                        Tier = score.Tier.ToString(),
-                        OpenPipelineUsd = pipeline,
-                        BestWinProbability = probability,
-                        BestOpportunityId = opportunityId,
-                        Priority = score.FitScore / 100.0 * pipeline * probability,
-                    };
-                })
-                .OrderByDescending(a => a.Priority)
-                .ThenBy(a => a.AccountId, StringComparer.Ordinal)
-                .ToList();
-            ranking = new Ranking(models, features, accounts);
-            return accounts;
+            throw RpcErrors.FailedPrecondition("the warehouse has no published mart: run gtm build first");
         }
+
+        if (!WarehouseReadiness.TableExists(connection, FunnelSchema, FunnelRelation))
+        {
+            throw RpcErrors.FailedPrecondition($"the published mart has no {FunnelSchema}.{FunnelRelation}: run gtm build first");
+        }
+    }
+
+    /// <summary>At most 64 characters of a request value, for an error message.</summary>
+    private static string Bounded(string value) => value.Length <= 64 ? value : value[..64] + "...";
+
+    /// <summary>
+    /// The channel as the mart spells it (matched without regard to case: "total" is "Total"); INVALID_ARGUMENT naming
+    /// the channels the mart has when none matches.
+    /// </summary>
+    private static string Channel(DbConnection connection, string requested)
+    {
+        var known = new List<string>();
+        using (var command = connection.Command($"select distinct channel from {FunnelSchema}.{FunnelRelation} order by channel"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                known.Add(reader.GetString(0));
+            }
+        }
+
+        return known.FirstOrDefault(k => string.Equals(k, requested, StringComparison.OrdinalIgnoreCase))
+            ?? throw RpcErrors.InvalidArgument("channel", $"'{Bounded(requested)}' is not a channel of the mart; allowed: {string.Join(", ", known)} (or leave it unset for every channel)");
     }
 
     private static void TryCancel(DbCommand command)
@@ -157,13 +174,15 @@ public sealed partial class ReportingApi(ServingAccess serving) : ReportingServi
 
     private static DateTime? ParseMonth(string text, string field, Violations violations)
     {
-        if (!MonthPattern().IsMatch(text ?? ""))
+        // The pattern keeps the input short and plain; the parse rejects what the calendar has not (year 0000).
+        if (!MonthPattern().IsMatch(text ?? "")
+            || !DateTime.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month))
         {
-            violations.Add(field, "must be a month as YYYY-MM, e.g. 2025-03");
+            violations.Add(field, "must be a month as YYYY-MM (0001-01 to 9999-12), e.g. 2025-03");
             return null;
         }
 
-        return DateTime.ParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return month;
     }
 
     private static FunnelRow ReadRow(DbDataReader reader)
@@ -182,6 +201,18 @@ public sealed partial class ReportingApi(ServingAccess serving) : ReportingServi
             Value = Number(reader, 4) ?? 0,
             DividedBy = Number(reader, 5) ?? 0,
         };
+        row.Metric = (FunnelMetric)row.MetricIndex;
+        row.MonthStart = ProtoMapping.ToTimestamp(DateTime.ParseExact(row.Month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (MoneyNumerators.Contains(row.Metric) && Cents(reader, 4) is { } valueCents)
+        {
+            row.ValueUsdCents = valueCents;
+        }
+
+        if (row.Metric == FunnelMetric.Roas && Cents(reader, 5) is { } divisorCents)
+        {
+            row.DividedByUsdCents = divisorCents;
+        }
+
         if (Number(reader, 6) is { } metricValue)
         {
             row.MetricValue = metricValue;
@@ -195,11 +226,22 @@ public sealed partial class ReportingApi(ServingAccess serving) : ReportingServi
         return row;
     }
 
+    /// <summary>The metrics whose numerator is money (US dollars); only roas also has money as its denominator.</summary>
+    private static readonly HashSet<FunnelMetric> MoneyNumerators =
+        [FunnelMetric.AdSpend, FunnelMetric.CostPerClick, FunnelMetric.CostPerSession, FunnelMetric.Revenue, FunnelMetric.Roas];
+
+    /// <summary>A decimal(18, 2) money column in exact cents.</summary>
+    private static long? Cents(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetValue(ordinal) switch
+        {
+            decimal d => (long)Math.Round(d * 100, MidpointRounding.AwayFromZero),
+            var other => FeatureStore.Cents(Convert.ToDouble(other, CultureInfo.InvariantCulture)),
+        };
+
     private static double? Number(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : Convert.ToDouble(reader.GetValue(ordinal), CultureInfo.InvariantCulture) is var d && double.IsFinite(d) ? d : null;
 
     [GeneratedRegex(@"^\d{4}-(0[1-9]|1[0-2])$")]
     private static partial Regex MonthPattern();
 
-    private sealed record Ranking(ModelSet Models, FeatureStore Features, IReadOnlyList<PriorityAccount> Accounts);
 }

@@ -37,6 +37,10 @@ public static class RpcErrors
     public static RpcException Unavailable(string message) =>
         new Google.Rpc.Status { Code = (int)Code.Unavailable, Message = message }.ToRpcException();
 
+    /// <summary>ABORTED: a concurrency conflict (e.g. a page token of a ranking since replaced); retry from the start.</summary>
+    public static RpcException Aborted(string message) =>
+        new Google.Rpc.Status { Code = (int)Code.Aborted, Message = message }.ToRpcException();
+
     /// <summary>FAILED_PRECONDITION: the system is not in a state where the call can work (e.g. no active model).</summary>
     public static RpcException FailedPrecondition(string message) =>
         new Google.Rpc.Status { Code = (int)Code.FailedPrecondition, Message = message }.ToRpcException();
@@ -98,8 +102,18 @@ public sealed class Violations
         return true;
     }
 
+    /// <summary>Adds a violation when one (trimmed) id breaks the id rule of every rpc: not empty, at most 256 characters.</summary>
+    public static void CheckId(string id, string field, Violations violations)
+    {
+        ArgumentNullException.ThrowIfNull(violations);
+        if (IdProblem(id) is { } problem)
+        {
+            violations.Add(field, problem);
+        }
+    }
+
     /// <summary>What is wrong with one id (the rule both the check and the violations use), or null.</summary>
-    private static string? IdProblem(string id) =>
+    public static string? IdProblem(string id) =>
         string.IsNullOrWhiteSpace(id) ? "must not be empty"
         : id.Length > MaxIdLength ? $"must be at most {MaxIdLength} characters"
         : null;

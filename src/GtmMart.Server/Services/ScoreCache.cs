@@ -88,7 +88,7 @@ public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int cap
 
             if (!TryGetAccount(row.AccountId, out _))
             {
-                Keep(ProtoMapping.ToProto(models.Icp.Score(row), icpModel));
+                Keep(ProtoMapping.ToProto(models.Icp.Score(row), icpModel, features.BuildId ?? 0));
             }
         }
 
@@ -106,7 +106,7 @@ public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int cap
 
             if (!TryGet(row.OpportunityId, out _))
             {
-                Keep(ProtoMapping.ToProto(models!.Opportunity.Score(row), model));
+                Keep(ProtoMapping.ToProto(models!.Opportunity.Score(row), model, features!.BuildId ?? 0, !row.IsClosed));
             }
         }
     }

@@ -56,7 +56,7 @@ public sealed partial class ScoringApi
         var ids = 0;
         var chunks = false;
         var next = requestStream.MoveNext(token);
-        while (await next.ConfigureAwait(false))
+        while (await Next(next, batch, chunks, answers).ConfigureAwait(false))
         {
             var item = requestStream.Current;
             batch.Add(item);
@@ -81,6 +81,25 @@ public sealed partial class ScoringApi
         if (batch.Count > 0)
         {
             await answers.AddAsync(batch, chunks).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The next request, or false at the end of the stream. When reading it fails (a message that does not parse, a
+    /// broken stream) the requests already read are answered first, then the error ends the call: a valid message
+    /// before garbage still gets its answer.
+    /// </summary>
+    private static async Task<bool> Next(Task<bool> next, List<ScoreStreamRequest> batch, bool chunks, StreamAnswers answers)
+    {
+        try
+        {
+            return await next.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (batch.Count > 0 && ex is RpcException or Google.Protobuf.InvalidProtocolBufferException)
+        {
+            await answers.AddAsync(batch, chunks).ConfigureAwait(false);
+            batch.Clear();
+            throw;
         }
     }
 
@@ -176,37 +195,61 @@ public sealed partial class ScoringApi
     {
         token.ThrowIfCancellationRequested();
         var snapshot = serving.Snapshot();
+        var tally = new Tally();
         foreach (var item in batch)
         {
-            yield return Answer(snapshot, item, token);
+            yield return Answer(snapshot, item, ref tally, token);
+        }
+
+        tally.Report(serving.Metrics);
+    }
+
+    /// <summary>
+    /// The answer to one stream request: a score, a chunk's results, or an item error. A single id follows the rule of
+    /// every id in every rpc (<see cref="Violations.IdProblem"/>), and an error echoes at most a bounded prefix of it.
+    /// </summary>
+    private ScoreStreamResponse Answer(ServingSnapshot snapshot, ScoreStreamRequest item, ref Tally tally, CancellationToken token)
+    {
+        // Ids are read as everywhere else: trimmed.
+        switch (item.ItemCase)
+        {
+            case ScoreStreamRequest.ItemOneofCase.OpportunityId:
+                item.OpportunityId = RequestText.Id(item.OpportunityId);
+                break;
+            case ScoreStreamRequest.ItemOneofCase.AccountId:
+                item.AccountId = RequestText.Id(item.AccountId);
+                break;
+            case ScoreStreamRequest.ItemOneofCase.Opportunities:
+                RequestText.TrimIds(item.Opportunities.OpportunityIds);
+                break;
+            case ScoreStreamRequest.ItemOneofCase.Accounts:
+                RequestText.TrimIds(item.Accounts.AccountIds);
+                break;
+        }
+
+        switch (item.ItemCase)
+        {
+            case ScoreStreamRequest.ItemOneofCase.OpportunityId:
+                return Violations.IdProblem(item.OpportunityId) is { } badOpportunity ? Invalid(item.OpportunityId, "opportunity_id " + badOpportunity)
+                    : Opportunity(snapshot, item.OpportunityId, ref tally) is { } opportunity ? new ScoreStreamResponse { Opportunity = opportunity }
+                    : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.OpportunityId, "opportunity") };
+            case ScoreStreamRequest.ItemOneofCase.AccountId:
+                return Violations.IdProblem(item.AccountId) is { } badAccount ? Invalid(item.AccountId, "account_id " + badAccount)
+                    : Account(snapshot, item.AccountId, ref tally) is { } account ? new ScoreStreamResponse { Account = account }
+                    : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.AccountId, "account") };
+            case ScoreStreamRequest.ItemOneofCase.Opportunities:
+                return Violations.ForIds(item.Opportunities.OpportunityIds, "opportunities.opportunity_ids", serving.MaxIdsPerRequest) is { Any: true } badChunk
+                    ? Invalid("", badChunk.ToString())
+                    : new ScoreStreamResponse { Opportunities = Opportunities(snapshot, item.Opportunities.OpportunityIds, token) };
+            case ScoreStreamRequest.ItemOneofCase.Accounts:
+                return Violations.ForIds(item.Accounts.AccountIds, "accounts.account_ids", serving.MaxIdsPerRequest) is { Any: true } badAccounts
+                    ? Invalid("", badAccounts.ToString())
+                    : new ScoreStreamResponse { Accounts = Accounts(snapshot, item.Accounts.AccountIds, token) };
+            default:
+                return Invalid("", "set opportunity_id, account_id, opportunities or accounts");
         }
     }
 
-    /// <summary>The answer to one stream request: a score, a chunk's results, or an item error.</summary>
-    private ScoreStreamResponse Answer(ServingSnapshot snapshot, ScoreStreamRequest item, CancellationToken token) =>
-        item.ItemCase switch
-        {
-            ScoreStreamRequest.ItemOneofCase.OpportunityId when string.IsNullOrWhiteSpace(item.OpportunityId) =>
-                Invalid(item.OpportunityId, "opportunity_id must not be empty"),
-            ScoreStreamRequest.ItemOneofCase.OpportunityId => Opportunity(snapshot, item.OpportunityId) is { } score
-                ? new ScoreStreamResponse { Opportunity = score }
-                : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.OpportunityId, "opportunity") },
-            ScoreStreamRequest.ItemOneofCase.AccountId when string.IsNullOrWhiteSpace(item.AccountId) =>
-                Invalid(item.AccountId, "account_id must not be empty"),
-            ScoreStreamRequest.ItemOneofCase.AccountId => Account(snapshot, item.AccountId) is { } score
-                ? new ScoreStreamResponse { Account = score }
-                : new ScoreStreamResponse { Error = ProtoMapping.NotFound(item.AccountId, "account") },
-            ScoreStreamRequest.ItemOneofCase.Opportunities =>
-                Violations.ForIds(item.Opportunities.OpportunityIds, "opportunities.opportunity_ids", serving.MaxIdsPerRequest) is { Any: true } bad
-                    ? Invalid("", bad.ToString())
-                    : new ScoreStreamResponse { Opportunities = Opportunities(snapshot, item.Opportunities.OpportunityIds, token) },
-            ScoreStreamRequest.ItemOneofCase.Accounts =>
-                Violations.ForIds(item.Accounts.AccountIds, "accounts.account_ids", serving.MaxIdsPerRequest) is { Any: true } bad
-                    ? Invalid("", bad.ToString())
-                    : new ScoreStreamResponse { Accounts = Accounts(snapshot, item.Accounts.AccountIds, token) },
-            _ => Invalid("", "set opportunity_id, account_id, opportunities or accounts"),
-        };
-
     private static ScoreStreamResponse Invalid(string id, string message) =>
-        new() { Error = new ItemError { Id = id, Code = ProtoMapping.InvalidArgumentCode, Message = message } };
+        new() { Error = new ItemError { Id = ProtoMapping.Echo(id), Code = ProtoMapping.InvalidArgumentCode, Message = message } };
 }

@@ -18,6 +18,7 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        RequestText.TrimIds(request.OpportunityIds);
         Violations.CheckIds(request.OpportunityIds, "opportunity_ids", serving.MaxIdsPerRequest);
         return Task.FromResult(Opportunities(serving.Snapshot(), request.OpportunityIds, context.CancellationToken));
     }
@@ -31,6 +32,8 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
         ArgumentNullException.ThrowIfNull(request);
         const string Path = "opportunity.";
         var deal = request.Opportunity ?? new InlineOpportunity();
+        deal.OpportunityId = RequestText.Id(deal.OpportunityId);
+        deal.AccountId = RequestText.Id(deal.AccountId);
         var violations = new Violations();
         InlineMapping.Default.Validate(deal, violations, Path);
         violations.ThrowIfAny();
@@ -48,7 +51,8 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
             violations.ThrowIfAny();
         }
 
-        var response = new ScoreOpportunityInlineResponse { Score = ProtoMapping.ToProto(score, snapshot.OpportunityModel) };
+        var response = new ScoreOpportunityInlineResponse { Score = ProtoMapping.ToProto(score, snapshot.OpportunityModel, featuresBuildId: 0, isOpen: true) };
+        serving.Metrics.Served("opportunity", "inline", 1);
         response.Warnings.AddRange(warnings.Select(w => new FieldWarning { Field = w.Field, Description = w.Description }));
         return Task.FromResult(response);
     }
@@ -57,37 +61,42 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        RequestText.TrimIds(request.AccountIds);
         Violations.CheckIds(request.AccountIds, "account_ids", serving.MaxIdsPerRequest);
         return Task.FromResult(Accounts(serving.Snapshot(), request.AccountIds, context.CancellationToken));
     }
 
     /// <summary>A result per (validated) opportunity id, in order: a unary call's answer and a stream chunk's.</summary>
-    private static ScoreOpportunitiesResponse Opportunities(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
+    private ScoreOpportunitiesResponse Opportunities(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
     {
         var response = new ScoreOpportunitiesResponse();
+        var tally = new Tally();
         for (var i = 0; i < ids.Count; i++)
         {
             ThrowIfCancelledEvery(i, token);
-            response.Results.Add(Opportunity(snapshot, ids[i]) is { } score
+            response.Results.Add(Opportunity(snapshot, ids[i], ref tally) is { } score
                 ? new OpportunityResult { Score = score }
                 : new OpportunityResult { Error = ProtoMapping.NotFound(ids[i], "opportunity") });
         }
 
+        tally.Report(serving.Metrics);
         return response;
     }
 
     /// <summary>A result per (validated) account id, in order: a unary call's answer and a stream chunk's.</summary>
-    private static ScoreAccountsResponse Accounts(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
+    private ScoreAccountsResponse Accounts(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
     {
         var response = new ScoreAccountsResponse();
+        var tally = new Tally();
         for (var i = 0; i < ids.Count; i++)
         {
             ThrowIfCancelledEvery(i, token);
-            response.Results.Add(Account(snapshot, ids[i]) is { } score
+            response.Results.Add(Account(snapshot, ids[i], ref tally) is { } score
                 ? new AccountResult { Score = score }
                 : new AccountResult { Error = ProtoMapping.NotFound(ids[i], "account") });
         }
 
+        tally.Report(serving.Metrics);
         return response;
     }
 
@@ -101,16 +110,57 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     }
 
     /// <summary>The (cached) score of a known opportunity id; null for an unknown one.</summary>
-    private static OpportunityScore? Opportunity(ServingSnapshot snapshot, string id) =>
-        snapshot.Scores.TryGet(id, out var cached) ? cached
-        : snapshot.Features.TryGetOpportunity(id, out var row) ? snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Opportunity.Score(row), snapshot.OpportunityModel))
-        : null;
+    private static OpportunityScore? Opportunity(ServingSnapshot snapshot, string id, ref Tally tally)
+    {
+        if (snapshot.Scores.TryGet(id, out var cached))
+        {
+            tally.OpportunityHits++;
+            return cached;
+        }
+
+        if (!snapshot.Features.TryGetOpportunity(id, out var row))
+        {
+            return null;
+        }
+
+        tally.OpportunityMisses++;
+        return snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Opportunity.Score(row), snapshot.OpportunityModel, snapshot.BuildId, !row.IsClosed));
+    }
 
     /// <summary>The (cached) score of a known account id; null for an unknown one.</summary>
-    private static AccountScore? Account(ServingSnapshot snapshot, string id) =>
-        snapshot.Scores.TryGetAccount(id, out var cached) ? cached
-        : snapshot.Features.TryGetAccount(id, out var row) ? snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Icp.Score(row), snapshot.IcpModel))
-        : null;
+    private static AccountScore? Account(ServingSnapshot snapshot, string id, ref Tally tally)
+    {
+        if (snapshot.Scores.TryGetAccount(id, out var cached))
+        {
+            tally.AccountHits++;
+            return cached;
+        }
+
+        if (!snapshot.Features.TryGetAccount(id, out var row))
+        {
+            return null;
+        }
+
+        tally.AccountMisses++;
+        return snapshot.Scores.Keep(ProtoMapping.ToProto(snapshot.Icp.Score(row), snapshot.IcpModel, snapshot.BuildId));
+    }
+
+    /// <summary>One call's (or stream batch's) scores of known ids, counted once at its end rather than per id.</summary>
+    private struct Tally
+    {
+        public int OpportunityHits;
+        public int OpportunityMisses;
+        public int AccountHits;
+        public int AccountMisses;
+
+        public readonly void Report(Telemetry.ServerMetrics metrics)
+        {
+            metrics.Cache("opportunity", OpportunityHits, OpportunityMisses);
+            metrics.Cache("account", AccountHits, AccountMisses);
+            metrics.Served("opportunity", "by_id", OpportunityHits + OpportunityMisses);
+            metrics.Served("account", "by_id", AccountHits + AccountMisses);
+        }
+    }
 
     /// <summary>Empty call: the transport's own cost (the serving benchmark's baseline).</summary>
     public override Task<Empty> Ping(Empty request, ServerCallContext context) => Task.FromResult(new Empty());

@@ -11,9 +11,15 @@ namespace GtmMart.Server.Services;
 /// </summary>
 public sealed record ServingSnapshot(ModelSet Models, FeatureStore Features, ScoreCache Scores)
 {
+    private readonly Lazy<PriorityRanking> priorityRanking =
+        new(() => PriorityRanking.Rank(Models, Features), LazyThreadSafetyMode.ExecutionAndPublication);
+
     public ModelRef OpportunityModel { get; } = ProtoMapping.OpportunityModel(Models);
 
     public ModelRef IcpModel { get; } = ProtoMapping.IcpModel(Models);
+
+    /// <summary>The published build the features were read from (0 when unknown).</summary>
+    public long BuildId => Features.BuildId ?? 0;
 
     /// <summary>The opportunity scorer (a model or the baseline); FAILED_PRECONDITION when there is neither.</summary>
     public GtmMart.Scoring.Opportunity.IOpportunityScorer Opportunity =>
@@ -23,18 +29,31 @@ public sealed record ServingSnapshot(ModelSet Models, FeatureStore Features, Sco
     public GtmMart.Scoring.Icp.IcpScorer Icp =>
         Models.HasIcp ? Models.Icp : throw RpcErrors.FailedPrecondition("no account scores: " + Models.MissingIcp);
 
+    /// <summary>
+    /// The priority-accounts ranking of these models and features, computed by the first call that asks and shared
+    /// (not to be modified) by every call on this view; a new view (other models, features or cache) ranks again.
+    /// Needs both scorers (check <see cref="Opportunity"/> and <see cref="Icp"/> first).
+    /// </summary>
+    public IReadOnlyList<PriorityAccount> PriorityAccounts => PriorityRanking.Accounts;
+
+    /// <summary>The same ranking with what filters and page tokens need (owners, regions, its key, when it was made).</summary>
+    internal PriorityRanking PriorityRanking => priorityRanking.Value;
+
     /// <summary>Whether this view is of exactly these models, features and cache.</summary>
     public bool IsOf(ModelSet models, FeatureStore features, ScoreCache scores) =>
         ReferenceEquals(Models, models) && ReferenceEquals(Features, features) && ReferenceEquals(Scores, scores);
 }
 
 /// <summary>The server's shared state plus its limits, as the services see them.</summary>
-public sealed partial class ServingAccess(ServingState state, ServerOptions options, ILogger<ServingAccess> logger)
+public sealed partial class ServingAccess(ServingState state, ServerOptions options, Telemetry.ServerMetrics metrics, ILogger<ServingAccess> logger)
 {
     private ScoreCache? cache;
     private ServingSnapshot? last;
 
     public ServingState State { get; } = state;
+
+    /// <summary>Where scores served and cache hits are counted.</summary>
+    public Telemetry.ServerMetrics Metrics { get; } = metrics;
 
     public int MaxIdsPerRequest { get; } = options.MaxIdsPerRequest;
 

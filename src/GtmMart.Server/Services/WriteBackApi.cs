@@ -20,7 +20,8 @@ public sealed partial class WriteBackApi(ServingAccess serving, ILogger<WriteBac
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        if (request.HasRunId && !IsRunId(request.RunId))
+        var runId = RequestText.Optional(request.HasRunId, request.RunId);
+        if (runId is not null && !IsRunId(runId))
         {
             throw RpcErrors.InvalidArgument("run_id", "must be 1-64 characters of letters, digits, '.', '_' or '-'");
         }
@@ -33,7 +34,7 @@ public sealed partial class WriteBackApi(ServingAccess serving, ILogger<WriteBac
             var result = await Task.Run(
                 () =>
                 {
-                    var written = new ScoreWriteBack(serving.State.Warehouse).Run(snapshot.Models, snapshot.Features, request.HasRunId ? request.RunId : null, null, token);
+                    var written = new ScoreWriteBack(serving.State.Warehouse).Run(snapshot.Models, snapshot.Features, runId, null, token);
                     serving.State.RefreshFeatures();
                     serving.Publish();
                     return written;

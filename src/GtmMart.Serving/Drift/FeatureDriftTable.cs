@@ -1,6 +1,4 @@
-using System.Data.Common;
 using GtmMart.Scoring.Drift;
-using GtmMart.Warehouse.Connection;
 
 namespace GtmMart.Serving.Drift;
 
@@ -8,17 +6,18 @@ namespace GtmMart.Serving.Drift;
 public sealed record ModelDrift(string ModelName, string ModelVersion, IReadOnlyList<ColumnDrift> Columns);
 
 /// <summary>
-/// <c>mart.mrt_feature_drift</c>: per scoring run, model and column (each feature the model uses, and its score), the
+/// <c>mart.mrt_feature_drift</c> (declared in <c>sql/scores/mrt_feature_drift.sql</c>, its data tests in
+/// <c>sql/scores/_tables.yml</c>): per scoring run, model and column (each feature the model uses, and its score), the
 /// population stability index of the scored population against the version's training reference, its reading
 /// (<c>stable</c> below 0.1, <c>moderate</c> 0.1-0.25, <c>significant</c> above 0.25), the rows scored and in the
 /// reference, and a note when the sample is too small for the index to mean much
-/// (<see cref="PopulationStability.SmallSampleRule"/>). A table beside the published views, like the score tables,
-/// so builds never touch it; written inside the write-back's transaction, so a killed run leaves none of its rows.
+/// (<see cref="PopulationStability.SmallSampleRule"/>). A score table: builds never touch it, and the write-back
+/// appends its rows through the dialect's bulk write inside its transaction, so a killed run leaves none of them.
 /// </summary>
 public static class FeatureDriftTable
 {
     public const string Schema = ScoreTables.Schema;
-    public const string Table = "mrt_feature_drift";
+    public const string Table = ScoreTables.Drift;
     public const string QualifiedName = $"{Schema}.{Table}";
 
     /// <summary>Column kinds as stored: the feature's kind or <c>score</c>.</summary>
@@ -36,51 +35,17 @@ public static class FeatureDriftTable
         _ => "significant",
     };
 
-    /// <summary>Creates the table when missing (outside any transaction: Snowflake commits on DDL).</summary>
-    public static void Ensure(DbConnection connection)
+    /// <summary>
+    /// The run's rows in the declared column order. A column without an index (nothing scored or an empty
+    /// reference) has no row.
+    /// </summary>
+    public static IEnumerable<object?[]> Rows(string runId, DateTime scoredAt, IEnumerable<ModelDrift> drift)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        connection.Execute($"create schema if not exists {Schema}");
-        connection.Execute(
-            $"""
-            create table if not exists {QualifiedName} (
-                run_id varchar not null,
-                model_name varchar not null,
-                model_version varchar not null,
-                feature varchar not null,
-                kind varchar not null,
-                psi double not null,
-                reading varchar not null,
-                sample_size bigint not null,
-                reference_size bigint not null,
-                note varchar,
-                scored_at timestamp not null)
-            """);
-    }
-
-    /// <summary>Replaces the run's rows (inside the caller's transaction).</summary>
-    public static int Write(DbConnection connection, string runId, DateTime scoredAt, IEnumerable<ModelDrift> drift)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(drift);
-        connection.Execute($"delete from {QualifiedName} where run_id = $run", ("run", runId));
-        var rows = 0;
-        foreach (var model in drift)
+        return drift.SelectMany(model => model.Columns.Where(c => double.IsFinite(c.Psi)).Select(c => new object?[]
         {
-            foreach (var c in model.Columns.Where(c => double.IsFinite(c.Psi)))
-            {
-                rows += connection.Execute(
-                    $"""
-                    insert into {QualifiedName}
-                        (run_id, model_name, model_version, feature, kind, psi, reading, sample_size, reference_size, note, scored_at)
-                    values ($run, $model, $version, $feature, $kind, $psi, $reading, $sample, $reference, $note, $scored)
-                    """,
-                    ("run", runId), ("model", model.ModelName), ("version", model.ModelVersion), ("feature", c.Feature),
-                    ("kind", KindName(c.Kind)), ("psi", Math.Round(c.Psi, 6)), ("reading", ReadingName(c.Reading)),
-                    ("sample", c.SampleSize), ("reference", c.ReferenceSize), ("note", c.Note), ("scored", scoredAt));
-            }
-        }
-
-        return rows;
+            runId, model.ModelName, model.ModelVersion, c.Feature, KindName(c.Kind), c.Psi, ReadingName(c.Reading),
+            c.SampleSize, c.ReferenceSize, c.Note, scoredAt,
+        }));
     }
 }

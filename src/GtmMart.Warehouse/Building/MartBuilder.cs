@@ -119,6 +119,10 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
             {
                 seed.Materialize(connection, table);
             }
+            else if (model.ComputedBy is { } step)
+            {
+                ComputedModels.Get(step).Materialize(connection, rewriter.Rewrite(model.Sql), table);
+            }
             else
             {
                 // Staging models are light renames over raw tables, so (as in dbt) they are views; the rest are tables.

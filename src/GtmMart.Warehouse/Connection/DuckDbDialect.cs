@@ -1,12 +1,16 @@
 using System.Data.Common;
+using DuckDB.NET.Data;
+using GtmMart.Warehouse.Bulk;
 using GtmMart.Warehouse.Loading;
 using GtmMart.Warehouse.Models;
+using GtmMart.Warehouse.Tables;
 
 namespace GtmMart.Warehouse.Connection;
 
 /// <summary>
 /// DuckDB: raw files through its own readers with <c>store_rejects</c> (<see cref="DuckDbRawLoad"/>); publishing
-/// repoints views in one transaction, because DuckDB cannot rename or swap schemas.
+/// repoints views in one transaction, because DuckDB cannot rename or swap schemas; bulk export reads typed columns
+/// into Parquet.Net (<see cref="DuckDbParquetExport"/>) and bulk writes go through the Appender.
 /// </summary>
 public sealed class DuckDbDialect : IWarehouseDialect
 {
@@ -76,4 +80,19 @@ public sealed class DuckDbDialect : IWarehouseDialect
             markPublished();
         }
     }
+
+    public Task<IReadOnlyList<ParquetExportResult>> ExportParquetAsync(
+        DbConnection connection,
+        IReadOnlyList<ParquetExportRequest> tables,
+        string outDirectory,
+        ParquetExportSettings settings,
+        IProgress<string>? progress,
+        CancellationToken cancellationToken) =>
+        DuckDbParquetExport.ExportAsync(connection, this, tables, outDirectory, settings, progress, cancellationToken);
+
+    public IStagedRows StageRows(DbConnection connection, DeclaredTable table, IEnumerable<object?[]> rows, IProgress<string>? progress) =>
+        new DuckDbStagedRows(Duck(connection), table, rows);
+
+    private static DuckDBConnection Duck(DbConnection connection) => connection as DuckDBConnection
+        ?? throw new ArgumentException($"the DuckDB dialect needs a DuckDB connection, not a {connection.GetType().Name}", nameof(connection));
 }

@@ -31,7 +31,12 @@ public sealed class DuckDbWarehouse : IWarehouse
 
     public IWarehouseDialect Dialect { get; } = new DuckDbDialect();
 
-    public DbConnection Open()
+    public DbConnection Open() => Open(readOnly: false);
+
+    /// <summary>Opens the file in DuckDB's read-only access mode: any statement that would change it fails.</summary>
+    public DbConnection OpenReadOnly() => Open(readOnly: true);
+
+    private DbConnection Open(bool readOnly)
     {
         var directory = Path.GetDirectoryName(DatabasePath);
         if (!string.IsNullOrEmpty(directory))
@@ -41,7 +46,7 @@ public sealed class DuckDbWarehouse : IWarehouse
 
         var connection = Factory.CreateConnection()
             ?? throw new InvalidOperationException("The DuckDB provider returned no connection.");
-        connection.ConnectionString = $"Data Source={DatabasePath}";
+        connection.ConnectionString = $"Data Source={DatabasePath}" + (readOnly ? ";ACCESS_MODE=READ_ONLY" : "");
         try
         {
             connection.Open();

@@ -36,4 +36,11 @@ public interface IWarehouse
 
     /// <summary>Opens a new connection. The caller owns and disposes it.</summary>
     DbConnection Open();
+
+    /// <summary>
+    /// Opens a new connection that cannot change the warehouse, where the engine has such a mode (DuckDB opens the file
+    /// read-only, which also lets several readers share it); others open as <see cref="Open"/> does, and callers that
+    /// must not write also check what they run. The caller owns and disposes it.
+    /// </summary>
+    DbConnection OpenReadOnly() => Open();
 }

@@ -1,12 +1,14 @@
 using System.Data.Common;
+using GtmMart.Warehouse.Bulk;
 using GtmMart.Warehouse.Loading;
 using GtmMart.Warehouse.Models;
+using GtmMart.Warehouse.Tables;
 
 namespace GtmMart.Warehouse.Connection;
 
 /// <summary>
-/// Everything engine-specific: how raw files are read and their rejects captured, how a build is published, and
-/// the bits of SQL around them. Model SQL under <c>sql/</c> is portable and never goes through here; only the
+/// Everything engine-specific: how raw files are read and their rejects captured, how a build is published, how
+/// tables are exported in bulk and rows written in bulk, and the bits of SQL around them. Model SQL under <c>sql/</c> is portable and never goes through here; only the
 /// plumbing around it does. One small adapter per engine (<see cref="DuckDbDialect"/>, <c>SnowflakeDialect</c>).
 /// </summary>
 public interface IWarehouseDialect
@@ -39,4 +41,24 @@ public interface IWarehouseDialect
     /// <c>core</c> and <c>mart</c> see, calling <paramref name="markPublished"/> as part of the switch.
     /// </summary>
     void Publish(DbConnection connection, IReadOnlyList<Model> models, long buildId, Action markPublished);
+
+    /// <summary>
+    /// Bulk export: writes each table to its file in <paramref name="outDirectory"/> as Parquet, rows ordered by the
+    /// table's first column (its key), so the same data gives the same rows in the same order. A file is replaced
+    /// only once its table was written whole.
+    /// </summary>
+    Task<IReadOnlyList<ParquetExportResult>> ExportParquetAsync(
+        DbConnection connection,
+        IReadOnlyList<ParquetExportRequest> tables,
+        string outDirectory,
+        ParquetExportSettings settings,
+        IProgress<string>? progress,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Bulk write, first step: makes <paramref name="rows"/> (values in <paramref name="table"/>'s column order) ready
+    /// to append, outside any transaction (an engine that loads files uploads them here). The second step,
+    /// <see cref="IStagedRows.Append"/>, runs inside the caller's transaction. Dispose the result when done.
+    /// </summary>
+    IStagedRows StageRows(DbConnection connection, DeclaredTable table, IEnumerable<object?[]> rows, IProgress<string>? progress);
 }

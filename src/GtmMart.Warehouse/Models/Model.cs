@@ -9,6 +9,9 @@ public sealed record Model(string Layer, string Name, string Path, string Sql, I
     /// <summary>How the model is rebuilt incrementally (<c>incremental:</c> in its <c>_models.yml</c>); null: always whole.</summary>
     public Building.IncrementalSpec? Incremental { get; init; }
 
+    /// <summary>The C# build step that computes the table from the model's SQL (<c>computed_by:</c>); null: the SQL is the model.</summary>
+    public string? ComputedBy { get; init; }
+
     public string QualifiedName => $"{Layer}.{Name}";
 
     /// <summary>References to other models (not to raw sources).</summary>

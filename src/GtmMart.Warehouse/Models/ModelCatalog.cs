@@ -48,11 +48,17 @@ public sealed partial class ModelCatalog
             }
 
             var incremental = DataTestDeclarations.IncrementalSpecs(Path.Combine(folder, DataTestDeclarations.FileName));
+            var computed = DataTestDeclarations.ComputedSteps(Path.Combine(folder, DataTestDeclarations.FileName));
+            foreach (var (name, step) in computed.Where(c => !Building.ComputedModels.Names.Contains(c.Value)))
+            {
+                throw new WarehouseException($"{Path.Combine(folder, DataTestDeclarations.FileName)}: {layer}.{name} is computed_by '{step}', which is not a build step (known: {string.Join(", ", Building.ComputedModels.Names)}).");
+            }
+
             foreach (var file in System.IO.Directory.GetFiles(folder, "*.sql").Order(StringComparer.Ordinal))
             {
                 var sql = File.ReadAllText(file).Trim().TrimEnd(';');
                 var name = Path.GetFileNameWithoutExtension(file);
-                models.Add(new Model(layer, name, file, sql, FindReferences(sql)) { Incremental = incremental.GetValueOrDefault(name) });
+                models.Add(new Model(layer, name, file, sql, FindReferences(sql)) { Incremental = incremental.GetValueOrDefault(name), ComputedBy = computed.GetValueOrDefault(name) });
             }
         }
 

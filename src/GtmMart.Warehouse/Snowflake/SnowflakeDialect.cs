@@ -1,14 +1,18 @@
 using System.Data.Common;
 using System.Text.RegularExpressions;
+using GtmMart.Warehouse.Bulk;
 using GtmMart.Warehouse.Connection;
 using GtmMart.Warehouse.Loading;
 using GtmMart.Warehouse.Models;
+using GtmMart.Warehouse.Tables;
 
 namespace GtmMart.Warehouse.Snowflake;
 
 /// <summary>
 /// Snowflake: raw files through PUT and COPY INTO with rejects from VALIDATE (<see cref="SnowflakeRawLoad"/>);
-/// publishing swaps each layer's schema with the build's (<c>ALTER SCHEMA ... SWAP WITH</c>, atomic per schema).
+/// publishing swaps each layer's schema with the build's (<c>ALTER SCHEMA ... SWAP WITH</c>, atomic per schema); bulk
+/// export unloads on the server and downloads the files (<see cref="SnowflakeParquetExport"/>); bulk writes stage
+/// Parquet files and COPY them (<see cref="SnowflakeStagedRows"/>).
 /// </summary>
 public sealed partial class SnowflakeDialect : IWarehouseDialect
 {
@@ -78,6 +82,18 @@ public sealed partial class SnowflakeDialect : IWarehouseDialect
             yield return SnowflakeSql.SwapSchema(layer, build);
         }
     }
+
+    public Task<IReadOnlyList<ParquetExportResult>> ExportParquetAsync(
+        DbConnection connection,
+        IReadOnlyList<ParquetExportRequest> tables,
+        string outDirectory,
+        ParquetExportSettings settings,
+        IProgress<string>? progress,
+        CancellationToken cancellationToken) =>
+        Task.FromResult(SnowflakeParquetExport.Export(connection, tables, outDirectory, progress));
+
+    public IStagedRows StageRows(DbConnection connection, DeclaredTable table, IEnumerable<object?[]> rows, IProgress<string>? progress) =>
+        SnowflakeStagedRows.Stage(connection, table, rows, progress);
 
     [GeneratedRegex(@"\b(seeds|staging|core|mart)\.[A-Za-z_]", RegexOptions.IgnoreCase)]
     private static partial Regex ModelReference();

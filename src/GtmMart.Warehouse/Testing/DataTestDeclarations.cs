@@ -8,7 +8,8 @@ namespace GtmMart.Warehouse.Testing;
 /// Reads <c>sql/&lt;layer&gt;/_models.yml</c> and turns each declared test into the SQL that finds its failing rows.
 /// Supported: <c>primary_key</c> (not null + unique combination), column tests <c>not_null</c>, <c>unique</c>,
 /// <c>accepted_values: {values: [...]}</c>, <c>relationships: {to: layer.model, field: col}</c>, and model-level
-/// <c>expression: "sql predicate"</c> (a row fails when the predicate is false).
+/// <c>expression: "sql predicate"</c> (a row fails when the predicate is false); with <c>group_by: [cols]</c> the
+/// predicate is over aggregates of each group (<c>sum(credit) = 1</c>), and a group fails when it is false.
 /// </summary>
 public static class DataTestDeclarations
 {
@@ -82,6 +83,29 @@ public static class DataTestDeclarations
         return specs;
     }
 
+    /// <summary>The <c>computed_by:</c> declarations of one layer's <c>_models.yml</c>: model name to build step name.</summary>
+    public static Dictionary<string, string> ComputedSteps(string path)
+    {
+        var steps = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!File.Exists(path))
+        {
+            return steps;
+        }
+
+        var document = new DeserializerBuilder().Build().Deserialize<object>(File.ReadAllText(path));
+        foreach (var entry in List(Map(document, path).GetValueOrDefault("models"), path))
+        {
+            var model = Map(entry, path);
+            if (model.GetValueOrDefault("computed_by") is { } step)
+            {
+                var name = Text(model.GetValueOrDefault("name"), path, "model name");
+                steps[name] = Text(step, path, $"computed_by of {name}");
+            }
+        }
+
+        return steps;
+    }
+
     /// <summary>Per seed in <c>sql/seeds/_models.yml</c>: its <c>column_types</c> and <c>applies_to</c> raw columns.</summary>
     public static Dictionary<string, (Dictionary<string, string> Types, IReadOnlyList<string> AppliesTo)> SeedSettings(string path)
     {
@@ -144,7 +168,8 @@ public static class DataTestDeclarations
         {
             var map = Map(test, path);
             var expression = Text(map.GetValueOrDefault("expression"), path, $"expression test on {model}");
-            yield return DataTestSql.Expression(model, expression, path);
+            var groupBy = List(map.GetValueOrDefault("group_by"), path).Select(c => Text(c, path, $"group_by column of {model}")).ToList();
+            yield return groupBy.Count == 0 ? DataTestSql.Expression(model, expression, path) : DataTestSql.GroupExpression(model, groupBy, expression, path);
         }
     }
 
@@ -176,6 +201,39 @@ public static class DataTestDeclarations
                 model, column, Text(args.GetValueOrDefault("to"), path, "relationships.to"), Text(args.GetValueOrDefault("field"), path, "relationships.field"), path),
             _ => throw new WarehouseException($"{path}: unknown test '{kind}' on {model}.{column}."),
         };
+    }
+
+    /// <summary>
+    /// The data tests of tables GtmMart writes itself rather than builds (declared by DDL, such as the score tables):
+    /// a <c>tables:</c> list whose entries name each table as <c>schema.table</c> and otherwise read like a model's.
+    /// </summary>
+    public static IReadOnlyList<DataTest> LoadTables(string yaml, string path, IReadOnlyCollection<string> tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        object? document;
+        try
+        {
+            document = new DeserializerBuilder().Build().Deserialize<object>(yaml);
+        }
+        catch (YamlDotNet.Core.YamlException ex)
+        {
+            throw new WarehouseException($"{path}: invalid YAML at line {ex.Start.Line}: {ex.Message}", ex);
+        }
+
+        var tests = new List<DataTest>();
+        foreach (var entry in List(Map(document, path).GetValueOrDefault("tables"), path))
+        {
+            var table = Map(entry, path);
+            var name = Text(table.GetValueOrDefault("name"), path, "table name");
+            if (!tables.Contains(name))
+            {
+                throw new WarehouseException($"{path}: declares tests for {name}, which is not one of the declared tables ({string.Join(", ", tables)}).");
+            }
+
+            tests.AddRange(ModelTests(name, table, path));
+        }
+
+        return tests;
     }
 
     private static Dictionary<string, object?> Map(object? node, string path) => node switch

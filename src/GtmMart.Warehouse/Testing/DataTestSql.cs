@@ -35,6 +35,15 @@ internal static class DataTestSql
     public static DataTest Expression(string model, string expression, string path) =>
         RowLevel(model, "expression", null, $"expression({model}: {expression})", $"not ({expression})", path);
 
+    /// <summary>A test over groups: the failures are the groups of <paramref name="groupBy"/> whose aggregate predicate is false.</summary>
+    public static DataTest GroupExpression(string model, IReadOnlyList<string> groupBy, string expression, string path)
+    {
+        var list = string.Join(", ", groupBy);
+        return new(
+            model, "expression", list, $"expression({model} per {list}: {expression})",
+            $"select {list}, count(*) as group_rows from {model} group by {list} having not ({expression})", path);
+    }
+
     /// <summary>A test whose failing rows are the rows of <paramref name="model"/> meeting <paramref name="failing"/> (also its screening predicate).</summary>
     private static DataTest RowLevel(string model, string kind, string? column, string name, string failing, string path) => new(
         model, kind, column, name, $"select * from {model} where {failing}", path, failing);

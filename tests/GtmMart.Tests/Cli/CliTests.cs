@@ -175,6 +175,8 @@ public sealed class CliTests : IDisposable
         // The demo data ends on 2025-09-27: freshness is measured from the day after, not from today.
         var test = GtmProcess.Run(dir.Path, "test", "--as-of", "2025-09-28");
         Assert.True(test.ExitCode == 0, test.All);
+        // gtm run wrote scores back, so the score tables' tests (sql/scores/_tables.yml) ran too.
+        Assert.Matches(@"and\s+\d+\s+on\s+the\s+score\s+tables", test.Stdout);
         var report = GtmProcess.Run(dir.Path, "report", "--out", dir.File("out/dashboard.html"));
         Assert.True(report.ExitCode == 0, report.All);
         Assert.Contains("with scores", report.Stdout, StringComparison.Ordinal);

@@ -55,6 +55,9 @@ public sealed class ClientCommandTests(GrpcServerFixture server) : IClassFixture
 
         var funnel = Client(key, "funnel", "--from", "2025-02", "--to", "2025-03", "--channel", "Total").GetRawText();
         Assert.Contains("Total", funnel, StringComparison.Ordinal);
+        var attribution = Client(key, "attribution", "--from", "2025-02", "--to", "2025-02", "--model", "markov").GetProperty("rows");
+        Assert.True(attribution.GetArrayLength() > 0);
+        Assert.All(attribution.EnumerateArray(), r => Assert.Equal("markov", r.GetProperty("model").GetString()));
         var priority = Client(key, "priority-accounts", "--limit", "3");
         Assert.InRange(priority.GetProperty("accounts").GetArrayLength(), 1, 3);
 
@@ -62,6 +65,84 @@ public sealed class ClientCommandTests(GrpcServerFixture server) : IClassFixture
         Assert.Contains(server.State.Models.Current!.OpportunityVersion, reload, StringComparison.Ordinal);
         var writeBack = Client(key, "write-back", "--run-id", "client-test-run");
         Assert.Equal("client-test-run", writeBack.GetProperty("runId").GetString());
+    }
+
+    [Fact]
+    public void No_server_a_scheme_less_address_and_a_busy_port_each_give_one_clear_line()
+    {
+        using var dir = new TempDirectory();
+        var free = FreePort();
+
+        var nobody = GtmProcess.Run(dir.Path, "client", "health", "--address", $"127.0.0.1:{free}", "--timeout", "20");
+        Assert.Equal(1, nobody.ExitCode);
+        Assert.Equal($"error: no gtm server answered at http://127.0.0.1:{free} (Connection refused): start one with gtm serve, or point --address or $GTM_ADDRESS at it", nobody.Stderr.Trim());
+        NothingInternal(nobody);
+
+        var hostPort = server.Address.Replace("http://", "", StringComparison.Ordinal);
+        var health = GtmProcess.Run(dir.Path, "client", "health", "--address", hostPort);
+        Assert.True(health.ExitCode == 0, health.All);
+        Assert.Contains("SERVING", health.Stdout, StringComparison.Ordinal);
+
+        var garbled = GtmProcess.Run(dir.Path, "client", "health", "--address", "http://[not-an-address");
+        Assert.Equal(1, garbled.ExitCode);
+        Assert.StartsWith("error: --address: 'http://[not-an-address' is not a server address", garbled.Stderr.Trim(), StringComparison.Ordinal);
+        NothingInternal(garbled);
+
+        // gtm serve on the port this class's server holds: its start-up lines, then one error line.
+        var busy = GtmProcess.Run(dir.Path, "serve", "--warehouse", server.Db.Warehouse.DatabasePath, "--models", server.Registry.Root, "--urls", hostPort);
+        Assert.Equal(1, busy.ExitCode);
+        var last = busy.Stderr.Trim().Split('\n')[^1];
+        Assert.StartsWith("error: ", last, StringComparison.Ordinal);
+        Assert.Contains("address already in use", last, StringComparison.Ordinal);
+        Assert.Single(busy.Stderr.Split('\n'), l => l.StartsWith("error", StringComparison.Ordinal) || l.Contains("fail", StringComparison.Ordinal) || l.Contains("crit", StringComparison.Ordinal));
+        NothingInternal(busy);
+    }
+
+    private static void NothingInternal(ChildProcess.Result result)
+    {
+        Assert.DoesNotContain("Exception", result.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    [Fact]
+    public void The_lookup_commands_call_their_rpcs()
+    {
+        var account = server.State.Features!.OpenOpportunities[0].AccountId;
+        var open = server.State.Features!.OpenOpportunities.Where(o => o.AccountId == account).Select(o => o.OpportunityId).ToList();
+
+        var opportunities = Client(key, "account-opportunities", account);
+        Assert.Equal(account, opportunities.GetProperty("accountId").GetString());
+        Assert.Equal(open, opportunities.GetProperty("opportunities").EnumerateArray().Select(o => o.GetProperty("opportunityId").GetString()));
+        Assert.All(opportunities.GetProperty("opportunities").EnumerateArray(), o => Assert.True(o.GetProperty("score").GetProperty("isOpen").GetBoolean()));
+
+        var lead = Client(key, "score-account-inline", "--account-id", "lead-7", "--industry", "Software", "--employee-band", "200-999", "--region", "Europe", "--annual-revenue-usd", "25000000.50");
+        Assert.Equal("lead-7", lead.GetProperty("score").GetProperty("accountId").GetString());
+        Assert.StartsWith("ICP_TIER_", lead.GetProperty("score").GetProperty("tier").GetString(), StringComparison.Ordinal);
+
+        var allowed = Client(key, "allowed-values").GetProperty("fields").EnumerateArray().ToList();
+        Assert.Contains(allowed, f => f.GetProperty("field").GetString() == "InlineOpportunity.channel" && f.GetProperty("values").GetArrayLength() > 0);
+
+        var page = Client(key, "priority-accounts", "--limit", "2", "--tier", "A,B,C,D");
+        var next = Client(key, "priority-accounts", "--limit", "2", "--tier", "A,B,C,D", "--page-token", page.GetProperty("nextPageToken").GetString()!);
+        var both = Client(key, "priority-accounts", "--limit", "4");
+        Assert.Equal(
+            both.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("accountId").GetString()),
+            page.GetProperty("accounts").EnumerateArray().Concat(next.GetProperty("accounts").EnumerateArray()).Select(a => a.GetProperty("accountId").GetString()));
+        Assert.Equal(JsonValueKind.String, both.GetProperty("accounts")[0].GetProperty("openPipelineUsdCents").ValueKind);
+
+        using var dir = new TempDirectory();
+        var badTier = GtmProcess.Run(dir.Path, key, "client", "priority-accounts", "--tier", "E", "--address", server.Address);
+        Assert.NotEqual(0, badTier.ExitCode);
+        Assert.StartsWith("error: --tier: 'E' is not a tier", badTier.Stderr, StringComparison.Ordinal);
     }
 
     /// <summary>Runs <c>gtm client COMMAND ARGS --address server</c> and parses what it prints.</summary>

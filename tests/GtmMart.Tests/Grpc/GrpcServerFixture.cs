@@ -26,7 +26,11 @@ namespace GtmMart.Tests.Grpc;
 /// </summary>
 public sealed class GrpcServerFixture : IAsyncLifetime
 {
+    /// <summary>A key with every scope.</summary>
     public const string ApiKey = "test-key-7f3a";
+
+    /// <summary>A key listed without scopes: scores:read only.</summary>
+    public const string ReadOnlyKey = "test-read-only-41c9";
     public const int Accounts = 300;
 
     public TestWarehouse Db { get; } = new();
@@ -38,6 +42,9 @@ public sealed class GrpcServerFixture : IAsyncLifetime
     public WebApplication App { get; private set; } = null!;
 
     public string Address { get; private set; } = "";
+
+    /// <summary>The REST (HTTP/1.1, JSON) address.</summary>
+    public string RestAddress { get; private set; } = "";
 
     public GrpcChannel Channel { get; private set; } = null!;
 
@@ -52,6 +59,7 @@ public sealed class GrpcServerFixture : IAsyncLifetime
         App = CreateApp();
         State.Load();
         Address = await StartAsync(App);
+        RestAddress = GtmServer.RestAddresses(App).Single();
         Channel = GrpcChannel.ForAddress(Address);
     }
 
@@ -61,21 +69,23 @@ public sealed class GrpcServerFixture : IAsyncLifetime
 
     /// <summary>
     /// A server over this fixture's warehouse and registry that is not loaded yet (null capacity: the default score
-    /// cache; null timeout: the default shutdown timeout).
+    /// cache; null timeout: the default shutdown timeout; <paramref name="change"/> adjusts the options further).
     /// </summary>
-    public WebApplication CreateApp(int? scoreCacheCapacity = null, TimeSpan? shutdownTimeout = null)
+    public WebApplication CreateApp(int? scoreCacheCapacity = null, TimeSpan? shutdownTimeout = null, Func<ServerOptions, ServerOptions>? change = null)
     {
         var options = new ServerOptions
         {
             Warehouse = Db.Warehouse,
             Registry = Registry,
             Urls = ["http://127.0.0.1:0"],
-            ApiKeyHashes = [ApiKeyHashes.Hash(ApiKey)],
+            RestUrls = ["http://127.0.0.1:0"],
+            ApiKeyHashes = [ApiKeyHashes.Entry(ApiKey, Scopes.All) + ";" + ApiKeyHashes.Hash(ReadOnlyKey)],
             LoadOnStart = false,
             MaxIdsPerRequest = 10_000,
         };
         options = scoreCacheCapacity is { } capacity ? options with { ScoreCacheCapacity = capacity } : options;
-        return GtmServer.Build(shutdownTimeout is { } timeout ? options with { ShutdownTimeout = timeout } : options);
+        options = shutdownTimeout is { } timeout ? options with { ShutdownTimeout = timeout } : options;
+        return GtmServer.Build((change ?? (o => o))(options));
     }
 
     /// <summary>
@@ -116,7 +126,7 @@ public sealed class GrpcServerFixture : IAsyncLifetime
         var limits = app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
         limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyDataRate?.BytesPerSecond ?? 240, RequestBodyGracePeriod);
         await app.StartAsync();
-        return app.Urls.Single();
+        return GtmServer.GrpcAddresses(app).Single();
     }
 
     public static CallOptions Auth(string key = ApiKey, TimeSpan? deadline = null) =>

@@ -15,7 +15,7 @@ namespace GtmMart.Tests.Grpc;
 /// <summary>The gRPC server end to end: real Kestrel on 127.0.0.1, real client, data built by the product itself.</summary>
 public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<GrpcServerFixture>
 {
-    private static readonly string[] Tiers = ["A", "B", "C", "D"];
+    private static readonly IcpTier[] Tiers = [IcpTier.A, IcpTier.B, IcpTier.C, IcpTier.D];
 
     private string[] OpenOpportunityIds(int n) => server.State.Features!.OpenOpportunities.Take(n).Select(o => o.OpportunityId).ToArray();
 
@@ -308,12 +308,21 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
             var reading = Task.Run(async () => await call.ResponseStream.ReadAllAsync().CountAsync());
-            for (var i = 0; i < 200_000; i++)
+            try
             {
-                await call.RequestStream.WriteAsync(new ScoreStreamRequest { OpportunityId = ids[i % ids.Length] });
+                for (var i = 0; i < 200_000; i++)
+                {
+                    await call.RequestStream.WriteAsync(new ScoreStreamRequest { OpportunityId = ids[i % ids.Length] });
+                }
+
+                await call.RequestStream.CompleteAsync();
+            }
+            catch (HttpProtocolException)
+            {
+                // The server ended the call while a write was in flight: the HTTP/2 stream reset (CANCEL) reaches the
+                // writer before the call's status does. The status is what the reader sees next, asserted below.
             }
 
-            await call.RequestStream.CompleteAsync();
             await reading;
         });
 
@@ -466,6 +475,48 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
         Assert.Equal(priority.Accounts.Select(a => a.Priority).OrderDescending(), priority.Accounts.Select(a => a.Priority));
     }
 
+    [Fact]
+    public async Task Channel_attribution_serves_the_mart_in_cents_and_each_model_adds_up_to_the_months_closed_won()
+    {
+        var months = server.Db.Rows(
+            "select strftime(min(month), '%Y-%m'), strftime(max(month), '%Y-%m'), count(distinct month), count(distinct channel) from mart.mrt_channel_attribution").Single();
+        var (from, to) = ((string)months[0]!, (string)months[1]!);
+
+        var all = await server.Reporting.GetChannelAttributionAsync(new GetChannelAttributionRequest { MonthFrom = from, MonthTo = to }, GrpcServerFixture.Auth());
+        var markov = await server.Reporting.GetChannelAttributionAsync(new GetChannelAttributionRequest { MonthFrom = from, MonthTo = from, Model = "markov" }, GrpcServerFixture.Auth());
+
+        Assert.Equal(Convert.ToInt64(months[2], CultureInfo.InvariantCulture) * Convert.ToInt64(months[3], CultureInfo.InvariantCulture) * ReportingApi.AttributionModels.Count, all.Rows.Count);
+        Assert.All(markov.Rows, r => Assert.Equal(("markov", from, false), (r.Model, r.Month, r.HasAttributedOpportunities)));
+        foreach (var group in all.Rows.GroupBy(r => (r.Month, r.Model)))
+        {
+            var first = group.First();
+            Assert.Equal(first.MonthClosedWon, group.Sum(r => r.AttributedWon), 9);
+            Assert.InRange(group.Sum(r => r.AttributedRevenueUsdCents) - first.MonthClosedWonRevenueUsdCents, -group.Count(), group.Count());
+            Assert.Equal(first.Model != "markov", first.HasAttributedOpportunities);
+        }
+
+        var paid = all.Rows.First(r => r.IsPaidMedia && r.AttributedWon > 0 && r.SpendUsdCents > 0);
+        var mart = server.Db.Rows(
+            "select spend_usd, attributed_revenue_usd, cac_usd, roas from mart.mrt_channel_attribution where month = cast($m as date) and channel = $c and model = $model",
+            ("m", paid.Month + "-01"), ("c", paid.Channel), ("model", paid.Model)).Single();
+        Assert.Equal(ReportingApi.Cents((decimal)mart[0]!), paid.SpendUsdCents);
+        Assert.Equal(ReportingApi.Cents((decimal)mart[1]!), paid.AttributedRevenueUsdCents);
+        Assert.Equal((long)Math.Round((double)mart[2]! * 100, MidpointRounding.AwayFromZero), paid.CacUsdCents);
+        Assert.Equal((double)mart[3]!, paid.Roas);
+        Assert.All(all.Rows.Where(r => !r.IsPaidMedia), r => Assert.False(r.HasSpendUsdCents || r.HasCacUsdCents || r.HasRoas));
+    }
+
+    [Fact]
+    public async Task Channel_attribution_names_each_bad_field()
+    {
+        async Task<string[]> Bad(GetChannelAttributionRequest request) =>
+            Violations(await Assert.ThrowsAsync<RpcException>(() => server.Reporting.GetChannelAttributionAsync(request, GrpcServerFixture.Auth()).ResponseAsync));
+
+        Assert.Equal(["month_from", "model"], await Bad(new GetChannelAttributionRequest { MonthFrom = "2025-3", MonthTo = "2025-04", Model = "Linear" }));
+        Assert.Equal(["month_to"], await Bad(new GetChannelAttributionRequest { MonthFrom = "2025-04", MonthTo = "2025-03" }));
+        Assert.Equal(["month_from", "month_to"], await Bad(new GetChannelAttributionRequest()));
+    }
+
     [PythonGrpcFact]
     public void Python_grpcio_client_scores_against_the_live_server()
     {
@@ -484,6 +535,11 @@ public sealed class GrpcServerTests(GrpcServerFixture server) : IClassFixture<Gr
         Assert.Equal(ids[0], results[0].GetProperty("id").GetString());
         Assert.InRange(results[0].GetProperty("score").GetInt32(), 1, 99);
         Assert.Equal((int)Code.NotFound, results[1].GetProperty("error_code").GetInt32());
+
+        // The fields every score carries: when it was computed, from which build, and that the deal is open.
+        Assert.True(results[0].GetProperty("is_open").GetBoolean());
+        Assert.Equal(server.State.Features!.BuildId, results[0].GetProperty("features_build_id").GetInt64());
+        Assert.InRange(results[0].GetProperty("scored_at_seconds").GetInt64(), new DateTimeOffset(server.State.Features!.LoadedAtUtc).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
     }
 
     private static string[] Violations(RpcException error)

@@ -54,7 +54,10 @@ public sealed class ScoreCacheTests(GrpcServerFixture server) : IClassFixture<Gr
         Assert.Equal(0, ScoreCache.None.Count);
         Assert.All(ids, id => Assert.False(ScoreCache.None.TryGet(id, out _), $"{id} was kept by the cache that keeps nothing"));
         var cached = await server.Scoring.ScoreOpportunitiesAsync(new ScoreOpportunitiesRequest { OpportunityIds = { ids } }, GrpcServerFixture.Auth());
-        Assert.Equal(uncached, cached);
+
+        // The same scores, each stamped with when it was computed: on the uncached call, and when the cache got it.
+        Assert.All(uncached.Results.Concat(cached.Results), r => Assert.NotNull(r.Score.ScoredAt));
+        Assert.Equal(uncached.Results.Select(r => ScoreStamps.Unstamped(r.Score)), cached.Results.Select(r => ScoreStamps.Unstamped(r.Score)));
     }
 
     [Fact]
@@ -114,7 +117,7 @@ public sealed class ScoreCacheTests(GrpcServerFixture server) : IClassFixture<Gr
     public async Task Without_prefill_the_cache_keeps_only_what_requests_computed()
     {
         var options = server.App.Services.GetRequiredService<ServerOptions>() with { PrefillScores = false };
-        var access = new ServingAccess(server.State, options, NullLogger<ServingAccess>.Instance);
+        var access = new ServingAccess(server.State, options, server.App.Services.GetRequiredService<GtmMart.Server.Telemetry.ServerMetrics>(), NullLogger<ServingAccess>.Instance);
 
         var scores = access.Snapshot().Scores;
         await access.Filling;

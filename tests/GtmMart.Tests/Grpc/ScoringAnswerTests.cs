@@ -43,8 +43,8 @@ public sealed class ScoringAnswerTests(GrpcServerFixture server) : IClassFixture
 
         foreach (var (opportunities, accountAnswers) in new[] { cached, uncached })
         {
-            Assert.Equal(ids.Select(ExpectedOpportunity).Cast<object>().Append(NotFound("no-such-opportunity", "opportunity")), opportunities.Results.Select(r => r.Score ?? (object)r.Error));
-            Assert.Equal(accounts.Select(ExpectedAccount).Cast<object>().Append(NotFound("no-such-account", "account")), accountAnswers.Results.Select(r => r.Score ?? (object)r.Error));
+            Assert.Equal(ids.Select(ExpectedOpportunity).Cast<object>().Append(NotFound("no-such-opportunity", "opportunity")), opportunities.Results.Select(r => Unstamped(r.Score) ?? (object)r.Error));
+            Assert.Equal(accounts.Select(ExpectedAccount).Cast<object>().Append(NotFound("no-such-account", "account")), accountAnswers.Results.Select(r => Unstamped(r.Score) ?? (object)r.Error));
         }
     }
 
@@ -67,12 +67,12 @@ public sealed class ScoringAnswerTests(GrpcServerFixture server) : IClassFixture
         var responses = await reading.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(ids.Length + 3, responses.Count);
-        Assert.Equal(ids.Select(ExpectedOpportunity), responses.Take(ids.Length).Select(r => r.Opportunity));
-        Assert.Equal(ExpectedAccount(accounts[0]), responses[ids.Length].Account);
+        Assert.Equal(ids.Select(ExpectedOpportunity), responses.Take(ids.Length).Select(r => Unstamped(r.Opportunity)));
+        Assert.Equal(ExpectedAccount(accounts[0]), Unstamped(responses[ids.Length].Account));
         Assert.Equal(
             ids.Select(ExpectedOpportunity).Cast<object>().Append(NotFound("no-such-opportunity", "opportunity")),
-            responses[ids.Length + 1].Opportunities.Results.Select(r => r.Score ?? (object)r.Error));
-        Assert.Equal(accounts.Select(ExpectedAccount), responses[ids.Length + 2].Accounts.Results.Select(r => r.Score));
+            responses[ids.Length + 1].Opportunities.Results.Select(r => Unstamped(r.Score) ?? (object)r.Error));
+        Assert.Equal(accounts.Select(ExpectedAccount), responses[ids.Length + 2].Accounts.Results.Select(r => Unstamped(r.Score)));
     }
 
     [Fact]
@@ -120,6 +120,8 @@ public sealed class ScoringAnswerTests(GrpcServerFixture server) : IClassFixture
             TopNegative = { score.TopNegative.Select(Factor) },
             Model = Reference(models.OpportunityModel, models.OpportunityVersion, models.OpportunityCard!),
             UnknownValues = { score.Unknown.Select(u => new UnknownValue { Family = u.Family, Feature = u.Feature, Value = u.Value, Text = u.Text }) },
+            FeaturesBuildId = server.State.Features!.BuildId!.Value,
+            IsOpen = !row.IsClosed,
         };
     }
 
@@ -133,13 +135,18 @@ public sealed class ScoringAnswerTests(GrpcServerFixture server) : IClassFixture
             AccountId = id,
             FitScore = score.FitScore,
             FitProbability = score.FitProbability,
-            Tier = score.Tier.ToString(),
+            Tier = Enum.Parse<IcpTier>(score.Tier.ToString()),
             Segment = new Segment { Id = score.SegmentId, Name = score.SegmentName },
             BehaviourScore = score.BehaviourScore,
             Reasons = { score.Reasons },
             Model = Reference(models.IcpModel, models.IcpVersion, models.IcpCard!),
+            FeaturesBuildId = server.State.Features!.BuildId!.Value,
         };
     }
+
+    /// <summary>A served score without its <c>scored_at</c>, once checked: set, and between the features' load (scores are computed after it) and now.</summary>
+    private T? Unstamped<T>(T? score)
+        where T : class, Google.Protobuf.IMessage<T> => ScoreStamps.Unstamped(score, server.State.Features!.LoadedAtUtc);
 
     /// <summary>The version's reference with its card's kind and trust verdict, mapped by name (not by the server's mapping).</summary>
     private static ModelRef Reference(string name, string version, Core.Registry.ModelCard card) => new()

@@ -3,6 +3,7 @@ using System.Text.Json;
 using GtmMart.Reporting;
 using GtmMart.Server.Services;
 using GtmMart.Serving;
+using GtmMart.Serving.Monitoring;
 using GtmMart.Tests.Serving;
 using GtmMart.Tests.Support;
 using GtmMart.Warehouse.Connection;
@@ -71,6 +72,43 @@ public sealed class ReportQueryTests
     }
 
     [Fact]
+    public void Embedded_data_has_the_shape_the_page_script_reads()
+    {
+        var data = new ReportData
+        {
+            GeneratedAtUtc = new DateTime(2025, 9, 1, 8, 30, 15, 500, DateTimeKind.Utc),
+            Warehouse = "duckdb:test",
+            Datasets = new Dictionary<string, ReportDataset>
+            {
+                ["months"] = new(["month"], [["2025-08-01"]]),
+                ["funnel"] = new(["channel", "n", "share", "flag", "spend"], [["Meta", 3L, 0.1, false, 12.5m], ["Total", 7, null, true, 0m]]),
+            },
+            Unavailable = new Dictionary<string, string> { ["score_run"] = "no scores", ["icp_mix"] = "no scores" },
+            Models =
+            [
+                new ModelSummary("icp", "v0002", "kmeans", new DateTime(2025, 8, 31, 23, 0, 0, DateTimeKind.Utc), null,
+                    new Dictionary<string, string> { ["auc"] = "0.81", ["accounts"] = "400" }, new Dictionary<string, string> { ["train"] = "320" }, ["few rows"])
+                {
+                    Kind = "model", Trust = "good", TrustReason = null, Tiers = ["A: 2x"], CrossValidationAuc = new AucInterval(0.8, 0.75, 0.85),
+                },
+            ],
+            ModelsNote = null,
+        };
+
+        var json = ReportHtml.Json(data);
+
+        Assert.Equal(
+            "{\"generated_at\":\"2025-09-01T08:30:15Z\",\"scores_available\":false," +
+            "\"datasets\":{\"funnel\":{\"columns\":[\"channel\",\"n\",\"share\",\"flag\",\"spend\"],\"rows\":[[\"Meta\",3,0.1,false,12.5],[\"Total\",7,null,true,0]]}," +
+            "\"months\":{\"columns\":[\"month\"],\"rows\":[[\"2025-08-01\"]]}}," +
+            "\"unavailable\":{\"icp_mix\":\"no scores\",\"score_run\":\"no scores\"}," +
+            "\"models\":[{\"model\":\"icp\",\"version\":\"v0002\",\"algorithm\":\"kmeans\",\"created_at\":\"2025-08-31T23:00:00Z\",\"source_build_id\":null," +
+            "\"headline\":[[\"auc\",\"0.81\"],[\"accounts\",\"400\"]],\"row_counts\":[[\"train\",\"320\"]],\"kind\":\"model\",\"trust\":\"good\",\"trust_reason\":null," +
+            "\"tiers\":[\"A: 2x\"],\"warnings\":[\"few rows\"],\"cv_auc\":{\"mean\":0.8,\"lower\":0.75,\"upper\":0.85}}],\"models_note\":null}",
+            json);
+    }
+
+    [Fact]
     public void Without_a_published_mart_the_report_fails_with_a_clear_message()
     {
         using var db = new TestWarehouse();
@@ -97,7 +135,7 @@ public sealed class SeedReportDataTests(SeedReportFixture fixture)
             data.Unavailable.Keys.Order(StringComparer.Ordinal));
         Assert.All(data.Unavailable.Values, reason => Assert.Contains("gtm score", reason, StringComparison.Ordinal));
         Assert.Contains("realized accuracy is not in this mart yet", data.Unavailable["model_performance"], StringComparison.Ordinal);
-        Assert.Equal(8, data.Datasets.Count);
+        Assert.Equal(11, data.Datasets.Count);
         Assert.Equal(["ad_spend", "salesforce_opportunities", "web_analytics"], data.Datasets["freshness"].Rows.Select(r => (string)r[0]!));
         Assert.Contains("Scores are not available yet", File.ReadAllText(fixture.WithoutScores.Path), StringComparison.Ordinal);
     }
@@ -181,7 +219,7 @@ public sealed class GeneratedReportDataTests(ServingFixture fixture)
             .OrderBy(i => Convert.ToInt32(accounts.Value(i, "position"), CultureInfo.InvariantCulture))
             .Select(i => (string)accounts.Value(i, "account_id")!)
             .ToList();
-        var served = ReportingApi.Rank(models, features).Take(ranked.Count).Select(a => a.AccountId).ToList();
+        var served = PriorityRanking.Rank(models, features).Accounts.Take(ranked.Count).Select(a => a.AccountId).ToList();
         Assert.Equal(10, ranked.Count);
         Assert.Equal(served, ranked);
     }

@@ -165,8 +165,12 @@ public abstract class ReportPageTests(ReportWorld world, ITestOutputHelper outpu
             Number(chosen, "opportunities.1.expected_value_usd"),
             6);
         Assert.Equal(
-            world.Db.Scalar<double>("select score from mart.mrt_opportunity_scores where opportunity_id = $o", ("o", topOpportunity)),
-            Number(chosen, "opportunities.1.score"));
+            world.Db.Scalar<double>("select probability from mart.mrt_opportunity_scores where opportunity_id = $o", ("o", topOpportunity)),
+            Number(chosen, "opportunities.1.probability"),
+            12);
+
+        // One measure of a deal's chances on the page: the win probability, no 1-99 score beside it.
+        Assert.DoesNotContain(chosen.Keys, k => k.StartsWith("opportunities.", StringComparison.Ordinal) && k.EndsWith(".score", StringComparison.Ordinal));
 
         // A different month changes the figures again.
         await SelectAsync(page, "month-filter", otherMonth);
@@ -284,7 +288,7 @@ public abstract class ReportPageTests(ReportWorld world, ITestOutputHelper outpu
     /// <summary>The Total funnel counts (visits, forms, opportunities, won) per month as the page showed them.</summary>
     protected sealed record MonthlyFunnel(string DefaultMonth, IReadOnlyDictionary<string, double[]> Counts, string DefaultSessionsText);
 
-    private async Task<BrowserPage> OpenAsync(string path, Viewport? viewport = null)
+    protected async Task<BrowserPage> OpenAsync(string path, Viewport? viewport = null)
     {
         var page = await world.Browser.OpenAsync(path, viewport ?? Viewport.Desktop);
         var renders = await page.EvaluateAsync("document.body.dataset.renders || null");
@@ -292,7 +296,7 @@ public abstract class ReportPageTests(ReportWorld world, ITestOutputHelper outpu
         return page;
     }
 
-    private static async Task SelectAsync(BrowserPage page, string id, string value)
+    protected static async Task SelectAsync(BrowserPage page, string id, string value)
     {
         var before = await page.EvaluateAsync<string>("document.body.dataset.renders");
         var selected = await page.EvaluateAsync<string>(
@@ -315,7 +319,7 @@ public abstract class ReportPageTests(ReportWorld world, ITestOutputHelper outpu
         page.EvaluateAsync<string>($"document.querySelector('[data-figure={JsonSerializer.Serialize(figure)}]').textContent");
 
     /// <summary>Every figure on the page: data-figure → data-value (the unformatted query value).</summary>
-    private static async Task<Dictionary<string, string>> FiguresAsync(BrowserPage page)
+    protected static async Task<Dictionary<string, string>> FiguresAsync(BrowserPage page)
     {
         var pairs = await page.EvaluateAsync("[...document.querySelectorAll('[data-figure]')].map(e => [e.dataset.figure, e.dataset.value])");
         var figures = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -2,10 +2,12 @@ using GtmMart.Serving;
 using GtmMart.Tests.Support;
 using GtmMart.Training.Export;
 using GtmMart.Warehouse.Building;
+using GtmMart.Warehouse.Bulk;
 using GtmMart.Warehouse.Connection;
 using GtmMart.Warehouse.Loading;
 using GtmMart.Warehouse.Models;
 using GtmMart.Warehouse.Snowflake;
+using GtmMart.Warehouse.Tables;
 
 namespace GtmMart.Tests.Snowflake;
 
@@ -152,54 +154,57 @@ public sealed class SnowflakeStatementTests
     }
 
     [Fact]
-    public void Write_back_stages_parquet_copies_it_and_merges_by_run_id()
+    public void Bulk_write_stages_parquet_copies_it_into_a_session_table_and_inserts_it_in_the_transaction()
     {
         using var dir = new TempDirectory();
         var (warehouse, factory) = Recording(dir.Path);
         var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
         List<object?[]> opportunities = [["o1", 80, 0.8, "[]", "opportunity", "v1", "run-1", at]];
-        List<object?[]> accounts = [["a1", 70.0, "B", "seg", 40.0, "[]", "icp", "v2", "run-1", at]];
-        var key = SnowflakeSql.KeySegment("run", "run-1");
 
         using (var connection = warehouse.Open())
         {
-            using var staged = SnowflakeScoreWriter.Stage(connection, "run-1", opportunities, accounts, null);
-            Assert.Equal((0L, 0L), staged.Merge(new DateOnly(2026, 1, 2)));
+            using var staged = warehouse.Dialect.StageRows(connection, ScoreTables.OpportunityTable, opportunities, null);
+            var staging = factory.Sql.ToList();
+            connection.InTransaction(_ => staged.Append());
+            Assert.Equal(staging, factory.Sql.Take(staging.Count));
+            Assert.DoesNotContain("begin", staging);
         }
 
         var sql = factory.Sql.ToList();
-        var put = Assert.Single(sql, s => s.StartsWith("PUT", StringComparison.Ordinal) && s.Contains("/mrt_opportunity_scores/", StringComparison.Ordinal));
-        Assert.Matches($"^PUT 'file://.+/mrt_opportunity_scores.parquet' @gtm_meta.gtm_stage/writeback/{key}/mrt_opportunity_scores/ AUTO_COMPRESS = FALSE OVERWRITE = TRUE$", put);
-        Assert.Contains("create transient table if not exists gtm_meta.mrt_opportunity_scores_stage like mart.mrt_opportunity_scores", sql);
-        Assert.Contains($"COPY INTO gtm_meta.mrt_opportunity_scores_stage FROM @gtm_meta.gtm_stage/writeback/{key}/mrt_opportunity_scores/ FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT FORCE = TRUE", sql);
-        Assert.Contains(
-            "merge into mart.mrt_opportunity_scores as t using (select * from gtm_meta.mrt_opportunity_scores_stage where run_id = ?) as s on t.opportunity_id = s.opportunity_id " +
-            "when matched then update set score = s.score, probability = s.probability, top_factors = s.top_factors, model_name = s.model_name, model_version = s.model_version, run_id = s.run_id, scored_at = s.scored_at " +
-            "when not matched then insert (opportunity_id, score, probability, top_factors, model_name, model_version, run_id, scored_at) values (s.opportunity_id, s.score, s.probability, s.top_factors, s.model_name, s.model_version, s.run_id, s.scored_at)", sql);
-        Assert.Contains(
-            "merge into mart.mrt_score_history_daily as t using (select cast(? as date) as score_date, cast(? as varchar) as entity_type, account_id as entity_id, fit_score as score, tier, model_version, run_id from gtm_meta.mrt_account_scores_stage where run_id = ?) as s " +
-            "on t.score_date = s.score_date and t.entity_type = s.entity_type and t.entity_id = s.entity_id " +
-            "when matched then update set score = s.score, tier = s.tier, model_version = s.model_version, run_id = s.run_id " +
-            "when not matched then insert (score_date, entity_type, entity_id, score, tier, model_version, run_id) values (s.score_date, s.entity_type, s.entity_id, s.score, s.tier, s.model_version, s.run_id)", sql);
-        Assert.Contains("delete from mart.mrt_account_scores where run_id <> ?", sql);
-        Assert.Equal($"REMOVE @gtm_meta.gtm_stage/writeback/{key}/", sql[^3]);
-        Assert.Equal(["run-1"], factory.Statements[^1].Values);
+        var put = Assert.Single(sql, s => s.StartsWith("PUT", StringComparison.Ordinal));
+        var folder = System.Text.RegularExpressions.Regex.Match(put, "@gtm_meta.gtm_stage/bulk/mrt_opportunity_scores_[0-9a-f]{16}/").Value;
+        Assert.Matches("^PUT 'file://.+/mrt_opportunity_scores.parquet' @gtm_meta.gtm_stage/bulk/mrt_opportunity_scores_[0-9a-f]{16}/ AUTO_COMPRESS = FALSE OVERWRITE = TRUE$", put);
+        Assert.Contains("create or replace temporary table gtm_meta.mrt_opportunity_scores_stage like mart.mrt_opportunity_scores", sql);
+        Assert.Contains($"COPY INTO gtm_meta.mrt_opportunity_scores_stage FROM {folder} FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT FORCE = TRUE", sql);
+        var insert = sql.IndexOf(
+            "insert into mart.mrt_opportunity_scores (opportunity_id, score, probability, top_factors, model_name, model_version, run_id, scored_at) " +
+            "select opportunity_id, score, probability, top_factors, model_name, model_version, run_id, scored_at from gtm_meta.mrt_opportunity_scores_stage");
+        Assert.True(insert > 0 && sql[insert - 1] == "begin" && sql[insert + 1] == "commit", string.Join("\n", sql));
+        Assert.Equal([$"REMOVE {folder}", "drop table if exists gtm_meta.mrt_opportunity_scores_stage"], sql[^2..]);
     }
 
     [Fact]
-    public async Task The_write_back_parquet_file_holds_the_rows_with_their_types()
+    public async Task The_staged_parquet_file_holds_the_rows_with_the_declared_types_and_nulls()
     {
         using var dir = new TempDirectory();
         var file = dir.File("s.parquet");
         var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
 
-        ScoreParquet.Write(file, ScoreTables.OpportunityColumns, [["o1", 80, 0.8, "[]", "m", "v1", "run-1", at], ["o2", 5, 0.05, "[]", "m", "v1", "run-1", at]]);
+        RowsParquet.Write(file, ScoreTables.OpportunityTable, [["o1", 80, 0.8, "[]", "m", "v1", "run-1", at], ["o2", 5, 0.05, "[]", "m", "v1", "run-1", at]]);
+        RowsParquet.Write(dir.File("h.parquet"), ScoreTables.HistoryTable, [[new DateOnly(2026, 1, 2), "opportunity", "o1", 80.0, null, "v1", "run-1"]]);
 
         await using var stream = File.OpenRead(file);
         await using var reader = await Parquet.ParquetReader.CreateAsync(stream);
         Assert.Equal(2, reader.Metadata!.NumRows);
         Assert.Equal(ScoreTables.OpportunityColumns, reader.Schema.DataFields.Select(f => f.Name));
         Assert.Equal([typeof(ReadOnlyMemory<char>), typeof(int), typeof(double), typeof(DateTime)], reader.Schema.DataFields.Select(f => f.ClrType).Distinct());
+        Assert.All(reader.Schema.DataFields, f => Assert.False(f.IsNullable));
+        Assert.Throws<ArgumentException>(() => RowsParquet.Write(dir.File("bad.parquet"), ScoreTables.OpportunityTable, [["o1", 80, 0.8, null, "m", "v1", "run-1", at]]));
+
+        await using var history = File.OpenRead(dir.File("h.parquet"));
+        await using var historyReader = await Parquet.ParquetReader.CreateAsync(history);
+        Assert.True(historyReader.Schema.DataFields.Single(f => f.Name == "tier").IsNullable);
+        Assert.Equal(1, historyReader.Metadata!.NumRows);
     }
 
     [Fact]
@@ -218,7 +223,10 @@ public sealed class SnowflakeStatementTests
             if (sql.StartsWith("GET", StringComparison.Ordinal))
             {
                 // What GET would bring down: one Parquet file per table.
-                ScoreParquet.Write(Path.Combine(outDir, "mrt_opportunity_features.parquet"), ["opportunity_id", "label_won"], [["o1", 1]]);
+                RowsParquet.Write(
+                    Path.Combine(outDir, "mrt_opportunity_features.parquet"),
+                    new DeclaredTable("mart", "mrt_opportunity_features", [new("opportunity_id", "varchar", true), new("label_won", "integer", true)], "", "test"),
+                    [["o1", 1]]);
             }
 
             return null;
@@ -235,7 +243,8 @@ public sealed class SnowflakeStatementTests
             unload);
         var get = Assert.Single(sql, s => s.StartsWith("GET", StringComparison.Ordinal));
         Assert.Matches($"^GET @gtm_meta.gtm_stage/export/export_[0-9a-f]{{16}}/ 'file://{outDir}/'$", get);
-        Assert.StartsWith("REMOVE @gtm_meta.gtm_stage/export/", sql[^1], StringComparison.Ordinal);
+        // The stage folder is removed after the download; then the exporter checks no build was published meanwhile.
+        Assert.True(sql.FindIndex(s => s.StartsWith("REMOVE @gtm_meta.gtm_stage/export/", StringComparison.Ordinal)) > sql.IndexOf(get), string.Join("\n", sql));
         var file = Assert.Single(manifest.Files);
         Assert.Equal(1, file.Rows);
         Assert.Equal(["string", "int32"], file.Columns.Select(c => c.Type));
@@ -275,8 +284,8 @@ public sealed class SnowflakeStatementTests
         using (var connection = writeBack.Open())
         {
             ScoreTables.Ensure(connection);
-            using var staged = SnowflakeScoreWriter.Stage(connection, "run-1", [["o1", 1, 0.1, "[]", "m", "v", "run-1", DateTime.UtcNow]], [["a1", 1.0, "A", "s", 1.0, "[]", "m", "v", "run-1", DateTime.UtcNow]], null);
-            staged.Merge(new DateOnly(2026, 1, 2));
+            using var staged = writeBack.Dialect.StageRows(connection, ScoreTables.OpportunityTable, [["o1", 1, 0.1, "[]", "m", "v", "run-1", DateTime.UtcNow]], null);
+            staged.Append();
         }
 
         statements.AddRange(writeBackLog.Sql.Select((s, i) => ($"write-back #{i + 1}", s)));
@@ -290,7 +299,7 @@ public sealed class SnowflakeStatementTests
         statements.AddRange(exportLog.Sql.Select((s, i) => ($"export #{i + 1}", s)));
 
         var kinds = statements.Select(s => s.Sql.Split(' ')[0].ToUpperInvariant()).ToHashSet();
-        Assert.Superset(new HashSet<string> { "PUT", "COPY", "GET", "REMOVE", "MERGE", "ALTER", "INSERT", "CREATE", "DELETE", "SELECT", "UPDATE" }, kinds);
+        Assert.Superset(new HashSet<string> { "PUT", "COPY", "GET", "REMOVE", "ALTER", "INSERT", "CREATE", "DELETE", "SELECT", "UPDATE" }, kinds);
 
         var result = DialectCheckTool.CheckSnowflakeStatements(statements.Where(s => s.Sql is not ("begin" or "commit")));
 

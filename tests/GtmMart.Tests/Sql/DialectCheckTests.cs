@@ -3,7 +3,7 @@ using GtmMart.Tests.Support;
 namespace GtmMart.Tests.Sql;
 
 /// <summary>
-/// Runs tools/sql-dialect-check (Node, @polyglot-sql/sdk): every model and report query under sql/ must be valid
+/// Runs tools/sql-dialect-check (Node, @polyglot-sql/sdk): every model, report query and score table declaration under sql/ must be valid
 /// Snowflake SQL that transpiling from DuckDB leaves unchanged. Installs the npm packages first when they are missing.
 /// </summary>
 public sealed class DialectCheckTests
@@ -20,6 +20,11 @@ public sealed class DialectCheckTests
         var reports = Directory.GetFiles(Path.Combine(RepoPaths.Sql, "reports"), "*.sql");
         Assert.NotEmpty(reports);
         Assert.All(reports, file => Assert.Contains($"ok   {Path.GetRelativePath(DialectCheckTool.Folder, file)}", result.Output, StringComparison.Ordinal));
+
+        // So are the score tables' declarations under sql/scores (as portable CREATE TABLE files).
+        var scores = Directory.GetFiles(Path.Combine(RepoPaths.Sql, "scores"), "*.sql");
+        Assert.Equal(4, scores.Length);
+        Assert.All(scores, file => Assert.Contains($"ok   {Path.GetRelativePath(DialectCheckTool.Folder, file)}", result.Output, StringComparison.Ordinal));
     }
 
     [Fact]

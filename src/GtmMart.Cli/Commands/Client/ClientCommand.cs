@@ -24,8 +24,21 @@ public class ClientSettings : CommandSettings
     [Description("Deadline of the call in seconds. Default: 60")]
     public double Timeout { get; init; } = 60;
 
+    /// <summary>The server address: --address, else $GTM_ADDRESS, else the default; <c>host:port</c> means <c>http://host:port</c>.</summary>
+    public string ServerAddress
+    {
+        get
+        {
+            var given = Address ?? Environment.GetEnvironmentVariable("GTM_ADDRESS") ?? "http://127.0.0.1:5080";
+            var url = GtmMart.Server.Hosting.Listeners.WithScheme(given.Trim());
+            return Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0
+                ? url
+                : throw new ArgumentException($"--address: '{(given.Length <= 80 ? given : given[..80] + "…")}' is not a server address like 127.0.0.1:5080 or http://127.0.0.1:5080");
+        }
+    }
+
     public GrpcChannel OpenChannel() =>
-        GrpcChannel.ForAddress(Address ?? Environment.GetEnvironmentVariable("GTM_ADDRESS") ?? "http://127.0.0.1:5080", new GrpcChannelOptions
+        GrpcChannel.ForAddress(ServerAddress, new GrpcChannelOptions
         {
             MaxReceiveMessageSize = 64 * 1024 * 1024,
         });
@@ -57,6 +70,12 @@ public abstract class ClientCommand<TSettings> : AsyncCommand<TSettings>
             await RunAsync(channel, settings, settings.Call(cancellationToken)).ConfigureAwait(false);
             return 0;
         }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable && ex.Status.DebugException is { } cause)
+        {
+            // The client could not reach a server (refused, unknown host, TLS): say where it looked, in one line.
+            Console.Error.WriteLine($"error: no gtm server answered at {settings.ServerAddress} ({Innermost(cause)}): start one with gtm serve, or point --address or $GTM_ADDRESS at it");
+            return 1;
+        }
         catch (RpcException ex)
         {
             Console.Error.WriteLine($"error: {ex.StatusCode}: {ex.Status.Detail}");
@@ -70,6 +89,17 @@ public abstract class ClientCommand<TSettings> : AsyncCommand<TSettings>
 
             return 1;
         }
+    }
+
+    private static string Innermost(Exception exception)
+    {
+        while (exception.InnerException is { } inner)
+        {
+            exception = inner;
+        }
+
+        var message = exception.Message.Split('\n')[0].Trim().TrimEnd('.');
+        return message.Length <= 200 ? message : message[..200] + "…";
     }
 
     protected static void Print(IMessage message) => Console.WriteLine(Json.Format(message));

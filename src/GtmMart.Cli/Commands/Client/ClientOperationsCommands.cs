@@ -60,14 +60,57 @@ public sealed class ClientFunnelCommand : ClientCommand<FunnelSettings>
 public sealed class PrioritySettings : ClientSettings
 {
     [CommandOption("--limit <N>")]
-    [Description("Number of accounts (1-1000). Default: 20")]
+    [Description("Accounts per page (1-1000). Default: 20")]
     public int Limit { get; init; } = 20;
+
+    [CommandOption("--tier <TIERS>")]
+    [Description("Only these ICP tiers, comma-separated, e.g. A,B")]
+    public string? Tier { get; init; }
+
+    [CommandOption("--region <REGION>")]
+    [Description("Only accounts of this region, e.g. Europe")]
+    public string? Region { get; init; }
+
+    [CommandOption("--owner <OWNER_ID>")]
+    [Description("Only accounts with an open opportunity of this owner, e.g. OWN007")]
+    public string? Owner { get; init; }
+
+    [CommandOption("--page-token <TOKEN>")]
+    [Description("Continue after the page that returned this next_page_token (same filters)")]
+    public string? PageToken { get; init; }
+
+    public override Spectre.Console.ValidationResult Validate()
+    {
+        try
+        {
+            _ = TierOption.Parse(Tier);
+            return Spectre.Console.ValidationResult.Success();
+        }
+        catch (ArgumentException ex)
+        {
+            return Spectre.Console.ValidationResult.Error(ex.Message);
+        }
+    }
 }
 
 public sealed class ClientPriorityAccountsCommand : ClientCommand<PrioritySettings>
 {
-    protected override async Task RunAsync(GrpcChannel channel, PrioritySettings settings, CallOptions options) =>
-        Print(await new ReportingService.ReportingServiceClient(channel).GetPriorityAccountsAsync(new GetPriorityAccountsRequest { Limit = settings.Limit }, options).ConfigureAwait(false));
+    protected override async Task RunAsync(GrpcChannel channel, PrioritySettings settings, CallOptions options)
+    {
+        var request = new GetPriorityAccountsRequest { Limit = settings.Limit, PageToken = settings.PageToken ?? "" };
+        request.Tiers.AddRange(TierOption.Parse(settings.Tier));
+        if (settings.Region is { } region)
+        {
+            request.Region = region;
+        }
+
+        if (settings.Owner is { } owner)
+        {
+            request.OwnerId = owner;
+        }
+
+        Print(await new ReportingService.ReportingServiceClient(channel).GetPriorityAccountsAsync(request, options).ConfigureAwait(false));
+    }
 }
 
 public sealed class ClientHealthCommand : ClientCommand<ClientSettings>
