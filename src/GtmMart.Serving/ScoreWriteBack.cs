@@ -138,6 +138,11 @@ public sealed class ScoreWriteBack
                 return earlier;
             }
 
+            // The run's drift first, so a kill at the failpoint below comes after it was written (the kill test checks none of it shows).
+            connection.Execute($"delete from {ScoreTables.DriftTable.QualifiedName} where run_id = $run", ("run", runId));
+            var driftRows = stagedDrift.Append(ct);
+            progress?.Report($"wrote {driftRows:N0} drift rows");
+
             var opportunities = Replace(connection, ScoreTables.OpportunityTable, stagedOpportunities, "opportunity",
                 "select opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id", "opportunity_id", scoreDate, ct);
             progress?.Report($"wrote {opportunities:N0} opportunity scores");
@@ -148,9 +153,6 @@ public sealed class ScoreWriteBack
             var accounts = Replace(connection, ScoreTables.AccountTable, stagedAccounts, "account",
                 "select account_id, fit_score, tier, model_version, run_id", "account_id", scoreDate, ct);
             progress?.Report($"wrote {accounts:N0} account scores");
-            connection.Execute($"delete from {ScoreTables.DriftTable.QualifiedName} where run_id = $run", ("run", runId));
-            var driftRows = stagedDrift.Append(ct);
-            progress?.Report($"wrote {driftRows:N0} drift rows");
             connection.Execute($"delete from {ScoreTables.RunTable.QualifiedName} where run_id = $run", ("run", runId));
             connection.Execute(
                 $"""

@@ -5,6 +5,7 @@ using GtmMart.Serving.Drift;
 using GtmMart.Tests.Support;
 using GtmMart.Training;
 using GtmMart.Warehouse.Building;
+using GtmMart.Warehouse.Connection;
 using GtmMart.Warehouse.Models;
 
 namespace GtmMart.Tests.Drift;
@@ -165,6 +166,38 @@ public sealed class DriftWorldTests(DriftWorlds worlds)
         Assert.True(build.Published);
         Assert.NotEmpty(before);
         Assert.Equal(before, worlds.Shifted.Rows(DriftRows));
+    }
+
+    [Fact]
+    public void The_drift_table_s_data_tests_pass_on_a_run_and_fail_on_rows_no_run_would_write()
+    {
+        using var connection = worlds.Shifted.Warehouse.Open();
+        var driftTests = ScoreTables.DataTests.Where(t => t.Model == FeatureDriftTable.QualifiedName).ToList();
+        Assert.Contains(driftTests, t => t.Kind == "primary_key");
+        Assert.All(ScoreTables.Test(connection, driftTests), r => Assert.True(r.Passed, $"{r.Test.Name}: {r.FailingRows} failing row(s)"));
+
+        // Inside a transaction that is rolled back (the shared world stays as it is): a reading that disagrees with
+        // its PSI, a second score row for the run and an unknown kind are each caught.
+        using var transaction = connection.BeginTransaction();
+        connection.Execute($"update {FeatureDriftTable.QualifiedName} set reading = 'stable' where feature = 'channel' and model_name = $model", ("model", ModelSet.OpportunityModelName));
+        connection.Execute(
+            $"""
+            insert into {FeatureDriftTable.QualifiedName}
+            select run_id, model_name, model_version, 'score_copy', kind, psi, reading, sample_size, reference_size, note, scored_at
+            from {FeatureDriftTable.QualifiedName} where kind = 'score' and model_name = $model
+            """,
+            ("model", ModelSet.IcpModelName));
+        connection.Execute($"update {FeatureDriftTable.QualifiedName} set kind = 'text' where feature = 'employee_band' and model_name = $model", ("model", ModelSet.OpportunityModelName));
+        var failed = ScoreTables.Test(connection, driftTests).Where(r => !r.Passed).ToList();
+        transaction.Rollback();
+
+        var summary = string.Join("; ", failed.Select(f => $"{f.Test.Name}: {f.FailingRows}"));
+        Assert.True(failed.Count == 3, summary);
+        Assert.All(failed, f => Assert.Equal(1, f.FailingRows));
+        Assert.Contains(failed, f => f.Test.Kind == "accepted_values" && f.Test.Column == "kind");
+        Assert.Contains(failed, f => f.Test.Kind == "expression" && f.Test.Name.Contains("reading = case", StringComparison.Ordinal));
+        Assert.Contains(failed, f => f.Test.Kind == "expression" && f.Test.Name.Contains("per run_id, model_name", StringComparison.Ordinal));
+        Assert.Equal(0, worlds.Shifted.Scalar<long>($"select count(*) from {FeatureDriftTable.QualifiedName} where feature = 'score_copy' or kind = 'text'"));
     }
 
     /// <summary>One row per model and column: every feature the active version uses, and its score.</summary>

@@ -47,6 +47,7 @@ public sealed class KilledScoreTests(ServingFixture fixture)
             var errors = await stderr;
             Assert.True(killed, $"gtm score ended before it reached {Failpoint}:\n{string.Join('\n', lines)}\n{errors}");
             Assert.Contains(lines, l => l.Contains("opportunity scores", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains("drift rows", StringComparison.Ordinal) && !l.Contains("wrote 0 drift", StringComparison.Ordinal));
         }
 
         // Nothing of the killed run is visible: the previous scores, history and ledger are unchanged.
