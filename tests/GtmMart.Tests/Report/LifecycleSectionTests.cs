@@ -49,12 +49,12 @@ public sealed class LifecycleSectionTests(DriftWorlds worlds, SharedBrowser brow
     }
 
     [ChromiumFact]
-    public async Task Realized_auc_calibration_and_score_changes_show_the_mart_s_figures()
+    public async Task StandIn_accuracy_and_change_tables_realized_auc_calibration_and_score_changes_show_their_figures()
     {
-        // The accuracy and change tables as the build and the write-back derive them (their documented columns),
-        // replacing any the warehouse has,
-        // written into a copy of the shifted world so the page is tested alone: two runs, one judged below the
-        // active version's CV interval, ten score bands, and two changed opportunities.
+        // STAND-IN (until lifecycle-history, which builds these tables, is on main): the accuracy and change tables
+        // with the columns lifecycle-history's build and write-back give them, filled by hand in a copy of the shifted
+        // world: two runs, one judged below the active version's CV interval, ten score bands, and two changed
+        // opportunities.
         using var folder = new TempDirectory();
         var copy = folder.File("warehouse.duckdb");
         File.Copy(worlds.Shifted.Warehouse.DatabasePath, copy);
