@@ -139,7 +139,7 @@ public sealed class MonitorCommand : Command<MonitorCommand.Settings>
             {
                 ["run_id"] = a.RunId,
                 ["model_version"] = a.ModelVersion,
-                ["scored_at"] = a.ScoredAt.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
+                ["scored_at"] = a.ScoredAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
                 ["scored"] = a.Scored,
                 ["closed_since"] = a.ClosedSince,
                 ["won_since"] = a.WonSince,
