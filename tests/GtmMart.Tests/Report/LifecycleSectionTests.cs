@@ -45,7 +45,7 @@ public sealed class LifecycleSectionTests(DriftWorlds worlds, SharedBrowser brow
         // No deal scored has closed yet: the accuracy parts say what is missing.
         Assert.DoesNotContain(figures.Keys, k => k.StartsWith("lifecycle.auc.", StringComparison.Ordinal) && k != "lifecycle.auc.status");
         Assert.Contains(report.Data.Unavailable.ContainsKey("model_performance") ? "realized accuracy is not in this mart yet" : "No deal scored by a past run", text, StringComparison.Ordinal);
-        AssertClean(page, path);
+        page.AssertClean();
     }
 
     [ChromiumFact]
@@ -98,7 +98,7 @@ public sealed class LifecycleSectionTests(DriftWorlds worlds, SharedBrowser brow
         Assert.True(
             text.IndexOf("O2", StringComparison.Ordinal) < text.IndexOf("O1", StringComparison.Ordinal),
             "the larger change comes first");
-        AssertClean(page, path);
+        page.AssertClean();
     }
 
     private static readonly string[] StandIns =
@@ -135,7 +135,10 @@ public sealed class LifecycleSectionTests(DriftWorlds worlds, SharedBrowser brow
         """,
     ];
 
-    private async Task<BrowserPage> OpenAsync(string path)
+    private Task<BrowserPage> OpenAsync(string path) => OpenAsync(browser, path);
+
+    /// <summary>Opens a written dashboard on a laptop viewport, failing when its script did not render.</summary>
+    internal static async Task<BrowserPage> OpenAsync(SharedBrowser browser, string path)
     {
         var page = await browser.OpenAsync(path, Viewport.Desktop);
         var renders = await page.EvaluateAsync("document.body.dataset.renders || null");
@@ -143,15 +146,10 @@ public sealed class LifecycleSectionTests(DriftWorlds worlds, SharedBrowser brow
         return page;
     }
 
-    private static async Task<Dictionary<string, string>> FiguresAsync(BrowserPage page)
+    /// <summary>Every figure on the page: data-figure → data-value (the unformatted query value).</summary>
+    internal static async Task<Dictionary<string, string>> FiguresAsync(BrowserPage page)
     {
         var pairs = await page.EvaluateAsync("[...document.querySelectorAll('[data-figure]')].map(e => [e.dataset.figure, e.dataset.value])");
         return pairs.EnumerateArray().ToDictionary(p => p[0].GetString()!, p => p[1].GetString()!, StringComparer.Ordinal);
-    }
-
-    private static void AssertClean(BrowserPage page, string path)
-    {
-        _ = path;
-        page.AssertClean();
     }
 }
