@@ -77,7 +77,7 @@ public sealed class MonitorCommandTests(DriftWorlds worlds)
         var lower = version.Card.Metrics["cross_validation"]!["auc"]!["lower"]!.GetValue<double>();
 
         // STAND-IN (until lifecycle-history, which builds it, is on main): mart.mrt_model_performance with the columns
-        // lifecycle-history's build gives it, written directly so the verdict rule is tested alone: a run judged on 40 closed deals with a realized AUC
+        // lifecycle-history's build gives it (counts are DuckDB sums: HUGEINT), written directly so the verdict rule is tested alone: a run judged on 40 closed deals with a realized AUC
         // 0.1 under the card's interval, then the same AUC on 15 closed deals (fewer than 10 lost), then within it.
         using (var connection = copy.Open())
         {
@@ -85,8 +85,8 @@ public sealed class MonitorCommandTests(DriftWorlds worlds)
             connection.Execute(
                 """
                 create table mart.mrt_model_performance (
-                    model_name varchar, model_version varchar, run_id varchar, scored_at timestamp, scored bigint,
-                    open_when_scored bigint, closed_since bigint, won_since bigint, realized_auc double,
+                    model_name varchar, model_version varchar, run_id varchar, scored_at timestamp, scored hugeint,
+                    open_when_scored hugeint, closed_since hugeint, won_since hugeint, realized_auc double,
                     realized_auc_low double, realized_auc_high double, brier double, calibration_error double)
                 """);
         }
