@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json.Nodes;
 using GtmMart.Scoring.Drift;
 using GtmMart.Scoring.Registry;
@@ -185,7 +186,12 @@ public sealed class ModelMonitor(IWarehouse warehouse, ModelRegistry registry, T
     private static double? Number(JsonNode? node) =>
         node is JsonValue v && v.TryGetValue<double>(out var d) && double.IsFinite(d) ? d : null;
 
-    private static long Long(DbDataReader r, int i) => r.IsDBNull(i) ? 0 : Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture);
+    /// <summary>A count as a long: DuckDB's sum() of integers is a HUGEINT, which the driver returns as a BigInteger.</summary>
+    private static long Long(DbDataReader r, int i) => r.IsDBNull(i) ? 0 : r.GetValue(i) switch
+    {
+        BigInteger big => (long)big,
+        var value => Convert.ToInt64(value, CultureInfo.InvariantCulture),
+    };
 
     private static double? Double(DbDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToDouble(r.GetValue(i), CultureInfo.InvariantCulture);
 
