@@ -84,6 +84,8 @@ public static class GtmApp
                 client.AddCommand<ClientWriteBackCommand>("write-back").WithDescription("Score everything and write the scores to the warehouse.");
                 client.AddCommand<ClientFunnelCommand>("funnel").WithDescription("Monthly channel funnel metrics for a month range.");
                 client.AddCommand<ClientAttributionCommand>("attribution").WithDescription("Multi-touch attribution per month, channel and model, with CAC and ROAS.");
+                client.AddCommand<ClientScoreHistoryCommand>("score-history").WithDescription("Every kept run's score of one opportunity (--opportunity ID) or account (--account ID), newest first, with its reasons.");
+                client.AddCommand<ClientScoreChangesCommand>("score-changes").WithDescription("Score changes since a run (--since RUN_ID; default the latest run's), at least --min-delta points, largest first, one page (--page-token for the next).");
                 client.AddCommand<ClientPriorityAccountsCommand>("priority-accounts").WithDescription("Accounts ranked by fit x open pipeline x win probability.");
                 client.AddCommand<ClientLoadCommand>("load").WithDescription("Load the server with concurrent calls (ping, one-id scoring) side by side; calls/s, latency, CPU per call as JSON.");
                 client.AddCommand<ClientHealthCommand>("health").WithDescription("grpc.health.v1 check (no API key needed).");

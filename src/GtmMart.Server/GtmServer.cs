@@ -111,6 +111,7 @@ public static partial class GtmServer
         app.MapGrpcService<ModelApi>();
         app.MapGrpcService<WriteBackApi>();
         app.MapGrpcService<ReportingApi>();
+        app.MapGrpcService<ScoreHistoryApi>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
 
@@ -145,12 +146,14 @@ public static partial class GtmServer
     /// <summary>
     /// grpc.health.v1: the empty name is SERVING once everything is; <c>gtm.v1.ScoringService</c>,
     /// <c>gtm.v1.ReportingService</c> and <c>gtm.v1.WriteBackService</c> once features and models are loaded;
-    /// <c>gtm.v1.ModelService</c> while the registry can be read (before the first load too).
+    /// <c>gtm.v1.ModelService</c> while the registry can be read (before the first load too);
+    /// <c>gtm.v1.ScoreHistoryService</c> while the warehouse is there (each call reads it; nothing is loaded).
     /// </summary>
     private static void AddHealth(IServiceCollection services)
     {
         const string Loaded = "loaded";
         const string Registry = "registry";
+        const string Warehouse = "warehouse";
         services.AddGrpcHealthChecks(health =>
             {
                 health.UseHealthChecksCache = false;
@@ -161,9 +164,12 @@ public static partial class GtmServer
                 }
 
                 health.Services.Map("gtm.v1.ModelService", result => result.Tags.Contains(Registry));
+                // The score history is read from the warehouse on each call: it needs nothing loaded.
+                health.Services.Map("gtm.v1.ScoreHistoryService", result => result.Tags.Contains(Warehouse));
             })
             .AddCheck<ServingReadyHealthCheck>("serving", tags: [Loaded])
-            .AddCheck<RegistryHealthCheck>("registry", tags: [Registry]);
+            .AddCheck<RegistryHealthCheck>("registry", tags: [Registry])
+            .AddCheck<WarehouseHealthCheck>("warehouse", tags: [Warehouse]);
     }
 
     /// <summary>Per API key token buckets (ASP.NET Core rate limiting): over the limit is RESOURCE_EXHAUSTED / 429.</summary>

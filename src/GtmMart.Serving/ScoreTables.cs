@@ -1,8 +1,6 @@
 using System.Data.Common;
-using System.Reflection;
 using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Connection;
-using GtmMart.Warehouse.Models;
 using GtmMart.Warehouse.Tables;
 using GtmMart.Warehouse.Testing;
 
@@ -31,25 +29,26 @@ public static class ScoreTables
     /// <summary>Where the declarations come from, as the repository names them.</summary>
     public const string Folder = "sql/scores";
 
-    private const string TestsFile = "_tables.yml";
+    /// <summary>The declarations and their data tests, built into this assembly.</summary>
+    public static DeclaredTableSet Set { get; } = new(
+        typeof(ScoreTables).Assembly, "GtmMart.Serving.scores", Folder, [(Schema, Opportunities), (Schema, Accounts), (Schema, History), (Schema, Drift), (RunsSchema, Runs)]);
 
-    public static DeclaredTable OpportunityTable { get; } = Declared(Schema, Opportunities);
+    public static DeclaredTable OpportunityTable { get; } = Set[Schema, Opportunities];
 
-    public static DeclaredTable AccountTable { get; } = Declared(Schema, Accounts);
+    public static DeclaredTable AccountTable { get; } = Set[Schema, Accounts];
 
-    public static DeclaredTable HistoryTable { get; } = Declared(Schema, History);
+    public static DeclaredTable HistoryTable { get; } = Set[Schema, History];
 
-    /// <summary>The drift of each run's scored populations against the training references (<see cref="Drift.FeatureDriftTable"/>).</summary>
-    public static DeclaredTable DriftTable { get; } = Declared(Schema, Drift);
+    /// <summary>The drift of each run's scored populations against the training references (<see cref="Serving.Drift.FeatureDriftTable"/>).</summary>
+    public static DeclaredTable DriftTable { get; } = Set[Schema, Drift];
 
-    public static DeclaredTable RunTable { get; } = Declared(RunsSchema, Runs);
+    public static DeclaredTable RunTable { get; } = Set[RunsSchema, Runs];
 
     /// <summary>Every score table (the ledger last).</summary>
-    public static IReadOnlyList<DeclaredTable> All { get; } = [OpportunityTable, AccountTable, HistoryTable, DriftTable, RunTable];
+    public static IReadOnlyList<DeclaredTable> All => Set.All;
 
     /// <summary>The data tests declared for the score tables.</summary>
-    public static IReadOnlyList<DataTest> DataTests { get; } =
-        DataTestDeclarations.LoadTables(Resource(TestsFile), $"{Folder}/{TestsFile}", [.. All.Select(t => t.QualifiedName)]);
+    public static IReadOnlyList<DataTest> DataTests => Set.DataTests;
 
     /// <summary>Columns of <see cref="Opportunities"/> in table order.</summary>
     public static IReadOnlyList<string> OpportunityColumns => OpportunityTable.ColumnNames;
@@ -61,51 +60,15 @@ public static class ScoreTables
     public static IReadOnlyList<string> HistoryColumns => HistoryTable.ColumnNames;
 
     /// <summary>Creates the score tables that are missing and adds the columns declared since an older release made them.</summary>
-    public static void Ensure(DbConnection connection)
-    {
-        foreach (var table in All)
-        {
-            table.Ensure(connection);
-        }
-    }
+    public static void Ensure(DbConnection connection) => Set.Ensure(connection);
 
     /// <summary>The score tables that exist in the warehouse (none before the first write-back), by qualified name.</summary>
-    public static IReadOnlySet<string> Existing(DbConnection connection)
-    {
-        var names = All.Select(t => t.QualifiedName).ToHashSet(StringComparer.Ordinal);
-        return connection.Query(
-                "select lower(table_schema), lower(table_name) from information_schema.tables where lower(table_schema) in ($mart, $meta)",
-                r => $"{r.GetString(0)}.{r.GetString(1)}",
-                ("mart", Schema), ("meta", RunsSchema))
-            .Where(names.Contains)
-            .ToHashSet(StringComparer.Ordinal);
-    }
+    public static IReadOnlySet<string> Existing(DbConnection connection) => Set.Existing(connection);
 
     /// <summary>The data tests of the score tables that exist (none before the first write-back).</summary>
-    public static IReadOnlyList<DataTest> ExistingTests(DbConnection connection)
-    {
-        var existing = Existing(connection);
-        return [.. DataTests.Where(t => existing.Contains(t.Model))];
-    }
+    public static IReadOnlyList<DataTest> ExistingTests(DbConnection connection) => Set.ExistingTests(connection);
 
     /// <summary>Runs score table data tests (default: all) against what <paramref name="connection"/> sees (its open transaction included).</summary>
     public static IReadOnlyList<DataTestResult> Test(DbConnection connection, IReadOnlyList<DataTest>? tests = null, IProgress<DataTestResult>? progress = null) =>
-        DataTestRunner.Run(connection, tests ?? DataTests, SqlRewriter.Published([]), progress);
-
-    private static DeclaredTable Declared(string schema, string name)
-    {
-        var file = $"{name}.sql";
-        var table = DeclaredTable.Parse(Resource(file), $"{Folder}/{file}");
-        return table.Schema == schema && table.Name == name
-            ? table
-            : throw new InvalidOperationException($"{Folder}/{file} declares {table.QualifiedName}, expected {schema}.{name}");
-    }
-
-    private static string Resource(string file)
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"GtmMart.Serving.scores.{file}")
-            ?? throw new InvalidOperationException($"the built-in score table file {Folder}/{file} is missing");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+        Set.Test(connection, tests, progress);
 }

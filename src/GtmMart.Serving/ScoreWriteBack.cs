@@ -11,6 +11,7 @@ using GtmMart.Serving.Drift;
 using GtmMart.Warehouse;
 using GtmMart.Warehouse.Bulk;
 using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.History;
 using GtmMart.Warehouse.Tables;
 
 namespace GtmMart.Serving;
@@ -20,7 +21,8 @@ namespace GtmMart.Serving;
 /// the latest scores (<c>mart.mrt_opportunity_scores</c>, <c>mart.mrt_account_scores</c>, replaced whole), the
 /// daily history (<c>mart.mrt_score_history_daily</c>, one row per entity and day; a rerun the same day replaces the
 /// day's row), the drift of the scored populations against the versions' training references
-/// (<c>mart.mrt_feature_drift</c>, see <see cref="Drift.ScoringDrift"/>) and the run ledger (<c>gtm_meta.score_runs</c>). A process killed midway leaves the previous run's
+/// (<c>mart.mrt_feature_drift</c>, see <see cref="Drift.ScoringDrift"/>), the per-run score history with its changes
+/// (<see cref="ScoreHistory"/>) and the run ledger (<c>gtm_meta.score_runs</c>). A process killed midway leaves the previous run's
 /// tables untouched because nothing is committed before the end. Idempotent per run id: a run id that was already
 /// committed is not written again (<see cref="WriteBackResult.AlreadyWritten"/>).
 /// </summary>
@@ -32,6 +34,9 @@ namespace GtmMart.Serving;
 public sealed class ScoreWriteBack
 {
     public const string AfterOpportunitiesFailpoint = "writeback:after-opportunities";
+
+    /// <summary>Inside the transaction, after the latest scores, the run's history, its changes and the ledger row are written and tested.</summary>
+    public const string BeforeCommitFailpoint = "writeback:before-commit";
 
     private readonly IWarehouse warehouse;
     private readonly TimeProvider time;
@@ -50,6 +55,9 @@ public sealed class ScoreWriteBack
         this.time = time;
     }
 
+    /// <summary>How many runs <c>history.scores</c> keeps (default: every run); older runs are dropped by the run that passes the limit.</summary>
+    public ScoreHistoryRetention Retention { get; init; } = ScoreHistoryRetention.KeepAll;
+
     /// <summary>A new run id: <c>run-&lt;utc yyyyMMddHHmmss&gt;-&lt;6 hex chars&gt;</c>.</summary>
     public static string NewRunId() => NewRunId(DateTime.UtcNow);
 
@@ -64,9 +72,11 @@ public sealed class ScoreWriteBack
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         var startedAt = Now();
 
+        Retention.Validate();
         using (var connection = warehouse.Open())
         {
             ScoreTables.Ensure(connection);
+            ScoreHistory.Ensure(connection);
             if (Committed(connection, runId) is { } earlier)
             {
                 progress?.Report($"run {runId} was already written: nothing to do");
@@ -126,10 +136,12 @@ public sealed class ScoreWriteBack
         var watch = Stopwatch.StartNew();
         using var connection = warehouse.Open();
         ScoreTables.Ensure(connection);
+        ScoreHistory.Ensure(connection);
         // The dialect's bulk write: an engine that loads files uploads the rows now, outside the transaction.
         using var stagedOpportunities = warehouse.Dialect.StageRows(connection, ScoreTables.OpportunityTable, opportunityRows, progress);
         using var stagedAccounts = warehouse.Dialect.StageRows(connection, ScoreTables.AccountTable, accountRows, progress);
         using var stagedDrift = warehouse.Dialect.StageRows(connection, ScoreTables.DriftTable, FeatureDriftTable.Rows(runId, scoredAt, drift), progress);
+        using var stagedFactors = warehouse.Dialect.StageRows(connection, HistoryTables.Factors, FactorRows(runId, opportunityScores), progress);
         var result = connection.InTransaction(_ =>
         {
             // Checked again inside the transaction: another writer may have committed the same run id meanwhile.
@@ -153,6 +165,7 @@ public sealed class ScoreWriteBack
             var accounts = Replace(connection, ScoreTables.AccountTable, stagedAccounts, "account",
                 "select account_id, fit_score, tier, model_version, run_id", "account_id", scoreDate, ct);
             progress?.Report($"wrote {accounts:N0} account scores");
+            RecordHistory(connection, runId, stagedFactors, scoredAt, progress, ct);
             connection.Execute($"delete from {ScoreTables.RunTable.QualifiedName} where run_id = $run", ("run", runId));
             connection.Execute(
                 $"""
@@ -170,6 +183,7 @@ public sealed class ScoreWriteBack
                 ("okind", TrustLabels.Kind(models.OpportunityCard)), ("otrust", TrustLabels.Verdict(models.OpportunityCard)), ("oreason", TrustLabels.Reason(models.OpportunityCard) ?? models.MissingOpportunity),
                 ("ikind", TrustLabels.Kind(models.IcpCard)), ("itrust", TrustLabels.Verdict(models.IcpCard)), ("ireason", TrustLabels.Reason(models.IcpCard) ?? models.MissingIcp));
             Audit(connection, runId, progress);
+            Failpoint.Hit(BeforeCommitFailpoint);
             return new WriteBackResult(runId, opportunities, accounts, scoredAt, false, models.OpportunityVersion, models.IcpVersion);
         });
 
@@ -181,6 +195,28 @@ public sealed class ScoreWriteBack
 
         return result;
     }
+
+    /// <summary>
+    /// Keeps the run in the score history (<see cref="ScoreHistory"/>): its scores copied from the latest tables just
+    /// written, its reasons' family contributions (staged by the dialect's bulk write), its changes since each
+    /// entity's previous run, then the retention.
+    /// </summary>
+    private void RecordHistory(DbConnection connection, string runId, IStagedRows stagedFactors, DateTime scoredAt, IProgress<string>? progress, CancellationToken ct)
+    {
+        var kept = ScoreHistory.RecordScores(connection, runId);
+        connection.Execute($"delete from {HistoryTables.Factors.QualifiedName} where run_id = $run", ("run", runId));
+        stagedFactors.Append(ct);
+        var changes = ScoreHistory.RecordChanges(connection, runId);
+        var dropped = ScoreHistory.Prune(connection, Retention, runId, scoredAt);
+        progress?.Report($"score history: kept {kept:N0} scores of this run, {changes:N0} changed since their previous run" +
+                         (dropped > 0 ? $"; dropped {dropped:N0} run(s) past the retention ({Retention})" : ""));
+    }
+
+    /// <summary>The family contributions of the run's opportunity reasons, one row per opportunity and family (history.score_factors).</summary>
+    private static IEnumerable<object?[]> FactorRows(string runId, IReadOnlyList<OpportunityScore> scores) =>
+        scores.SelectMany(s => s.TopPositive.Concat(s.TopNegative)
+            .GroupBy(f => f.Family, StringComparer.Ordinal)
+            .Select(g => new object?[] { runId, "opportunity", s.OpportunityId, g.Key, g.Sum(f => f.Contribution) }));
 
     /// <summary>
     /// Replaces <paramref name="latest"/> whole with the staged rows, then the day's history rows of the entities in it
@@ -205,13 +241,13 @@ public sealed class ScoreWriteBack
     }
 
     /// <summary>
-    /// The score tables' data tests (sql/scores/_tables.yml) on what this transaction is about to commit: a failure
+    /// The score tables' and score history's data tests (sql/scores/_tables.yml, sql/history/_tables.yml) on what this transaction is about to commit: a failure
     /// throws, the transaction rolls back, and the previous scores stay.
     /// </summary>
     private static void Audit(DbConnection connection, string runId, IProgress<string>? progress)
     {
-        progress?.Report($"testing the score tables ({ScoreTables.DataTests.Count} data tests)");
-        var results = ScoreTables.Test(connection);
+        progress?.Report($"testing the score tables ({ScoreTables.DataTests.Count + ScoreHistory.DataTests.Count} data tests)");
+        var results = ScoreTables.Test(connection).Concat(HistoryTables.Set.Test(connection, ScoreHistory.DataTests)).ToList();
         var failed = results.Where(r => !r.Passed).ToList();
         if (failed.Count > 0)
         {

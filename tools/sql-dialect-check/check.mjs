@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Dialect check for the SQL models, report queries and table declarations: every file under sql/ (staging, core,
-// mart, reports and scores) must run unchanged on DuckDB and Snowflake.
+// mart, reports, scores and history) must run unchanged on DuckDB and Snowflake.
 //
 //   node check.mjs [folder]                 check every .sql file under folder and its subfolders (default: ../../sql)
 //   node check.mjs --statements FILE|-      check a JSON array of statements (strings or {name, sql})
@@ -22,9 +22,9 @@
 // Comparisons are token-wise after normalizing case, quoting, whitespace, comments, type synonyms,
 // `!=`/`<>`, `AS`, INNER/OUTER, interval spelling, `CURRENT_TIMESTAMP()`, and `NOT x IS NULL` / `NOT x IN (...)`
 // vs `x IS NOT NULL` / `x NOT IN (...)`.
-// Table declarations (files in a folder named `scores`, the tables GtmMart writes itself): exactly one
+// Table declarations (files in a folder named `scores` or `history`, the tables GtmMart writes itself): exactly one
 // `create table if not exists schema.name (...)` whose columns use the portable types (varchar, integer, bigint,
-// double, boolean, date, timestamp, optionally NOT NULL), none of DENY but the DDL rule, and the same three
+// double, boolean, date, timestamp, decimal(p, s), optionally NOT NULL), none of DENY but the DDL rule, and the same three
 // transpile agreements as a model.
 // Parameterized queries (files in a folder named `api`, run by the gRPC service with values bound as parameters):
 // each `$name` placeholder (outside string literals) is checked as the positional `?` it becomes on Snowflake
@@ -183,9 +183,10 @@ export function checkTableDeclaration(sql) {
   if (/;\s*$/.test(bare)) return 'trailing semicolon';
   const m = bare.trim().match(/^create\s+table\s+if\s+not\s+exists\s+[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*\s*\(([\s\S]*)\)$/);
   if (!m) return 'expected `create table if not exists schema.name (column type [not null], ...)`';
-  for (const column of m[1].split(',').map(c => c.trim())) {
-    const c = column.match(/^([a-z_][a-z0-9_]*)\s+([a-z]+)(\s+not\s+null)?$/);
-    if (!c || !PORTABLE_TYPES.has(c[2])) return `column \`${column}\` is not \`name type [not null]\` with a portable type (${[...PORTABLE_TYPES].join(', ')})`;
+  // Commas inside a type's parentheses (decimal(18, 2)) do not separate columns.
+  for (const column of m[1].split(/,(?![^(]*\))/).map(c => c.trim())) {
+    const c = column.match(/^([a-z_][a-z0-9_]*)\s+([a-z]+|decimal\s*\(\s*\d{1,2}\s*,\s*\d{1,2}\s*\))(\s+not\s+null)?$/);
+    if (!c || !(PORTABLE_TYPES.has(c[2]) || c[2].startsWith('decimal'))) return `column \`${column}\` is not \`name type [not null]\` with a portable type (${[...PORTABLE_TYPES].join(', ')}, decimal(p, s))`;
   }
   for (const [re, reason] of DENY.filter(([re]) => !/create\|insert/.test(re.source))) {
     const d = bare.match(re);
@@ -402,7 +403,7 @@ function main(argv) {
   const folder = f => path.basename(path.dirname(f));
   return report(
     files.map(f => ({ name: path.relative(process.cwd(), f), sql: fs.readFileSync(f, 'utf8'), folder: folder(f) })),
-    (sql, item) => item.folder === 'scores' ? checkTableDeclaration(sql)
+    (sql, item) => item.folder === 'scores' || item.folder === 'history' ? checkTableDeclaration(sql)
       : item.folder === 'api' ? checkModel(positionalParameters(sql))
       : checkModel(sql));
 }

@@ -7,6 +7,7 @@ using GtmMart.Training;
 using GtmMart.Training.Export;
 using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.History;
 using GtmMart.Warehouse.Loading;
 using GtmMart.Warehouse.Models;
 using Spectre.Console;
@@ -112,7 +113,7 @@ internal static class PipelineSteps
     }
 
     /// <summary>Scores every open opportunity and account with the active models and writes the scores back in one transaction.</summary>
-    public static WriteBackResult Score(IWarehouse warehouse, string? models, string? runId, CancellationToken cancellationToken)
+    public static WriteBackResult Score(IWarehouse warehouse, string? models, string? runId, CancellationToken cancellationToken, ScoreHistoryRetention? retention = null)
     {
         WarehouseReadiness.RequirePublished(warehouse);
         var registry = ModelRegistry.Resolve(models);
@@ -135,7 +136,7 @@ internal static class PipelineSteps
             WriteBackResult result;
             using (var step = ProgressStep.Start("scoring and writing back"))
             {
-                result = new ScoreWriteBack(warehouse).Run(set, features, runId, ProgressStep.Detail(), cancellationToken);
+                result = new ScoreWriteBack(warehouse) { Retention = (retention ?? ScoreHistoryRetention.KeepAll).Or(ScoreHistoryRetention.FromEnvironment()) }.Run(set, features, runId, ProgressStep.Detail(), cancellationToken);
                 step.Done(result.AlreadyWritten ? "already written" : $"{result.Opportunities + result.Accounts:N0} rows");
             }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using GtmMart.Cli.Output;
 using GtmMart.Serving;
 using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.History;
 using GtmMart.Warehouse.Models;
 using GtmMart.Warehouse.Testing;
 using Spectre.Console;
@@ -41,13 +42,17 @@ public sealed class TestCommand : Command<TestCommand.Settings>
         using var connection = settings.OpenWarehouse().Open();
         var build = WarehouseReadiness.RequirePublished(connection);
 
-        // The score tables (sql/scores) are tested too once a write-back has created them.
+        // The score tables (sql/scores) and the history tables (sql/history) are tested too once a write-back or a
+        // load has created them.
         var scoreTests = ScoreTables.ExistingTests(connection);
+        var historyTests = HistoryTables.Set.ExistingTests(connection);
         using var step = ProgressStep.Start(
             $"running {catalog.Tests.Count} data tests against published build {build}" +
-            (scoreTests.Count > 0 ? $" and {scoreTests.Count} on the score tables" : " (no score tables yet: nothing written back)"));
+            (scoreTests.Count > 0 ? $" and {scoreTests.Count} on the score tables" : " (no score tables yet: nothing written back)") +
+            (historyTests.Count > 0 ? $" and {historyTests.Count} on the history tables" : ""));
         var results = DataTestRunner.Run(connection, catalog.Tests, SqlRewriter.Published(catalog.Models))
             .Concat(ScoreTables.Test(connection, scoreTests))
+            .Concat(HistoryTables.Set.Test(connection, historyTests))
             .ToList();
         step.Done();
         TestView.Print(results);

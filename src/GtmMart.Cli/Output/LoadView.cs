@@ -29,6 +29,9 @@ public static class LoadView
 
         table.AddRow("[bold]total[/]", "", N(report.Read), N(report.Loaded), N(report.Rejected));
         AnsiConsole.Write(table);
+        AnsiConsole.WriteLine(report.History is (0, 0)
+            ? "stage history: no opportunity changed (history.opportunity_snapshots unchanged)"
+            : $"stage history: {N(report.History.Opened)} opportunity state(s) recorded, {N(report.History.Closed)} superseded (history.opportunity_snapshots)");
         if (report.Rejected == 0)
         {
             return;

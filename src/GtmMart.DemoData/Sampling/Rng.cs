@@ -142,4 +142,5 @@ internal enum RngStream : ulong
     Outcomes = 6,
     SessionCalendar = 7,
     OpportunityCalendar = 8,
+    LaterOutcomes = 9,
 }

@@ -11,7 +11,7 @@ namespace GtmMart.Server.Calls;
 public static class MalformedRequests
 {
     private static readonly FrozenDictionary<string, string> RequestTypes =
-        new[] { ScoringService.Descriptor, ModelService.Descriptor, WriteBackService.Descriptor, ReportingService.Descriptor }
+        new[] { ScoringService.Descriptor, ModelService.Descriptor, WriteBackService.Descriptor, ReportingService.Descriptor, ScoreHistoryService.Descriptor }
             .SelectMany(s => s.Methods)
             .ToFrozenDictionary(m => "/" + m.Service.FullName + "/" + m.Name, m => m.InputType.FullName, StringComparer.Ordinal);
 

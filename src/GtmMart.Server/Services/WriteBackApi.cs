@@ -3,6 +3,7 @@ using Grpc.Core;
 using GtmMart.Contracts.V1;
 using GtmMart.Serving;
 using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.History;
 using Microsoft.Extensions.Logging;
 
 namespace GtmMart.Server.Services;
@@ -34,7 +35,7 @@ public sealed partial class WriteBackApi(ServingAccess serving, ILogger<WriteBac
             var result = await Task.Run(
                 () =>
                 {
-                    var written = new ScoreWriteBack(serving.State.Warehouse).Run(snapshot.Models, snapshot.Features, runId, null, token);
+                    var written = new ScoreWriteBack(serving.State.Warehouse) { Retention = ScoreHistoryRetention.FromEnvironment() }.Run(snapshot.Models, snapshot.Features, runId, null, token);
                     serving.State.RefreshFeatures();
                     serving.Publish();
                     return written;
@@ -70,7 +71,8 @@ public sealed partial class WriteBackApi(ServingAccess serving, ILogger<WriteBac
         }
     }
 
-    private static bool IsRunId(string runId) =>
+    /// <summary>The run id rule (1-64 characters of letters, digits, '.', '_' or '-'), shared by the rpcs that take one.</summary>
+    internal static bool IsRunId(string runId) =>
         runId.Length is > 0 and <= 64 && runId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
     [LoggerMessage(Level = LogLevel.Information, Message = "write-back {RunId}: {Opportunities} opportunities, {Accounts} accounts (already written: {AlreadyWritten})")]

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.History;
 using GtmMart.Warehouse.Models;
 using GtmMart.Warehouse.Testing;
 
@@ -29,6 +30,8 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         using var connection = warehouse.Open();
         warehouse.Dialect.PrepareForBulkWork(connection);
         BuildMetadata.Ensure(connection);
+        // The lifecycle models read the stage and score histories, which the first load / write-back would create.
+        HistoryTables.Ensure(connection);
         var published = BuildMetadata.PublishedBuild(connection);
 
         // DuckDB lets one process write the file, so a build still marked running was killed: its tables go.

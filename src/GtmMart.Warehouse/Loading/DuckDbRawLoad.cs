@@ -1,12 +1,13 @@
 using System.Data.Common;
 using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.History;
 
 namespace GtmMart.Warehouse.Loading;
 
 /// <summary>
 /// DuckDB's raw load: each file is read into connection-local temp tables (<see cref="DuckDbRawReader"/>), the load
 /// is checked (<see cref="LoadGate"/>), then every raw table is replaced (or, appending, added to) in one
-/// transaction. A refused load commits only its bookkeeping: the log marks it refused and its rejects are kept.
+/// transaction with the opportunities' stage history (<see cref="OpportunityHistory"/>). A refused load commits only its bookkeeping: the log marks it refused and its rejects are kept.
 /// </summary>
 internal static class DuckDbRawLoad
 {
@@ -21,6 +22,7 @@ internal static class DuckDbRawLoad
         }
 
         LoadMetadata.Ensure(connection);
+        OpportunityHistory.Ensure(connection);
         var loadId = LoadMetadata.NextLoadId(connection);
         var present = files.Where(f => f.File is not null).Select(f => (File: f.File!, Read: readCounts[f.Source.Name],
             Rejected: connection.Scalar<long>($"select count(*) from {DuckDbRawReader.Checked(f.Source)} where _reject_reason is not null"))).ToList();
@@ -53,7 +55,11 @@ internal static class DuckDbRawLoad
                 results.Add(Publish(connection, loadId, source, file, file is null ? 0 : readCounts[source.Name], options));
             }
 
-            return new LoadReport(loadId, results);
+            // The stage history moves with the raw tables: same transaction, so a killed load leaves both as they were.
+            var history = OpportunityHistory.Snapshot(connection, loadId, OpportunityHistory.Now());
+            OpportunityHistory.Audit(connection, loadId);
+            Failpoint.Hit(LoadMetadata.BeforeCommitFailpoint);
+            return new LoadReport(loadId, results) { History = history };
         });
     }
 

@@ -6,6 +6,9 @@ namespace GtmMart.Warehouse.Loading;
 /// <summary>The load bookkeeping tables that live beside the raw tables.</summary>
 public static class LoadMetadata
 {
+    /// <summary>Inside the load's transaction, after the raw tables and the stage history are written (crash tests).</summary>
+    public const string BeforeCommitFailpoint = "load:before-commit";
+
     public static void Ensure(DbConnection connection)
     {
         connection.Execute("create schema if not exists raw");

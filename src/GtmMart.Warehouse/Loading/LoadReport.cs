@@ -11,6 +11,9 @@ public sealed record SourceLoadResult(string Source, string? File, long Read, lo
 
 public sealed record LoadReport(long LoadId, IReadOnlyList<SourceLoadResult> Sources)
 {
+    /// <summary>What the load's snapshot did to <c>history.opportunity_snapshots</c>: current rows closed, rows opened.</summary>
+    public (int Closed, int Opened) History { get; init; }
+
     public long Read => Sources.Sum(s => s.Read);
 
     public long Loaded => Sources.Sum(s => s.Loaded);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.History;
 using GtmMart.Warehouse.Loading;
 
 namespace GtmMart.Warehouse.Snowflake;
@@ -25,6 +26,7 @@ internal static class SnowflakeRawLoad
         }
 
         LoadMetadata.Ensure(connection);
+        OpportunityHistory.Ensure(connection);
         connection.Execute(SnowflakeSql.CreateStage());
         var loadId = LoadMetadata.NextLoadId(connection);
         var folder = SnowflakeSql.StagePath("load", loadId.ToString(CultureInfo.InvariantCulture));
@@ -71,7 +73,9 @@ internal static class SnowflakeRawLoad
             return connection.InTransaction(_ =>
             {
                 var results = files.Select(f => Publish(connection, loadId, f.Source, f.File, f.File is null ? 0 : read[f.Source.Name])).ToList();
-                return new LoadReport(loadId, results);
+                var history = OpportunityHistory.Snapshot(connection, loadId, OpportunityHistory.Now());
+                OpportunityHistory.Audit(connection, loadId);
+                return new LoadReport(loadId, results) { History = history };
             });
         }
         catch (Exception ex)

@@ -12,7 +12,7 @@ public sealed record DeclaredColumn(string Name, string Type, bool NotNull);
 /// A table GtmMart writes itself rather than builds from a model (the score write-back's tables), declared by one
 /// portable <c>create table if not exists schema.name (...)</c> file under <c>sql/</c>: one column a line,
 /// <c>name type [not null]</c>, with the types every engine shares (varchar, integer, bigint, double, boolean, date,
-/// timestamp). The dialect test checks the file like every other SQL file.
+/// timestamp, and <c>decimal(p, s)</c> for exact money). The dialect test checks the file like every other SQL file.
 /// </summary>
 public sealed partial record DeclaredTable(string Schema, string Name, IReadOnlyList<DeclaredColumn> Columns, string Sql, string Source)
 {
@@ -38,13 +38,14 @@ public sealed partial record DeclaredTable(string Schema, string Name, IReadOnly
         foreach (var line in lines)
         {
             var column = ColumnPattern().Match(line);
-            if (!column.Success || !Types.Contains(column.Groups["type"].Value.ToLowerInvariant()))
+            var type = column.Success ? Normalized(column.Groups["type"].Value) : "";
+            if (!column.Success || !(Types.Contains(type) || DecimalPattern().IsMatch(type)))
             {
                 throw new WarehouseException(
-                    $"{source}: cannot read the column '{line}' (one a line: name, one of {string.Join(", ", Types)}, optionally 'not null').");
+                    $"{source}: cannot read the column '{line}' (one a line: name, one of {string.Join(", ", Types)} or decimal(p, s), optionally 'not null').");
             }
 
-            columns.Add(new DeclaredColumn(column.Groups["name"].Value.ToLowerInvariant(), column.Groups["type"].Value.ToLowerInvariant(), column.Groups["notnull"].Success));
+            columns.Add(new DeclaredColumn(column.Groups["name"].Value.ToLowerInvariant(), type, column.Groups["notnull"].Success));
         }
 
         var duplicate = columns.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -83,6 +84,15 @@ public sealed partial record DeclaredTable(string Schema, string Name, IReadOnly
     [GeneratedRegex(@"^create\s+table\s+if\s+not\s+exists\s+(?<schema>[A-Za-z_][A-Za-z0-9_]*)\.(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?<body>.*)\)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex TablePattern();
 
-    [GeneratedRegex(@"^(?<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?<type>[A-Za-z]+)(?<notnull>\s+not\s+null)?$", RegexOptions.IgnoreCase)]
+    /// <summary>A type as declared, lower case, a decimal's precision and scale written <c>decimal(p, s)</c>.</summary>
+    private static string Normalized(string type) => WhitespacePattern().Replace(type.ToLowerInvariant(), "").Replace(",", ", ", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"^(?<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?<type>[A-Za-z]+(\s*\(\s*[0-9]+\s*,\s*[0-9]+\s*\))?)(?<notnull>\s+not\s+null)?$", RegexOptions.IgnoreCase)]
     private static partial Regex ColumnPattern();
+
+    [GeneratedRegex(@"^decimal\([0-9]{1,2}, [0-9]{1,2}\)$")]
+    private static partial Regex DecimalPattern();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhitespacePattern();
 }

@@ -65,6 +65,25 @@ public sealed class ClientCommandTests(GrpcServerFixture server) : IClassFixture
         Assert.Contains(server.State.Models.Current!.OpportunityVersion, reload, StringComparison.Ordinal);
         var writeBack = Client(key, "write-back", "--run-id", "client-test-run");
         Assert.Equal("client-test-run", writeBack.GetProperty("runId").GetString());
+
+        // The score history: a second run, then both runs of one opportunity and the changes since the first.
+        Client(key, "write-back", "--run-id", "client-test-run-2");
+        var history = Client(key, "score-history", "--opportunity", opportunity).GetProperty("entries");
+        Assert.Equal(["client-test-run-2", "client-test-run"], history.EnumerateArray().Select(e => e.GetProperty("runId").GetString()));
+        var changes = Client(key, "score-changes", "--since", "client-test-run", "--entity", "opportunity", "--page-size", "2");
+        Assert.Equal(server.State.Features!.OpenOpportunities.Count, changes.GetProperty("totalSize").GetInt32());
+        Assert.Equal(2, changes.GetProperty("changes").GetArrayLength());
+        Assert.Equal("client-test-run", changes.GetProperty("changes")[0].GetProperty("previousRunId").GetString());
+        var next = Client(key, "score-changes", "--since", "client-test-run", "--entity", "opportunity", "--page-size", "2", "--page-token", changes.GetProperty("nextPageToken").GetString()!);
+        Assert.Equal(2, next.GetProperty("changes").GetArrayLength());
+        using var folder = new TempDirectory();
+        var neither = GtmProcess.Run(folder.Path, key, "client", "score-history", "--address", server.Address);
+        Assert.NotEqual(0, neither.ExitCode);
+        Assert.StartsWith("error: give exactly one of --opportunity ID and --account ID", neither.Stderr, StringComparison.Ordinal);
+        var unknownRun = GtmProcess.Run(folder.Path, key, "client", "score-changes", "--since", "no-such-run", "--address", server.Address);
+        Assert.Equal(1, unknownRun.ExitCode);
+        Assert.StartsWith("error: InvalidArgument", unknownRun.Stderr, StringComparison.Ordinal);
+        Assert.Contains("since_run_id", unknownRun.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

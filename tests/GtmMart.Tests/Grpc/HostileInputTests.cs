@@ -21,7 +21,7 @@ public sealed class HostileInputTests(GrpcServerFixture server) : IClassFixture<
 {
     private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
 
-    private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] Services = [ScoringService.Descriptor, ModelService.Descriptor, WriteBackService.Descriptor, ReportingService.Descriptor];
+    private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] Services = [ScoringService.Descriptor, ModelService.Descriptor, WriteBackService.Descriptor, ReportingService.Descriptor, ScoreHistoryService.Descriptor];
 
     /// <summary>A started server over the fixture's data whose whole log is captured; disposed by the caller.</summary>
     private async Task<(WebApplication App, GrpcChannel Channel, CapturedLog Log)> StartAsync(Func<ServerOptions, ServerOptions>? change = null, bool everything = false)

@@ -87,7 +87,7 @@ public sealed class ScoringAnswerTests(GrpcServerFixture server) : IClassFixture
 
         Assert.Equal(2, answers.Count);
         var services = answers[0].ListServicesResponse.Service.Select(s => s.Name).ToHashSet();
-        Assert.Superset(new HashSet<string> { "gtm.v1.ScoringService", "gtm.v1.ModelService", "gtm.v1.WriteBackService", "gtm.v1.ReportingService", "grpc.health.v1.Health" }, services);
+        Assert.Superset(new HashSet<string> { "gtm.v1.ScoringService", "gtm.v1.ModelService", "gtm.v1.WriteBackService", "gtm.v1.ReportingService", "gtm.v1.ScoreHistoryService", "grpc.health.v1.Health" }, services);
         var files = answers[1].FileDescriptorResponse.FileDescriptorProto.Select(b => FileDescriptorProto.Parser.ParseFrom(b)).ToList();
         Assert.Contains(files, f => f.Service.Any(s => s.Name == "ScoringService" && s.Method.Any(m => m.Name == "ScoreStream")));
     }

@@ -45,7 +45,7 @@ public sealed class TelemetryTests(GrpcServerFixture server) : IClassFixture<Grp
     [Fact]
     public async Task Health_answers_per_service_NOT_SERVING_until_loaded_except_the_registry_and_NOT_FOUND_for_an_unknown_name()
     {
-        string[] services = ["", "gtm.v1.ScoringService", "gtm.v1.ReportingService", "gtm.v1.WriteBackService", "gtm.v1.ModelService"];
+        string[] services = ["", "gtm.v1.ScoringService", "gtm.v1.ReportingService", "gtm.v1.WriteBackService", "gtm.v1.ModelService", "gtm.v1.ScoreHistoryService"];
         var health = new Health.HealthClient(server.Channel);
         foreach (var service in services)
         {
@@ -65,6 +65,7 @@ public sealed class TelemetryTests(GrpcServerFixture server) : IClassFixture<Grp
         }
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await before.CheckAsync(new HealthCheckRequest { Service = "gtm.v1.ModelService" })).Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await before.CheckAsync(new HealthCheckRequest { Service = "gtm.v1.ScoreHistoryService" })).Status);
         app.Services.GetRequiredService<ServingState>().Load();
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await before.CheckAsync(new HealthCheckRequest { Service = "gtm.v1.ScoringService" })).Status);
         await app.StopAsync();

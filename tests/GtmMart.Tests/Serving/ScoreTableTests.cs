@@ -112,7 +112,7 @@ public sealed class ScoreTableTests(ServingFixture fixture)
     public void A_declaration_that_is_not_portable_ddl_is_refused_naming_its_file_and_column()
     {
         var error = Assert.Throws<WarehouseException>(() => DeclaredTable.Parse("create table if not exists mart.t (\n  id varchar not null,\n  n hugeint\n)", "sql/scores/t.sql"));
-        Assert.Equal("sql/scores/t.sql: cannot read the column 'n hugeint' (one a line: name, one of varchar, integer, bigint, double, boolean, date, timestamp, optionally 'not null').", error.Message);
+        Assert.Equal("sql/scores/t.sql: cannot read the column 'n hugeint' (one a line: name, one of varchar, integer, bigint, double, boolean, date, timestamp or decimal(p, s), optionally 'not null').", error.Message);
         Assert.Throws<WarehouseException>(() => DeclaredTable.Parse("create table mart.t (id varchar)", "sql/scores/t.sql"));
     }
 

@@ -133,8 +133,10 @@ public sealed class ScoreWriteBackTests(ServingFixture fixture, ITestOutputHelpe
         Assert.Equal(new object?[] { "succeeded", result.Opportunities, result.Accounts, models.OpportunityVersion, models.IcpVersion, fixture.BuildId, result.ScoredAtUtc },
             run.Select(v => v is DateTime t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : v).ToArray());
 
-        // The score tables are tables beside the mart's views, and a new build keeps them.
-        Assert.Equal(3, connection.Scalar<long>("select count(*) from duckdb_tables() where schema_name = 'mart' and table_name like 'mrt_%score%'"));
+        // The score tables (latest, daily history, changes since the previous run) are tables beside the mart's views, and a new build keeps them.
+        Assert.Equal(
+            ["mrt_account_scores", "mrt_opportunity_scores", "mrt_score_changes", "mrt_score_history_daily"],
+            connection.Query("select table_name from duckdb_tables() where schema_name = 'mart' and table_name like 'mrt_%score%' order by table_name", r => r.GetString(0)));
     }
 
     [Fact]

@@ -26,6 +26,11 @@ public sealed class DialectCheckTests
         var scores = Directory.GetFiles(Path.Combine(RepoPaths.Sql, "scores"), "*.sql");
         Assert.Equal(ScoreTables.All.Count, scores.Length);
         Assert.All(scores, file => Assert.Contains($"ok   {Path.GetRelativePath(DialectCheckTool.Folder, file)}", result.Output, StringComparison.Ordinal));
+
+        // And the history tables' declarations under sql/history with the SELECTs that fill them (sql/history/queries).
+        var history = Directory.GetFiles(Path.Combine(RepoPaths.Sql, "history"), "*.sql", SearchOption.AllDirectories);
+        Assert.Equal(6, history.Length);
+        Assert.All(history, file => Assert.Contains($"ok   {Path.GetRelativePath(DialectCheckTool.Folder, file)}", result.Output, StringComparison.Ordinal));
     }
 
     [Fact]
