@@ -50,6 +50,9 @@ public static class GtmApp
                 .WithDescription("Write the GTM dashboard: one self-contained HTML file (funnel, month over month, channel efficiency, paid vs organic, ICP mix, priority accounts) from the mart and score tables.")
                 .WithExample("report", "--out", "report.html");
             config.AddCommand<ScoreCommand>("score").WithDescription("Score open opportunities and all accounts with the active models and write the scores back in one transaction.");
+            config.AddCommand<MonitorCommand>("monitor")
+                .WithDescription("Are the scores right? Per active model: realized accuracy by run and version, drift flags of the latest write-back, and a verdict (ok, retrain recommended, not enough closed deals yet); --format json for schedulers, --fail-on retrain to exit 3 when a retrain is recommended.")
+                .WithExample("monitor", "--format", "json", "--fail-on", "retrain");
             config.AddBranch("models", models =>
             {
                 models.SetDescription("The model registry: list versions, show a model card, promote or roll back.");

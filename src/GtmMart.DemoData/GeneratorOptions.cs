@@ -36,6 +36,19 @@ public sealed record GeneratorOptions
     /// <summary>Where the ground truth goes; default <c>&lt;OutputDirectory&gt;/ground_truth/opportunity_truth.csv</c>.</summary>
     public string? GroundTruthPath { get; init; }
 
+    /// <summary>
+    /// Opportunity source (channel) mix by name (<c>Google Ads</c>, <c>Organic</c>, <c>LinkedIn</c>, <c>Meta</c>,
+    /// <c>Direct</c>, <c>Partner</c>), relative weights; unnamed sources get 0. Null: the seed's mix. A world with
+    /// another mix is how drift monitoring is tested.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? SourceMix { get; init; }
+
+    /// <summary>
+    /// Account employee-band mix by band name (<c>1-49</c>, <c>50-199</c>, <c>200-999</c>, <c>1000-4999</c>,
+    /// <c>5000+</c>), relative weights; unnamed bands get 0. Null: the seed's mix. Deal amounts and contacts follow the band.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? EmployeeBandMix { get; init; }
+
     internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(OutputDirectory))
@@ -68,9 +81,43 @@ public sealed record GeneratorOptions
             throw new ArgumentException($"WinSignal {WinSignal} is not Additive or Interaction.", nameof(WinSignal));
         }
 
+        CheckMix(SourceMix, Model.Catalog.OpportunitySources.Select(s => s.Name), nameof(SourceMix));
+        CheckMix(EmployeeBandMix, Model.Catalog.SizeBands.Select(b => b.Name), nameof(EmployeeBandMix));
+
         if (GroundTruthPath is not null && string.IsNullOrWhiteSpace(GroundTruthPath))
         {
             throw new ArgumentException("GroundTruthPath must be null (default location) or a non-empty path.", nameof(GroundTruthPath));
+        }
+    }
+
+    /// <summary>The weights of <paramref name="names"/> from <paramref name="mix"/>, or <paramref name="defaults"/> when there is no mix.</summary>
+    internal static double[] Weights(IReadOnlyDictionary<string, double>? mix, IEnumerable<string> names, IEnumerable<double> defaults) =>
+        mix is null ? [.. defaults] : [.. names.Select(n => mix.GetValueOrDefault(n))];
+
+    private static void CheckMix(IReadOnlyDictionary<string, double>? mix, IEnumerable<string> names, string option)
+    {
+        if (mix is null)
+        {
+            return;
+        }
+
+        var known = names.ToList();
+        foreach (var (name, weight) in mix)
+        {
+            if (!known.Contains(name, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"{option}: '{name}' is not one of {string.Join(", ", known)}.", option);
+            }
+
+            if (!double.IsFinite(weight) || weight < 0)
+            {
+                throw new ArgumentException($"{option}: the weight of '{name}' must be a finite number >= 0 (was {weight}).", option);
+            }
+        }
+
+        if (mix.Values.Sum() <= 0)
+        {
+            throw new ArgumentException($"{option}: at least one weight must be above 0.", option);
         }
     }
 }

@@ -1,4 +1,5 @@
 using GtmMart.Serving;
+using GtmMart.Serving.Monitoring;
 
 namespace GtmMart.Reporting;
 
@@ -35,6 +36,9 @@ public sealed record ModelSummary(
 
     /// <summary>ICP only: "A: at least 2x the typical account's odds of becoming a customer", one per tier (from the card).</summary>
     public IReadOnlyList<string> Tiers { get; init; } = [];
+
+    /// <summary>The card's cross-validation AUC with its 95% interval (null for baselines).</summary>
+    public AucInterval? CrossValidationAuc { get; init; }
 }
 
 /// <summary>Everything the page shows: the report datasets (query results), the active model cards and what is missing.</summary>
@@ -56,6 +60,10 @@ public sealed record ReportData
     /// <summary>Why no model is listed (no registry, no active version), or null.</summary>
     public string? ModelsNote { get; init; }
 
-    /// <summary>True when scores have been written back: the score datasets were queried and a succeeded run exists.</summary>
-    public bool ScoresAvailable => Unavailable.Count == 0 && Datasets.TryGetValue("score_run", out var run) && run.Rows.Count > 0;
+    /// <summary>
+    /// True when scores have been written back: the score datasets were queried and a succeeded run exists (the
+    /// datasets of "Are the scores right?" may still be missing: they need a build after the write-back).
+    /// </summary>
+    public bool ScoresAvailable =>
+        !Unavailable.Keys.Except(ReportQuery.LifecycleDatasets).Any() && Datasets.TryGetValue("score_run", out var run) && run.Rows.Count > 0;
 }

@@ -2,6 +2,8 @@ using System.Data.Common;
 using System.Globalization;
 using GtmMart.Scoring.Registry;
 using GtmMart.Serving;
+using GtmMart.Serving.Drift;
+using GtmMart.Serving.Monitoring;
 using GtmMart.Warehouse.Connection;
 
 namespace GtmMart.Reporting;
@@ -22,6 +24,15 @@ public static class ReportDataReader
         $"{ScoreTables.Schema}.{ScoreTables.Accounts}",
         $"{ScoreTables.Schema}.{ScoreTables.History}",
         $"{ScoreTables.RunsSchema}.{ScoreTables.Runs}",
+        FeatureDriftTable.QualifiedName,
+        "mart.mrt_score_changes",
+    };
+
+    /// <summary>The relations the build derives from the score history (realized accuracy): missing before a build that follows a write-back.</summary>
+    public static readonly IReadOnlySet<string> AccuracyRelations = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "mart.mrt_model_performance",
+        "mart.mrt_model_performance_bands",
     };
 
     public static ReportData Read(IWarehouse warehouse, string reportSqlDirectory, ModelRegistry? registry, TimeProvider? time = null)
@@ -45,6 +56,12 @@ public static class ReportDataReader
                 if (missing.Count > 0 && missing.All(ScoreRelations.Contains))
                 {
                     unavailable[query.Name] = $"no scores have been written back yet ({string.Join(", ", missing)} missing): run gtm score or gtm run";
+                    continue;
+                }
+
+                if (missing.Count > 0 && missing.All(r => ScoreRelations.Contains(r) || AccuracyRelations.Contains(r)))
+                {
+                    unavailable[query.Name] = $"realized accuracy is not in this mart yet ({string.Join(", ", missing)} missing): run gtm score, then gtm build after the next load";
                     continue;
                 }
 
@@ -136,6 +153,7 @@ public static class ReportDataReader
         Trust = TrustLabels.Verdict(v.Card),
         TrustReason = v.Card.TrustReason,
         Tiers = TierMeanings(v.Card),
+        CrossValidationAuc = ModelMonitor.CrossValidationAuc(v.Card, v.Model),
     };
 
     /// <summary>What each ICP tier means, from an ICP card's <c>metrics.tiers</c> (none for other cards).</summary>

@@ -14,7 +14,7 @@ public static class ReportHtml
     public const string DataElementId = "gtm-data";
 
     /// <summary>The script's parts, joined in this order inside one strict-mode function: later parts use earlier ones.</summary>
-    internal static readonly string[] ScriptParts = ["report-format.js", "report-traffic.js", "report-efficiency.js", "report-trust.js", "report-accounts.js", "report-attribution.js", "report.js"];
+    internal static readonly string[] ScriptParts = ["report-format.js", "report-traffic.js", "report-efficiency.js", "report-trust.js", "report-lifecycle.js", "report-accounts.js", "report-attribution.js", "report.js"];
 
     public static string Render(ReportData data)
     {

@@ -50,7 +50,8 @@ internal static class ReportJson
         m.Trust,
         m.TrustReason,
         m.Tiers,
-        m.Warnings);
+        m.Warnings,
+        m.CrossValidationAuc is { } cv ? new AucJson(cv.Mean, cv.Lower, cv.Upper) : null);
 
     private static string Iso(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
@@ -80,7 +81,11 @@ internal sealed record ModelJson(
     string? Trust,
     string? TrustReason,
     IReadOnlyList<string> Tiers,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    AucJson? CvAuc);
+
+/// <summary>A card's cross-validation AUC: its mean and 95% interval (null for baselines).</summary>
+internal sealed record AucJson(double Mean, double Lower, double Upper);
 
 /// <summary>
 /// The source-generated serializer of the page data, with the value types a dataset row holds (see

@@ -12,11 +12,15 @@ public sealed partial record ReportQuery(string Name, string Path, string Sql, I
     /// <summary>The folder under the SQL directory that holds the report queries (not models: the build never runs them).</summary>
     public const string Folder = "reports";
 
+    /// <summary>The datasets of "Are the scores right?": they exist once scores were written back and the mart built after.</summary>
+    public static readonly IReadOnlyList<string> LifecycleDatasets = ["model_performance", "score_bands", "feature_drift", "score_changes"];
+
     /// <summary>The datasets the page is drawn from; each must have its query file.</summary>
     public static readonly IReadOnlyList<string> Datasets =
     [
         "months", "channels", "build", "freshness", "funnel", "channel_efficiency", "paid_vs_organic", "session_share",
         "icp_mix", "priority_accounts", "open_opportunities", "score_run", "attribution", "period_totals", "still_open",
+        .. LifecycleDatasets,
     ];
 
     /// <summary>Loads every <c>*.sql</c> in <paramref name="directory"/> (the <c>sql/reports</c> folder), failing when one the page needs is missing.</summary>

@@ -1,3 +1,4 @@
+using GtmMart.Scoring.Drift;
 using GtmMart.Scoring.Icp;
 using GtmMart.Scoring.Opportunity;
 using GtmMart.Scoring.Registry;
@@ -70,6 +71,12 @@ public sealed class ModelSet : IDisposable
 
     public ModelCard? IcpCard { get; }
 
+    /// <summary>The opportunity version's drift reference (null for versions trained before references were kept).</summary>
+    public DriftReference? OpportunityDrift { get; private init; }
+
+    /// <summary>The ICP version's drift reference, or null.</summary>
+    public DriftReference? IcpDrift { get; private init; }
+
     /// <summary>Loads the active version of both models; a clear <see cref="ServingException"/> when neither has one.</summary>
     public static ModelSet LoadActive(ModelRegistry registry)
     {
@@ -90,7 +97,11 @@ public sealed class ModelSet : IDisposable
                 opportunityScorer, Stamped(opportunityVersion),
                 icpScorer, Stamped(icpVersion),
                 opportunityVersion is null ? Missing(registry, OpportunityModelName) : null,
-                icpVersion is null ? Missing(registry, IcpModelName) : null);
+                icpVersion is null ? Missing(registry, IcpModelName) : null)
+            {
+                OpportunityDrift = opportunityVersion is null ? null : Load(() => DriftReference.Read(opportunityVersion.Directory)),
+                IcpDrift = icpVersion is null ? null : Load(() => DriftReference.Read(icpVersion.Directory)),
+            };
         }
         catch
         {

@@ -19,6 +19,7 @@ public static class ScoreTables
     public const string Opportunities = "mrt_opportunity_scores";
     public const string Accounts = "mrt_account_scores";
     public const string History = "mrt_score_history_daily";
+    public const string Drift = "mrt_feature_drift";
     public const string RunsSchema = BuildMetadata.Schema;
     public const string Runs = "score_runs";
 
@@ -30,13 +31,16 @@ public static class ScoreTables
 
     /// <summary>The declarations and their data tests, built into this assembly.</summary>
     public static DeclaredTableSet Set { get; } = new(
-        typeof(ScoreTables).Assembly, "GtmMart.Serving.scores", Folder, [(Schema, Opportunities), (Schema, Accounts), (Schema, History), (RunsSchema, Runs)]);
+        typeof(ScoreTables).Assembly, "GtmMart.Serving.scores", Folder, [(Schema, Opportunities), (Schema, Accounts), (Schema, History), (Schema, Drift), (RunsSchema, Runs)]);
 
     public static DeclaredTable OpportunityTable { get; } = Set[Schema, Opportunities];
 
     public static DeclaredTable AccountTable { get; } = Set[Schema, Accounts];
 
     public static DeclaredTable HistoryTable { get; } = Set[Schema, History];
+
+    /// <summary>The drift of each run's scored populations against the training references (<see cref="Serving.Drift.FeatureDriftTable"/>).</summary>
+    public static DeclaredTable DriftTable { get; } = Set[Schema, Drift];
 
     public static DeclaredTable RunTable { get; } = Set[RunsSchema, Runs];
 

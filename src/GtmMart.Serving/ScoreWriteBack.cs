@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using GtmMart.Scoring.Icp;
 using GtmMart.Scoring.Opportunity;
+using GtmMart.Serving.Drift;
 using GtmMart.Warehouse;
 using GtmMart.Warehouse.Bulk;
 using GtmMart.Warehouse.Connection;
@@ -16,8 +17,9 @@ namespace GtmMart.Serving;
 /// Scores every open opportunity and every account and writes the results back to the warehouse in one transaction:
 /// the latest scores (<c>mart.mrt_opportunity_scores</c>, <c>mart.mrt_account_scores</c>, replaced whole), the
 /// daily history (<c>mart.mrt_score_history_daily</c>, one row per entity and day; a rerun the same day replaces the
-/// day's row), the per-run score history with its changes (<see cref="ScoreHistory"/>) and the run ledger
-/// (<c>gtm_meta.score_runs</c>). A process killed midway leaves the previous run's
+/// day's row), the drift of the scored populations against the versions' training references
+/// (<c>mart.mrt_feature_drift</c>, see <see cref="Drift.ScoringDrift"/>), the per-run score history with its changes
+/// (<see cref="ScoreHistory"/>) and the run ledger (<c>gtm_meta.score_runs</c>). A process killed midway leaves the previous run's
 /// tables untouched because nothing is committed before the end. Idempotent per run id: a run id that was already
 /// committed is not written again (<see cref="WriteBackResult.AlreadyWritten"/>).
 /// </summary>
@@ -91,11 +93,12 @@ public sealed class ScoreWriteBack
         IReadOnlyList<AccountScore> accountScores = models.HasIcp ? models.Icp.ScoreBatch(features.Accounts) : [];
         ct.ThrowIfCancellationRequested();
         progress?.Report($"scored in {watch.Elapsed.TotalSeconds:0.0}s; writing");
+        var drift = ScoringDrift.Compare(models, features, opportunityScores, accountScores, progress);
 
         var scoredAt = Now();
         try
         {
-            return Write(models, features, runId, startedAt, scoredAt, opportunityScores, accountScores, progress, ct);
+            return Write(models, features, runId, startedAt, scoredAt, opportunityScores, accountScores, drift, progress, ct);
         }
         catch (Exception ex) when (ex is DbException or OperationCanceledException or ServingException)
         {
@@ -112,6 +115,7 @@ public sealed class ScoreWriteBack
         DateTime scoredAt,
         IReadOnlyList<OpportunityScore> opportunityScores,
         IReadOnlyList<AccountScore> accountScores,
+        IReadOnlyList<ModelDrift> drift,
         IProgress<string>? progress,
         CancellationToken ct)
     {
@@ -133,6 +137,7 @@ public sealed class ScoreWriteBack
         // The dialect's bulk write: an engine that loads files uploads the rows now, outside the transaction.
         using var stagedOpportunities = warehouse.Dialect.StageRows(connection, ScoreTables.OpportunityTable, opportunityRows, progress);
         using var stagedAccounts = warehouse.Dialect.StageRows(connection, ScoreTables.AccountTable, accountRows, progress);
+        using var stagedDrift = warehouse.Dialect.StageRows(connection, ScoreTables.DriftTable, FeatureDriftTable.Rows(runId, scoredAt, drift), progress);
         using var stagedFactors = warehouse.Dialect.StageRows(connection, HistoryTables.Factors, FactorRows(runId, opportunityScores), progress);
         var result = connection.InTransaction(_ =>
         {
@@ -141,6 +146,11 @@ public sealed class ScoreWriteBack
             {
                 return earlier;
             }
+
+            // The run's drift first, so a kill at the failpoint below comes after it was written (the kill test checks none of it shows).
+            connection.Execute($"delete from {ScoreTables.DriftTable.QualifiedName} where run_id = $run", ("run", runId));
+            var driftRows = stagedDrift.Append(ct);
+            progress?.Report($"wrote {driftRows:N0} drift rows");
 
             var opportunities = Replace(connection, ScoreTables.OpportunityTable, stagedOpportunities, "opportunity",
                 "select opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id", "opportunity_id", scoreDate, ct);

@@ -128,6 +128,8 @@ public static class TrainingPipeline
                 {
                     result.Save(Path.Combine(dir, RegisteredScorers.OpportunityModelFile));
                     FittedRows.Write(dir, result.FittedRows.Select(Champions.Key));
+                    DriftReferences.Opportunity(dir, OpportunityModel, result.FeaturesUsed, rows, result.FittedRows,
+                        Scoring.Opportunity.OpportunityScorer.Load(Path.Combine(dir, RegisteredScorers.OpportunityModelFile), result.Catalog));
                 },
                 activate && decision.Passed,
                 Actions.Gate);
@@ -146,6 +148,7 @@ public static class TrainingPipeline
                 {
                     winRates.Save(dir);
                     FittedRows.Write(dir, closed.Select(Champions.Key));
+                    DriftReferences.Opportunity(dir, OpportunityModel, ["channel"], rows, closed, WinRateBaselineScorer.Load(dir));
                 },
                 activate: true,
                 Actions.Baseline);
@@ -174,7 +177,7 @@ public static class TrainingPipeline
         if (!result.FitModelTrained)
         {
             // The neutral fit is itself the ICP baseline: registered, active only while no fit model is.
-            var neutral = registry.Register(ModelCards.Icp(result, snapshot, config, null, $"the fit model could not be trained ({result.FitNotTrainedReason})"), SaveIcp(result),
+            var neutral = registry.Register(ModelCards.Icp(result, snapshot, config, null, $"the fit model could not be trained ({result.FitNotTrainedReason})"), SaveIcp(result, accounts, config),
                 activate && NeedsBaseline(activeBefore, snapshot), Actions.Baseline);
             return (result, new ModelOutcome(IcpModel, neutral, neutral.IsActive, null, registry.Active(IcpModel), null));
         }
@@ -184,24 +187,25 @@ public static class TrainingPipeline
             Champions.Icp(activeBefore, result, snapshot.Source));
         var decision = PromotionGate.Decide(evidence, config.Icp.Gate);
         progress?.Report($"ICP promotion gate: {decision.Reason}");
-        var candidate = registry.Register(ModelCards.Icp(result, snapshot, config, decision, null), SaveIcp(result), activate && decision.Passed, Actions.Gate);
+        var candidate = registry.Register(ModelCards.Icp(result, snapshot, config, decision, null), SaveIcp(result, accounts, config), activate && decision.Passed, Actions.Gate);
 
         ModelVersion? baseline = null;
         if (activate && !candidate.IsActive && NeedsBaseline(activeBefore, snapshot))
         {
             var neutral = IcpModelTrainer.Train(accounts, config.Icp, progress: null, neutralFit: true);
             var why = $"the fit model {candidate.Version} was {decision.Reason}";
-            baseline = registry.Register(ModelCards.Icp(neutral, snapshot, config, null, why), SaveIcp(neutral), activate: true, Actions.Baseline);
+            baseline = registry.Register(ModelCards.Icp(neutral, snapshot, config, null, why), SaveIcp(neutral, accounts, config), activate: true, Actions.Baseline);
         }
 
         return (result, new ModelOutcome(IcpModel, candidate, candidate.IsActive, baseline, registry.Active(IcpModel), null));
     }
 
     /// <summary>The ICP model's artifacts and the labelled accounts it was fitted on.</summary>
-    private static Action<string> SaveIcp(IcpTrainingResult result) => dir =>
+    private static Action<string> SaveIcp(IcpTrainingResult result, IReadOnlyList<Scoring.Features.AccountFeatureRow> accounts, TrainingConfig config) => dir =>
     {
         result.Save(dir);
         FittedRows.Write(dir, result.FittedAccounts.Select(Champions.Key));
+        DriftReferences.Icp(dir, IcpModel, [.. config.Icp.FitCategoricalFeatures, .. config.Icp.FitNumericFeatures], accounts, result.Scores);
     };
 
     /// <summary>

@@ -45,7 +45,7 @@ internal sealed class AccountTable
 
         var rng = new Rng(plan.Seed, RngStream.Accounts);
         var industryCum = Rng.Cumulative([.. Catalog.Industries.Select(i => i.Share)]);
-        var bandCum = Rng.Cumulative([.. Catalog.SizeBands.Select(b => b.Share)]);
+        var bandCum = Rng.Cumulative(plan.BandWeights);
         var regionCum = Rng.Cumulative([.. Catalog.Regions.Select(r => r.Share)]);
         var countryCum = Catalog.Regions.Select(r => Rng.Cumulative([.. r.Countries.Select(c => c.Share)])).ToArray();
         var startDay = plan.Start.DayNumber;

@@ -13,6 +13,8 @@ internal sealed class GenerationPlan
         Days = options.Days;
         Start = options.Start;
         WinSignal = options.WinSignal;
+        SourceWeights = GeneratorOptions.Weights(options.SourceMix, Catalog.OpportunitySources.Select(s => s.Name), Catalog.OpportunitySources.Select(s => s.Share));
+        BandWeights = GeneratorOptions.Weights(options.EmployeeBandMix, Catalog.SizeBands.Select(b => b.Name), Catalog.SizeBands.Select(b => b.Share));
         OutputDirectory = Path.GetFullPath(options.OutputDirectory);
         GroundTruthPath = Path.GetFullPath(options.GroundTruthPath ?? Path.Combine(OutputDirectory, "ground_truth", "opportunity_truth.csv"));
 
@@ -51,6 +53,12 @@ internal sealed class GenerationPlan
     }
 
     public int Seed { get; }
+
+    /// <summary>Opportunity source weights in <see cref="Catalog.OpportunitySources"/> order (the seed's shares unless the options set a mix).</summary>
+    public double[] SourceWeights { get; }
+
+    /// <summary>Account employee-band weights in <see cref="Catalog.SizeBands"/> order.</summary>
+    public double[] BandWeights { get; }
 
     public int Accounts { get; }
 

@@ -34,7 +34,7 @@ internal sealed class OpportunityPlan
         var rng = new Rng(plan.Seed, RngStream.Opportunities);
         var accountPicker = new AliasTable(accounts.Count);
         accountPicker.Build(accounts.OpportunityWeight);
-        var sourceCum = Rng.Cumulative([.. Catalog.OpportunitySources.Select(s => s.Share)]);
+        var sourceCum = Rng.Cumulative(plan.SourceWeights);
         var days = plan.Days;
         var lastDay = days - 1;
         var regions = Catalog.Regions.Length;

@@ -1,4 +1,4 @@
-// GTM dashboard script, part 5 of 7: ICP mix, priority accounts and open opportunities.
+// GTM dashboard script, part 6 of 8: ICP mix, priority accounts and open opportunities.
 // With all channels: every channel and Total for the month. With one channel: that channel month by month plus
 // all channels for the chosen month as the reference.
 function renderIcp(s) {

@@ -1,4 +1,4 @@
-// GTM dashboard script, part 6 of 7: multi-touch attribution and the whole period's totals.
+// GTM dashboard script, part 7 of 8: multi-touch attribution and the whole period's totals.
 // Every figure is a row of the attribution / period_totals queries; the script only selects and formats them.
 let attributionScope = 'month';
 

@@ -1,4 +1,4 @@
-// GTM dashboard script, part 3 of 7: paid channel efficiency and paid media against organic + direct.
+// GTM dashboard script, part 3 of 8: paid channel efficiency and paid media against organic + direct.
 const EFFICIENCY = [
   { key: 'spend_usd', label: 'Ad spend', format: fmt.usd },
   { key: 'cost_per_click', label: 'Cost per click', format: fmt.usd2, weak: 'is_weakest_cost_per_click', worst: 'Highest cost per click' },

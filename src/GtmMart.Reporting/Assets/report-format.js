@@ -1,4 +1,4 @@
-// GTM dashboard script, part 1 of 7 (ReportHtml joins the parts, in this order, inside one strict IIFE):
+// GTM dashboard script, part 1 of 8 (ReportHtml joins the parts, in this order, inside one strict IIFE):
 // number, date and text formatting, colours and tier styles.
 // ---- formatting -------------------------------------------------------------------------------------------
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

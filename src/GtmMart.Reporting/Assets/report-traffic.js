@@ -1,4 +1,4 @@
-// GTM dashboard script, part 2 of 7: stamps, funnel, month-over-month table and session share.
+// GTM dashboard script, part 2 of 8: stamps, funnel, month-over-month table and session share.
 // ---- sections ---------------------------------------------------------------------------------------------
 const $ = id => document.getElementById(id);
 const setHtml = (id, html) => { $(id).innerHTML = html; };

@@ -1,4 +1,4 @@
-// GTM dashboard script, part 4 of 7: "Can these scores be trusted?" The verdict on what produced each kind of score
+// GTM dashboard script, part 4 of 8: "Can these scores be trusted?" The verdict on what produced each kind of score
 // (the score run's ledger: model or baseline, and the promotion gate's verdict with its reason), in plain words, and the
 // marks that flag scores from a model that is not trusted as good.
 const MODEL_NAMES = { 'opportunity-scoring': 'Win probabilities (opportunity scoring)', 'icp': 'ICP fit and tiers' };

@@ -1,4 +1,4 @@
-// GTM dashboard script, part 7 of 7: the data, the filters and the wiring. The script selects the rows of the chosen
+// GTM dashboard script, part 8 of 8: the data, the filters and the wiring. The script selects the rows of the chosen
 // month and channel from the embedded query results and formats them; it computes no figure (every number shown is a
 // value a report query returned) and fetches nothing.
 // Every figure element carries data-figure (a stable key) and data-value (the unformatted query value).
@@ -60,6 +60,7 @@ function render() {
   renderAttribution(s);
   renderIcp(s);
   renderModels();
+  renderLifecycle();
   renderAccounts(s);
   renderOpportunities(s);
   labelCells(document.getElementById('main'));

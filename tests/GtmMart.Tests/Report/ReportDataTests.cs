@@ -3,6 +3,7 @@ using System.Text.Json;
 using GtmMart.Reporting;
 using GtmMart.Server.Services;
 using GtmMart.Serving;
+using GtmMart.Serving.Monitoring;
 using GtmMart.Tests.Serving;
 using GtmMart.Tests.Support;
 using GtmMart.Warehouse.Connection;
@@ -88,7 +89,7 @@ public sealed class ReportQueryTests
                 new ModelSummary("icp", "v0002", "kmeans", new DateTime(2025, 8, 31, 23, 0, 0, DateTimeKind.Utc), null,
                     new Dictionary<string, string> { ["auc"] = "0.81", ["accounts"] = "400" }, new Dictionary<string, string> { ["train"] = "320" }, ["few rows"])
                 {
-                    Kind = "model", Trust = "good", TrustReason = null, Tiers = ["A: 2x"],
+                    Kind = "model", Trust = "good", TrustReason = null, Tiers = ["A: 2x"], CrossValidationAuc = new AucInterval(0.8, 0.75, 0.85),
                 },
             ],
             ModelsNote = null,
@@ -103,7 +104,7 @@ public sealed class ReportQueryTests
             "\"unavailable\":{\"icp_mix\":\"no scores\",\"score_run\":\"no scores\"}," +
             "\"models\":[{\"model\":\"icp\",\"version\":\"v0002\",\"algorithm\":\"kmeans\",\"created_at\":\"2025-08-31T23:00:00Z\",\"source_build_id\":null," +
             "\"headline\":[[\"auc\",\"0.81\"],[\"accounts\",\"400\"]],\"row_counts\":[[\"train\",\"320\"]],\"kind\":\"model\",\"trust\":\"good\",\"trust_reason\":null," +
-            "\"tiers\":[\"A: 2x\"],\"warnings\":[\"few rows\"]}],\"models_note\":null}",
+            "\"tiers\":[\"A: 2x\"],\"warnings\":[\"few rows\"],\"cv_auc\":{\"mean\":0.8,\"lower\":0.75,\"upper\":0.85}}],\"models_note\":null}",
             json);
     }
 
@@ -129,9 +130,15 @@ public sealed class SeedReportDataTests(SeedReportFixture fixture)
         var data = fixture.WithoutScores.Data;
 
         Assert.False(data.ScoresAvailable);
-        Assert.Equal(["icp_mix", "open_opportunities", "priority_accounts", "score_run"], data.Unavailable.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["feature_drift", "icp_mix", "open_opportunities", "priority_accounts", "score_changes", "score_run"],
+            data.Unavailable.Keys.Order(StringComparer.Ordinal));
         Assert.All(data.Unavailable.Values, reason => Assert.Contains("gtm score", reason, StringComparison.Ordinal));
-        Assert.Equal(11, data.Datasets.Count);
+
+        // Realized accuracy is a built model: there, and empty, before any run was scored.
+        Assert.Empty(data.Datasets["model_performance"].Rows);
+        Assert.Empty(data.Datasets["score_bands"].Rows);
+        Assert.Equal(13, data.Datasets.Count);
         Assert.Equal(["ad_spend", "salesforce_opportunities", "web_analytics"], data.Datasets["freshness"].Rows.Select(r => (string)r[0]!));
         Assert.Contains("Scores are not available yet", File.ReadAllText(fixture.WithoutScores.Path), StringComparison.Ordinal);
     }
@@ -153,8 +160,11 @@ public sealed class SeedReportDataTests(SeedReportFixture fixture)
         var data = fixture.WithScores.Data;
 
         Assert.True(data.ScoresAvailable);
-        Assert.Empty(data.Unavailable);
-        Assert.Equal(ReportQuery.Datasets.Order(StringComparer.Ordinal), data.Datasets.Keys.Order(StringComparer.Ordinal));
+
+        // Realized accuracy needs a build after the write-back (and score changes a second run): noted, not failed.
+        Assert.All(data.Unavailable.Keys, k => Assert.Contains(k, ReportQuery.LifecycleDatasets));
+        Assert.Contains("feature_drift", data.Datasets.Keys);
+        Assert.Equal(ReportQuery.Datasets.Except(data.Unavailable.Keys).Order(StringComparer.Ordinal), data.Datasets.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["icp", "opportunity-scoring"], data.Models.Select(m => m.Model).Order(StringComparer.Ordinal));
         var funnel = data.Datasets["funnel"];
         var totals = Enumerable.Range(0, funnel.Rows.Count)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using GtmMart.Serving;
 using GtmMart.Tests.Support;
 using GtmMart.Warehouse.Connection;
@@ -15,6 +16,7 @@ public sealed class KilledScoreTests(ServingFixture fixture)
         union all select 'a', account_id, fit_score, run_id from mart.mrt_account_scores
         union all select entity_type, entity_id, score, run_id from mart.mrt_score_history_daily
         union all select 'run', run_id, opportunities, status from gtm_meta.score_runs
+        union all select 'drift', model_name || ' ' || feature, psi, run_id from mart.mrt_feature_drift
         union all select 'h-' || entity_type, entity_id, score, run_id from history.scores
         union all select 'f-' || family, entity_id, contribution, run_id from history.score_factors
         union all select 'c-' || entity_type, entity_id, delta, run_id from mart.mrt_score_changes
@@ -50,11 +52,14 @@ public sealed class KilledScoreTests(ServingFixture fixture)
             var errors = await stderr;
             Assert.True(killed, $"gtm score ended before it reached {failpoint}:\n{string.Join('\n', lines)}\n{errors}");
             Assert.Contains(lines, l => l.Contains("opportunity scores", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains("drift rows", StringComparison.Ordinal) && !l.Contains("wrote 0 drift", StringComparison.Ordinal));
         }
 
         // Nothing of the killed run is visible: the previous scores, daily and per-run history, changes and ledger are unchanged.
         Assert.Equal(before, Rows(db));
         Assert.Equal(0, db.Scalar("select count(*) from gtm_meta.score_runs where run_id = 'killed'"));
+        Assert.Contains(before, r => (string?)r[0] == "drift" && (string?)r[3] == "previous");
+        Assert.Equal(0, db.Scalar("select count(*) from mart.mrt_feature_drift where run_id = 'killed'"));
 
         // The same run id then goes through (the dead process left no lock and no partial run behind).
         var rerun = GtmProcess.Run(RepoPaths.Root, args);
@@ -62,6 +67,7 @@ public sealed class KilledScoreTests(ServingFixture fixture)
         Assert.Contains("run killed written", rerun.Stdout, StringComparison.Ordinal);
         Assert.Equal(0, db.Scalar("select count(*) from mart.mrt_opportunity_scores where run_id <> 'killed'"));
         Assert.Equal(1, db.Scalar("select count(*) from gtm_meta.score_runs where run_id = 'killed' and status = 'succeeded'"));
+        Assert.True(Convert.ToInt64(db.Scalar("select count(*) from mart.mrt_feature_drift where run_id = 'killed'"), CultureInfo.InvariantCulture) > 0);
         Assert.True(db.Scalar("select count(*) from history.scores where run_id = 'killed'") > 0);
         Assert.Equal(
             db.Scalar("select count(*) from history.scores where run_id = 'previous'"),

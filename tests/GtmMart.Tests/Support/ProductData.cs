@@ -13,10 +13,12 @@ public sealed record ProductData(GeneratorResult Generated, long BuildId, string
     /// <summary>The repository's default training config.</summary>
     public static TrainingConfig DefaultConfig => TrainingConfig.Load(Path.Combine(RepoPaths.Root, TrainingConfig.DefaultPath));
 
-    public static ProductData Prepare(TestWarehouse db, int accounts, int seed, WinSignal signal = WinSignal.Additive)
+    /// <param name="shape">Changes the generator's options (another channel mix, bigger accounts, ...).</param>
+    public static ProductData Prepare(TestWarehouse db, int accounts, int seed, Func<GeneratorOptions, GeneratorOptions>? shape = null)
     {
         var raw = db.Folder.Sub("raw");
-        var generated = DemoDataGenerator.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = accounts, Seed = seed, WinSignal = signal });
+        var options = new GeneratorOptions { OutputDirectory = raw, Accounts = accounts, Seed = seed };
+        var generated = DemoDataGenerator.Generate(shape is null ? options : shape(options));
         new RawLoader(db.Warehouse).Load(raw);
         var build = new MartBuilder(db.Warehouse, ModelCatalog.Load(RepoPaths.Sql)).Build();
         if (!build.Published)

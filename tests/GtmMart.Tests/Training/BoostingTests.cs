@@ -13,7 +13,7 @@ public sealed class InteractionWorldFixture : IDisposable
 
     public InteractionWorldFixture()
     {
-        var data = ProductData.Prepare(Db, Accounts, seed: 5, WinSignal.Interaction);
+        var data = ProductData.Prepare(Db, Accounts, seed: 5, o => o with { WinSignal = WinSignal.Interaction });
         Result = OpportunityModelTrainer.Train(FeatureSnapshot.ReadOpportunities(data.Snapshot), ProductData.DefaultConfig.Opportunity);
     }
 

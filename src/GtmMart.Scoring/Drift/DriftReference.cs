@@ -1,0 +1,107 @@
+using System.Text.Json;
+using GtmMart.Scoring.Features;
+using GtmMart.Scoring.Icp;
+using GtmMart.Scoring.Registry;
+
+namespace GtmMart.Scoring.Drift;
+
+/// <summary>
+/// The binned reference distributions of one model version, kept in the registry beside its card
+/// (<c>models/&lt;model&gt;/&lt;version&gt;/drift-reference.json</c>): each feature the model uses and its score, over
+/// the rows it was trained on (<see cref="Population"/> says which). Every scoring run counts its population into
+/// the same bins and compares (<see cref="Compare{T}"/>).
+/// </summary>
+public sealed record DriftReference
+{
+    public const string FileName = "drift-reference.json";
+
+    public required string Model { get; init; }
+
+    /// <summary>The rows the distributions describe, in words ("the 7,412 closed opportunities the model was fitted on").</summary>
+    public required string Population { get; init; }
+
+    public required long Rows { get; init; }
+
+    /// <summary>The features, then the score (<see cref="DriftColumnKind.Score"/>).</summary>
+    public required IReadOnlyList<BinnedColumn> Columns { get; init; }
+
+    public void Write(string directory) =>
+        File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, ModelCard.Json) + "\n");
+
+    /// <summary>The reference kept with a version, or null for a version trained before references were kept.</summary>
+    public static DriftReference? Read(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<DriftReference>(File.ReadAllText(path), ModelCard.Json)
+                ?? throw new InvalidDataException($"{path}: not a drift reference");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path}: not a drift reference ({ex.Message})", ex);
+        }
+    }
+
+    /// <summary>
+    /// Bins <paramref name="features"/> (numeric or categorical by <paramref name="isNumeric"/>) of <paramref name="rows"/>
+    /// and their scores (one per row) named <paramref name="scoreName"/>.
+    /// </summary>
+    public static DriftReference Build<T>(
+        string model, string population, IReadOnlyList<string> features, Func<string, bool> isNumeric,
+        IReadOnlyList<T> rows, Func<T, string, FeatureValue> value, string scoreName, IReadOnlyList<double> scores)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(isNumeric);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(scores);
+        if (scores.Count != rows.Count)
+        {
+            throw new ArgumentException($"{rows.Count} rows but {scores.Count} scores");
+        }
+
+        var columns = features
+            .Select(f => isNumeric(f)
+                ? BinnedColumn.Numeric(f, rows.Select(r => (double)value(r, f).Number))
+                : BinnedColumn.Categorical(f, rows.Select(r => value(r, f).Text)))
+            .Append(BinnedColumn.Numeric(scoreName, scores, DriftColumnKind.Score))
+            .ToList();
+        return new DriftReference { Model = model, Population = population, Rows = rows.Count, Columns = columns };
+    }
+
+    /// <summary>The drift of every column: the scored <paramref name="rows"/> and their <paramref name="scores"/> against the reference.</summary>
+    public IReadOnlyList<ColumnDrift> Compare<T>(IReadOnlyList<T> rows, Func<T, string, FeatureValue> value, IReadOnlyList<double> scores)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(scores);
+        return Columns
+            .Select(c => PopulationStability.Compare(c, c.Kind switch
+            {
+                DriftColumnKind.Score => c.Count(scores),
+                DriftColumnKind.Numeric => c.Count(rows.Select(r => (double)value(r, c.Name).Number)),
+                _ => c.Count(rows.Select(r => value(r, c.Name).Text)),
+            }))
+            .ToList();
+    }
+
+    /// <summary>An opportunity feature by name.</summary>
+    public static FeatureValue OpportunityValue(OpportunityFeatureRow row, string feature)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row[feature];
+    }
+
+    /// <summary>An ICP fit feature (firmographic, <see cref="IcpFeatureCatalog"/>) of an account by name.</summary>
+    public static FeatureValue AccountValue(AccountFeatureRow row, string feature) =>
+        IsNumericAccountFeature(feature) ? IcpFeatureCatalog.FirmographicNumeric(feature)(row) : IcpFeatureCatalog.Categorical(feature)(row);
+
+    /// <summary>Whether an ICP fit feature is numeric.</summary>
+    public static bool IsNumericAccountFeature(string feature) => IcpFeatureCatalog.FirmographicNumericNames.Contains(feature);
+}
