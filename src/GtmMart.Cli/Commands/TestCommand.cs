@@ -45,7 +45,11 @@ public sealed class TestCommand : Command<TestCommand.Settings>
         // The score tables (sql/scores) and the history tables (sql/history) are tested too once a write-back or a
         // load has created them.
         var scoreTests = ScoreTables.ExistingTests(connection);
-        var historyTests = HistoryTables.Set.ExistingTests(connection);
+        // A build creates the score history's tables empty (its models read them), but their tests link to the score
+        // ledger, which only a write-back creates: they run once scores were written back.
+        var historyTests = HistoryTables.Set.ExistingTests(connection)
+            .Where(t => scoreTests.Count > 0 || !ScoreHistory.DataTests.Contains(t))
+            .ToList();
         using var step = ProgressStep.Start(
             $"running {catalog.Tests.Count} data tests against published build {build}" +
             (scoreTests.Count > 0 ? $" and {scoreTests.Count} on the score tables" : " (no score tables yet: nothing written back)") +

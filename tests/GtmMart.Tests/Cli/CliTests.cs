@@ -177,6 +177,8 @@ public sealed class CliTests : IDisposable
         Assert.True(test.ExitCode == 0, test.All);
         // gtm run wrote scores back, so the score tables' tests (sql/scores/_tables.yml) ran too.
         Assert.Matches(@"and\s+\d+\s+on\s+the\s+score\s+tables", test.Stdout);
+        // ... and the history tables' (sql/history/_tables.yml: the stage history every load keeps, the score history).
+        Assert.Matches(@"and\s+\d+\s+on\s+the\s+history\s+tables", test.Stdout);
         var report = GtmProcess.Run(dir.Path, "report", "--out", dir.File("out/dashboard.html"));
         Assert.True(report.ExitCode == 0, report.All);
         Assert.Contains("with scores", report.Stdout, StringComparison.Ordinal);
