@@ -1,5 +1,4 @@
 using GtmMart.Cli.Commands;
-using GtmMart.Warehouse.Connection;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -92,10 +91,8 @@ public static class GtmApp
             });
             config.SetExceptionHandler((ex, _) =>
             {
-                var message = ex is WarehouseException or CommandAppException or ArgumentException or IOException or GtmMart.Training.TrainingDataException
-                    ? ex.Message
-                    : $"{ex.GetType().Name}: {ex.Message}";
-                Console.Error.WriteLine($"error: {message.Split('\n')[0].Trim()}");
+                // Only the message's first line reaches the terminal: no exception type names, no stack trace.
+                Console.Error.WriteLine($"error: {ex.Message.Split('\n')[0].Trim()}");
                 return ex is CommandAppException ? 2 : 1;
             });
         });
