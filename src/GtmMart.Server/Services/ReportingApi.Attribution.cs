@@ -24,12 +24,7 @@ public sealed partial class ReportingApi
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var violations = new Violations();
-        var from = ParseMonth(request.MonthFrom, "month_from", violations);
-        var to = ParseMonth(request.MonthTo, "month_to", violations);
-        if (from is { } f && to is { } t && t < f)
-        {
-            violations.Add("month_to", "must not be before month_from");
-        }
+        var (from, to) = ParseMonthRange(request.MonthFrom, request.MonthTo, violations);
 
         if (request.HasModel && !AttributionModels.Contains(request.Model, StringComparer.Ordinal))
         {

@@ -28,12 +28,7 @@ public sealed partial class ReportingApi(ServingAccess serving) : ReportingServi
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var violations = new Violations();
-        var from = ParseMonth(request.MonthFrom, "month_from", violations);
-        var to = ParseMonth(request.MonthTo, "month_to", violations);
-        if (from is { } f && to is { } t && t < f)
-        {
-            violations.Add("month_to", "must not be before month_from");
-        }
+        var (from, to) = ParseMonthRange(request.MonthFrom, request.MonthTo, violations);
 
         var channel = RequestText.Optional(request.HasChannel, request.Channel);
         if (channel is { Length: > 128 })
@@ -170,6 +165,19 @@ public sealed partial class ReportingApi(ServingAccess serving) : ReportingServi
         {
             // Best effort: a provider without cancellation finishes the query and the reader loop stops.
         }
+    }
+
+    /// <summary>The request's <c>month_from</c> and <c>month_to</c>, each checked, and the range's order.</summary>
+    private static (DateTime? From, DateTime? To) ParseMonthRange(string monthFrom, string monthTo, Violations violations)
+    {
+        var from = ParseMonth(monthFrom, "month_from", violations);
+        var to = ParseMonth(monthTo, "month_to", violations);
+        if (from is { } f && to is { } t && t < f)
+        {
+            violations.Add("month_to", "must not be before month_from");
+        }
+
+        return (from, to);
     }
 
     private static DateTime? ParseMonth(string text, string field, Violations violations)
