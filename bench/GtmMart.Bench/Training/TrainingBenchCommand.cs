@@ -219,7 +219,7 @@ public sealed class TrainingBenchCommand : Command<TrainingBenchCommand.Settings
         }
 
         text.AppendLine();
-        text.AppendLine("**Feature export** of `mart.mrt_opportunity_features`: `FeatureExporter.Export` (the dialect's bulk export: typed column reads into Parquet.Net row groups, ordered by the key, Snappy, dictionary strings, delta integers, byte-stream-split doubles) next to DuckDB's `COPY (select * from mart.mrt_opportunity_features) TO 'x.parquet' (FORMAT parquet)` and the same COPY with `order by 1`, same table, same run (`ExportBenchmark`: 3 alternating rounds, median times).");
+        text.AppendLine("**Feature export** of `mart.mrt_opportunity_features`: `FeatureExporter.Export` (the dialect's bulk export: DuckDB chunk vectors copied into Parquet.Net row groups, ordered by the key, Zstandard, dictionary strings, delta integers, byte-stream-split doubles) next to DuckDB's `COPY (select * from mart.mrt_opportunity_features) TO 'x.parquet' (FORMAT parquet)` and the same COPY with `order by 1`, same table, same run (`ExportBenchmark`: 3 alternating rounds, median times).");
         text.AppendLine();
         text.AppendLine("| rows | columns | FeatureExporter s | FeatureExporter rows/s | DuckDB COPY s | DuckDB COPY rows/s | DuckDB COPY ordered s | rows/s vs COPY (aim >= 0.5x) | file MiB (exporter / DuckDB) | file size vs COPY (aim <= 1.5x) |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

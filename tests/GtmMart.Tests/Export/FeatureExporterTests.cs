@@ -105,7 +105,7 @@ public sealed class FeatureExporterTests(ExportFixture fixture) : IClassFixture<
         var groups = fixture.Db.Rows(
             $"select row_group_id, any_value(row_group_num_rows), any_value(compression) from parquet_metadata({ExportTables.Literal(fixture.FirstFile)}) group by all order by 1");
         Assert.Equal([100_000L, 100_000L, 50_000L], groups.Select(g => Convert.ToInt64(g[1], System.Globalization.CultureInfo.InvariantCulture)));
-        Assert.All(groups, g => Assert.Equal("SNAPPY", g[2]));
+        Assert.All(groups, g => Assert.Equal("ZSTD", g[2]));
     }
 
     [Fact]
@@ -223,6 +223,21 @@ public sealed class FeatureExporterEdgeTests : IDisposable
         var ex = Assert.Throws<NotSupportedException>(() => FeatureExporter.Export(db.Warehouse, db.Folder.Sub("odd"), ["mart.odd"]));
         Assert.Contains("mart.odd.tags", ex.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(db.Folder.Path, "odd", "odd.parquet.tmp")));
+    }
+
+    [Fact]
+    public void A_hugeint_beyond_64_bits_fails_the_export_naming_the_column()
+    {
+        using (var connection = db.Warehouse.Open())
+        {
+            connection.Execute("create schema mart; create table mart.wide_sums as select i::varchar as id, i::hugeint * 3 as total from range(5000) t(i)");
+            connection.Execute("update mart.wide_sums set total = 170141183460469231731687303715884105727 where id = '4321'");
+        }
+
+        var ex = Assert.ThrowsAny<Exception>(() => FeatureExporter.Export(db.Warehouse, db.Folder.Sub("wide"), ["mart.wide_sums"]));
+        Assert.Contains("mart.wide_sums.total: value 170141183460469231731687303715884105727 does not fit a 64-bit integer column", ex.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(db.Folder.Path, "wide", "wide_sums.parquet")));
+        Assert.False(File.Exists(Path.Combine(db.Folder.Path, "wide", "wide_sums.parquet.tmp")));
     }
 
     [Fact]
