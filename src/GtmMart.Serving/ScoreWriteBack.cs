@@ -93,12 +93,16 @@ public sealed class ScoreWriteBack
         IReadOnlyList<AccountScore> accountScores = models.HasIcp ? models.Icp.ScoreBatch(features.Accounts) : [];
         ct.ThrowIfCancellationRequested();
         progress?.Report($"scored in {watch.Elapsed.TotalSeconds:0.0}s; writing");
-        var drift = ScoringDrift.Compare(models, features, opportunityScores, accountScores, progress);
+
+        // The populations' drift is compared on a pool thread while the scores are written (its rows follow them, and
+        // its messages are reported from this thread once it is done).
+        var driftMessages = new List<string>();
+        var drift = Task.Run(() => ScoringDrift.Compare(models, features, opportunityScores, accountScores, new CollectedProgress(driftMessages)), ct);
 
         var scoredAt = Now();
         try
         {
-            return Write(models, features, runId, startedAt, scoredAt, opportunityScores, accountScores, drift, progress, ct);
+            return Write(models, features, runId, startedAt, scoredAt, opportunityScores, accountScores, drift, driftMessages, progress, ct);
         }
         catch (Exception ex) when (ex is DbException or OperationCanceledException or ServingException)
         {
@@ -115,7 +119,8 @@ public sealed class ScoreWriteBack
         DateTime scoredAt,
         IReadOnlyList<OpportunityScore> opportunityScores,
         IReadOnlyList<AccountScore> accountScores,
-        IReadOnlyList<ModelDrift> drift,
+        Task<IReadOnlyList<ModelDrift>> drift,
+        IReadOnlyList<string> driftMessages,
         IProgress<string>? progress,
         CancellationToken ct)
     {
@@ -137,7 +142,7 @@ public sealed class ScoreWriteBack
         // The dialect's bulk write: an engine that loads files uploads the rows now, outside the transaction.
         using var stagedOpportunities = warehouse.Dialect.StageRows(connection, ScoreTables.OpportunityTable, opportunityRows, progress);
         using var stagedAccounts = warehouse.Dialect.StageRows(connection, ScoreTables.AccountTable, accountRows, progress);
-        using var stagedDrift = warehouse.Dialect.StageRows(connection, ScoreTables.DriftTable, FeatureDriftTable.Rows(runId, scoredAt, drift), progress);
+        using var stagedDrift = warehouse.Dialect.StageRows(connection, ScoreTables.DriftTable, DriftRows(runId, scoredAt, drift, driftMessages, progress), progress);
         using var stagedFactors = warehouse.Dialect.StageRows(connection, HistoryTables.Factors, FactorRows(runId, opportunityScores), progress);
         var result = connection.InTransaction(_ =>
         {
@@ -147,14 +152,14 @@ public sealed class ScoreWriteBack
                 return earlier;
             }
 
-            // The run's drift first, so a kill at the failpoint below comes after it was written (the kill test checks none of it shows).
-            connection.Execute($"delete from {ScoreTables.DriftTable.QualifiedName} where run_id = $run", ("run", runId));
-            var driftRows = stagedDrift.Append(ct);
-            progress?.Report($"wrote {driftRows:N0} drift rows");
-
             var opportunities = Replace(connection, ScoreTables.OpportunityTable, stagedOpportunities, "opportunity",
                 "select opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id", "opportunity_id", scoreDate, ct);
             progress?.Report($"wrote {opportunities:N0} opportunity scores");
+
+            // The run's drift before the failpoint below, so a kill there comes after it was written (the kill test checks none of it shows).
+            connection.Execute($"delete from {ScoreTables.DriftTable.QualifiedName} where run_id = $run", ("run", runId));
+            var driftRows = stagedDrift.Append(ct);
+            progress?.Report($"wrote {driftRows:N0} drift rows");
 
             Failpoint.Hit(AfterOpportunitiesFailpoint);
             ct.ThrowIfCancellationRequested();
@@ -209,11 +214,30 @@ public sealed class ScoreWriteBack
                          (dropped > 0 ? $"; dropped {dropped:N0} run(s) past the retention ({Retention})" : ""));
     }
 
-    /// <summary>The family contributions of the run's opportunity reasons, one row per opportunity and family (history.score_factors).</summary>
+    /// <summary>
+    /// The family contributions of the run's opportunity reasons, one row per opportunity and family
+    /// (history.score_factors), made in chunks on pool threads like the score rows.
+    /// </summary>
     private static IEnumerable<object?[]> FactorRows(string runId, IReadOnlyList<OpportunityScore> scores) =>
-        scores.SelectMany(s => s.TopPositive.Concat(s.TopNegative)
+        Rows(scores, (_, s, rows) => rows.AddRange(s.TopPositive.Concat(s.TopNegative)
             .GroupBy(f => f.Family, StringComparer.Ordinal)
-            .Select(g => new object?[] { runId, "opportunity", s.OpportunityId, g.Key, g.Sum(f => f.Contribution) }));
+            .Select(g => new object?[] { runId, "opportunity", s.OpportunityId, g.Key, g.Sum(f => f.Contribution) })));
+
+    /// <summary>The drift rows, once the comparison is done (its messages reported first, from the writing thread).</summary>
+    private static IEnumerable<object?[]> DriftRows(
+        string runId, DateTime scoredAt, Task<IReadOnlyList<ModelDrift>> drift, IReadOnlyList<string> messages, IProgress<string>? progress)
+    {
+        var compared = drift.GetAwaiter().GetResult();
+        foreach (var message in messages)
+        {
+            progress?.Report(message);
+        }
+
+        foreach (var row in FeatureDriftTable.Rows(runId, scoredAt, compared))
+        {
+            yield return row;
+        }
+    }
 
     /// <summary>
     /// Replaces <paramref name="latest"/> whole with the staged rows, then the day's history rows of the entities in it
@@ -305,22 +329,27 @@ public sealed class ScoreWriteBack
     /// the writer (the factor JSON is most of the work; each chunk has its own JSON writer), so making rows and
     /// appending them overlap, and a large run's rows and their JSON text are never all in memory at once.
     /// </summary>
-    private static IEnumerable<object?[]> Rows<T>(IReadOnlyList<T> scores, Func<FactorJsonWriter, T, object?[]> row)
+    private static IEnumerable<object?[]> Rows<T>(IReadOnlyList<T> scores, Func<FactorJsonWriter, T, object?[]> row) =>
+        Rows(scores, (json, score, rows) => rows.Add(row(json, score)));
+
+    /// <summary>As above, with any number of rows per score (<paramref name="emit"/> adds them).</summary>
+    private static IEnumerable<object?[]> Rows<T>(IReadOnlyList<T> scores, Action<FactorJsonWriter, T, List<object?[]>> emit)
     {
         const int ChunkRows = 8_192;
-        object?[][] Chunk(int first)
+        List<object?[]> Chunk(int first)
         {
             using var json = new FactorJsonWriter();
-            var chunk = new object?[Math.Min(ChunkRows, scores.Count - first)][];
-            for (var i = 0; i < chunk.Length; i++)
+            var count = Math.Min(ChunkRows, scores.Count - first);
+            var chunk = new List<object?[]>(count);
+            for (var i = 0; i < count; i++)
             {
-                chunk[i] = row(json, scores[first + i]);
+                emit(json, scores[first + i], chunk);
             }
 
             return chunk;
         }
 
-        var ahead = new Queue<Task<object?[][]>>();
+        var ahead = new Queue<Task<List<object?[]>>>();
         var next = 0;
         void StartNext()
         {
@@ -344,6 +373,18 @@ public sealed class ScoreWriteBack
             foreach (var values in chunk)
             {
                 yield return values;
+            }
+        }
+    }
+
+    /// <summary>Collects progress messages (of work on another thread) to report later.</summary>
+    private sealed class CollectedProgress(List<string> messages) : IProgress<string>
+    {
+        public void Report(string value)
+        {
+            lock (messages)
+            {
+                messages.Add(value);
             }
         }
     }

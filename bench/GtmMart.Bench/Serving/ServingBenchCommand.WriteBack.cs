@@ -110,6 +110,7 @@ public sealed partial class ServingBenchCommand
         }
 
         var rawSeconds = watch.Elapsed.TotalSeconds;
+        var floorSeconds = MeasureFloor(target, scoreRows);
         var write = new WriteResult(
             result.Opportunities,
             result.Accounts,
@@ -118,9 +119,81 @@ public sealed partial class ServingBenchCommand
             marks["opportunities"] - marks["write"],
             rawSeconds,
             scoreRows.Count,
-            marks["tested"] - marks["tests"]);
+            marks["tested"] - marks["tests"],
+            floorSeconds);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  write-back write phase {write.WritePerSecond:N0} rows/s (opportunity part {write.OpportunityPerSecond:N0} rows/s; data tests {write.Tests:0.00}s apart); raw Appender {write.RawPerSecond:N0} rows/s"));
+            $"  write-back write phase {write.WritePerSecond:N0} rows/s (opportunity part {write.OpportunityPerSecond:N0} rows/s; data tests {write.Tests:0.00}s apart); raw Appender {write.RawPerSecond:N0} rows/s; floor {write.Floor:0.00}s"));
         return write;
+    }
+
+    /// <summary>
+    /// The write phase's floor: what its transaction must store, with nothing else. The same opportunity score rows
+    /// appended raw (read back, untimed), copied into the daily history and the per-run score history by the same
+    /// insert-selects the write-back runs, and the run's factor rows (read back from <c>history.score_factors</c>)
+    /// appended raw, into empty tables of the same columns, in one transaction, timed from opening the connection to
+    /// the commit. The 2,000 account rows, the drift rows, the change rows (none on a first run) and the ledger row
+    /// are left out.
+    /// </summary>
+    private static double MeasureFloor(DuckDbWarehouse target, List<object?[]> scoreRows)
+    {
+        List<object?[]> factorRows;
+        using (var connection = target.Open())
+        {
+            connection.Execute("create table floor_scores as select * from mart.mrt_opportunity_scores limit 0");
+            connection.Execute("create table floor_daily as select * from mart.mrt_score_history_daily limit 0");
+            connection.Execute("create table floor_history as select * from history.scores limit 0");
+            connection.Execute("create table floor_factors as select * from history.score_factors limit 0");
+            factorRows = connection.Query(
+                "select run_id, entity_type, entity_id, family, contribution from history.score_factors where run_id = 'bench-serving'",
+                r => new object?[] { r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetDouble(4) });
+        }
+
+        var day = DateOnly.FromDateTime((DateTime)scoreRows[0][7]!);
+        var watch = Stopwatch.StartNew();
+        using (var connection = (DuckDBConnection)target.Open())
+        {
+            using var transaction = connection.BeginTransaction();
+            using (var appender = connection.CreateAppender("floor_scores"))
+            {
+                foreach (var values in scoreRows)
+                {
+                    appender.CreateRow()
+                        .AppendValue((string)values[0]!).AppendValue((int)values[1]!).AppendValue((double)values[2]!)
+                        .AppendValue((string)values[3]!).AppendValue((string)values[4]!).AppendValue((string)values[5]!)
+                        .AppendValue((string)values[6]!).AppendValue((DateTime)values[7]!)
+                        .EndRow();
+                }
+            }
+
+            connection.Execute(
+                """
+                insert into floor_daily (score_date, entity_type, entity_id, score, tier, model_version, run_id)
+                select $day, 'opportunity', opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id from floor_scores
+                """,
+                ("day", day));
+            connection.Execute(
+                """
+                insert into floor_history (run_id, entity_type, entity_id, score, probability, tier, model_name, model_version, top_factors, scored_at)
+                select run_id, 'opportunity', opportunity_id, cast(score as double), probability, cast(null as varchar), model_name, model_version, top_factors, scored_at
+                from floor_scores
+                """);
+            using (var appender = connection.CreateAppender("floor_factors"))
+            {
+                foreach (var values in factorRows)
+                {
+                    appender.CreateRow()
+                        .AppendValue((string)values[0]!).AppendValue((string)values[1]!).AppendValue((string)values[2]!)
+                        .AppendValue((string)values[3]!).AppendValue((double)values[4]!)
+                        .EndRow();
+                }
+            }
+
+            transaction.Commit();
+        }
+
+        var seconds = watch.Elapsed.TotalSeconds;
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"  floor: {scoreRows.Count:N0} score rows appended, copied to the daily and per-run history, {factorRows.Count:N0} factor rows appended: {seconds:0.00}s"));
+        return seconds;
     }
 }

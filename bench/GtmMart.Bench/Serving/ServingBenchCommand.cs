@@ -131,7 +131,7 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
     }
 
     private sealed record WriteResult(
-        long Opportunities, long Accounts, double Score, double Write, double OpportunityPart, double Raw, long RawRows, double Tests)
+        long Opportunities, long Accounts, double Score, double Write, double OpportunityPart, double Raw, long RawRows, double Tests, double Floor)
     {
         public double WritePerSecond => (Opportunities + Accounts) / Write;
 
