@@ -94,17 +94,7 @@ public sealed partial class ServingBenchCommand
         using (var connection = (DuckDBConnection)target.Open())
         {
             using var transaction = connection.BeginTransaction();
-            using (var appender = connection.CreateAppender("bench_raw_scores"))
-            {
-                foreach (var values in scoreRows)
-                {
-                    appender.CreateRow()
-                        .AppendValue((string)values[0]!).AppendValue((int)values[1]!).AppendValue((double)values[2]!)
-                        .AppendValue((string)values[3]!).AppendValue((string)values[4]!).AppendValue((string)values[5]!)
-                        .AppendValue((string)values[6]!).AppendValue((DateTime)values[7]!)
-                        .EndRow();
-                }
-            }
+            AppendScoreRows(connection, "bench_raw_scores", scoreRows);
 
             transaction.Commit();
         }
@@ -124,6 +114,20 @@ public sealed partial class ServingBenchCommand
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"  write-back write phase {write.WritePerSecond:N0} rows/s (opportunity part {write.OpportunityPerSecond:N0} rows/s; data tests {write.Tests:0.00}s apart); raw Appender {write.RawPerSecond:N0} rows/s; floor {write.Floor:0.00}s"));
         return write;
+    }
+
+    /// <summary>The opportunity score rows (as read back) appended by a raw DuckDB Appender, typed values, no conversion.</summary>
+    private static void AppendScoreRows(DuckDBConnection connection, string table, List<object?[]> scoreRows)
+    {
+        using var appender = connection.CreateAppender(table);
+        foreach (var values in scoreRows)
+        {
+            appender.CreateRow()
+                .AppendValue((string)values[0]!).AppendValue((int)values[1]!).AppendValue((double)values[2]!)
+                .AppendValue((string)values[3]!).AppendValue((string)values[4]!).AppendValue((string)values[5]!)
+                .AppendValue((string)values[6]!).AppendValue((DateTime)values[7]!)
+                .EndRow();
+        }
     }
 
     /// <summary>
@@ -153,17 +157,7 @@ public sealed partial class ServingBenchCommand
         using (var connection = (DuckDBConnection)target.Open())
         {
             using var transaction = connection.BeginTransaction();
-            using (var appender = connection.CreateAppender("floor_scores"))
-            {
-                foreach (var values in scoreRows)
-                {
-                    appender.CreateRow()
-                        .AppendValue((string)values[0]!).AppendValue((int)values[1]!).AppendValue((double)values[2]!)
-                        .AppendValue((string)values[3]!).AppendValue((string)values[4]!).AppendValue((string)values[5]!)
-                        .AppendValue((string)values[6]!).AppendValue((DateTime)values[7]!)
-                        .EndRow();
-                }
-            }
+            AppendScoreRows(connection, "floor_scores", scoreRows);
 
             connection.Execute(
                 """
