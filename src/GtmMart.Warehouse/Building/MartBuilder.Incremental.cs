@@ -116,6 +116,12 @@ public sealed partial class MartBuilder
             connection.Execute($"create temp table {keys} as select k from {ChangeSet.Accounts}");
             connection.Execute($"create temp table {window} as select k from {keys}");
         }
+        else if (spec.ByMonth)
+        {
+            // A month's rows read that month's inputs only; a changed day c changes the months of c .. c + lookback.
+            connection.Execute($"create temp table {keys} as select distinct cast(date_trunc('month', cast(k + cast(i as integer) as date)) as date) as k from {ChangeSet.Days}, range(0, {spec.LookbackDays + 1}) as t(i)");
+            connection.Execute($"create temp table {window} as select k from {keys}");
+        }
         else
         {
             // A row of day d reads days d - lookback .. d: changed day c affects rows c .. c + lookback, which read c - lookback onwards.
@@ -137,9 +143,21 @@ public sealed partial class MartBuilder
         try
         {
             scope.BeforeUpdate(connection, model, spec, table, keys, catalog.Tests);
+            var sql = SqlRewriter.ForRelations(catalog.Models, buildId, inputs).Rewrite(model.Sql);
             connection.Execute($"delete from {table} where {spec.By} in (select k from {keys})");
-            connection.Execute(
-                $"insert into {table} select * from ({SqlRewriter.ForRelations(catalog.Models, buildId, inputs).Rewrite(model.Sql)}) as rebuilt where {spec.By} in (select k from {keys})");
+            if (model.ComputedBy is { } step)
+            {
+                // A computed model's SQL is its step's input: the step writes the rebuilt keys' rows apart, then they move in.
+                var computed = $"_gtm_computed_{model.Name}";
+                connection.Execute($"drop table if exists {computed}");
+                ComputedModels.Get(step).Materialize(connection, sql, computed);
+                connection.Execute($"insert into {table} select * from {computed} where {spec.By} in (select k from {keys})");
+                connection.Execute($"drop table {computed}");
+            }
+            else
+            {
+                connection.Execute($"insert into {table} select * from ({sql}) as rebuilt where {spec.By} in (select k from {keys})");
+            }
         }
         catch (DbException ex)
         {
