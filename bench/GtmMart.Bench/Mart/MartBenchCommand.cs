@@ -149,7 +149,7 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
     private static List<Warehouse.Building.ModelRun> SessionGrainTables(Warehouse.Building.BuildResult result, LoadReport report)
     {
         var sessions = report.Sources.Where(s => s.Source == "web_analytics").Sum(s => s.Loaded);
-        return result.Runs.Where(r => r.Rows >= sessions && !r.Model.StartsWith("staging.", StringComparison.Ordinal)).ToList();
+        return result.Models.Where(r => r.Rows >= sessions && !r.Model.StartsWith("staging.", StringComparison.Ordinal)).ToList();
     }
 
     /// <summary>
