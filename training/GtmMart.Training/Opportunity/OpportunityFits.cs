@@ -178,6 +178,13 @@ internal static class OpportunityFits
     {
         var ml = new MLContext(options.Seed);
         var featurizer = OpportunityModelTrainer.Featurizer(ml, spec);
+
+        // A leaf minimum above a quarter of the fit's rows would forbid every split (LightGBM then has no tree to return).
+        if (options.Boosting.MinimumExampleCountPerLeaf > rows.Count / 4)
+        {
+            options = options with { Boosting = options.Boosting with { MinimumExampleCountPerLeaf = Math.Max(1, rows.Count / 4) } };
+        }
+
         var s = options.Boosting;
         var fraction = ValidationFraction(s, rows.Count);
         if (!OpportunityModelMetadata.IsBoosted(algorithm) || fraction <= 0)

@@ -140,7 +140,10 @@ public sealed record SmallDataBoosting
     public BoostingSettings Apply(BoostingSettings settings) =>
         (settings ?? throw new ArgumentNullException(nameof(settings))) with
         {
-            NumberOfLeaves = NumberOfLeaves, MinimumExampleCountPerLeaf = MinimumExampleCountPerLeaf, LearningRate = LearningRate, SmallData = null,
+            NumberOfLeaves = NumberOfLeaves,
+            MinimumExampleCountPerLeaf = MinimumExampleCountPerLeaf,
+            LearningRate = LearningRate,
+            SmallData = null,
         };
 }
 
