@@ -20,7 +20,7 @@ internal static class ModelCards
         {
             ["holdout"] = ModelCard.ToJson(r.Holdout),
             ["cross_validation"] = ModelCard.ToJson(r.CrossValidation),
-            ["cross_validation_fast_tree"] = ModelCard.ToJson(r.FastTreeCrossValidation),
+            ["cross_validation_boosted"] = ModelCard.ToJson(r.BoostedCrossValidation),
             ["cross_validation_logistic_regression"] = ModelCard.ToJson(r.LogisticRegressionCrossValidation),
         };
         if (truth is not null)

@@ -39,6 +39,9 @@ public sealed partial class ServingBenchCommand
             x => string.Create(CultureInfo.InvariantCulture,
                 $"{x.Uncached.CpuMicrosPerCall:0.0} | {x.Cached.CpuMicrosPerCall:0.0} | {x.Replayed.CpuMicrosPerCall:0.0} | {x.Empty.CpuMicrosPerCall:0.0} | {Cpu(x.Uncached, x.Empty)} | {Cpu(x.Cached, x.Empty)} | {Cpu(x.Replayed, x.Empty)}"));
 
+        text.AppendLine();
+        FloorTables(text, r);
+
         var failed = r.Unary.Sum(x => x.Uncached.Failures + x.Cached.Failures + x.Replayed.Failures + x.Empty.Failures);
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Failed calls: {failed}. Warm-up, by concurrency: {string.Join("; ", r.Unary.Select(x => string.Create(CultureInfo.InvariantCulture,
@@ -54,6 +57,18 @@ public sealed partial class ServingBenchCommand
             $"| {s.Items:N0} | 1 | {s.StreamSeconds:0.00} | {s.StreamPerSecond:N0} | {s.Errors} | {s.BatchSeconds:0.00} | {s.BatchPerSecond:N0} | {s.StreamPerSecond / s.BatchPerSecond:0.00} | {s.StreamVsBatch} |");
         text.AppendLine(CultureInfo.InvariantCulture,
             $"| {s.Items:N0} | {StreamChunk} | {s.ChunkedSeconds:0.00} | {s.ChunkedPerSecond:N0} | {s.ChunkedErrors} | {s.BatchSeconds:0.00} | {s.BatchPerSecond:N0} | {s.ChunkedPerSecond / s.BatchPerSecond:0.00} | {s.ChunkedVsBatch} |");
+        text.AppendLine();
+        var mapped = s.WorkRounds.Sum(w => w.MapSeconds);
+        var encoded = s.WorkRounds.Sum(w => w.EncodeSeconds);
+        var parsed = s.WorkRounds.Sum(w => w.ParseSeconds);
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"The chunked stream's floor, in the same rounds, in process CPU (client, server, runtime) per item: the batch's, plus what the stream must do beyond scoring, measured in process on one thread over the batch's own scores: map them to {StreamChunk}-result answers (`ProtoMapping.ToProto`), encode them ({s.WorkRounds.Sum(w => w.Bytes) / (double)s.Items:N0} bytes a result) and parse them back as the client does. \"Floor / batch\" is the batch's CPU over the floor's: what the chunked stream reaches on one core if the transport, HTTP/2 and its threads cost nothing. On two cores free for it alone the stream could reach up to twice that (the server scores a chunk over the cores and encodes on another thread), against a batch on one core; on this shared machine the share of the cores each gets decides the rest.");
+        text.AppendLine();
+        text.AppendLine("| CPU µs per item: ScoreBatch | map | encode | parse | floor | chunked stream | one-id stream | floor / batch (CPU) | chunked stream / floor (CPU) | chunked stream / batch (rate) |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        double PerItem(double seconds) => seconds * 1e6 / s.Items;
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"| {PerItem(s.BatchCpuSeconds):0.00} | {PerItem(mapped):0.00} | {PerItem(encoded):0.00} | {PerItem(parsed):0.00} | {PerItem(s.FloorCpuSeconds):0.00} | {PerItem(s.ChunkedCpuSeconds):0.00} | {PerItem(s.StreamCpuSeconds):0.00} | {s.FloorVsBatch:0.00} | {s.ChunkedCpuSeconds / s.FloorCpuSeconds:0.00} | {s.ChunkedPerSecond / s.BatchPerSecond:0.00} |");
         text.AppendLine();
         text.AppendLine(Aims(r));
         text.AppendLine();
@@ -79,6 +94,36 @@ public sealed partial class ServingBenchCommand
         }
     }
 
+    /// <summary>
+    /// The uncached call's work in process (each step alone on one thread), and the floor it gives per concurrency
+    /// level: the empty call plus the scoring (the narrow floor), and the replayed answers (the transport with these
+    /// answers' bytes and the client parsing them) plus the server's own work (request, score, map, encode).
+    /// </summary>
+    private static void FloorTables(StringBuilder text, Results r)
+    {
+        var w = r.Work;
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Bytes allocated per call, the whole process (client, both servers, runtime): {string.Join("; ", r.Unary.Select(x => string.Create(CultureInfo.InvariantCulture,
+                $"{x.Uncached.Concurrency} callers: uncached {x.Uncached.BytesPerCall:N0}, cached {x.Cached.BytesPerCall:N0}, replayed {x.Replayed.BytesPerCall:N0}, Ping {x.Empty.BytesPerCall:N0}")))}.");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"**The uncached call's floor.** What an uncached one-id call must do besides the transport, each step alone in process on one thread, over the served ids in turn, after the unary rounds ({FloorStepSeconds.ToString(CultureInfo.InvariantCulture)} s each after as long a warm-up; process CPU and bytes allocated per call):");
+        text.AppendLine();
+        text.AppendLine("| step | CPU µs per call | bytes allocated per call |");
+        text.AppendLine("|---|---:|---:|");
+        foreach (var (name, step) in w.Steps)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {step.Micros:0.00} | {step.Bytes:N0} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("Floors per concurrency level, from this run's calls: \"Ping + score\" is the empty call plus the lookup and scoring of one id (the narrow floor); \"replayed + server work\" is the replayed answers' call (the transport with these answers' bytes, and the client parsing them) plus the server's own steps above (request parse, lookup and score, map, encode), the floor a call sending the same bytes must pay. Each as CPU µs per call and over Ping's, beside the measured uncached call.");
+        text.AppendLine();
+        UnaryTable(text, r, ["uncached µs", "Ping µs", "Ping + score µs", "replayed + server work µs", "uncached / Ping", "floor (Ping + score) / Ping", "floor (replayed + server work) / Ping", "uncached / floor (replayed + server work)"],
+            x => string.Create(CultureInfo.InvariantCulture,
+                $"{x.Uncached.CpuMicrosPerCall:0.0} | {x.Empty.CpuMicrosPerCall:0.0} | {x.Empty.CpuMicrosPerCall + w.Score.Micros:0.0} | {x.Replayed.CpuMicrosPerCall + w.ServerMicros:0.0} | {x.Uncached.CpuMicrosPerCall / x.Empty.CpuMicrosPerCall:0.00} | {(x.Empty.CpuMicrosPerCall + w.Score.Micros) / x.Empty.CpuMicrosPerCall:0.00} | {(x.Replayed.CpuMicrosPerCall + w.ServerMicros) / x.Empty.CpuMicrosPerCall:0.00} | {x.Uncached.CpuMicrosPerCall / (x.Replayed.CpuMicrosPerCall + w.ServerMicros):0.00}"));
+    }
+
     /// <summary>This run against the serving aims (issue 22 point 2), in one line.</summary>
     private static string Aims(Results r)
     {
@@ -86,8 +131,11 @@ public sealed partial class ServingBenchCommand
         var cpu = string.Join(", ", r.Unary.Select(x => (x.Empty.Concurrency, Ratio: x.Uncached.CpuMicrosPerCall / x.Empty.CpuMicrosPerCall))
             .Select(u => string.Create(CultureInfo.InvariantCulture, $"{u.Ratio:0.000} at {u.Concurrency}{(u.Concurrency == UnaryAimCallers ? $" ({Met(u.Ratio <= UnaryCpuAim)})" : "")}")));
         var chunked = r.Stream.ChunkedPerSecond / r.Stream.BatchPerSecond;
+        var floor = r.Unary.FirstOrDefault(x => x.Empty.Concurrency == UnaryAimCallers) is { } aimRow
+            ? ((aimRow.Replayed.CpuMicrosPerCall + r.Work.ServerMicros) / aimRow.Empty.CpuMicrosPerCall).ToString("0.00", CultureInfo.InvariantCulture)
+            : "(not measured)";
         return string.Create(CultureInfo.InvariantCulture,
-            $"**Against the aims** (this run, ratios over the totals): process CPU per uncached one-id scoring call at most {UnaryCpuAim:0.00}x the empty call's at {UnaryAimCallers} callers: {cpu}{(r.Unary.Any(x => x.Empty.Concurrency == UnaryAimCallers) ? "" : $" ({UnaryAimCallers} callers not measured)")}; chunked stream at least {StreamAim:0.0}x in-process batch scoring: {chunked:0.00} with {StreamChunk} ids per message ({Met(chunked >= StreamAim)}), {r.Stream.StreamPerSecond / r.Stream.BatchPerSecond:0.00} with one (no aim).");
+            $"**Against the aims** (this run, ratios over the totals): process CPU per uncached one-id scoring call at most {UnaryCpuAim:0.00}x the empty call's at {UnaryAimCallers} callers: {cpu}{(r.Unary.Any(x => x.Empty.Concurrency == UnaryAimCallers) ? "" : $" ({UnaryAimCallers} callers not measured)")}; chunked stream at least {StreamAim:0.0}x in-process batch scoring: {chunked:0.00} with {StreamChunk} ids per message ({Met(chunked >= StreamAim)}), {r.Stream.StreamPerSecond / r.Stream.BatchPerSecond:0.00} with one (no aim). Floors in the same run: uncached / Ping at {UnaryAimCallers} callers at least {floor} (the replayed answers plus the server's own work, over Ping); the chunked stream on one core at most {r.Stream.FloorVsBatch:0.00}x the batch.");
     }
 
     /// <summary>Process CPU per uncached one-id scoring call over the empty call's, at most, at <see cref="UnaryAimCallers"/>.</summary>

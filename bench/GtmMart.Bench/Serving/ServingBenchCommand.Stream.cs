@@ -22,8 +22,10 @@ public sealed partial class ServingBenchCommand
     /// responses. Totals over the rounds.
     /// </summary>
     private static async Task<StreamResult> MeasureStreamAsync(
-        ScoringService.ScoringServiceClient client, CallOptions auth, ModelSet models, FeatureStore features, string[] ids, int items, CancellationToken cancellationToken)
+        ScoringService.ScoringServiceClient client, CallOptions auth, ServingSnapshot snapshot, string[] ids, int items, CancellationToken cancellationToken)
     {
+        var models = snapshot.Models;
+        var features = snapshot.Features;
         // Warm-up: a short stream of each kind and a small batch.
         await StreamAsync(client, auth, ids, Math.Min(items, 2_000), 1, cancellationToken).ConfigureAwait(false);
         await StreamAsync(client, auth, ids, Math.Min(items, 2_000), StreamChunk, cancellationToken).ConfigureAwait(false);
@@ -34,30 +36,49 @@ public sealed partial class ServingBenchCommand
         var streamRounds = new List<double>();
         var batchRounds = new List<double>();
         var chunkedRounds = new List<double>();
+        var workRounds = new List<StreamWork>();
         long errors = 0, chunkedErrors = 0;
+        var cpu = new double[3];
         for (var round = 0; round < StreamRounds; round++)
         {
             var watch = Stopwatch.StartNew();
+            var cpuAt = Environment.CpuUsage.TotalTime;
             errors += await StreamAsync(client, auth, ids, perRound, 1, cancellationToken).ConfigureAwait(false);
             streamRounds.Add(watch.Elapsed.TotalSeconds);
+            cpu[0] += Lap(ref cpuAt);
 
             watch.Restart();
             var scores = models.Opportunity.ScoreBatch(rows);
             batchRounds.Add(watch.Elapsed.TotalSeconds);
+            cpu[1] += Lap(ref cpuAt);
             if (scores.Count != perRound)
             {
                 throw new InvalidOperationException($"ScoreBatch returned {scores.Count} scores for {perRound} rows");
             }
 
+            // The floor: what the chunked stream must add to the batch's scoring (answers mapped, encoded, parsed).
+            workRounds.Add(MeasureStreamWork(snapshot, scores, rows));
+
             watch.Restart();
+            cpuAt = Environment.CpuUsage.TotalTime;
             chunkedErrors += await StreamAsync(client, auth, ids, perRound, StreamChunk, cancellationToken).ConfigureAwait(false);
             chunkedRounds.Add(watch.Elapsed.TotalSeconds);
+            cpu[2] += Lap(ref cpuAt);
         }
 
-        var result = new StreamResult(perRound * StreamRounds, errors, chunkedErrors, streamRounds, chunkedRounds, batchRounds);
+        var result = new StreamResult(perRound * StreamRounds, errors, chunkedErrors, streamRounds, chunkedRounds, batchRounds, workRounds, cpu[0], cpu[2], cpu[1]);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  ScoreStream {result.Items:N0} items: {result.StreamPerSecond:N0} scores/s one id a message, {result.ChunkedPerSecond:N0} scores/s {StreamChunk} a message; in-process ScoreBatch: {result.BatchPerSecond:N0} scores/s"));
+            $"  ScoreStream {result.Items:N0} items: {result.StreamPerSecond:N0} scores/s one id a message, {result.ChunkedPerSecond:N0} scores/s {StreamChunk} a message; in-process ScoreBatch: {result.BatchPerSecond:N0} scores/s; its answers mapped, encoded and parsed in process: {workRounds.Sum(w => w.MapSeconds):0.00} + {workRounds.Sum(w => w.EncodeSeconds):0.00} + {workRounds.Sum(w => w.ParseSeconds):0.00} s"));
         return result;
+    }
+
+    /// <summary>Process CPU seconds since <paramref name="from"/>, which moves to now.</summary>
+    private static double Lap(ref TimeSpan from)
+    {
+        var now = Environment.CpuUsage.TotalTime;
+        var seconds = (now - from).TotalSeconds;
+        from = now;
+        return seconds;
     }
 
     private static readonly WriteOptions BufferHint = new(WriteFlags.BufferHint);

@@ -74,9 +74,12 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
     /// <summary>One call's measurement: totals over the rounds, and its rate in each round.</summary>
     private sealed record Load(
         int Concurrency, long Calls, double Seconds, double P50Ms, double P99Ms, long Failures, IReadOnlyList<double> RoundRates, double CpuSeconds,
-        IReadOnlyList<double> RoundCpuMicros)
+        IReadOnlyList<double> RoundCpuMicros, long AllocatedBytes)
     {
         public double PerSecond => Calls / Seconds;
+
+        /// <summary>Bytes the process allocated per completed call (client, server and runtime together).</summary>
+        public double BytesPerCall => (double)AllocatedBytes / Calls;
 
         /// <summary>The process's CPU time per completed call, µs: a call's cost, apart from the share of the cores it got.</summary>
         public double CpuMicrosPerCall => CpuSeconds * 1e6 / Calls;
@@ -110,7 +113,8 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
     /// message and of the in-process batch (<see cref="Items"/> over all rounds), and the streams' item errors.
     /// </summary>
     private sealed record StreamResult(
-        int Items, long Errors, long ChunkedErrors, IReadOnlyList<double> StreamRounds, IReadOnlyList<double> ChunkedRounds, IReadOnlyList<double> BatchRounds)
+        int Items, long Errors, long ChunkedErrors, IReadOnlyList<double> StreamRounds, IReadOnlyList<double> ChunkedRounds, IReadOnlyList<double> BatchRounds,
+        IReadOnlyList<StreamWork> WorkRounds, double StreamCpuSeconds, double ChunkedCpuSeconds, double BatchCpuSeconds)
     {
         public double StreamSeconds => StreamRounds.Sum();
 
@@ -128,6 +132,13 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
         public double ChunkedPerSecond => Items / ChunkedSeconds;
 
         public double BatchPerSecond => Items / BatchSeconds;
+
+        /// <summary>The batch's CPU plus mapping, encoding and parsing its answers, in process on one thread: the chunked stream's least CPU.</summary>
+        public double FloorCpuSeconds => BatchCpuSeconds + WorkRounds.Sum(w => w.Seconds);
+
+        /// <summary>Stream / batch at the floor on one core: the batch's CPU over the floor's.</summary>
+        public double FloorVsBatch => BatchCpuSeconds / FloorCpuSeconds;
+
     }
 
     private sealed record WriteResult(
@@ -141,7 +152,7 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
     }
 
     private sealed record Results(
-        int Opportunities, int AccountsLoaded, string ModelVersion, double AnswerBytes, Prefill Prefill, List<UnaryRow> Unary, StreamResult Stream, WriteResult Write,
+        int Opportunities, int AccountsLoaded, string ModelVersion, double AnswerBytes, Prefill Prefill, List<UnaryRow> Unary, CallWork Work, StreamResult Stream, WriteResult Write,
         string LoadBefore, string LoadAfter);
 
     /// <summary>The machine's 1-minute load average (how busy the shared cores were), or "unknown" without /proc.</summary>
@@ -252,9 +263,10 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
             unary.Add(new UnaryRow(loads[0], loads[1], loads[2], loads[3], warmup));
         }
 
-        var stream = await MeasureStreamAsync(uncachedClient, auth, modelSet, features, ids, settings.StreamItems, cancellationToken).ConfigureAwait(false);
+        var work = MeasureCallWork(uncachedServer.Access, ids);
+        var stream = await MeasureStreamAsync(uncachedClient, auth, uncachedServer.Access.Snapshot(), ids, settings.StreamItems, cancellationToken).ConfigureAwait(false);
         var write = MeasureWriteBack(folder, warehouse, modelSet, settings.WriteRows);
-        return new Results(features.Opportunities.Count, features.Accounts.Count, modelSet.OpportunityVersion, AnswerReplay.AverageAnswerBytes, prefill, unary, stream, write,
+        return new Results(features.Opportunities.Count, features.Accounts.Count, modelSet.OpportunityVersion, AnswerReplay.AverageAnswerBytes, prefill, unary, work, stream, write,
             loadBefore, LoadAverage());
     }
 }

@@ -167,7 +167,7 @@ public sealed class PeerBenchCommand : Command<PeerBenchCommand.Settings>
         }
 
         md.AppendLine();
-        md.AppendLine(inv, $"FastTree against LightGBM on the same featurized split ({comparisons[0].TrainRows:N0} training rows, {comparisons[0].HoldoutRows:N0} holdout, {comparisons[0].FeatureSlots} slots; {o.FastTree.NumberOfTrees} trees / iterations, {o.FastTree.NumberOfLeaves} leaves, at least {o.FastTree.MinimumExampleCountPerLeaf} per leaf, learning rate {o.FastTree.LearningRate}, no early stopping so both fit the same number of trees):");
+        md.AppendLine(inv, $"FastTree against LightGBM on the same featurized split ({comparisons[0].TrainRows:N0} training rows, {comparisons[0].HoldoutRows:N0} holdout, {comparisons[0].FeatureSlots} slots), both built by the product's trainer factory (`OpportunityFits.Trainer`) with the config's settings ({o.Boosting.NumberOfTrees} trees / iterations, {o.Boosting.NumberOfLeaves} leaves, at least {o.Boosting.MinimumExampleCountPerLeaf} per leaf, learning rate {o.Boosting.LearningRate}, feature fraction {o.Boosting.FeatureFraction}, seed {o.Seed}), without early stopping so both fit the same number of trees; `gtm train` uses {o.Boosting.Booster}:");
         md.AppendLine();
         md.AppendLine("| threads | featurize s | FastTree fit s (holdout AUC) | LightGBM fit s (holdout AUC) | FastTree / LightGBM (aim <= 1.0x) |");
         md.AppendLine("|---:|---:|---:|---:|---:|");

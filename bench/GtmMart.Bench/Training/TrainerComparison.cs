@@ -5,8 +5,6 @@ using GtmMart.Training.Evaluation;
 using GtmMart.Training.Opportunity;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Trainers.FastTree;
-using Microsoft.ML.Trainers.LightGbm;
 
 namespace GtmMart.Bench.Training;
 
@@ -19,7 +17,7 @@ public sealed record TrainerComparisonResult(
     int HoldoutRows,
     int FeatureSlots,
     IReadOnlyList<string> Features,
-    FastTreeSettings Settings,
+    BoostingSettings Settings,
     int Threads,
     TimeSpan Featurize,
     TrainerTiming FastTree,
@@ -30,8 +28,9 @@ public sealed record TrainerComparisonResult(
 }
 
 /// <summary>
-/// Side-by-side fit of ML.NET's FastTree and LightGBM with the same trees/iterations, leaves, minimum examples per leaf
-/// and learning rate. The rows are split like <see cref="OpportunityModelTrainer"/> does (closed rows, newest
+/// Side-by-side fit of ML.NET's FastTree and LightGBM, each built by the product's trainer factory
+/// (<see cref="OpportunityFits.Trainer"/>) with the same trees/iterations, leaves, minimum examples per leaf, learning
+/// rate, feature fraction and seed. The rows are split like <see cref="OpportunityModelTrainer"/> does (closed rows, newest
 /// <c>HoldoutFraction</c> by created date held out) and featurized once with its featurizer; both boosters then read
 /// the same cached feature vectors, so the timings cover the boosters alone.
 /// </summary>
@@ -73,34 +72,17 @@ public static class TrainerComparison
         var slots = (trainData.Schema[OpportunityFeatureColumns.Features].Type as VectorDataViewType)?.Size ?? 0;
         var labels = holdout.Select(r => r.Label).ToList();
 
-        var s = options.FastTree;
+        // The product's trainer factory, so both boosters run with the product's settings (seed, feature fraction,
+        // leaves, examples per leaf, learning rate, L2), without early stopping so both fit the same number of trees.
+        var s = options.Boosting;
         progress?.Report($"FastTree: {s.NumberOfTrees} trees, {s.NumberOfLeaves} leaves, {threads} thread(s)");
-        var fastTree = Fit("FastTree", trainData, holdoutData, labels, ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-        {
-            LabelColumnName = OpportunityFeatureColumns.Label,
-            FeatureColumnName = OpportunityFeatureColumns.Features,
-            NumberOfTrees = s.NumberOfTrees,
-            NumberOfLeaves = s.NumberOfLeaves,
-            MinimumExampleCountPerLeaf = s.MinimumExampleCountPerLeaf,
-            LearningRate = s.LearningRate,
-            NumberOfThreads = threads,
-        }));
+        var fastTree = Fit("FastTree", trainData, holdoutData, labels,
+            OpportunityFits.Trainer(ml, OpportunityModelMetadata.FastTree, options, threads, earlyStopping: false));
         progress?.Report($"FastTree fitted in {fastTree.Train.TotalSeconds:0.0}s, holdout AUC {fastTree.HoldoutAuc:0.0000}");
 
         progress?.Report($"LightGBM: {s.NumberOfTrees} iterations, {s.NumberOfLeaves} leaves, {threads} thread(s)");
-        var lightGbm = Fit("LightGBM", trainData, holdoutData, labels, ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
-        {
-            LabelColumnName = OpportunityFeatureColumns.Label,
-            FeatureColumnName = OpportunityFeatureColumns.Features,
-            NumberOfIterations = s.NumberOfTrees,
-            NumberOfLeaves = s.NumberOfLeaves,
-            MinimumExampleCountPerLeaf = s.MinimumExampleCountPerLeaf,
-            LearningRate = s.LearningRate,
-            NumberOfThreads = threads,
-            Seed = options.Seed,
-            Deterministic = true,
-            Silent = true,
-        }));
+        var lightGbm = Fit("LightGBM", trainData, holdoutData, labels,
+            OpportunityFits.Trainer(ml, OpportunityModelMetadata.LightGbm, options, threads, earlyStopping: false));
         progress?.Report($"LightGBM fitted in {lightGbm.Train.TotalSeconds:0.0}s, holdout AUC {lightGbm.HoldoutAuc:0.0000}");
 
         return new TrainerComparisonResult(

@@ -260,7 +260,7 @@ public sealed class TrainingBenchCommand : Command<TrainingBenchCommand.Settings
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
             $"**FastTree vs LightGBM** on the same split (closed rows, newest {o.HoldoutFraction * 100:0}% by created date held out) and the same featurization (the trainer's featurizer: one-hot categoricals, mean-replaced numerics and missing indicators, concatenated and binned), fitted on cached feature vectors so the times are the boosters' own: " +
-            $"{o.FastTree.NumberOfTrees} trees / iterations, {o.FastTree.NumberOfLeaves} leaves, at least {o.FastTree.MinimumExampleCountPerLeaf} examples per leaf, learning rate {o.FastTree.LearningRate}, {settings.Threads} thread(s) each. " +
+            $"{o.Boosting.NumberOfTrees} trees / iterations, {o.Boosting.NumberOfLeaves} leaves, at least {o.Boosting.MinimumExampleCountPerLeaf} examples per leaf, learning rate {o.Boosting.LearningRate}, {settings.Threads} thread(s) each. " +
             $"`amount_usd` is excluded (0 for every Closed Lost row, so it leaks the label){(first is null ? "" : $"; {first.Features.Count} features, {first.FeatureSlots} slots")}. AUC by `BinaryMetrics.Compute` on the holdout.");
         text.AppendLine();
         text.AppendLine("| opportunities | train rows | holdout rows | featurize s | FastTree fit s | FastTree AUC | LightGBM fit s | LightGBM AUC | FastTree / LightGBM time |");

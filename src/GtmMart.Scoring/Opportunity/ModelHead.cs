@@ -28,8 +28,8 @@ internal abstract class ModelHead
         return model.Weights.Count == slotFamily.Length ? new Linear([.. model.Weights], model.Bias, slotFamily) : null;
     }
 
-    /// <summary>For a FastTree ensemble, or null when it uses what this walk does not (categorical splits).</summary>
-    public static ModelHead? For(FastTreeBinaryModelParameters model, int[] slotFamily)
+    /// <summary>For a FastTree or LightGBM ensemble, or null when it uses what this walk does not (categorical splits).</summary>
+    public static ModelHead? For(TreeEnsembleModelParametersBasedOnRegressionTree model, int[] slotFamily)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(slotFamily);

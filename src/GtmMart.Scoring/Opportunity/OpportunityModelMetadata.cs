@@ -11,10 +11,14 @@ namespace GtmMart.Scoring.Opportunity;
 /// </summary>
 public sealed record OpportunityModelMetadata
 {
+    public const string LightGbm = "LightGbm";
     public const string FastTree = "FastTree";
     public const string LogisticRegression = "LbfgsLogisticRegression";
 
-    /// <summary><see cref="FastTree"/> or <see cref="LogisticRegression"/>.</summary>
+    /// <summary>True for the boosted tree ensembles (<see cref="LightGbm"/>, <see cref="FastTree"/>).</summary>
+    public static bool IsBoosted(string algorithm) => algorithm is LightGbm or FastTree;
+
+    /// <summary><see cref="LightGbm"/>, <see cref="FastTree"/> or <see cref="LogisticRegression"/>.</summary>
     public string Algorithm { get; init; } = FastTree;
 
     public IReadOnlyList<string> CategoricalFeatures { get; init; } = [];
@@ -121,6 +125,9 @@ public static class OpportunityModelFile
     public static (ITransformer Model, DataViewSchema InputSchema, OpportunityModelMetadata? Metadata) Load(MLContext mlContext, string path)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
+
+        // A LightGBM model's loader lives in Microsoft.ML.LightGbm, which ML.NET only finds once it is registered.
+        mlContext.ComponentCatalog.RegisterAssembly(typeof(Microsoft.ML.Trainers.LightGbm.LightGbmBinaryModelParameters).Assembly);
         var model = mlContext.Model.Load(path, out var schema);
         OpportunityModelMetadata? metadata = null;
         using (var zip = ZipFile.OpenRead(path))

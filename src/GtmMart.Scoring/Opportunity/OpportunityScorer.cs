@@ -4,11 +4,12 @@ using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
 
 namespace GtmMart.Scoring.Opportunity;
 
 /// <summary>
-/// Scores opportunities with a trained opportunity model (FastTree or logistic regression, Platt-calibrated) and
+/// Scores opportunities with a trained opportunity model (LightGBM, FastTree or logistic regression, Platt-calibrated) and
 /// explains each score per feature family against the typical deal of the model's training rows
 /// (<see cref="OpportunityReasons"/>). Thread-safe, and free of ML.NET per row: <see cref="OpportunityFeaturizer"/>
 /// computes the featurized vector (checked against ML.NET's at load), <see cref="ModelHead"/> the raw score and each
@@ -58,9 +59,11 @@ public sealed class OpportunityScorer : IOpportunityScorer
         {
             ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>> tree =>
                 (OpportunityModelMetadata.FastTree, ModelHead.For(tree.Model.SubModel, slotFamily), tree.Model.Calibrator),
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator>> lightGbm =>
+                (OpportunityModelMetadata.LightGbm, ModelHead.For(lightGbm.Model.SubModel, slotFamily), lightGbm.Model.Calibrator),
             ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator>> linear =>
                 (OpportunityModelMetadata.LogisticRegression, ModelHead.For(linear.Model.SubModel, slotFamily), linear.Model.Calibrator),
-            _ => throw new NotSupportedException($"The model's last transformer ({last.GetType().Name}) is not a calibrated FastTree or linear binary model."),
+            _ => throw new NotSupportedException($"The model's last transformer ({last.GetType().Name}) is not a calibrated LightGBM, FastTree or linear binary model."),
         } switch
         {
             (var a, { } h, var c) => (a, h, c),
@@ -125,7 +128,7 @@ public sealed class OpportunityScorer : IOpportunityScorer
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> KnownCategories { get; }
 
-    /// <summary>"FastTree" or "LbfgsLogisticRegression".</summary>
+    /// <summary>"LightGbm", "FastTree" or "LbfgsLogisticRegression".</summary>
     public string Algorithm { get; }
 
     public OpportunityModelMetadata? Metadata { get; }
@@ -213,6 +216,7 @@ public sealed class OpportunityScorer : IOpportunityScorer
 
     private static bool IsBinaryModel(ITransformer t) =>
         t is ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>>
+            or ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator>>
             or ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator>>;
 
     /// <summary>

@@ -4,6 +4,7 @@ using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using GtmMart.Contracts.V1;
+using GtmMart.Server.Telemetry;
 
 namespace GtmMart.Server.Services;
 
@@ -60,7 +61,7 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
         }
 
         var response = new ScoreOpportunityInlineResponse { Score = ProtoMapping.ToProto(score, snapshot.OpportunityModel, featuresBuildId: 0, isOpen: true) };
-        serving.Metrics.Served("opportunity", "inline", 1);
+        serving.Metrics.Served(ScoreKind.Opportunity, ScoreSource.Inline, 1);
         response.Warnings.AddRange(warnings.Select(w => new FieldWarning { Field = w.Field, Description = w.Description }));
         return Task.FromResult(response);
     }
@@ -78,9 +79,7 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     private ScoreOpportunitiesResponse Opportunities(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
     {
         var response = new ScoreOpportunitiesResponse();
-        response.Results.AddRange(Results(ids, (string id, ref Tally t) => Opportunity(snapshot, id, ref t) is { } score
-            ? new OpportunityResult { Score = score }
-            : new OpportunityResult { Error = ProtoMapping.NotFound(id, "opportunity") }, token));
+        Results(ids, new OpportunityResults(snapshot), response.Results, token);
         return response;
     }
 
@@ -88,66 +87,79 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
     private ScoreAccountsResponse Accounts(ServingSnapshot snapshot, RepeatedField<string> ids, CancellationToken token)
     {
         var response = new ScoreAccountsResponse();
-        response.Results.AddRange(Results(ids, (string id, ref Tally t) => Account(snapshot, id, ref t) is { } score
-            ? new AccountResult { Score = score }
-            : new AccountResult { Error = ProtoMapping.NotFound(id, "account") }, token));
+        Results(ids, new AccountResults(snapshot), response.Results, token);
         return response;
     }
 
-    private delegate TResult ResultOf<TResult>(string id, ref Tally tally);
-
-    /// <summary>Each id's result, in order (see <see cref="Resolve"/>), with the cache hits and misses counted once.</summary>
-    private TResult[] Results<TResult>(RepeatedField<string> ids, ResultOf<TResult> result, CancellationToken token)
+    /// <summary>How one id becomes its result message (a score, or a per-item NOT_FOUND), counting cache hits and misses.</summary>
+    private interface IResultOf<out TResult>
     {
-        var results = new TResult[ids.Count];
-        var tally = Resolve(ids.Count, (int from, int to, ref Tally t) =>
-        {
-            for (var i = from; i < to; i++)
-            {
-                ThrowIfCancelledEvery(i, token);
-                results[i] = result(ids[i], ref t);
-            }
-        }, token);
-        tally.Report(serving.Metrics);
-        return results;
+        TResult Of(string id, ref Tally tally);
     }
 
-    private delegate void RangeWork(int from, int to, ref Tally tally);
+    private readonly struct OpportunityResults(ServingSnapshot snapshot) : IResultOf<OpportunityResult>
+    {
+        public OpportunityResult Of(string id, ref Tally tally) => Opportunity(snapshot, id, ref tally) is { } score
+            ? new OpportunityResult { Score = score }
+            : new OpportunityResult { Error = ProtoMapping.NotFound(id, "opportunity") };
+    }
+
+    private readonly struct AccountResults(ServingSnapshot snapshot) : IResultOf<AccountResult>
+    {
+        public AccountResult Of(string id, ref Tally tally) => Account(snapshot, id, ref tally) is { } score
+            ? new AccountResult { Score = score }
+            : new AccountResult { Error = ProtoMapping.NotFound(id, "account") };
+    }
 
     /// <summary>
-    /// Runs <paramref name="work"/> over ids 0..<paramref name="count"/>: on the call's thread for a short list, split
-    /// in ranges of <see cref="ParallelRange"/> over the cores from <see cref="ParallelFrom"/> ids on (a bulk call or a
-    /// stream chunk, whose ids are independent: each result goes to its own slot, so the order is kept). A failure
-    /// surfaces as itself, as on one thread.
+    /// Each id's result, in order, added to <paramref name="into"/>, with the cache hits and misses counted once. A
+    /// short list (every one-id call) is resolved on the call's thread straight into the answer, with no delegate,
+    /// closure or intermediate array; from <see cref="ParallelFrom"/> ids on (a bulk call or a stream chunk, whose ids
+    /// are independent) in ranges of <see cref="ParallelRange"/> over the cores, each result in its own slot, so the
+    /// order is kept. A failure surfaces as itself, as on one thread.
     /// </summary>
-    private static Tally Resolve(int count, RangeWork work, CancellationToken token)
+    private void Results<TResult, TResultOf>(RepeatedField<string> ids, TResultOf resultOf, RepeatedField<TResult> into, CancellationToken token)
+        where TResultOf : struct, IResultOf<TResult>
     {
-        var total = new Tally();
-        if (count < ParallelFrom || Environment.ProcessorCount == 1)
+        var tally = new Tally();
+        if (ids.Count < ParallelFrom || Environment.ProcessorCount == 1)
         {
-            work(0, count, ref total);
-            return total;
-        }
-
-        var gate = new Lock();
-        try
-        {
-            Parallel.ForEach(Partitioner.Create(0, count, ParallelRange), new ParallelOptions { CancellationToken = token }, range =>
+            for (var i = 0; i < ids.Count; i++)
             {
-                var local = new Tally();
-                work(range.Item1, range.Item2, ref local);
-                lock (gate)
-                {
-                    total.Add(local);
-                }
-            });
+                ThrowIfCancelledEvery(i, token);
+                into.Add(resultOf.Of(ids[i], ref tally));
+            }
         }
-        catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1)
+        else
         {
-            ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+            var results = new TResult[ids.Count];
+            var gate = new Lock();
+            try
+            {
+                Parallel.ForEach(Partitioner.Create(0, ids.Count, ParallelRange), new ParallelOptions { CancellationToken = token }, range =>
+                {
+                    var local = new Tally();
+                    for (var i = range.Item1; i < range.Item2; i++)
+                    {
+                        ThrowIfCancelledEvery(i, token);
+                        results[i] = resultOf.Of(ids[i], ref local);
+                    }
+
+                    lock (gate)
+                    {
+                        tally.Add(local);
+                    }
+                });
+            }
+            catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1)
+            {
+                ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+            }
+
+            into.AddRange(results);
         }
 
-        return total;
+        tally.Report(serving.Metrics);
     }
 
     /// <summary>Every <see cref="Chunk"/> ids, stops the work of a cancelled call or one past its deadline.</summary>
@@ -211,12 +223,12 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
             AccountMisses += other.AccountMisses;
         }
 
-        public readonly void Report(Telemetry.ServerMetrics metrics)
+        public readonly void Report(ServerMetrics metrics)
         {
-            metrics.Cache("opportunity", OpportunityHits, OpportunityMisses);
-            metrics.Cache("account", AccountHits, AccountMisses);
-            metrics.Served("opportunity", "by_id", OpportunityHits + OpportunityMisses);
-            metrics.Served("account", "by_id", AccountHits + AccountMisses);
+            metrics.Cache(ScoreKind.Opportunity, OpportunityHits, OpportunityMisses);
+            metrics.Cache(ScoreKind.Account, AccountHits, AccountMisses);
+            metrics.Served(ScoreKind.Opportunity, ScoreSource.ById, OpportunityHits + OpportunityMisses);
+            metrics.Served(ScoreKind.Account, ScoreSource.ById, AccountHits + AccountMisses);
         }
     }
 

@@ -47,6 +47,16 @@ public sealed partial class MartBuilder
             {
                 if (model.Incremental is { } spec)
                 {
+                    if (model.Layer == "staging")
+                    {
+                        // A staging view keeps nothing: it is built as always, and its tests read the changed keys' rows
+                        // only, the rest being the raw rows (same fingerprints) the published build tested.
+                        relations[model.QualifiedName] = $"{SqlRewriter.BuildSchema(model.Layer, buildId)}.{model.Name}";
+                        var view = Materialize(connection, SqlRewriter.ForRelations(catalog.Models, buildId, relations), buildId, model);
+                        scope.Narrow(model, spec, relations[model.QualifiedName], ChangedKeys(connection, model, spec).Keys, catalog.Tests);
+                        return view;
+                    }
+
                     relations[model.QualifiedName] = previous[model.QualifiedName];
                     var (run, keys) = Update(connection, model, spec, previous[model.QualifiedName], scope, buildId);
                     // Days of the day-grained models (date_day): other date keys run past the last day.
@@ -66,7 +76,7 @@ public sealed partial class MartBuilder
             var testTime = testWatch.Elapsed;
             timings.AddTests(tests);
             var failed = tests.Count(t => !t.Passed);
-            var unmapped = timings.Time("unmapped values", () => Vocabularies.Unmapped(connection, catalog));
+            var unmapped = timings.Time("unmapped values", () => Vocabularies.Unmapped(connection, catalog, keptCounts: true));
             if (failed > 0)
             {
                 // Rolled back whole: the rows it changed in kept tables must not stay. The failing rows were sampled above.
@@ -107,22 +117,7 @@ public sealed partial class MartBuilder
     {
         var relations = scope.Relations;
         var watch = Stopwatch.StartNew();
-        var keys = $"_gtm_keys_{model.Name}";
-        var window = $"_gtm_window_{model.Name}";
-        connection.Execute($"drop table if exists {keys}");
-        connection.Execute($"drop table if exists {window}");
-        if (spec.ByAccount)
-        {
-            connection.Execute($"create temp table {keys} as select k from {ChangeSet.Accounts}");
-            connection.Execute($"create temp table {window} as select k from {keys}");
-        }
-        else
-        {
-            // A row of day d reads days d - lookback .. d: changed day c affects rows c .. c + lookback, which read c - lookback onwards.
-            connection.Execute($"create temp table {keys} as select distinct cast(k + cast(i as integer) as date) as k from {ChangeSet.Days}, range(0, {spec.LookbackDays + 1}) as t(i)");
-            connection.Execute($"create temp table {window} as select distinct cast(k - cast(i as integer) as date) as k from {keys}, range(0, {spec.LookbackDays + 1}) as t(i)");
-        }
-
+        var (keys, window) = ChangedKeys(connection, model, spec);
         var inputs = new Dictionary<string, string>(relations, StringComparer.Ordinal);
         foreach (var (input, column) in spec.Inputs)
         {
@@ -137,9 +132,21 @@ public sealed partial class MartBuilder
         try
         {
             scope.BeforeUpdate(connection, model, spec, table, keys, catalog.Tests);
+            var sql = SqlRewriter.ForRelations(catalog.Models, buildId, inputs).Rewrite(model.Sql);
             connection.Execute($"delete from {table} where {spec.By} in (select k from {keys})");
-            connection.Execute(
-                $"insert into {table} select * from ({SqlRewriter.ForRelations(catalog.Models, buildId, inputs).Rewrite(model.Sql)}) as rebuilt where {spec.By} in (select k from {keys})");
+            if (model.ComputedBy is { } step)
+            {
+                // A computed model's SQL is its step's input: the step writes the rebuilt keys' rows apart, then they move in.
+                var computed = $"_gtm_computed_{model.Name}";
+                connection.Execute($"drop table if exists {computed}");
+                ComputedModels.Get(step).Materialize(connection, sql, computed);
+                connection.Execute($"insert into {table} select * from {computed} where {spec.By} in (select k from {keys})");
+                connection.Execute($"drop table {computed}");
+            }
+            else
+            {
+                connection.Execute($"insert into {table} select * from ({sql}) as rebuilt where {spec.By} in (select k from {keys})");
+            }
         }
         catch (DbException ex)
         {
@@ -148,5 +155,36 @@ public sealed partial class MartBuilder
 
         return (new ModelRun(model.QualifiedName, connection.Scalar<long>($"select count(*) from {table}"), watch.Elapsed),
             connection.Scalar<long>($"select count(*) from {keys}"));
+    }
+
+    /// <summary>
+    /// Temp tables of the <paramref name="model"/>'s keys to rebuild (<c>Keys</c>) and of the input keys those rows read
+    /// (<c>Window</c>), from the change set and its <see cref="IncrementalSpec"/>.
+    /// </summary>
+    private static (string Keys, string Window) ChangedKeys(DbConnection connection, Model model, IncrementalSpec spec)
+    {
+        var keys = $"_gtm_keys_{model.Name}";
+        var window = $"_gtm_window_{model.Name}";
+        connection.Execute($"drop table if exists {keys}");
+        connection.Execute($"drop table if exists {window}");
+        if (spec.ByAccount)
+        {
+            connection.Execute($"create temp table {keys} as select k from {ChangeSet.Accounts}");
+            connection.Execute($"create temp table {window} as select k from {keys}");
+        }
+        else if (spec.ByMonth)
+        {
+            // A month's rows read that month's inputs only; a changed day c changes the months of c .. c + lookback.
+            connection.Execute($"create temp table {keys} as select distinct cast(date_trunc('month', cast(k + cast(i as integer) as date)) as date) as k from {ChangeSet.Days}, range(0, {spec.LookbackDays + 1}) as t(i)");
+            connection.Execute($"create temp table {window} as select k from {keys}");
+        }
+        else
+        {
+            // A row of day d reads days d - lookback .. d: changed day c affects rows c .. c + lookback, which read c - lookback onwards.
+            connection.Execute($"create temp table {keys} as select distinct cast(k + cast(i as integer) as date) as k from {ChangeSet.Days}, range(0, {spec.LookbackDays + 1}) as t(i)");
+            connection.Execute($"create temp table {window} as select distinct cast(k - cast(i as integer) as date) as k from {keys}, range(0, {spec.LookbackDays + 1}) as t(i)");
+        }
+
+        return (keys, window);
     }
 }

@@ -82,7 +82,7 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         var testTime = testWatch.Elapsed;
         timings.AddTests(tests);
         var failed = tests.Count(t => !t.Passed);
-        var unmapped = timings.Time("unmapped values", () => Vocabularies.Unmapped(connection, catalog));
+        var unmapped = timings.Time("unmapped values", () => Vocabularies.Unmapped(connection, catalog, keptCounts: tracked));
         Vocabularies.Record(connection, buildId, unmapped);
         timings.Time("source freshness", () => SourceFreshness.Record(connection, buildId));
         connection.Execute(

@@ -15,6 +15,19 @@ public static class RawFingerprints
 {
     public const string Table = "raw.fingerprints";
 
+    /// <summary>
+    /// The raw columns the mapping seeds apply to by default (sql/seeds/_models.yml): their values (trimmed, lower case)
+    /// are counted beside the fingerprints, so a build lists unmapped values from the counts instead of reading the raw tables.
+    /// </summary>
+    private static readonly (RawSource Source, string Column)[] ValueColumns =
+    [
+        (RawSources.WebAnalytics, "utm_source"),
+        (RawSources.AdSpend, "channel"),
+        (RawSources.SalesforceOpportunities, "source"),
+        (RawSources.SalesforceOpportunities, "stage"),
+        (RawSources.CrmContacts, "job_level"),
+    ];
+
     /// <summary>What is fingerprinted: a source, the kind of key, and the key expression over the source's columns.</summary>
     private static readonly (RawSource Source, string Kind, string Key)[] Parts =
     [
@@ -24,15 +37,27 @@ public static class RawFingerprints
         (RawSources.SalesforceOpportunities, "opps_account", "trim(account_id)"),
         (RawSources.SalesforceAccounts, "accounts", "trim(account_id)"),
         (RawSources.CrmContacts, "contacts", "trim(user_id)"),
+        .. ValueColumns.Select(v => (v.Source, ValueKind(v.Source, v.Column), ValueKey(v.Column))),
     ];
+
+    /// <summary>The kind under which the value counts of <paramref name="source"/>'s <paramref name="column"/> are kept.</summary>
+    public static string ValueKind(RawSource source, string column)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return $"values:{source.TableName}.{column}";
+    }
+
+    /// <summary>The value a seed matches (as the models match it): trimmed and lower case.</summary>
+    public static string ValueKey(string column) => $"lower(trim(cast({RawRules.Q(column)} as varchar)))";
 
     /// <summary>The fingerprints (<c>kind, key, n, h</c>) of <paramref name="source"/>'s rows in <paramref name="relation"/>.</summary>
     public static string Select(RawSource source, string relation)
     {
         ArgumentNullException.ThrowIfNull(source);
         var hash = $"hash({string.Join(", ", source.Columns.Select(c => $"cast({RawRules.Q(c.Name)} as {c.SqlType})"))})";
+        // Value counts need no hash: the day and key fingerprints already tell what changed.
         return string.Join(" union all ", Parts.Where(p => p.Source == source).Select(p =>
-            $"select '{p.Kind}' as kind, {p.Key} as key, count(*) as n, sum({hash}) as h from {relation} group by {p.Key}"));
+            $"select '{p.Kind}' as kind, {p.Key} as key, count(*) as n, {(p.Kind.StartsWith("values:", StringComparison.Ordinal) ? "cast(0 as hugeint)" : $"sum({hash})")} as h from {relation} group by {p.Key}"));
     }
 
     /// <summary>The fingerprints of every raw table as it is now, computed from the rows.</summary>

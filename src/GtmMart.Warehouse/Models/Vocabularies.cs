@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.Loading;
 
 namespace GtmMart.Warehouse.Models;
 
@@ -18,7 +19,11 @@ public sealed record UnmappedValue(string Seed, string RawColumn, string Value, 
 /// </summary>
 public static class Vocabularies
 {
-    public static IReadOnlyList<UnmappedValue> Unmapped(DbConnection connection, ModelCatalog catalog)
+    /// <summary>
+    /// The unmapped values, counted from the raw tables, or with <paramref name="keptCounts"/> (a build, once the
+    /// fingerprints are current) from the value counts the loads keep in <c>raw.fingerprints</c> where a column has them.
+    /// </summary>
+    public static IReadOnlyList<UnmappedValue> Unmapped(DbConnection connection, ModelCatalog catalog, bool keptCounts = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var found = new List<UnmappedValue>();
@@ -39,9 +44,15 @@ public static class Vocabularies
                 }
 
                 var column = $"lower(trim(cast({parts[2]} as varchar)))";
+                var kind = $"values:{parts[1]}.{parts[2]}";
+                var counted = keptCounts && connection.Scalar<long>($"select count(*) from {RawFingerprints.Table} where kind = $kind", ("kind", kind)) > 0;
+                var query = counted
+                    ? $"select key as value, cast(sum(n) as bigint) as n from {RawFingerprints.Table} where kind = $kind and key is not null and key <> '' group by key"
+                    : $"select {column} as value, count(*) as n from {parts[0]}.{parts[1]} where nullif(trim(cast({parts[2]} as varchar)), '') is not null group by {column}";
                 found.AddRange(connection.Query(
-                        $"select {column} as value, count(*) as n from {parts[0]}.{parts[1]} where nullif(trim(cast({parts[2]} as varchar)), '') is not null group by {column}",
-                        r => (Value: r.GetString(0), Rows: Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture)))
+                        query,
+                        r => (Value: r.GetString(0), Rows: Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture)),
+                        counted ? [("kind", kind)] : [])
                     .Where(v => !keys.Contains(v.Value))
                     .OrderByDescending(v => v.Rows).ThenBy(v => v.Value, StringComparer.Ordinal)
                     .Select(v => new UnmappedValue(model.Name, target, v.Value, v.Rows)));

@@ -80,7 +80,13 @@ public static class DataTestDeclarations
             var keyed = spec.GetValueOrDefault("keyed_inputs") is { } k
                 ? Map(k, path).ToDictionary(kv => kv.Key, kv => Text(kv.Value, path, $"incremental keyed input of {name}"), StringComparer.Ordinal)
                 : [];
-            specs[name] = new Building.IncrementalSpec(by, lookback, inputs) { KeyedInputs = keyed };
+            var grain = spec.GetValueOrDefault("grain") is { } g ? Text(g, path, $"incremental.grain of {name}") : "day";
+            if (grain is not ("day" or "month"))
+            {
+                throw new WarehouseException($"{path}: incremental.grain of {name} must be day or month, not '{grain}'.");
+            }
+
+            specs[name] = new Building.IncrementalSpec(by, lookback, inputs) { KeyedInputs = keyed, Grain = grain };
         }
 
         return specs;

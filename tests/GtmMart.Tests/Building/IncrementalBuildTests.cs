@@ -68,11 +68,15 @@ public sealed class IncrementalBuildTests : IDisposable
     [Fact]
     public void An_incremental_build_tests_the_rows_it_rebuilt_and_fails_on_them_as_a_full_build_would()
     {
-        // One more declared test, which only the new day's rows break.
+        // One more declared test on the sessions' core table and on their staging view, which only the new day's rows break.
         var sql = SqlCopy.Of(RepoPaths.Sql, db.Folder.Sub("sql"));
-        var declarations = Path.Combine(sql, "core", "_models.yml");
-        File.WriteAllText(declarations, File.ReadAllText(declarations).Replace(
-            "      - expression: \"pageviews >= 0\"", "      - expression: \"pageviews >= 0\"\n      - expression: \"pageviews < 1000\"", StringComparison.Ordinal));
+        foreach (var layer in new[] { "core", "staging" })
+        {
+            var declarations = Path.Combine(sql, layer, "_models.yml");
+            File.WriteAllText(declarations, File.ReadAllText(declarations).Replace(
+                "      - expression: \"pageviews >= 0\"", "      - expression: \"pageviews >= 0\"\n      - expression: \"pageviews < 1000\"", StringComparison.Ordinal));
+        }
+
         var strict = ModelCatalog.Load(sql);
         var all = db.Folder.Sub("all");
         DemoDataGenerator.Generate(new GeneratorOptions { OutputDirectory = all, Accounts = 80, Seed = 3, Days = 60 });
@@ -96,14 +100,18 @@ public sealed class IncrementalBuildTests : IDisposable
         var incremental = new MartBuilder(db.Warehouse, strict).Build();
         Assert.False(incremental.Published);
         Assert.Matches(@"; \d+ of \d+ data tests on the rebuilt rows$", incremental.Mode);
-        var failure = Assert.Single(incremental.Failures);
-        Assert.Equal("expression(core.fct_web_sessions: pageviews < 1000)", failure.Test.Name);
-        Assert.Equal(1, failure.FailingRows);
+        // The staging view is tested on the changed day's rows only (its other days' raw rows were tested before), and still fails.
+        Assert.Equal(
+            ["expression(core.fct_web_sessions: pageviews < 1000)", "expression(staging.stg_web_sessions: pageviews < 1000)"],
+            incremental.Failures.Select(f => f.Test.Name).Order(StringComparer.Ordinal));
+        Assert.All(incremental.Failures, f => Assert.Equal(1, f.FailingRows));
+        Assert.Contains(incremental.Tests, t => t.Test.Model == "staging.stg_web_sessions" && t.Test.KeyColumns.Count > 0 && t.Passed);
         Assert.Equal(sessions, db.Scalar<long>("select count(*) from core.fct_web_sessions"));
 
-        // A full refresh of the same data finds the same failure.
+        // A full refresh of the same data finds the same failures.
         var full = new MartBuilder(db.Warehouse, strict).Build(fullRefresh: true);
-        Assert.Equal(1, Assert.Single(full.Failures).FailingRows);
+        Assert.Equal(2, full.Failures.Count(f => f.FailingRows == 1));
+        Assert.Equal(2, full.Failures.Count());
     }
 
     private BuildResult Build(bool fullRefresh = false)

@@ -35,6 +35,21 @@ public sealed class SeedTests : IDisposable
             build.Unmapped);
         Assert.Equal([["utm_sources", "bing", 2L], ["job_levels", "chief wizard", 1L]],
             db.Rows("select seed, value, row_count from gtm_meta.unmapped_values where build_id = $id order by row_count desc", ("id", build.BuildId)));
+
+        // Builds count them from the value counts the loads keep: an appended day and a replaced session are counted
+        // as reading every raw row would count them.
+        var day = db.Folder.Sub("day");
+        RawFiles.Write(day, "web_analytics.csv", RawFiles.SessionsHeader, "S4,U1,2025-07-03,/blog, BING ,,1,0", "S3,U2,2025-07-02,/demo,yahoo,,2,0");
+        new RawLoader(db.Warehouse).Load(day, new LoadOptions { Append = true });
+        var catalog = ModelCatalog.Load(RepoPaths.Sql);
+        var incremental = new MartBuilder(db.Warehouse, catalog).Build();
+        Assert.StartsWith("incremental:", incremental.Mode, StringComparison.Ordinal);
+        Assert.Equal(
+            [new UnmappedValue("job_levels", "raw.crm_contacts.job_level", "chief wizard", 1), new UnmappedValue("utm_sources", "raw.web_analytics.utm_source", "bing", 2),
+             new UnmappedValue("utm_sources", "raw.web_analytics.utm_source", "yahoo", 1)],
+            incremental.Unmapped);
+        using var connection = db.Warehouse.Open();
+        Assert.Equal(Vocabularies.Unmapped(connection, catalog), incremental.Unmapped);
     }
 
     [Fact]

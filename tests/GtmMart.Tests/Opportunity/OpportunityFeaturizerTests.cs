@@ -66,13 +66,14 @@ public sealed class OpportunityFeaturizerTests
     }
 
     [Theory]
+    [InlineData(OpportunityModelMetadata.LightGbm)]
     [InlineData(OpportunityModelMetadata.FastTree)]
     [InlineData(OpportunityModelMetadata.LogisticRegression)]
     public void Trained_models_of_both_kinds_are_featurized_in_process(string algorithm)
     {
         var rows = SyntheticOpportunities.Generate(1_500, seed: 4).Select(d => d.Row).ToList();
         var trained = OpportunityModelTrainer.Train(
-            rows, new OpportunityTrainingOptions { Algorithm = algorithm, Folds = 2, FastTree = new FastTreeSettings { NumberOfTrees = 20 } });
+            rows, new OpportunityTrainingOptions { Algorithm = algorithm, Folds = 2, Boosting = new BoostingSettings { NumberOfTrees = 20 } });
         using var scorer = trained.CreateScorer();
         Assert.True(scorer.FeaturizesInProcess);
         Assert.True(scorer.GivesReasons);

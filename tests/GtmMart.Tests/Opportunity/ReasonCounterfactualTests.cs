@@ -12,13 +12,14 @@ namespace GtmMart.Tests.Opportunity;
 /// <summary>
 /// Reasons agree with the model: for every reason of every open opportunity of a demo model (generated data taken
 /// through the product), setting the reason's family to the typical deal's values moves the probability the other way,
-/// by the stated contribution, as ML.NET's own model computes it. For the logistic regression and the FastTree model.
+/// by the stated contribution, as ML.NET's own model computes it. For the logistic regression and the boosted models (LightGBM, FastTree).
 /// </summary>
 [Collection(ServingTestGroup.Name)]
 public sealed class ReasonCounterfactualTests(ServingFixture fixture, ITestOutputHelper output)
 {
     [Theory]
     [InlineData(OpportunityModelMetadata.LogisticRegression)]
+    [InlineData(OpportunityModelMetadata.LightGbm)]
     [InlineData(OpportunityModelMetadata.FastTree)]
     public void Every_reason_of_every_open_opportunity_agrees_with_the_counterfactual(string algorithm)
     {

@@ -25,11 +25,12 @@ public sealed class SameScoresTests
 
     [Theory]
     [InlineData(OpportunityModelMetadata.LogisticRegression)]
+    [InlineData(OpportunityModelMetadata.LightGbm)]
     [InlineData(OpportunityModelMetadata.FastTree)]
     public void A_model_scores_catalog_rows_as_ml_net_scores_the_typed_rows_bit_for_bit(string algorithm)
     {
         var rows = SyntheticOpportunities.Generate(2_500, seed: 17).Select(d => d.Row).ToList();
-        var trained = OpportunityModelTrainer.Train(rows, new OpportunityTrainingOptions { Algorithm = algorithm, Folds = 2, FastTree = new FastTreeSettings { NumberOfTrees = 40 } });
+        var trained = OpportunityModelTrainer.Train(rows, new OpportunityTrainingOptions { Algorithm = algorithm, Folds = 2, Boosting = new BoostingSettings { NumberOfTrees = 40 } });
         using var scorer = trained.CreateScorer();
         using var mlNetFeaturized = OpportunityScorer.WithMlNetFeaturizer(trained.Model, trained.Metadata);
         Assert.True(scorer.FeaturizesInProcess);

@@ -17,10 +17,12 @@ public sealed class ThreadsTests
 {
     private static readonly List<OpportunityFeatureRow> Rows = [.. SyntheticOpportunities.Generate(4_000, seed: 23).Select(d => d.Row)];
 
-    [Fact]
-    public void One_thread_and_two_give_the_same_metrics_and_the_same_model()
+    [Theory]
+    [InlineData(OpportunityModelMetadata.LightGbm)]
+    [InlineData(OpportunityModelMetadata.FastTree)]
+    public void One_thread_and_two_give_the_same_metrics_and_the_same_model(string booster)
     {
-        var options = new OpportunityTrainingOptions { Folds = 3, Algorithm = OpportunityModelMetadata.FastTree };
+        var options = new OpportunityTrainingOptions { Folds = 3, Algorithm = booster };
         var one = OpportunityModelTrainer.Train(Rows, options with { Threads = 1 });
         var two = OpportunityModelTrainer.Train(Rows, options with { Threads = 2 });
 
@@ -47,7 +49,7 @@ public sealed class ThreadsTests
             Assert.Contains(lines, l => l.StartsWith($"[{done}/10] ", StringComparison.Ordinal) && l.Contains(" done in ", StringComparison.Ordinal));
         }
 
-        Assert.Contains(lines, l => l.Contains("FastTree fold 3/3 done in", StringComparison.Ordinal) && l.Contains("trees kept", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("LightGBM fold 3/3 done in", StringComparison.Ordinal) && l.Contains(" leaves kept", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -80,7 +82,7 @@ public sealed class ThreadsTests
     }
 
     private static string Metrics(OpportunityTrainingResult r) =>
-        JsonSerializer.Serialize(new { r.FastTreeCrossValidation, r.LogisticRegressionCrossValidation, r.Holdout, r.Algorithm, r.Hyperparameters });
+        JsonSerializer.Serialize(new { r.BoostedCrossValidation, r.LogisticRegressionCrossValidation, r.Holdout, r.Algorithm, r.Hyperparameters });
 
     private static float[] Probabilities(OpportunityTrainingResult r) =>
         [.. r.Model.Transform(OpportunityDataView.Create(r.Catalog, Rows)).GetColumn<float>("Probability")];

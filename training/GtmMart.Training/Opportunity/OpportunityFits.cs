@@ -8,6 +8,7 @@ using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
 
 namespace GtmMart.Training.Opportunity;
 
@@ -20,11 +21,13 @@ internal sealed record CrossValidated(
 
 /// <summary>
 /// The opportunity model's fits. Each fit gets its own <see cref="MLContext"/> seeded with the options' seed, so a fit's
-/// result depends only on its rows and options, never on which thread runs it or what runs beside it. FastTree stops
-/// early: a stratified, seeded share of the fit's rows (<see cref="FastTreeSettings.EarlyStoppingFraction"/>) is its
-/// validation split; trees are added until its loss has grown <see cref="FastTreeSettings.EarlyStoppingLossIncrease"/>
-/// percent over the best seen, and the ensemble is cut back to the best prefix (ML.NET's generality-loss rule and pruning);
-/// a fit whose validation split would hold fewer than <see cref="MinimumValidationRows"/> rows grows all its trees.
+/// result depends only on its rows and options, never on which thread runs it or what runs beside it. The booster
+/// (LightGBM by default, or FastTree) stops early: a stratified, seeded share of the fit's rows
+/// (<see cref="BoostingSettings.EarlyStoppingFraction"/>) is its validation split; LightGBM adds trees until its log loss
+/// has not improved for <see cref="BoostingSettings.EarlyStoppingRounds"/> trees, FastTree until its loss has grown
+/// <see cref="BoostingSettings.EarlyStoppingLossIncrease"/> percent over the best seen, and the ensemble is cut back to
+/// the best prefix; a small fit holds out a larger share (<see cref="ValidationFraction"/>) and is then refitted on all its
+/// rows with the number of trees found.
 /// </summary>
 internal static class OpportunityFits
 {
@@ -46,10 +49,20 @@ internal static class OpportunityFits
     }
 
     /// <summary>
-    /// Smallest validation split early stopping relies on: on fewer rows its loss is too noisy to stop on (a 2,000-row
-    /// fit stopped after a handful of trees), so smaller fits grow all their trees.
+    /// The validation split early stopping aims for: on fewer rows its loss is too noisy to stop on (a 2,000-row fit
+    /// stopped after a handful of trees), so a small fit holds out a larger share, up to <see cref="MaximumValidationFraction"/>.
     /// </summary>
     public const int MinimumValidationRows = 500;
+
+    /// <summary>The largest share of a small fit's rows held out for early stopping.</summary>
+    public const double MaximumValidationFraction = 0.25;
+
+    /// <summary>
+    /// Share of a fit of <paramref name="rows"/> rows held out for early stopping: <see cref="BoostingSettings.EarlyStoppingFraction"/>,
+    /// raised towards <see cref="MinimumValidationRows"/> rows but not above <see cref="MaximumValidationFraction"/>; 0 when off.
+    /// </summary>
+    public static double ValidationFraction(BoostingSettings s, int rows) =>
+        s.EarlyStoppingFraction <= 0 || rows == 0 ? 0 : Math.Clamp((double)MinimumValidationRows / rows, s.EarlyStoppingFraction, Math.Max(s.EarlyStoppingFraction, MaximumValidationFraction));
 
     private const int Refit = -2;
     private const int WholeTrainingPart = -1;
@@ -97,7 +110,7 @@ internal static class OpportunityFits
 
                     var scored = model.Transform(OpportunityDataView.Create(spec.Catalog, testRows));
                     return (model, scored.GetColumn<float>(OpportunityFeatureColumns.Probability).ToArray(), scored.GetColumn<float>("Score").ToArray());
-                }, r => TreesKept(r.model) is { } trees ? $"{trees} trees kept" : null);
+                }, r => TreesKept(r.model) is { } kept ? $"{kept.Trees} trees of {kept.Leaves} leaves kept" : null);
             });
         }
 
@@ -151,75 +164,139 @@ internal static class OpportunityFits
         return byAlgorithm;
     }
 
+    /// <summary>The boosted algorithm cross-validated: a forced booster, else <see cref="BoostingSettings.Booster"/>.</summary>
+    public static string Booster(OpportunityTrainingOptions options) =>
+        OpportunityModelMetadata.IsBoosted(options.Algorithm) ? options.Algorithm : options.Boosting.Booster;
+
     /// <summary>
     /// Featurizer and trainer fitted on <paramref name="rows"/>, with <paramref name="threads"/> trainer threads.
-    /// FastTree with early stopping fits the featurizer and the trees on the rows outside its validation split.
+    /// A booster with early stopping fits the featurizer and the trees on the rows outside its validation split; a small
+    /// fit is then refitted on all its rows with the number of trees found (see <see cref="ValidationFraction"/>).
     /// </summary>
     public static TransformerChain<ITransformer> Fit(
         FeatureSpec spec, OpportunityTrainingOptions options, string algorithm, IReadOnlyList<OpportunityFeatureRow> rows, int threads)
     {
         var ml = new MLContext(options.Seed);
         var featurizer = OpportunityModelTrainer.Featurizer(ml, spec);
-        var s = options.FastTree;
-        if (algorithm != OpportunityModelMetadata.FastTree || s.EarlyStoppingFraction <= 0 || rows.Count * s.EarlyStoppingFraction < MinimumValidationRows)
+
+        // A leaf minimum above a quarter of the fit's rows would forbid every split (LightGBM then has no tree to return).
+        if (options.Boosting.MinimumExampleCountPerLeaf > rows.Count / 4)
+        {
+            options = options with { Boosting = options.Boosting with { MinimumExampleCountPerLeaf = Math.Max(1, rows.Count / 4) } };
+        }
+
+        var s = options.Boosting;
+        var fraction = ValidationFraction(s, rows.Count);
+        if (!OpportunityModelMetadata.IsBoosted(algorithm) || fraction <= 0)
         {
             return featurizer.Append(Trainer(ml, algorithm, options, threads, earlyStopping: false)).Fit(OpportunityDataView.Create(spec.Catalog, rows));
         }
 
-        var validationFold = Folds.Assign([.. rows.Select(r => r.Label)], Math.Max(2, (int)Math.Round(1 / s.EarlyStoppingFraction)), options.Seed + 1);
+        var validationFold = Folds.Assign([.. rows.Select(r => r.Label)], Math.Max(2, (int)Math.Round(1 / fraction)), options.Seed + 1);
         var fitRows = rows.Where((_, i) => validationFold[i] != 0).ToList();
         var validationRows = rows.Where((_, i) => validationFold[i] == 0).ToList();
         var fitted = featurizer.Fit(OpportunityDataView.Create(spec.Catalog, fitRows));
-        var trainer = (FastTreeBinaryTrainer)Trainer(ml, algorithm, options, threads, earlyStopping: true);
-        var trees = trainer.Fit(
-            fitted.Transform(OpportunityDataView.Create(spec.Catalog, fitRows)),
-            fitted.Transform(OpportunityDataView.Create(spec.Catalog, validationRows)));
+        var train = fitted.Transform(OpportunityDataView.Create(spec.Catalog, fitRows));
+        var validation = fitted.Transform(OpportunityDataView.Create(spec.Catalog, validationRows));
+        ITransformer trees = Trainer(ml, algorithm, options, threads, earlyStopping: true) switch
+        {
+            FastTreeBinaryTrainer fastTree => fastTree.Fit(train, validation),
+            LightGbmBinaryTrainer lightGbm => lightGbm.Fit(train, validation),
+            var other => throw new InvalidOperationException($"{other.GetType().Name} is not a booster."),
+        };
+
+        // A small fit held out more than its usual share: refit on all its rows with the number of trees found, scaled
+        // to the larger sample, so the validation split costs it no data.
+        if (fraction > s.EarlyStoppingFraction && TreesOf(trees) is { } kept)
+        {
+            var refit = options with { Boosting = s with { NumberOfTrees = Math.Max(1, (int)Math.Round(kept.Trees / (1 - fraction))) } };
+            return featurizer.Append(Trainer(ml, algorithm, refit, threads, earlyStopping: false)).Fit(OpportunityDataView.Create(spec.Catalog, rows));
+        }
+
         return new TransformerChain<ITransformer>(fitted, trees);
     }
 
-    internal static IEstimator<ITransformer> Trainer(MLContext ml, string algorithm, OpportunityTrainingOptions options, int threads, bool earlyStopping)
+    /// <summary>
+    /// The trainer of <paramref name="algorithm"/> with the product's settings (<see cref="OpportunityTrainingOptions.Boosting"/>,
+    /// <see cref="OpportunityTrainingOptions.LogisticRegression"/>); with <paramref name="earlyStopping"/> a booster expects
+    /// a validation set and keeps its best prefix of trees.
+    /// </summary>
+    public static IEstimator<ITransformer> Trainer(MLContext ml, string algorithm, OpportunityTrainingOptions options, int threads, bool earlyStopping)
     {
-        if (algorithm != OpportunityModelMetadata.FastTree)
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(options);
+        var s = options.Boosting;
+        switch (algorithm)
         {
-            return ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
-            {
-                LabelColumnName = OpportunityFeatureColumns.Label,
-                FeatureColumnName = OpportunityFeatureColumns.Features,
-                L1Regularization = options.LogisticRegression.L1Regularization,
-                L2Regularization = options.LogisticRegression.L2Regularization,
-                OptimizationTolerance = 1e-5f,
-                MaximumNumberOfIterations = 300,
-                NumberOfThreads = threads,
-            });
-        }
+            case OpportunityModelMetadata.LightGbm:
+                return ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
+                {
+                    LabelColumnName = OpportunityFeatureColumns.Label,
+                    FeatureColumnName = OpportunityFeatureColumns.Features,
+                    NumberOfIterations = s.NumberOfTrees,
+                    NumberOfLeaves = s.NumberOfLeaves,
+                    MinimumExampleCountPerLeaf = s.MinimumExampleCountPerLeaf,
+                    LearningRate = s.LearningRate,
+                    Booster = new GradientBooster.Options { L2Regularization = s.L2Regularization, FeatureFraction = s.FeatureFraction },
+                    EarlyStoppingRound = earlyStopping ? s.EarlyStoppingRounds : 0,
+                    EvaluationMetric = LightGbmBinaryTrainer.Options.EvaluateMetricType.Logloss,
+                    NumberOfThreads = threads,
+                    Seed = options.Seed,
+                    Deterministic = true,
+                    Silent = true,
+                });
+            case OpportunityModelMetadata.FastTree:
+                var o = new FastTreeBinaryTrainer.Options
+                {
+                    LabelColumnName = OpportunityFeatureColumns.Label,
+                    FeatureColumnName = OpportunityFeatureColumns.Features,
+                    NumberOfTrees = s.NumberOfTrees,
+                    NumberOfLeaves = s.NumberOfLeaves,
+                    MinimumExampleCountPerLeaf = s.MinimumExampleCountPerLeaf,
+                    LearningRate = s.LearningRate,
+                    FeatureFraction = s.FeatureFraction,
+                    NumberOfThreads = threads,
+                    Seed = options.Seed,
+                };
+                if (earlyStopping)
+                {
+                    o.EarlyStoppingRule = new GeneralityLossRule((float)s.EarlyStoppingLossIncrease);
+                    o.EnablePruning = true;
+                }
 
-        var s = options.FastTree;
-        var o = new FastTreeBinaryTrainer.Options
-        {
-            LabelColumnName = OpportunityFeatureColumns.Label,
-            FeatureColumnName = OpportunityFeatureColumns.Features,
-            NumberOfTrees = s.NumberOfTrees,
-            NumberOfLeaves = s.NumberOfLeaves,
-            MinimumExampleCountPerLeaf = s.MinimumExampleCountPerLeaf,
-            LearningRate = s.LearningRate,
-            FeatureFraction = s.FeatureFraction,
-            NumberOfThreads = threads,
-            Seed = options.Seed,
-        };
-        if (earlyStopping)
-        {
-            o.EarlyStoppingRule = new GeneralityLossRule((float)s.EarlyStoppingLossIncrease);
-            o.EnablePruning = true;
+                return ml.BinaryClassification.Trainers.FastTree(o);
+            default:
+                return ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+                {
+                    LabelColumnName = OpportunityFeatureColumns.Label,
+                    FeatureColumnName = OpportunityFeatureColumns.Features,
+                    L1Regularization = options.LogisticRegression.L1Regularization,
+                    L2Regularization = options.LogisticRegression.L2Regularization,
+                    OptimizationTolerance = 1e-5f,
+                    MaximumNumberOfIterations = 300,
+                    NumberOfThreads = threads,
+                });
         }
-
-        return ml.BinaryClassification.Trainers.FastTree(o);
     }
 
-    /// <summary>The number of trees a FastTree model kept, or null for another model.</summary>
-    public static int? TreesKept(TransformerChain<ITransformer> model) =>
-        model.LastTransformer is ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>> t
-            ? t.Model.SubModel.TrainedTreeEnsemble.Trees.Count
-            : null;
+    /// <summary>The number of trees and leaves per tree a boosted model kept, or null for another model.</summary>
+    public static (int Trees, int Leaves)? TreesKept(TransformerChain<ITransformer> model) => TreesOf(model.LastTransformer);
 
-    public static string Name(string algorithm) => algorithm == OpportunityModelMetadata.FastTree ? "FastTree" : "logistic regression";
+    private static (int Trees, int Leaves)? TreesOf(ITransformer predictor)
+    {
+        var ensemble = predictor switch
+        {
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>> t => t.Model.SubModel.TrainedTreeEnsemble,
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator>> t => t.Model.SubModel.TrainedTreeEnsemble,
+            _ => null,
+        };
+        return ensemble is null ? null : (ensemble.Trees.Count, ensemble.Trees.Count == 0 ? 0 : ensemble.Trees.Max(t => t.NumberOfLeaves));
+    }
+
+    public static string Name(string algorithm) => algorithm switch
+    {
+        OpportunityModelMetadata.LightGbm => "LightGBM",
+        OpportunityModelMetadata.FastTree => "FastTree",
+        _ => "logistic regression",
+    };
 }

@@ -6,7 +6,6 @@ using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
-using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Transforms;
 
 namespace GtmMart.Training.Opportunity;
@@ -14,7 +13,7 @@ namespace GtmMart.Training.Opportunity;
 /// <summary>
 /// Trains the opportunity win model. Steps (each reported through <c>progress</c>):
 /// closed rows → class-balance warnings → time split (newest <see cref="OpportunityTrainingOptions.HoldoutFraction"/> held out)
-/// → drop constant / all-missing features → leakage scan → featurize → cross-validate FastTree and a regularized
+/// → drop constant / all-missing features → leakage scan → featurize → cross-validate the booster (LightGBM by default) and a regularized
 /// logistic regression on the training part → choose → evaluate on the holdout → refit on all closed rows.
 /// Deterministic: same rows, options and seed give identical metrics and models whatever the number of threads: every
 /// fit (folds, training part, refits of both algorithms) runs single-threaded with its own seeded context, several at
@@ -85,23 +84,30 @@ public static class OpportunityModelTrainer
 
         // 5-6. Cross-validate both algorithms on the training part, their fits spread over the cores.
         var foldOf = Folds.Assign(train.Select(r => r.Label).ToArray(), options.Folds, options.Seed);
+        // On a small training part the booster grows stumps (an additive model) with a larger leaf minimum and a
+        // smaller step, for the CV folds and the final refit alike, so CV measures the model that is shipped.
+        var booster = OpportunityFits.Booster(options);
+        var fits = train.Count < options.SmallDataRows && options.Boosting.SmallData is { } small
+            ? options with { Boosting = small.Apply(options.Boosting) }
+            : options;
         var cv = OpportunityFits.CrossValidate(
-            spec, options, [OpportunityModelMetadata.FastTree, OpportunityModelMetadata.LogisticRegression], train, foldOf,
+            spec, fits, [booster, OpportunityModelMetadata.LogisticRegression], train, foldOf,
             options.RefitOnAllClosedRows ? closed : null, progress);
-        var (treeCv, treeModel, treeOutOfFold, _) = cv[OpportunityModelMetadata.FastTree];
+        var (treeCv, treeModel, treeOutOfFold, _) = cv[booster];
         var (linearCv, linearModel, _, _) = cv[OpportunityModelMetadata.LogisticRegression];
 
         // 7. Choose.
-        var (algorithm, reason) = Choose(treeCv, linearCv, train.Count, options);
+        var (algorithm, reason) = Choose(booster, treeCv, linearCv, train.Count, options);
         progress?.Report($"chosen: {algorithm} ({reason})");
 
         // 8. Holdout evaluation of the chosen pipeline fitted on the training part.
-        // FastTree's built-in Platt calibrator is fitted on its own (in-sample, over-separated) training scores; with
+        // A booster's built-in calibration comes from its own (in-sample, over-separated) training scores; with
         // OutOfFoldCalibration a Platt calibrator fitted on the cross-validation folds' out-of-fold scores is appended.
-        var recalibrate = algorithm == OpportunityModelMetadata.FastTree && options.OutOfFoldCalibration;
+        var boosted = algorithm == booster;
+        var recalibrate = boosted && options.OutOfFoldCalibration;
         var ml = new MLContext(options.Seed);
         var calibrator = recalibrate ? FitPlatt(ml, treeOutOfFold) : null;
-        var trainModel = algorithm == OpportunityModelMetadata.FastTree ? WithCalibrator(treeModel, calibrator) : linearModel;
+        var trainModel = boosted ? WithCalibrator(treeModel, calibrator) : linearModel;
         var holdoutP = Predict(trainModel, spec, holdout);
         var holdoutPairs = holdout.Select((r, i) => (holdoutP[i], r.Label)).ToList();
         var holdoutMetrics = BinaryMetrics.Compute(holdoutPairs);
@@ -132,13 +138,13 @@ public static class OpportunityModelTrainer
             HoldoutPredictions = holdout.Select((r, i) => new HoldoutPrediction(r.OpportunityId, holdoutP[i], r.Label)).ToList(),
             HoldoutRows = holdout,
             FittedRows = finalRows,
-            CrossValidation = algorithm == OpportunityModelMetadata.FastTree ? treeCv : linearCv,
-            FastTreeCrossValidation = treeCv,
+            CrossValidation = boosted ? treeCv : linearCv,
+            BoostedCrossValidation = treeCv,
             LogisticRegressionCrossValidation = linearCv,
             Warnings = warnings,
             FeaturesUsed = [.. categorical, .. numeric],
             DroppedFeatures = dropped,
-            Hyperparameters = Hyperparameters(algorithm, options, OpportunityFits.TreesKept(finalModel)),
+            Hyperparameters = Hyperparameters(algorithm, fits, train.Count < options.SmallDataRows, OpportunityFits.TreesKept(cv[algorithm].RefitModel ?? cv[algorithm].TrainModel)),
             Won = won,
             Lost = lost,
             OpenRowsIgnored = rows.Count - closed.Count,
@@ -197,54 +203,69 @@ public static class OpportunityModelTrainer
         rows.Count == 0 ? [] : [.. model.Transform(OpportunityDataView.Create(spec.Catalog, rows)).GetColumn<float>(OpportunityFeatureColumns.Probability)];
 
     private static (string Algorithm, string Reason) Choose(
-        CrossValidationMetrics tree, CrossValidationMetrics linear, int trainRows, OpportunityTrainingOptions options)
+        string booster, CrossValidationMetrics tree, CrossValidationMetrics linear, int trainRows, OpportunityTrainingOptions options)
     {
+        var name = OpportunityFits.Name(booster);
         var gap = tree.TrainAuc - tree.Auc.Mean;
-        if (options.Algorithm is OpportunityModelMetadata.FastTree or OpportunityModelMetadata.LogisticRegression)
+        if (options.Algorithm != "Auto")
         {
             return (options.Algorithm, string.Create(Inv,
-                $"forced by options (CV AUC FastTree {tree.Auc.Mean:0.0000}, logistic regression {linear.Auc.Mean:0.0000})"));
+                $"forced by options (CV AUC {name} {tree.Auc.Mean:0.0000}, logistic regression {linear.Auc.Mean:0.0000})"));
         }
 
         if (linear.Auc.Mean >= tree.Auc.Mean - options.LinearPreferenceTolerance)
         {
             return (OpportunityModelMetadata.LogisticRegression, string.Create(Inv,
-                $"regularized logistic regression is not worse on CV AUC ({linear.Auc.Mean:0.0000} vs FastTree {tree.Auc.Mean:0.0000}, tolerance {options.LinearPreferenceTolerance}); the simpler model is preferred"));
+                $"regularized logistic regression is not worse on CV AUC ({linear.Auc.Mean:0.0000} vs {name} {tree.Auc.Mean:0.0000}, tolerance {options.LinearPreferenceTolerance}); the simpler model is preferred"));
         }
 
         if (trainRows < options.SmallDataRows && gap > options.OverfitGap)
         {
             return (OpportunityModelMetadata.LogisticRegression, string.Create(Inv,
-                $"FastTree overfits on {trainRows} training rows (train AUC {tree.TrainAuc:0.0000} vs CV AUC {tree.Auc.Mean:0.0000}, gap {gap:0.000} > {options.OverfitGap}); regularized logistic regression chosen (CV AUC {linear.Auc.Mean:0.0000})"));
+                $"{name} overfits on {trainRows} training rows (train AUC {tree.TrainAuc:0.0000} vs CV AUC {tree.Auc.Mean:0.0000}, gap {gap:0.000} > {options.OverfitGap}); regularized logistic regression chosen (CV AUC {linear.Auc.Mean:0.0000})"));
         }
 
-        return (OpportunityModelMetadata.FastTree, string.Create(Inv,
-            $"FastTree has the better CV AUC ({tree.Auc.Mean:0.0000} vs logistic regression {linear.Auc.Mean:0.0000}); train-vs-CV AUC gap {gap:0.000}"));
+        return (booster, string.Create(Inv,
+            $"{name} has the better CV AUC ({tree.Auc.Mean:0.0000} vs logistic regression {linear.Auc.Mean:0.0000}); train-vs-CV AUC gap {gap:0.000}"));
     }
 
-    private static Dictionary<string, string> Hyperparameters(string algorithm, OpportunityTrainingOptions o, int? treesKept) =>
-        algorithm == OpportunityModelMetadata.FastTree
-            ? new()
-            {
-                ["NumberOfTrees"] = o.FastTree.NumberOfTrees.ToString(Inv),
-                ["TreesKept"] = treesKept?.ToString(Inv) ?? "",
-                ["EarlyStopping"] = o.FastTree.EarlyStoppingFraction > 0
-                    ? string.Create(Inv, $"{o.FastTree.EarlyStoppingFraction:P0} of the rows as validation, stop at {o.FastTree.EarlyStoppingLossIncrease}% above the best loss, best prefix kept")
-                    : "off",
-                ["FeatureFraction"] = o.FastTree.FeatureFraction.ToString(Inv),
-                ["NumberOfLeaves"] = o.FastTree.NumberOfLeaves.ToString(Inv),
-                ["MinimumExampleCountPerLeaf"] = o.FastTree.MinimumExampleCountPerLeaf.ToString(Inv),
-                ["LearningRate"] = o.FastTree.LearningRate.ToString(Inv),
-                ["Calibration"] = o.OutOfFoldCalibration ? o.Calibration + " (fitted on out-of-fold scores)" : o.Calibration + " (FastTree built-in, in-sample)",
-                ["Seed"] = o.Seed.ToString(Inv),
-            }
-            : new()
+    private static Dictionary<string, string> Hyperparameters(string algorithm, OpportunityTrainingOptions o, bool small, (int Trees, int Leaves)? kept)
+    {
+        if (!OpportunityModelMetadata.IsBoosted(algorithm))
+        {
+            return new()
             {
                 ["L1Regularization"] = o.LogisticRegression.L1Regularization.ToString(Inv),
                 ["L2Regularization"] = o.LogisticRegression.L2Regularization.ToString(Inv),
                 ["Calibration"] = "logistic (intrinsic)",
                 ["Seed"] = o.Seed.ToString(Inv),
             };
+        }
+
+        var b = o.Boosting;
+        var lightGbm = algorithm == OpportunityModelMetadata.LightGbm;
+        return new()
+        {
+            ["Booster"] = algorithm,
+            ["NumberOfTrees"] = b.NumberOfTrees.ToString(Inv),
+            ["TreesKept"] = kept?.Trees.ToString(Inv) ?? "",
+            ["EarlyStopping"] = b.EarlyStoppingFraction > 0
+                ? lightGbm
+                    ? string.Create(Inv, $"{b.EarlyStoppingFraction:P0} of the rows as validation, stop after {b.EarlyStoppingRounds} trees without a better log loss, best prefix kept")
+                    : string.Create(Inv, $"{b.EarlyStoppingFraction:P0} of the rows as validation, stop at {b.EarlyStoppingLossIncrease}% above the best loss, best prefix kept")
+                : "off",
+            ["FeatureFraction"] = b.FeatureFraction.ToString(Inv),
+            ["NumberOfLeaves"] = b.NumberOfLeaves.ToString(Inv),
+            ["Settings"] = small
+                ? string.Create(Inv, $"small data (training part under {o.SmallDataRows} rows): stumps-sized trees for an additive model; a fit holding out more than {b.EarlyStoppingFraction:P0} for early stopping is refitted on all its rows with the trees found")
+                : "default",
+            ["MinimumExampleCountPerLeaf"] = b.MinimumExampleCountPerLeaf.ToString(Inv),
+            ["LearningRate"] = b.LearningRate.ToString(Inv),
+            ["L2Regularization"] = lightGbm ? b.L2Regularization.ToString(Inv) : "",
+            ["Calibration"] = o.OutOfFoldCalibration ? o.Calibration + " (fitted on out-of-fold scores)" : o.Calibration + " (the booster's built-in, in-sample)",
+            ["Seed"] = o.Seed.ToString(Inv),
+        };
+    }
 
     private static DateWindow Window(List<OpportunityFeatureRow> rows) => rows.Count == 0
         ? new DateWindow(default, default, 0, 0)
@@ -262,14 +283,25 @@ public static class OpportunityModelTrainer
             throw new ArgumentException("Threads must be 0 (all cores) or more.", nameof(o));
         }
 
-        if (o.FastTree.EarlyStoppingFraction is < 0 or >= 0.5 || o.FastTree.EarlyStoppingLossIncrease <= 0)
+        var b = o.Boosting;
+        if (b.EarlyStoppingFraction is < 0 or >= 0.5 || b.EarlyStoppingLossIncrease <= 0 || b.EarlyStoppingRounds < 1)
         {
-            throw new ArgumentException("FastTree early stopping needs a validation fraction in [0, 0.5) and a loss increase above 0.", nameof(o));
+            throw new ArgumentException("Early stopping needs a validation fraction in [0, 0.5), a loss increase above 0 and at least 1 round.", nameof(o));
         }
 
-        if (o.FastTree.FeatureFraction is <= 0 or > 1)
+        if (b.FeatureFraction is <= 0 or > 1)
         {
-            throw new ArgumentException("FastTree FeatureFraction must be in (0, 1].", nameof(o));
+            throw new ArgumentException("Boosting FeatureFraction must be in (0, 1].", nameof(o));
+        }
+
+        if (!OpportunityModelMetadata.IsBoosted(b.Booster))
+        {
+            throw new ArgumentException($"Booster '{b.Booster}' is not one of LightGbm, FastTree.", nameof(o));
+        }
+
+        if (b.NumberOfLeaves < 2 || b.SmallData?.NumberOfLeaves < 2 || b.NumberOfTrees < 1 || b.MinimumExampleCountPerLeaf < 1 || b.SmallData?.MinimumExampleCountPerLeaf < 1 || b.L2Regularization < 0)
+        {
+            throw new ArgumentException("Boosting needs at least 2 leaves per tree, 1 tree, 1 example per leaf and an L2 penalty of 0 or more.", nameof(o));
         }
 
         o.Gate.Validate("opportunity");
@@ -283,9 +315,9 @@ public static class OpportunityModelTrainer
             throw new ArgumentException("HoldoutFraction must be in [0, 1).", nameof(o));
         }
 
-        if (o.Algorithm is not ("Auto" or OpportunityModelMetadata.FastTree or OpportunityModelMetadata.LogisticRegression))
+        if (o.Algorithm is not ("Auto" or OpportunityModelMetadata.LightGbm or OpportunityModelMetadata.FastTree or OpportunityModelMetadata.LogisticRegression))
         {
-            throw new ArgumentException($"Algorithm '{o.Algorithm}' is not one of Auto, FastTree, LbfgsLogisticRegression.", nameof(o));
+            throw new ArgumentException($"Algorithm '{o.Algorithm}' is not one of Auto, LightGbm, FastTree, LbfgsLogisticRegression.", nameof(o));
         }
 
         if (!string.Equals(o.Calibration, "Platt", StringComparison.OrdinalIgnoreCase))

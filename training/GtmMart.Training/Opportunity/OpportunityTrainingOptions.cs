@@ -13,11 +13,16 @@ public sealed record OpportunityTrainingOptions
     /// <summary>Default: the catalog's numeric features, amount_usd included (the leakage scan decides).</summary>
     public IReadOnlyList<string> NumericFeatures { get; init; } = DefaultFeatures(OpportunityFeatureCatalog.Default, FeatureKind.Numeric);
 
-    public FastTreeSettings FastTree { get; init; } = new();
+    /// <summary>The boosted tree model cross-validated beside the logistic regression: which booster and its settings.</summary>
+    public BoostingSettings Boosting { get; init; } = new();
 
     public LogisticRegressionSettings LogisticRegression { get; init; } = new();
 
-    /// <summary>"Auto" (default: choose by cross-validation), "FastTree" or "LbfgsLogisticRegression" (forced; both are still cross-validated).</summary>
+    /// <summary>
+    /// "Auto" (default: choose by cross-validation between the booster and the logistic regression), "LightGbm",
+    /// "FastTree" or "LbfgsLogisticRegression" (forced; a forced booster replaces <see cref="BoostingSettings.Booster"/>;
+    /// both models are still cross-validated).
+    /// </summary>
     public string Algorithm { get; init; } = "Auto";
 
     public int Folds { get; init; } = 5;
@@ -50,17 +55,21 @@ public sealed record OpportunityTrainingOptions
     public string Calibration { get; init; } = "Platt";
 
     /// <summary>
-    /// FastTree only: true (default) appends a Platt calibrator fitted on the cross-validation out-of-fold scores;
-    /// false keeps FastTree's built-in Platt calibrator fitted on its own training scores (over-confident).
+    /// Boosted models only: true (default) appends a Platt calibrator fitted on the cross-validation out-of-fold scores;
+    /// false keeps the booster's built-in Platt calibrator fitted on its own training scores (over-confident).
     /// </summary>
     public bool OutOfFoldCalibration { get; init; } = true;
 
-    /// <summary>The linear model is chosen when its CV AUC is at least FastTree's minus this.</summary>
+    /// <summary>The linear model is chosen when its CV AUC is at least the boosted model's minus this.</summary>
     public double LinearPreferenceTolerance { get; init; } = 0.005;
 
-    /// <summary>FastTree counts as overfitting when train AUC − CV AUC exceeds this on fewer than <see cref="SmallDataRows"/> rows.</summary>
+    /// <summary>The boosted model counts as overfitting when train AUC − CV AUC exceeds this on fewer than <see cref="SmallDataRows"/> rows.</summary>
     public double OverfitGap { get; init; } = 0.1;
 
+    /// <summary>
+    /// A training part with fewer rows is small: the booster uses <see cref="BoostingSettings.SmallData"/> and the
+    /// overfitting guard (<see cref="OverfitGap"/>) applies.
+    /// </summary>
     public int SmallDataRows { get; init; } = 5000;
 
     /// <summary>
@@ -78,12 +87,15 @@ public sealed record OpportunityTrainingOptions
 }
 
 /// <summary>
-/// FastTree's settings. Boosting stops early: <see cref="EarlyStoppingFraction"/> of each fit's rows is held out as a
-/// validation split, trees are added until its loss is <see cref="EarlyStoppingLossIncrease"/> percent above the best
-/// seen (at most <see cref="NumberOfTrees"/>), and the best prefix is kept.
+/// The boosted model's settings. Boosting stops early: <see cref="EarlyStoppingFraction"/> of each fit's rows (stratified,
+/// seeded) is held out as its validation split and trees are added while its log loss improves (at most
+/// <see cref="NumberOfTrees"/>); the best prefix is kept.
 /// </summary>
-public sealed record FastTreeSettings
+public sealed record BoostingSettings
 {
+    /// <summary>"LightGbm" (default) or "FastTree".</summary>
+    public string Booster { get; init; } = OpportunityModelMetadata.LightGbm;
+
     /// <summary>The most trees a fit may grow; early stopping usually ends it sooner.</summary>
     public int NumberOfTrees { get; init; } = 500;
 
@@ -93,17 +105,46 @@ public sealed record FastTreeSettings
 
     public double LearningRate { get; init; } = 0.1;
 
-    /// <summary>
-    /// Share of a fit's rows (stratified, seeded) used only to decide when to stop adding trees; 0 turns early stopping
-    /// off. A fit whose split would hold fewer than 500 rows grows all its trees (too noisy to stop on).
-    /// </summary>
+    /// <summary>L2 penalty on leaf values (LightGBM only).</summary>
+    public double L2Regularization { get; init; }
+
+    /// <summary>Share of a fit's rows (stratified, seeded) used only to stop boosting; 0 turns early stopping off.</summary>
     public double EarlyStoppingFraction { get; init; } = 0.1;
 
-    /// <summary>Boosting stops once the validation loss is this many percent above the best seen; the best prefix of trees is kept.</summary>
+    /// <summary>LightGBM: boosting stops after this many trees without a better validation log loss; the best prefix is kept.</summary>
+    public int EarlyStoppingRounds { get; init; } = 20;
+
+    /// <summary>FastTree: boosting stops once the validation loss is this many percent above the best seen; the best prefix of trees is kept.</summary>
     public double EarlyStoppingLossIncrease { get; init; } = 1;
 
     /// <summary>Share of the features each tree may choose from (1 = all); below 1 decorrelates trees.</summary>
     public double FeatureFraction { get; init; } = 1;
+
+    /// <summary>
+    /// Replaces the tree settings when the training part has fewer than <see cref="OpportunityTrainingOptions.SmallDataRows"/>
+    /// rows (null: no change). Default: stumps (2 leaves, an additive model) of at least 50 rows, learning rate 0.05.
+    /// </summary>
+    public SmallDataBoosting? SmallData { get; init; } = new();
+}
+
+/// <summary>The booster's tree settings on a small training part (<see cref="BoostingSettings.SmallData"/>).</summary>
+public sealed record SmallDataBoosting
+{
+    public int NumberOfLeaves { get; init; } = 2;
+
+    public int MinimumExampleCountPerLeaf { get; init; } = 50;
+
+    public double LearningRate { get; init; } = 0.05;
+
+    /// <summary><paramref name="settings"/> with these tree settings.</summary>
+    public BoostingSettings Apply(BoostingSettings settings) =>
+        (settings ?? throw new ArgumentNullException(nameof(settings))) with
+        {
+            NumberOfLeaves = NumberOfLeaves,
+            MinimumExampleCountPerLeaf = MinimumExampleCountPerLeaf,
+            LearningRate = LearningRate,
+            SmallData = null,
+        };
 }
 
 public sealed record LogisticRegressionSettings

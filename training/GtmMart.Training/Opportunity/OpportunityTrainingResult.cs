@@ -24,7 +24,7 @@ public sealed class OpportunityTrainingResult
 
     public required OpportunityModelMetadata Metadata { get; init; }
 
-    /// <summary><see cref="OpportunityModelMetadata.FastTree"/> or <see cref="OpportunityModelMetadata.LogisticRegression"/>.</summary>
+    /// <summary><see cref="OpportunityModelMetadata.LightGbm"/>, <see cref="OpportunityModelMetadata.FastTree"/> or <see cref="OpportunityModelMetadata.LogisticRegression"/>.</summary>
     public required string Algorithm { get; init; }
 
     public required string AlgorithmReason { get; init; }
@@ -42,7 +42,8 @@ public sealed class OpportunityTrainingResult
 
     public required CrossValidationMetrics CrossValidation { get; init; }
 
-    public required CrossValidationMetrics FastTreeCrossValidation { get; init; }
+    /// <summary>The boosted model's cross-validation (LightGBM or FastTree, see <see cref="OpportunityTrainingOptions.Boosting"/>), chosen or not.</summary>
+    public required CrossValidationMetrics BoostedCrossValidation { get; init; }
 
     public required CrossValidationMetrics LogisticRegressionCrossValidation { get; init; }
 

@@ -10,10 +10,10 @@ namespace GtmMart.Cli.Commands;
 internal static class CallerLoop
 {
     /// <summary>
-    /// One run: each completed call's latency (ms), failed calls, wall seconds, and this process's CPU seconds over it
-    /// (everything a call costs in this process, whatever share of the cores it got).
+    /// One run: each completed call's latency (ms), failed calls, wall seconds, and this process's CPU seconds and
+    /// bytes allocated over it (everything a call costs in this process, whatever share of the cores it got).
     /// </summary>
-    public sealed record Round(List<double> Latencies, long Failures, double Seconds, double CpuSeconds);
+    public sealed record Round(List<double> Latencies, long Failures, double Seconds, double CpuSeconds, long AllocatedBytes);
 
     /// <summary>Room for latencies each caller starts a round with (a list grows past it).</summary>
     private const int InitialLatencies = 1_024;
@@ -31,6 +31,7 @@ internal static class CallerLoop
         var next = -1;
         long failures = 0;
         var cpu = Environment.CpuUsage.TotalTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: false);
         var watch = Stopwatch.StartNew();
         var callers = Enumerable.Range(0, concurrency).Select(c => Task.Run(async () =>
         {
@@ -61,7 +62,8 @@ internal static class CallerLoop
         await Task.WhenAll(callers).ConfigureAwait(false);
         var elapsed = watch.Elapsed.TotalSeconds;
         var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
-        return new Round([.. perCaller.SelectMany(l => l)], failures, elapsed, cpuSeconds);
+        var allocatedBytes = GC.GetTotalAllocatedBytes(precise: false) - allocated;
+        return new Round([.. perCaller.SelectMany(l => l)], failures, elapsed, cpuSeconds, allocatedBytes);
     }
 
     /// <summary>The <paramref name="p"/> quantile of sorted values (nearest rank); NaN when there are none.</summary>
