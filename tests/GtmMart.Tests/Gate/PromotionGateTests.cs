@@ -120,6 +120,22 @@ public sealed class PromotionGateTests
         Assert.Equal(1, PromotionGate.AucInterval(0.99, 5, 5).Upper);
     }
 
+    [Fact]
+    public void Folds_that_agree_do_not_hide_the_sampling_error_of_a_small_data_set()
+    {
+        // The example exports: a one-split booster scored every fold alike (folds' interval [0.506, 0.569]) on 80 won
+        // and 72 lost deals, where one AUC's sampling error alone spans chance; the gate judges the wider interval.
+        var small = PromotionGate.Decide(Evidence(80, 72, Cv(0.538, 0.506, 0.569), 0.08), Options);
+        Assert.False(small.Passed);
+        Assert.Equal(TrustVerdict.NoBetterThanChance, small.Verdict);
+        Assert.StartsWith("refused: no better than chance (CV AUC 0.538 [0.446, 0.630]", small.Reason, StringComparison.Ordinal);
+
+        // The same folds' figures on 3,000 of each class: the sampling interval is inside the folds', which stands.
+        var large = PromotionGate.Decide(Evidence(3000, 3000, Cv(0.538, 0.506, 0.569), 0.08), Options);
+        Assert.True(large.Passed);
+        Assert.Contains("CV AUC 0.538 [0.506, 0.569]", large.Reason, StringComparison.Ordinal);
+    }
+
     private static GateEvidence Evidence(int won, int lost, MetricInterval cv, double ece) =>
         new(GateWording.Deals, won, lost, cv, ece, null);
 
