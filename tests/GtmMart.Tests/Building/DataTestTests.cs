@@ -71,6 +71,50 @@ public sealed class DataTestTests : IDisposable
     }
 
     [Fact]
+    public void A_relationships_test_reads_each_child_row_once_when_the_parent_field_repeats()
+    {
+        // history.score_factors.run_id -> history.scores.run_id: one run's factor rows point at one run id that a
+        // million score rows share. Joined row to row that is factor rows x score rows (here 200,000 x 200,000); the
+        // test must compare each child value with the parent's distinct values, and still find the orphans.
+        var sql = db.Folder.Sub("sql");
+        File.WriteAllText(Path.Combine(db.Folder.Sub("sql/core"), "scores.sql"), "select * from raw.scores");
+        File.WriteAllText(Path.Combine(db.Folder.Sub("sql/mart"), "factors.sql"), "select * from raw.factors");
+        File.WriteAllText(Path.Combine(sql, "core", "_models.yml"),
+            """
+            models:
+              - name: scores
+                primary_key: [entity]
+            """);
+        File.WriteAllText(Path.Combine(sql, "mart", "_models.yml"),
+            """
+            models:
+              - name: factors
+                primary_key: [entity]
+                columns:
+                  - name: run_id
+                    tests:
+                      - relationships: { to: core.scores, field: run_id }
+            """);
+        using (var connection = db.Warehouse.Open())
+        {
+            connection.Execute("create schema raw; create schema core; create schema mart");
+            connection.Execute("create table raw.scores as select 'r1' as run_id, i as entity from range(200000) as t(i)");
+            connection.Execute("create table raw.factors as select case when i < 3 then 'r0' else 'r1' end as run_id, i as entity from range(200000) as t(i)");
+            connection.Execute("create table core.scores as select * from raw.scores");
+            connection.Execute("create table mart.factors as select * from raw.factors");
+        }
+
+        var catalog = ModelCatalog.Load(sql);
+        using var open = db.Warehouse.Open();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = Assert.Single(DataTestRunner.Run(open, catalog.Tests, SqlRewriter.Published(catalog.Models)), r => r.Test.Kind == "relationships");
+        watch.Stop();
+
+        Assert.Equal(1, result.FailingRows);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"the relationships test took {watch.Elapsed}: it read the child rows once per parent row");
+    }
+
+    [Fact]
     public void A_row_level_test_that_cannot_run_fails_under_its_own_name()
     {
         var sql = db.Folder.Sub("sql");
