@@ -35,28 +35,39 @@ public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int cap
 
     public bool TryGetAccount(string accountId, out AccountScore score) => _accounts.TryGetValue(accountId, out score!);
 
-    /// <summary>Keeps the score when there is room; returns it either way.</summary>
+    /// <summary>
+    /// Keeps the score when there is room, and returns the score this cache answers the id with from now on: this one,
+    /// or the one a concurrent call or the background <see cref="Fill"/> kept first (the same probability, scored a few
+    /// milliseconds apart), so that every answer for an id from one cache is the same message, scored_at included.
+    /// </summary>
     public OpportunityScore Keep(OpportunityScore score)
     {
         ArgumentNullException.ThrowIfNull(score);
-        if (Reserve() && !_opportunities.TryAdd(score.OpportunityId, score))
-        {
-            Interlocked.Decrement(ref _count);
-        }
-
-        return score;
+        return Keep(_opportunities, score.OpportunityId, score);
     }
 
-    /// <summary>Keeps the score when there is room; returns it either way.</summary>
+    /// <inheritdoc cref="Keep(OpportunityScore)"/>
     public AccountScore Keep(AccountScore score)
     {
         ArgumentNullException.ThrowIfNull(score);
-        if (Reserve() && !_accounts.TryAdd(score.AccountId, score))
+        return Keep(_accounts, score.AccountId, score);
+    }
+
+    private TScore Keep<TScore>(ConcurrentDictionary<string, TScore> held, string id, TScore score)
+        where TScore : class
+    {
+        if (Reserve())
         {
-            Interlocked.Decrement(ref _count);
+            var kept = held.GetOrAdd(id, score);
+            if (!ReferenceEquals(kept, score))
+            {
+                Interlocked.Decrement(ref _count);
+            }
+
+            return kept;
         }
 
-        return score;
+        return held.TryGetValue(id, out var earlier) ? earlier : score;
     }
 
     /// <summary>Whether the cache holds as many scores as it may.</summary>

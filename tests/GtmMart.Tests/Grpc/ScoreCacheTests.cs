@@ -41,6 +41,33 @@ public sealed class ScoreCacheTests(GrpcServerFixture server) : IClassFixture<Gr
     }
 
     [Fact]
+    public void An_id_scored_twice_at_once_is_answered_with_the_score_kept_first()
+    {
+        // A call and the background fill can score the same id at the same moment; the cache answers with the one it
+        // kept, so the call that lost the race returns the same message as every later call (scored_at included).
+        var cache = new ScoreCache(null, null, capacity: 10);
+        var first = new OpportunityScore { OpportunityId = "OPP1", ScoredAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(new DateTime(2026, 12, 5, 7, 40, 26, DateTimeKind.Utc)) };
+        var second = new OpportunityScore { OpportunityId = "OPP1", ScoredAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(new DateTime(2026, 12, 5, 7, 40, 27, DateTimeKind.Utc)) };
+
+        Assert.Same(first, cache.Keep(first));
+        Assert.Same(first, cache.Keep(second));
+        Assert.Equal(1, cache.Count);
+
+        var account = new AccountScore { AccountId = "ACC1" };
+        Assert.Same(account, cache.Keep(account));
+        Assert.Same(account, cache.Keep(new AccountScore { AccountId = "ACC1" }));
+        Assert.Equal(2, cache.Count);
+
+        // Full: a new id is answered with its own score and not kept; a kept id still with the kept one.
+        var full = new ScoreCache(null, null, capacity: 1);
+        Assert.Same(first, full.Keep(first));
+        var other = new OpportunityScore { OpportunityId = "OPP2" };
+        Assert.Same(other, full.Keep(other));
+        Assert.False(full.TryGet("OPP2", out _));
+        Assert.Same(first, full.Keep(second));
+    }
+
+    [Fact]
     public async Task With_the_cache_off_every_call_runs_the_model_and_gets_the_same_scores()
     {
         var ids = OpenOpportunityIds(8).Skip(5).ToArray();
