@@ -37,15 +37,11 @@ public static class RawFingerprints
         (RawSources.SalesforceOpportunities, "opps_account", "trim(account_id)"),
         (RawSources.SalesforceAccounts, "accounts", "trim(account_id)"),
         (RawSources.CrmContacts, "contacts", "trim(user_id)"),
-        .. ValueColumns.Select(v => (v.Source, ValueKind(v.Source, v.Column), ValueKey(v.Column))),
+        .. ValueColumns.Select(v => (v.Source, ValueKind(v.Source.TableName, v.Column), ValueKey(v.Column))),
     ];
 
-    /// <summary>The kind under which the value counts of <paramref name="source"/>'s <paramref name="column"/> are kept.</summary>
-    public static string ValueKind(RawSource source, string column)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        return $"values:{source.TableName}.{column}";
-    }
+    /// <summary>The kind under which the value counts of raw.<paramref name="table"/>'s <paramref name="column"/> are kept.</summary>
+    public static string ValueKind(string table, string column) => $"values:{table}.{column}";
 
     /// <summary>The value a seed matches (as the models match it): trimmed and lower case.</summary>
     public static string ValueKey(string column) => $"lower(trim(cast({RawRules.Q(column)} as varchar)))";

@@ -44,7 +44,7 @@ public static class Vocabularies
                 }
 
                 var column = $"lower(trim(cast({parts[2]} as varchar)))";
-                var kind = $"values:{parts[1]}.{parts[2]}";
+                var kind = RawFingerprints.ValueKind(parts[1], parts[2]);
                 var counted = keptCounts && connection.Scalar<long>($"select count(*) from {RawFingerprints.Table} where kind = $kind", ("kind", kind)) > 0;
                 var query = counted
                     ? $"select key as value, cast(sum(n) as bigint) as n from {RawFingerprints.Table} where kind = $kind and key is not null and key <> '' group by key"
