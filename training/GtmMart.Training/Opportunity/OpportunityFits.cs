@@ -85,6 +85,10 @@ internal static class OpportunityFits
         var parallelism = Parallelism(options, train.Count, spec.Categorical.Count + spec.Numeric.Count);
         progress?.Report(string.Create(CultureInfo.InvariantCulture,
             $"cross-validating {string.Join(" and ", algorithms.Select(Name))} on {train.Count} rows: {options.Folds} folds, a fit on the whole training part{(refitRows is null ? "" : $" and a refit on all {refitRows.Count} closed rows")} each, {parallelism} fits at a time"));
+        // Each fold's fit and test rows, split once for every algorithm's fits and for the metrics after them.
+        var folds = Enumerable.Range(0, options.Folds)
+            .Select(f => (Fit: train.Where((_, r) => foldOf[r] != f).ToList(), Test: train.Where((_, r) => foldOf[r] == f).ToList()))
+            .ToArray();
         var results = new (TransformerChain<ITransformer> Model, float[] Probability, float[] Score)[parts.Count];
         using (var tracker = new StepTracker(progress, "cross-validation", parts.Count))
         {
@@ -92,8 +96,8 @@ internal static class OpportunityFits
             Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i =>
             {
                 var (algorithm, fold) = parts[i];
-                var fitRows = fold == Refit ? refitRows! : fold == WholeTrainingPart ? train : train.Where((_, r) => foldOf[r] != fold).ToList();
-                var testRows = fold == Refit ? [] : fold == WholeTrainingPart ? train : train.Where((_, r) => foldOf[r] == fold).ToList();
+                var fitRows = fold == Refit ? refitRows! : fold == WholeTrainingPart ? train : folds[fold].Fit;
+                var testRows = fold == Refit ? [] : fold == WholeTrainingPart ? train : folds[fold].Test;
                 var name = fold switch
                 {
                     Refit => $"{Name(algorithm)} refit on all closed rows",
@@ -139,7 +143,6 @@ internal static class OpportunityFits
                     continue;
                 }
 
-                var testRows = fold == WholeTrainingPart ? train : train.Where((_, r) => foldOf[r] == fold).ToList();
                 if (fold == WholeTrainingPart)
                 {
                     full = model;
@@ -147,6 +150,7 @@ internal static class OpportunityFits
                     continue;
                 }
 
+                var testRows = folds[fold].Test;
                 outOfFold.AddRange(score.Select((s, j) => new ScoreLabel { Score = s, Label = testRows[j].Label }));
                 var m = BinaryMetrics.Compute(testRows.Select((r, j) => (p[j], r.Label)).ToList());
                 auc.Add(m.Auc);
