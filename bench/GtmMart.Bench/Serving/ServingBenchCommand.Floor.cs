@@ -78,42 +78,8 @@ public sealed partial class ServingBenchCommand
         return work;
     }
 
-    /// <summary>
-    /// The server's own steps on an uncached one-id call, as <see cref="CallWork.ServerMicros"/> counts them, for one id
-    /// at a time where a call runs (the <c>replayed + server work</c> contender runs it in the caller's continuation
-    /// after a replayed answer): the request's bytes parsed, the id looked up and scored, the score mapped to the answer
-    /// message, and the answer encoded as grpc-dotnet's marshaller does (its size, then the message into a buffer).
-    /// Measured this way, the floor pays what the call's own conditions cost the work (caches the transport and other
-    /// processes left cold between two calls of one caller, threads waking), which a tight loop on one thread does not.
-    /// </summary>
-    private sealed class ServerWork(ServingSnapshot snapshot, string[] ids)
-    {
-        private readonly byte[][] requests = [.. ids.Select(id => new ScoreOpportunitiesRequest { OpportunityIds = { id } }.ToByteArray())];
-
-        [ThreadStatic]
-        private static ArrayBufferWriter<byte>? buffer;
-
-        /// <summary>The work for the <paramref name="i"/>-th call's id; returns the answer's size in bytes.</summary>
-        public int Run(int i)
-        {
-            var request = ScoreOpportunitiesRequest.Parser.ParseFrom(requests[i % requests.Length]);
-            var id = request.OpportunityIds[0];
-            if (!snapshot.Features.TryGetOpportunity(id, out var row))
-            {
-                throw new InvalidOperationException(id);
-            }
-
-            var answer = Answer(snapshot, snapshot.Opportunity.Score(row), row);
-            var writer = buffer ??= new ArrayBufferWriter<byte>(4 * 1024);
-            writer.ResetWrittenCount();
-            var size = answer.CalculateSize();
-            answer.WriteTo(writer);
-            return size;
-        }
-    }
-
     /// <summary>The answer a one-id call gets, as the server maps it.</summary>
-    private static ScoreOpportunitiesResponse Answer(ServingSnapshot snapshot, GtmMart.Scoring.Opportunity.OpportunityScore score, GtmMart.Scoring.Features.OpportunityFeatureRow row) =>
+    internal static ScoreOpportunitiesResponse Answer(ServingSnapshot snapshot, GtmMart.Scoring.Opportunity.OpportunityScore score, GtmMart.Scoring.Features.OpportunityFeatureRow row) =>
         new() { Results = { new OpportunityResult { Score = ProtoMapping.ToProto(score, snapshot.OpportunityModel, snapshot.BuildId, !row.IsClosed) } } };
 
     /// <summary><paramref name="step"/> over and over on this thread for <see cref="FloorStepSeconds"/> after as long a warm-up: CPU µs and bytes allocated per call.</summary>
