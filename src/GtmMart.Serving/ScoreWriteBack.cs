@@ -135,15 +135,18 @@ public sealed class ScoreWriteBack
             s.AccountId, s.FitScore, s.Tier.ToString(), s.SegmentName, s.BehaviourScore, json.Account(s),
             models.IcpModel, models.IcpVersion, runId, scoredAt,
         });
-        var watch = Stopwatch.StartNew();
+        var clock = new WriteBackClock();
         using var connection = warehouse.Open();
         ScoreTables.Ensure(connection);
         ScoreHistory.Ensure(connection);
+        // The engine's settings for the write (DuckDB: one thread), put back before the data tests.
+        using var bulkWrite = warehouse.Dialect.BeginBulkWrite(connection);
         // The dialect's bulk write: an engine that loads files uploads the rows now, outside the transaction.
         using var stagedOpportunities = warehouse.Dialect.StageRows(connection, ScoreTables.OpportunityTable, opportunityRows, progress);
         using var stagedAccounts = warehouse.Dialect.StageRows(connection, ScoreTables.AccountTable, accountRows, progress);
         using var stagedDrift = warehouse.Dialect.StageRows(connection, ScoreTables.DriftTable, DriftRows(runId, scoredAt, drift, driftMessages, progress), progress);
         using var stagedFactors = warehouse.Dialect.StageRows(connection, HistoryTables.Factors, FactorRows(runId, opportunityScores), progress);
+        clock.Mark("open and stage");
         var result = connection.InTransaction(_ =>
         {
             // Checked again inside the transaction: another writer may have committed the same run id meanwhile.
@@ -153,21 +156,23 @@ public sealed class ScoreWriteBack
             }
 
             var opportunities = Replace(connection, ScoreTables.OpportunityTable, stagedOpportunities, "opportunity",
-                "select opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id", "opportunity_id", scoreDate, ct);
+                "select opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id", "opportunity_id", scoreDate, clock, ct);
             progress?.Report($"wrote {opportunities:N0} opportunity scores");
 
             // The run's drift before the failpoint below, so a kill there comes after it was written (the kill test checks none of it shows).
             connection.Execute($"delete from {ScoreTables.DriftTable.QualifiedName} where run_id = $run", ("run", runId));
             var driftRows = stagedDrift.Append(ct);
             progress?.Report($"wrote {driftRows:N0} drift rows");
+            clock.Mark("drift");
 
             Failpoint.Hit(AfterOpportunitiesFailpoint);
             ct.ThrowIfCancellationRequested();
 
             var accounts = Replace(connection, ScoreTables.AccountTable, stagedAccounts, "account",
-                "select account_id, fit_score, tier, model_version, run_id", "account_id", scoreDate, ct);
+                "select account_id, fit_score, tier, model_version, run_id", "account_id", scoreDate, null, ct);
             progress?.Report($"wrote {accounts:N0} account scores");
-            RecordHistory(connection, runId, stagedFactors, scoredAt, progress, ct);
+            clock.Mark("accounts");
+            RecordHistory(connection, runId, stagedFactors, scoredAt, clock, progress, ct);
             connection.Execute($"delete from {ScoreTables.RunTable.QualifiedName} where run_id = $run", ("run", runId));
             connection.Execute(
                 $"""
@@ -184,18 +189,23 @@ public sealed class ScoreWriteBack
                 ("build", features.BuildId),
                 ("okind", TrustLabels.Kind(models.OpportunityCard)), ("otrust", TrustLabels.Verdict(models.OpportunityCard)), ("oreason", TrustLabels.Reason(models.OpportunityCard) ?? models.MissingOpportunity),
                 ("ikind", TrustLabels.Kind(models.IcpCard)), ("itrust", TrustLabels.Verdict(models.IcpCard)), ("ireason", TrustLabels.Reason(models.IcpCard) ?? models.MissingIcp));
+            clock.Mark("ledger");
+            bulkWrite.Dispose();
             Audit(connection, runId, progress);
+            clock.Mark("data tests");
             Failpoint.Hit(BeforeCommitFailpoint);
             return new WriteBackResult(runId, opportunities, accounts, scoredAt, false, models.OpportunityVersion, models.IcpVersion);
         });
 
-        if (!result.AlreadyWritten)
+        if (result.AlreadyWritten)
         {
-            var rows = result.Opportunities + result.Accounts;
-            progress?.Report($"committed {rows:N0} rows in {watch.Elapsed.TotalSeconds:0.00}s ({rows / Math.Max(watch.Elapsed.TotalSeconds, 1e-6):N0} rows/s)");
+            return result;
         }
 
-        return result;
+        clock.Mark("commit");
+        var rows = result.Opportunities + result.Accounts;
+        progress?.Report($"committed {rows:N0} rows in {clock.Elapsed.TotalSeconds:0.00}s ({rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-6):N0} rows/s)");
+        return result with { Steps = clock.Steps };
     }
 
     /// <summary>
@@ -203,13 +213,17 @@ public sealed class ScoreWriteBack
     /// written, its reasons' family contributions (staged by the dialect's bulk write), its changes since each
     /// entity's previous run, then the retention.
     /// </summary>
-    private void RecordHistory(DbConnection connection, string runId, IStagedRows stagedFactors, DateTime scoredAt, IProgress<string>? progress, CancellationToken ct)
+    private void RecordHistory(DbConnection connection, string runId, IStagedRows stagedFactors, DateTime scoredAt, WriteBackClock clock, IProgress<string>? progress, CancellationToken ct)
     {
         var kept = ScoreHistory.RecordScores(connection, runId);
+        clock.Mark("per-run scores");
         connection.Execute($"delete from {HistoryTables.Factors.QualifiedName} where run_id = $run", ("run", runId));
         stagedFactors.Append(ct);
+        clock.Mark("factor rows");
         var changes = ScoreHistory.RecordChanges(connection, runId);
+        clock.Mark("changes");
         var dropped = ScoreHistory.Prune(connection, Retention, runId, scoredAt);
+        clock.Mark("retention");
         progress?.Report($"score history: kept {kept:N0} scores of this run, {changes:N0} changed since their previous run" +
                          (dropped > 0 ? $"; dropped {dropped:N0} run(s) past the retention ({Retention})" : ""));
     }
@@ -219,9 +233,39 @@ public sealed class ScoreWriteBack
     /// (history.score_factors), made in chunks on pool threads like the score rows.
     /// </summary>
     private static IEnumerable<object?[]> FactorRows(string runId, IReadOnlyList<OpportunityScore> scores) =>
-        Rows(scores, (_, s, rows) => rows.AddRange(s.TopPositive.Concat(s.TopNegative)
-            .GroupBy(f => f.Family, StringComparer.Ordinal)
-            .Select(g => new object?[] { runId, "opportunity", s.OpportunityId, g.Key, g.Sum(f => f.Contribution) })));
+        Rows(scores, (_, s, rows) => AddFactorRows(runId, s, rows));
+
+    /// <summary>
+    /// One row per family among the score's reasons (positive, then negative), in the order each family first appears,
+    /// its contributions summed in that order from 0 (a few reasons per score: a scan of this score's rows, no grouping).
+    /// </summary>
+    private static void AddFactorRows(string runId, OpportunityScore score, List<object?[]> rows)
+    {
+        var first = rows.Count;
+        void Add(OpportunityFactor factor)
+        {
+            for (var i = first; i < rows.Count; i++)
+            {
+                if (string.Equals((string)rows[i][3]!, factor.Family, StringComparison.Ordinal))
+                {
+                    rows[i][4] = (double)rows[i][4]! + factor.Contribution;
+                    return;
+                }
+            }
+
+            rows.Add([runId, "opportunity", score.OpportunityId, factor.Family, 0d + factor.Contribution]);
+        }
+
+        foreach (var factor in score.TopPositive)
+        {
+            Add(factor);
+        }
+
+        foreach (var factor in score.TopNegative)
+        {
+            Add(factor);
+        }
+    }
 
     /// <summary>The drift rows, once the comparison is done (its messages reported first, from the writing thread).</summary>
     private static IEnumerable<object?[]> DriftRows(
@@ -244,10 +288,11 @@ public sealed class ScoreWriteBack
     /// (<paramref name="historySelect"/> picks entity id, score, tier, model version and run id from the latest table).
     /// </summary>
     private static long Replace(
-        DbConnection connection, DeclaredTable latest, IStagedRows staged, string entityType, string historySelect, string idColumn, DateOnly scoreDate, CancellationToken ct)
+        DbConnection connection, DeclaredTable latest, IStagedRows staged, string entityType, string historySelect, string idColumn, DateOnly scoreDate, WriteBackClock? clock, CancellationToken ct)
     {
         connection.Execute($"delete from {latest.QualifiedName}");
         var rows = staged.Append(ct);
+        clock?.Mark($"latest {entityType} scores");
         var history = ScoreTables.HistoryTable.QualifiedName;
         connection.Execute(
             $"delete from {history} where score_date = $day and entity_type = $type and entity_id in (select {idColumn} from {latest.QualifiedName})",
@@ -258,6 +303,7 @@ public sealed class ScoreWriteBack
             select $day, $type, s.* from ({historySelect} from {latest.QualifiedName}) as s
             """,
             ("day", scoreDate), ("type", entityType));
+        clock?.Mark($"daily {entityType} history");
         return rows;
     }
 
