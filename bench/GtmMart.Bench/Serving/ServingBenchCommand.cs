@@ -143,7 +143,8 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
     }
 
     private sealed record WriteResult(
-        long Opportunities, long Accounts, double Score, double Write, double OpportunityPart, double Raw, long RawRows, double Tests, double Floor)
+        long Opportunities, long Accounts, double Score, double Write, double OpportunityPart, double Raw, long RawRows, double Tests, double Floor,
+        IReadOnlyList<GtmMart.Serving.WriteBackStep> Steps, double RawBulk, double FloorBulk)
     {
         public double WritePerSecond => (Opportunities + Accounts) / Write;
 
