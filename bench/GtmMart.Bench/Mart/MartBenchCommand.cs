@@ -45,9 +45,20 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
         public string Work { get; init; } = Path.Combine(".gtm", "bench");
     }
 
-    private sealed record Row(
-        long Sessions, long RawRows, double Generate, double Load, long LoadPeak, double Build, long BuildPeak, double Models, double Tests, double LowerBound, double CopyFloor,
-        double OutputFloor, string OutputTables);
+    /// <summary>One step's wall time, the process's CPU time (all threads) and its peak resident set.</summary>
+    private sealed record Step(double Wall, double Cpu, long Peak);
+
+    /// <summary>One size's figures; the build's are null while it runs (the row is written as soon as the load is measured).</summary>
+    private sealed record Row(long Sessions, long RawRows, Step Generate, Step Load)
+    {
+        public Step? Build { get; init; }
+        public double Models { get; init; }
+        public double Tests { get; init; }
+        public double LowerBound { get; init; }
+        public double CopyFloor { get; init; }
+        public double OutputFloor { get; init; }
+        public string OutputTables { get; init; } = "";
+    }
 
     private sealed record Daily(long Sessions, long NewSessions, double Append, double Incremental, string Mode, double FullRefresh, double CopyFloor, long Peak, string Slowest);
 
@@ -70,26 +81,36 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
             var history = Path.Combine(folder, "history");
             var day = Path.Combine(folder, "day");
             var warehouse = new DuckDbWarehouse(Path.Combine(folder, "bench.duckdb"));
-            var generate = Time(() => PipelineSteps.Generate(
+            var generate = Measure(() => PipelineSteps.Generate(
                 new GeneratorOptions { OutputDirectory = all, Accounts = settings.Accounts, Seed = 1, Sessions = sessions, Days = settings.Days + 1 }, cancellationToken));
             var newSessions = DaySplit.Split(all, history, day, new DateOnly(2025, 1, 1).AddDays(settings.Days));
             Directory.Delete(all, recursive: true);
+            Progress($"{sessions:N0} sessions: generated in {generate.Wall:0.0}s");
 
+            // Each figure is written (the section and the console) as soon as it is measured: a long run stopped
+            // half-way keeps what it measured.
             LoadReport? report = null;
-            PeakMemory.Reset();
-            var load = Time(() => report = PipelineSteps.Load(warehouse, history));
-            var loadPeak = PeakMemory.Bytes();
+            var load = Measure(() => report = PipelineSteps.Load(warehouse, history));
+            var row = new Row(sessions, report!.Loaded, generate, load);
+            rows.Add(row);
+            Write(rows, daily, settings);
+            Progress($"{sessions:N0} sessions: load {load.Wall:0.0}s ({load.Cpu:0.0} CPU s, peak {Mib(load.Peak)})");
+
             Warehouse.Building.BuildResult? result = null;
-            PeakMemory.Reset();
-            var build = Time(() => result = PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true, timings: true));
-            var buildPeak = PeakMemory.Bytes();
+            var build = Measure(() => result = PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true, timings: true));
+            Progress($"{sessions:N0} sessions: full build {build.Wall:0.0}s ({build.Cpu:0.0} CPU s, peak {Mib(build.Peak)}); slowest: {Slowest(result!, 5)}");
             var lowerBound = Time(() => LowerBound(warehouse));
             var copyFloor = Time(() => CopySessions(warehouse));
             var outputs = SessionGrainTables(result!, report!);
             var outputFloor = Time(() => CopyTables(warehouse, outputs));
             var outputTables = string.Join(", ", outputs.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Model} ({o.Rows:N0} rows)")));
-            rows.Add(new Row(sessions, report!.Loaded, generate, load, loadPeak, build, buildPeak, result!.ModelTime.TotalSeconds, result.TestTime.TotalSeconds, lowerBound, copyFloor, outputFloor, outputTables));
-            AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions[/]: load {load:0.0}s, full build {build:0.0}s ({build / copyFloor:0.0}x the copy floor {copyFloor:0.0}s, {build / outputFloor:0.0}x the output floor {outputFloor:0.0}s)");
+            rows[^1] = row with
+            {
+                Build = build, Models = result!.ModelTime.TotalSeconds, Tests = result.TestTime.TotalSeconds,
+                LowerBound = lowerBound, CopyFloor = copyFloor, OutputFloor = outputFloor, OutputTables = outputTables,
+            };
+            Write(rows, daily, settings);
+            AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions[/]: load {load.Wall:0.0}s, full build {build.Wall:0.0}s ({build.Wall / copyFloor:0.0}x the copy floor {copyFloor:0.0}s, {build.Wall / outputFloor:0.0}x the output floor {outputFloor:0.0}s)");
 
             if (sessions <= settings.DailyUpTo)
             {
@@ -99,19 +120,34 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
                 var incrementalTime = Time(() => incremental = PipelineSteps.Build(warehouse, catalog, cancellationToken, timings: true));
                 var fullRefresh = Time(() => PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true, timings: true));
                 var floor = Time(() => CopySessions(warehouse));
-                var slowest = string.Join(", ", incremental!.Timings.OrderByDescending(t => t.Elapsed).Take(5)
-                    .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Elapsed.TotalSeconds:0.0}s")));
-                daily.Add(new Daily(sessions, newSessions, append, incrementalTime, incremental.Mode, fullRefresh, floor, PeakMemory.Bytes(), slowest));
+                daily.Add(new Daily(sessions, newSessions, append, incrementalTime, incremental!.Mode, fullRefresh, floor, PeakMemory.Bytes(), Slowest(incremental, 5)));
+                Write(rows, daily, settings);
                 AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions + 1 day[/]: incremental {incrementalTime:0.0}s vs full refresh {fullRefresh:0.0}s ({incrementalTime / fullRefresh:P0})");
             }
 
             Directory.Delete(folder, recursive: true);
         }
 
-        var markdown = Render(rows, daily, settings);
-        MarkdownSection.Write(settings.Out, "mart", markdown);
-        Console.Out.Write(markdown);
+        Console.Out.Write(Render(rows, daily, settings));
         return 0;
+    }
+
+    private static void Write(List<Row> rows, List<Daily> daily, Settings settings) =>
+        MarkdownSection.Write(settings.Out, "mart", Render(rows, daily, settings));
+
+    private static void Progress(string line) =>
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:HH:mm:ss} {line}"));
+
+    private static string Slowest(Warehouse.Building.BuildResult result, int count) =>
+        string.Join(", ", result.Timings.OrderByDescending(t => t.Elapsed).Take(count)
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Elapsed.TotalSeconds:0.0}s")));
+
+    private static Step Measure(Action action)
+    {
+        PeakMemory.Reset();
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var wall = Time(action);
+        return new Step(wall, (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, PeakMemory.Bytes());
     }
 
     /// <summary>
@@ -187,25 +223,32 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
         text.AppendLine();
         text.AppendLine("**Full load and build by size** (`gtm load --raw` of the history, `gtm build --full-refresh`):");
         text.AppendLine();
-        text.AppendLine("| sessions | raw rows loaded | generate s | load s | load peak | full build s | models s | tests s | build peak | copy floor s | build / copy floor | output floor s | build / output floor | lower bound s | build / lower bound |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| sessions | raw rows loaded | generate s | load s | load CPU s | load peak | full build s | build CPU s | models s | tests s | build peak | copy floor s | build / copy floor | output floor s | build / output floor | lower bound s | build / lower bound |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
-            text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Sessions:N0} | {r.RawRows:N0} | {r.Generate:0.0} | {r.Load:0.0} | {Mib(r.LoadPeak)} | {r.Build:0.0} | {r.Models:0.0} | {r.Tests:0.0} | {Mib(r.BuildPeak)} | {r.CopyFloor:0.0} | {r.Build / r.CopyFloor:0.0}x | {r.OutputFloor:0.0} | {r.Build / r.OutputFloor:0.0}x | {r.LowerBound:0.00} | {r.Build / r.LowerBound:0.0}x |");
+            var load = string.Create(CultureInfo.InvariantCulture, $"| {r.Sessions:N0} | {r.RawRows:N0} | {r.Generate.Wall:0.0} | {r.Load.Wall:0.0} | {r.Load.Cpu:0.0} | {Mib(r.Load.Peak)} |");
+            text.AppendLine(r.Build is not { } b
+                ? load + " running | | | | | | | | | | |"
+                : load + string.Create(CultureInfo.InvariantCulture,
+                    $" {b.Wall:0.0} | {b.Cpu:0.0} | {r.Models:0.0} | {r.Tests:0.0} | {Mib(b.Peak)} | {r.CopyFloor:0.0} | {b.Wall / r.CopyFloor:0.0}x | {r.OutputFloor:0.0} | {b.Wall / r.OutputFloor:0.0}x | {r.LowerBound:0.00} | {b.Wall / r.LowerBound:0.0}x |"));
         }
 
         text.AppendLine();
-        foreach (var r in rows)
+        foreach (var r in rows.Where(r => r.Build is not null))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"Output floor tables at {r.Sessions:N0} sessions: {r.OutputTables}.  ");
         }
 
         for (var i = 1; i < rows.Count; i++)
         {
+            var (before, after) = (rows[i - 1], rows[i]);
             text.AppendLine();
             text.Append(CultureInfo.InvariantCulture,
-                $"Growth {rows[i - 1].Sessions:N0} → {rows[i].Sessions:N0} sessions ({(double)rows[i].Sessions / rows[i - 1].Sessions:0.#}x the data): load {rows[i].Load / rows[i - 1].Load:0.0}x, full build {rows[i].Build / rows[i - 1].Build:0.0}x.");
+                $"Growth {before.Sessions:N0} → {after.Sessions:N0} sessions ({(double)after.Sessions / before.Sessions:0.#}x the data): load {after.Load.Wall / before.Load.Wall:0.0}x ({after.Load.Cpu / before.Load.Cpu:0.0}x CPU)");
+            text.Append(before.Build is { } b0 && after.Build is { } b1
+                ? string.Create(CultureInfo.InvariantCulture, $", full build {b1.Wall / b0.Wall:0.0}x ({b1.Cpu / b0.Cpu:0.0}x CPU).")
+                : ", full build not measured yet.");
         }
 
         text.AppendLine();
