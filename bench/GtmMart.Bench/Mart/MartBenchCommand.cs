@@ -55,12 +55,12 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
         public double Models { get; init; }
         public double Tests { get; init; }
         public double LowerBound { get; init; }
-        public double CopyFloor { get; init; }
-        public double OutputFloor { get; init; }
+        public Step CopyFloor { get; init; } = new(0, 0, 0);
+        public Step OutputFloor { get; init; } = new(0, 0, 0);
         public string OutputTables { get; init; } = "";
     }
 
-    private sealed record Daily(long Sessions, long NewSessions, double Append, double Incremental, string Mode, double FullRefresh, double CopyFloor, long Peak, string Slowest);
+    private sealed record Daily(long Sessions, long NewSessions, double Append, Step Incremental, string Mode, Step FullRefresh, Step CopyFloor, long Peak, string Slowest);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -100,29 +100,34 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
             var build = Measure(() => result = PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true, timings: true));
             Progress($"{sessions:N0} sessions: full build {build.Wall:0.0}s ({build.Cpu:0.0} CPU s, peak {Mib(build.Peak)}); slowest: {Slowest(result!, 5)}");
             var lowerBound = Time(() => LowerBound(warehouse));
-            var copyFloor = Time(() => CopySessions(warehouse));
+            var copyFloor = Measure(() => CopySessions(warehouse));
             var outputs = SessionGrainTables(result!, report!);
-            var outputFloor = Time(() => CopyTables(warehouse, outputs));
+            var outputFloor = Measure(() => CopyTables(warehouse, outputs));
             var outputTables = string.Join(", ", outputs.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Model} ({o.Rows:N0} rows)")));
             rows[^1] = row with
             {
-                Build = build, Models = result!.ModelTime.TotalSeconds, Tests = result.TestTime.TotalSeconds,
-                LowerBound = lowerBound, CopyFloor = copyFloor, OutputFloor = outputFloor, OutputTables = outputTables,
+                Build = build,
+                Models = result!.ModelTime.TotalSeconds,
+                Tests = result.TestTime.TotalSeconds,
+                LowerBound = lowerBound,
+                CopyFloor = copyFloor,
+                OutputFloor = outputFloor,
+                OutputTables = outputTables,
             };
             Write(rows, daily, settings);
-            AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions[/]: load {load.Wall:0.0}s, full build {build.Wall:0.0}s ({build.Wall / copyFloor:0.0}x the copy floor {copyFloor:0.0}s, {build.Wall / outputFloor:0.0}x the output floor {outputFloor:0.0}s)");
+            AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions[/]: load {load.Wall:0.0}s, full build {build.Wall:0.0}s ({build.Wall / copyFloor.Wall:0.0}x the copy floor {copyFloor.Wall:0.0}s, {build.Wall / outputFloor.Wall:0.0}x the output floor {outputFloor.Wall:0.0}s; CPU {build.Cpu / copyFloor.Cpu:0.0}x and {build.Cpu / outputFloor.Cpu:0.0}x)");
 
             if (sessions <= settings.DailyUpTo)
             {
-                PeakMemory.Reset();
-                var append = Time(() => PipelineSteps.Load(warehouse, day, new LoadOptions { Append = true }));
+                var append = Measure(() => PipelineSteps.Load(warehouse, day, new LoadOptions { Append = true }));
                 Warehouse.Building.BuildResult? incremental = null;
-                var incrementalTime = Time(() => incremental = PipelineSteps.Build(warehouse, catalog, cancellationToken, timings: true));
-                var fullRefresh = Time(() => PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true, timings: true));
-                var floor = Time(() => CopySessions(warehouse));
-                daily.Add(new Daily(sessions, newSessions, append, incrementalTime, incremental!.Mode, fullRefresh, floor, PeakMemory.Bytes(), Slowest(incremental, 5)));
+                var incrementalTime = Measure(() => incremental = PipelineSteps.Build(warehouse, catalog, cancellationToken, timings: true));
+                var fullRefresh = Measure(() => PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true, timings: true));
+                var floor = Measure(() => CopySessions(warehouse));
+                var peak = new[] { append, incrementalTime, fullRefresh, floor }.Max(step => step.Peak);
+                daily.Add(new Daily(sessions, newSessions, append.Wall, incrementalTime, incremental!.Mode, fullRefresh, floor, peak, Slowest(incremental, 5)));
                 Write(rows, daily, settings);
-                AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions + 1 day[/]: incremental {incrementalTime:0.0}s vs full refresh {fullRefresh:0.0}s ({incrementalTime / fullRefresh:P0})");
+                AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions + 1 day[/]: incremental {incrementalTime.Wall:0.0}s vs full refresh {fullRefresh.Wall:0.0}s ({incrementalTime.Wall / fullRefresh.Wall:P0}; CPU {incrementalTime.Cpu / fullRefresh.Cpu:P0})");
             }
 
             Directory.Delete(folder, recursive: true);
@@ -219,11 +224,11 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
         text.AppendLine(MarkdownSection.MachineLine());
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Data: demo generator, seed 1, {settings.Accounts:N0} accounts, {settings.Days} days of history plus one more day written apart (the \"new day\"). DuckDB memory_limit {DuckDbWarehouse.MemoryLimit}, spilling to a temp folder beside the database. Other helpers' jobs share the 2 cores, so compare the ratios (each pairs two timings of the same run on the same data), not seconds across runs.");
-        text.AppendLine("Copy floor: DuckDB copying `raw.web_analytics` once into a table of the same file (`create table ... as select *`, insertion order not kept, as the build runs): what writing any per-session table costs. Output floor: the same copy (`create table ... as select *`) of every table the build wrote with at least one row per loaded session (listed below), from the finished tables: what writing the mart's session-grain tables costs, however they are computed. Lower bound: one GROUP BY pass (by day and source) over each raw table. Peak memory: the process's peak resident set during that step (reset before it, Linux `clear_refs`).");
+        text.AppendLine("Copy floor: DuckDB copying `raw.web_analytics` once into a table of the same file (`create table ... as select *`, insertion order not kept, as the build runs): what writing any per-session table costs. Output floor: the same copy (`create table ... as select *`) of every table the build wrote with at least one row per loaded session (listed below), from the finished tables: what writing the mart's session-grain tables costs, however they are computed. Lower bound: one GROUP BY pass (by day and source) over each raw table. Peak memory: the process's peak resident set during that step (reset before it, Linux `clear_refs`). CPU s: the process's CPU time, all threads, user + system, during that step: on a machine other jobs share, a step waiting for a core adds wall time but no CPU time, so the CPU ratios are the steadier ones.");
         text.AppendLine();
         text.AppendLine("**Full load and build by size** (`gtm load --raw` of the history, `gtm build --full-refresh`):");
         text.AppendLine();
-        text.AppendLine("| sessions | raw rows loaded | generate s | load s | load CPU s | load peak | full build s | build CPU s | models s | tests s | build peak | copy floor s | build / copy floor | output floor s | build / output floor | lower bound s | build / lower bound |");
+        text.AppendLine("| sessions | raw rows loaded | generate s | load s | load CPU s | load peak | full build s | build CPU s | models s | tests s | build peak | copy floor s (CPU s) | build / copy floor (CPU) | output floor s (CPU s) | build / output floor (CPU) | lower bound s | build / lower bound |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
@@ -231,7 +236,7 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
             text.AppendLine(r.Build is not { } b
                 ? load + " running | | | | | | | | | | |"
                 : load + string.Create(CultureInfo.InvariantCulture,
-                    $" {b.Wall:0.0} | {b.Cpu:0.0} | {r.Models:0.0} | {r.Tests:0.0} | {Mib(b.Peak)} | {r.CopyFloor:0.0} | {b.Wall / r.CopyFloor:0.0}x | {r.OutputFloor:0.0} | {b.Wall / r.OutputFloor:0.0}x | {r.LowerBound:0.00} | {b.Wall / r.LowerBound:0.0}x |"));
+                    $" {b.Wall:0.0} | {b.Cpu:0.0} | {r.Models:0.0} | {r.Tests:0.0} | {Mib(b.Peak)} | {r.CopyFloor.Wall:0.0} ({r.CopyFloor.Cpu:0.0}) | {b.Wall / r.CopyFloor.Wall:0.0}x ({b.Cpu / r.CopyFloor.Cpu:0.0}x) | {r.OutputFloor.Wall:0.0} ({r.OutputFloor.Cpu:0.0}) | {b.Wall / r.OutputFloor.Wall:0.0}x ({b.Cpu / r.OutputFloor.Cpu:0.0}x) | {r.LowerBound:0.00} | {b.Wall / r.LowerBound:0.0}x |"));
         }
 
         text.AppendLine();
@@ -255,12 +260,12 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
         text.AppendLine();
         text.AppendLine("**One new day** on top of the built history: `gtm load --append` of the day's files, then `gtm build` (incremental), then `gtm build --full-refresh` of the same data, side by side:");
         text.AppendLine();
-        text.AppendLine("| history sessions | new day's sessions | append s | incremental build s | full refresh s | incremental / full refresh | copy floor s | full refresh / copy floor | peak | what the incremental build did | its five slowest steps (`gtm build --timings`) |");
+        text.AppendLine("| history sessions | new day's sessions | append s | incremental build s (CPU s) | full refresh s (CPU s) | incremental / full refresh (CPU) | copy floor s (CPU s) | full refresh / copy floor (CPU) | peak | what the incremental build did | its five slowest steps (`gtm build --timings`) |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var d in daily)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {d.Sessions:N0} | {d.NewSessions:N0} | {d.Append:0.0} | {d.Incremental:0.0} | {d.FullRefresh:0.0} | {d.Incremental / d.FullRefresh:P0} | {d.CopyFloor:0.0} | {d.FullRefresh / d.CopyFloor:0.0}x | {Mib(d.Peak)} | {d.Mode} | {d.Slowest} |");
+                $"| {d.Sessions:N0} | {d.NewSessions:N0} | {d.Append:0.0} | {d.Incremental.Wall:0.0} ({d.Incremental.Cpu:0.0}) | {d.FullRefresh.Wall:0.0} ({d.FullRefresh.Cpu:0.0}) | {d.Incremental.Wall / d.FullRefresh.Wall:P0} ({d.Incremental.Cpu / d.FullRefresh.Cpu:P0}) | {d.CopyFloor.Wall:0.0} ({d.CopyFloor.Cpu:0.0}) | {d.FullRefresh.Wall / d.CopyFloor.Wall:0.0}x ({d.FullRefresh.Cpu / d.CopyFloor.Cpu:0.0}x) | {Mib(d.Peak)} | {d.Mode} | {d.Slowest} |");
         }
 
         return text.ToString();
