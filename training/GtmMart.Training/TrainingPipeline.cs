@@ -58,6 +58,12 @@ public static class TrainingPipeline
     public const string OpportunityModel = "opportunity-scoring";
     public const string IcpModel = "icp";
 
+    /// <summary>The progress line that opens opportunity scoring's training (the peer benchmark times from it).</summary>
+    public const string OpportunityStep = "training opportunity scoring";
+
+    /// <summary>The progress line that opens the ICP model's training, once opportunity scoring is registered.</summary>
+    public const string IcpStep = "training the ideal customer profile";
+
     /// <param name="activate">False (<c>gtm train --no-activate</c>): register every version but leave the active pointers alone.</param>
     public static TrainingRun Run(
         string snapshotDirectory, TrainingConfig config, ModelRegistry registry, string? groundTruthCsv = null, IProgress<string>? progress = null, bool activate = true)
@@ -82,10 +88,10 @@ public static class TrainingPipeline
         ArgumentNullException.ThrowIfNull(accounts);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(registry);
-        progress?.Report("training opportunity scoring");
+        progress?.Report(OpportunityStep);
         var (opportunity, opportunityOutcome, truth) = TrainOpportunity(opportunities, snapshot, config, registry, groundTruthCsv, progress, activate);
 
-        progress?.Report("training the ideal customer profile");
+        progress?.Report(IcpStep);
         var (icp, icpOutcome) = TrainIcp(accounts, snapshot, config, registry, progress, activate);
         return new TrainingRun(snapshot, opportunity, opportunityOutcome, icp, icpOutcome, truth);
     }

@@ -95,7 +95,9 @@ public static class TrainerComparison
     {
         var cpu = ChildRun.OwnCpuSeconds();
         var watch = Stopwatch.StartNew();
-        var model = trainer.Fit(train);
+        // On a thread-pool thread, as gtm train fits: single-threaded FastTree runs each step as Task.Run(step).Wait(),
+        // inline on a pool thread, handed over and waited for on any other (OpportunityFits.CrossValidate).
+        var model = Task.Run(() => trainer.Fit(train)).GetAwaiter().GetResult();
         var elapsed = watch.Elapsed;
         cpu = ChildRun.OwnCpuSeconds() - cpu;
         var p = model.Transform(holdout).GetColumn<float>(OpportunityFeatureColumns.Probability).ToArray();
