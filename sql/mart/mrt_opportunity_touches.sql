@@ -68,23 +68,58 @@ all_touches as (
     select * from source_fallbacks
 ),
 
--- The time-decay weight is known per touch before ordering, so one window pass gives index, count and total weight.
+-- The time-decay weight depends only on the days before the created date (0 for a fallback row), so it is computed
+-- once per distinct day count, as the exact decimal and as the double the credits divide: converting a decimal(38, 30)
+-- to double costs microseconds, too much for every touch.
+decay_days as (
+    select distinct coalesce(days_before_created, 0) as days_before_created
+    from all_touches
+),
+
+decay_weights as (
+    select
+        days_before_created,
+        cast(power(cast(2 as double), -cast(days_before_created as double) / nullif(window_settings.half_life_days, 0))
+            as decimal(38, 30)) as time_decay_weight
+    from decay_days
+    cross join window_settings
+),
+
+decay_weights_double as (
+    select
+        days_before_created,
+        time_decay_weight,
+        cast(time_decay_weight as double) as time_decay_weight_double
+    from decay_weights
+),
+
 weighted as (
     select
         all_touches.*,
-        cast(power(cast(2 as double), -cast(coalesce(all_touches.days_before_created, 0) as double) / nullif(window_settings.half_life_days, 0))
-            as decimal(38, 30)) as time_decay_weight
+        decay_weights_double.time_decay_weight,
+        decay_weights_double.time_decay_weight_double
     from all_touches
-    cross join window_settings
+    inner join decay_weights_double
+        on coalesce(all_touches.days_before_created, 0) = decay_weights_double.days_before_created
+),
+
+-- Each opportunity's total weight: summed exactly, converted to double once per opportunity.
+weight_totals as (
+    select
+        opportunity_id,
+        cast(sum(time_decay_weight) as double) as total_time_decay_weight_double
+    from weighted
+    group by opportunity_id
 ),
 
 ordered as (
     select
         weighted.*,
-        cast(row_number() over (partition by opportunity_id order by session_date, session_id) as integer) as touch_index,
-        cast(count(*) over (partition by opportunity_id) as integer) as touch_count,
-        sum(time_decay_weight) over (partition by opportunity_id) as total_time_decay_weight
+        weight_totals.total_time_decay_weight_double,
+        cast(row_number() over (partition by weighted.opportunity_id order by weighted.session_date, weighted.session_id) as integer) as touch_index,
+        cast(count(*) over (partition by weighted.opportunity_id) as integer) as touch_count
     from weighted
+    inner join weight_totals on weighted.opportunity_id = weight_totals.opportunity_id
 ),
 
 credited as (
@@ -107,7 +142,7 @@ credited as (
             else 2 * cast(cast(0.4 as double) as decimal(18, 15))
                 + (touch_count - 2) * cast(cast(0.2 as double) / nullif(touch_count - 2, 0) as decimal(18, 15))
         end as position_based_total,
-        cast(cast(time_decay_weight as double) / nullif(cast(total_time_decay_weight as double), 0) as decimal(18, 15)) as time_decay
+        cast(time_decay_weight_double / nullif(total_time_decay_weight_double, 0) as decimal(18, 15)) as time_decay
     from ordered
 ),
 

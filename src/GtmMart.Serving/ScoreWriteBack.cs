@@ -28,7 +28,7 @@ namespace GtmMart.Serving;
 /// the connection is closed right after the commit, so the file lock is held only for the short write. A second
 /// process trying to write meanwhile fails fast with the warehouse's "one writing process" message.
 /// </remarks>
-public sealed class ScoreWriteBack
+public sealed partial class ScoreWriteBack
 {
     public const string AfterOpportunitiesFailpoint = "writeback:after-opportunities";
 
@@ -135,15 +135,18 @@ public sealed class ScoreWriteBack
             s.AccountId, s.FitScore, s.Tier.ToString(), s.SegmentName, s.BehaviourScore, json.Account(s),
             models.IcpModel, models.IcpVersion, runId, scoredAt,
         });
-        var watch = Stopwatch.StartNew();
+        var clock = new WriteBackClock();
         using var connection = warehouse.Open();
         ScoreTables.Ensure(connection);
         ScoreHistory.Ensure(connection);
+        // The engine's settings for the write (DuckDB: one thread), put back before the data tests.
+        using var bulkWrite = warehouse.Dialect.BeginBulkWrite(connection);
         // The dialect's bulk write: an engine that loads files uploads the rows now, outside the transaction.
         using var stagedOpportunities = warehouse.Dialect.StageRows(connection, ScoreTables.OpportunityTable, opportunityRows, progress);
         using var stagedAccounts = warehouse.Dialect.StageRows(connection, ScoreTables.AccountTable, accountRows, progress);
         using var stagedDrift = warehouse.Dialect.StageRows(connection, ScoreTables.DriftTable, DriftRows(runId, scoredAt, drift, driftMessages, progress), progress);
         using var stagedFactors = warehouse.Dialect.StageRows(connection, HistoryTables.Factors, FactorRows(runId, opportunityScores), progress);
+        clock.Mark("open and stage");
         var result = connection.InTransaction(_ =>
         {
             // Checked again inside the transaction: another writer may have committed the same run id meanwhile.
@@ -153,21 +156,23 @@ public sealed class ScoreWriteBack
             }
 
             var opportunities = Replace(connection, ScoreTables.OpportunityTable, stagedOpportunities, "opportunity",
-                "select opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id", "opportunity_id", scoreDate, ct);
+                "select opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id", "opportunity_id", scoreDate, clock, ct);
             progress?.Report($"wrote {opportunities:N0} opportunity scores");
 
             // The run's drift before the failpoint below, so a kill there comes after it was written (the kill test checks none of it shows).
             connection.Execute($"delete from {ScoreTables.DriftTable.QualifiedName} where run_id = $run", ("run", runId));
             var driftRows = stagedDrift.Append(ct);
             progress?.Report($"wrote {driftRows:N0} drift rows");
+            clock.Mark("drift");
 
             Failpoint.Hit(AfterOpportunitiesFailpoint);
             ct.ThrowIfCancellationRequested();
 
             var accounts = Replace(connection, ScoreTables.AccountTable, stagedAccounts, "account",
-                "select account_id, fit_score, tier, model_version, run_id", "account_id", scoreDate, ct);
+                "select account_id, fit_score, tier, model_version, run_id", "account_id", scoreDate, null, ct);
             progress?.Report($"wrote {accounts:N0} account scores");
-            RecordHistory(connection, runId, stagedFactors, scoredAt, progress, ct);
+            clock.Mark("accounts");
+            RecordHistory(connection, runId, stagedFactors, scoredAt, clock, progress, ct);
             connection.Execute($"delete from {ScoreTables.RunTable.QualifiedName} where run_id = $run", ("run", runId));
             connection.Execute(
                 $"""
@@ -184,18 +189,23 @@ public sealed class ScoreWriteBack
                 ("build", features.BuildId),
                 ("okind", TrustLabels.Kind(models.OpportunityCard)), ("otrust", TrustLabels.Verdict(models.OpportunityCard)), ("oreason", TrustLabels.Reason(models.OpportunityCard) ?? models.MissingOpportunity),
                 ("ikind", TrustLabels.Kind(models.IcpCard)), ("itrust", TrustLabels.Verdict(models.IcpCard)), ("ireason", TrustLabels.Reason(models.IcpCard) ?? models.MissingIcp));
+            clock.Mark("ledger");
+            bulkWrite.Dispose();
             Audit(connection, runId, progress);
+            clock.Mark("data tests");
             Failpoint.Hit(BeforeCommitFailpoint);
             return new WriteBackResult(runId, opportunities, accounts, scoredAt, false, models.OpportunityVersion, models.IcpVersion);
         });
 
-        if (!result.AlreadyWritten)
+        if (result.AlreadyWritten)
         {
-            var rows = result.Opportunities + result.Accounts;
-            progress?.Report($"committed {rows:N0} rows in {watch.Elapsed.TotalSeconds:0.00}s ({rows / Math.Max(watch.Elapsed.TotalSeconds, 1e-6):N0} rows/s)");
+            return result;
         }
 
-        return result;
+        clock.Mark("commit");
+        var rows = result.Opportunities + result.Accounts;
+        progress?.Report($"committed {rows:N0} rows in {clock.Elapsed.TotalSeconds:0.00}s ({rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-6):N0} rows/s)");
+        return result with { Steps = clock.Steps };
     }
 
     /// <summary>
@@ -203,25 +213,20 @@ public sealed class ScoreWriteBack
     /// written, its reasons' family contributions (staged by the dialect's bulk write), its changes since each
     /// entity's previous run, then the retention.
     /// </summary>
-    private void RecordHistory(DbConnection connection, string runId, IStagedRows stagedFactors, DateTime scoredAt, IProgress<string>? progress, CancellationToken ct)
+    private void RecordHistory(DbConnection connection, string runId, IStagedRows stagedFactors, DateTime scoredAt, WriteBackClock clock, IProgress<string>? progress, CancellationToken ct)
     {
         var kept = ScoreHistory.RecordScores(connection, runId);
+        clock.Mark("per-run scores");
         connection.Execute($"delete from {HistoryTables.Factors.QualifiedName} where run_id = $run", ("run", runId));
         stagedFactors.Append(ct);
+        clock.Mark("factor rows");
         var changes = ScoreHistory.RecordChanges(connection, runId);
+        clock.Mark("changes");
         var dropped = ScoreHistory.Prune(connection, Retention, runId, scoredAt);
+        clock.Mark("retention");
         progress?.Report($"score history: kept {kept:N0} scores of this run, {changes:N0} changed since their previous run" +
                          (dropped > 0 ? $"; dropped {dropped:N0} run(s) past the retention ({Retention})" : ""));
     }
-
-    /// <summary>
-    /// The family contributions of the run's opportunity reasons, one row per opportunity and family
-    /// (history.score_factors), made in chunks on pool threads like the score rows.
-    /// </summary>
-    private static IEnumerable<object?[]> FactorRows(string runId, IReadOnlyList<OpportunityScore> scores) =>
-        Rows(scores, (_, s, rows) => rows.AddRange(s.TopPositive.Concat(s.TopNegative)
-            .GroupBy(f => f.Family, StringComparer.Ordinal)
-            .Select(g => new object?[] { runId, "opportunity", s.OpportunityId, g.Key, g.Sum(f => f.Contribution) })));
 
     /// <summary>The drift rows, once the comparison is done (its messages reported first, from the writing thread).</summary>
     private static IEnumerable<object?[]> DriftRows(
@@ -244,10 +249,11 @@ public sealed class ScoreWriteBack
     /// (<paramref name="historySelect"/> picks entity id, score, tier, model version and run id from the latest table).
     /// </summary>
     private static long Replace(
-        DbConnection connection, DeclaredTable latest, IStagedRows staged, string entityType, string historySelect, string idColumn, DateOnly scoreDate, CancellationToken ct)
+        DbConnection connection, DeclaredTable latest, IStagedRows staged, string entityType, string historySelect, string idColumn, DateOnly scoreDate, WriteBackClock? clock, CancellationToken ct)
     {
         connection.Execute($"delete from {latest.QualifiedName}");
         var rows = staged.Append(ct);
+        clock?.Mark($"latest {entityType} scores");
         var history = ScoreTables.HistoryTable.QualifiedName;
         connection.Execute(
             $"delete from {history} where score_date = $day and entity_type = $type and entity_id in (select {idColumn} from {latest.QualifiedName})",
@@ -258,6 +264,7 @@ public sealed class ScoreWriteBack
             select $day, $type, s.* from ({historySelect} from {latest.QualifiedName}) as s
             """,
             ("day", scoreDate), ("type", entityType));
+        clock?.Mark($"daily {entityType} history");
         return rows;
     }
 
@@ -321,59 +328,6 @@ public sealed class ScoreWriteBack
         catch (Exception ex) when (ex is DbException or WarehouseException or IOException)
         {
             // The original error is what matters; the ledger row is a convenience.
-        }
-    }
-
-    /// <summary>
-    /// The rows to write, in score order, made a chunk at a time on pool threads, up to one chunk per core ahead of
-    /// the writer (the factor JSON is most of the work; each chunk has its own JSON writer), so making rows and
-    /// appending them overlap, and a large run's rows and their JSON text are never all in memory at once.
-    /// </summary>
-    private static IEnumerable<object?[]> Rows<T>(IReadOnlyList<T> scores, Func<FactorJsonWriter, T, object?[]> row) =>
-        Rows(scores, (json, score, rows) => rows.Add(row(json, score)));
-
-    /// <summary>As above, with any number of rows per score (<paramref name="emit"/> adds them).</summary>
-    private static IEnumerable<object?[]> Rows<T>(IReadOnlyList<T> scores, Action<FactorJsonWriter, T, List<object?[]>> emit)
-    {
-        const int ChunkRows = 8_192;
-        List<object?[]> Chunk(int first)
-        {
-            using var json = new FactorJsonWriter();
-            var count = Math.Min(ChunkRows, scores.Count - first);
-            var chunk = new List<object?[]>(count);
-            for (var i = 0; i < count; i++)
-            {
-                emit(json, scores[first + i], chunk);
-            }
-
-            return chunk;
-        }
-
-        var ahead = new Queue<Task<List<object?[]>>>();
-        var next = 0;
-        void StartNext()
-        {
-            if (next < scores.Count)
-            {
-                var first = next;
-                next += ChunkRows;
-                ahead.Enqueue(Task.Run(() => Chunk(first)));
-            }
-        }
-
-        for (var i = 0; i < Math.Max(2, Environment.ProcessorCount); i++)
-        {
-            StartNext();
-        }
-
-        while (ahead.Count > 0)
-        {
-            var chunk = ahead.Dequeue().GetAwaiter().GetResult();
-            StartNext();
-            foreach (var values in chunk)
-            {
-                yield return values;
-            }
         }
     }
 

@@ -45,11 +45,22 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
         public string Work { get; init; } = Path.Combine(".gtm", "bench");
     }
 
-    private sealed record Row(
-        long Sessions, long RawRows, double Generate, double Load, long LoadPeak, double Build, long BuildPeak, double Models, double Tests, double LowerBound, double CopyFloor,
-        double OutputFloor, string OutputTables);
+    /// <summary>One step's wall time, the process's CPU time (all threads) and its peak resident set.</summary>
+    private sealed record Step(double Wall, double Cpu, long Peak);
 
-    private sealed record Daily(long Sessions, long NewSessions, double Append, double Incremental, string Mode, double FullRefresh, double CopyFloor, long Peak, string Slowest);
+    /// <summary>One size's figures; the build's are null while it runs (the row is written as soon as the load is measured).</summary>
+    private sealed record Row(long Sessions, long RawRows, Step Generate, Step Load)
+    {
+        public Step? Build { get; init; }
+        public double Models { get; init; }
+        public double Tests { get; init; }
+        public double LowerBound { get; init; }
+        public Step CopyFloor { get; init; } = new(0, 0, 0);
+        public Step OutputFloor { get; init; } = new(0, 0, 0);
+        public string OutputTables { get; init; } = "";
+    }
+
+    private sealed record Daily(long Sessions, long NewSessions, double Append, Step Incremental, string Mode, Step FullRefresh, Step CopyFloor, long Peak, string Slowest);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -70,48 +81,78 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
             var history = Path.Combine(folder, "history");
             var day = Path.Combine(folder, "day");
             var warehouse = new DuckDbWarehouse(Path.Combine(folder, "bench.duckdb"));
-            var generate = Time(() => PipelineSteps.Generate(
+            var generate = Measure(() => PipelineSteps.Generate(
                 new GeneratorOptions { OutputDirectory = all, Accounts = settings.Accounts, Seed = 1, Sessions = sessions, Days = settings.Days + 1 }, cancellationToken));
             var newSessions = DaySplit.Split(all, history, day, new DateOnly(2025, 1, 1).AddDays(settings.Days));
             Directory.Delete(all, recursive: true);
+            Progress($"{sessions:N0} sessions: generated in {generate.Wall:0.0}s");
 
+            // Each figure is written (the section and the console) as soon as it is measured: a long run stopped
+            // half-way keeps what it measured.
             LoadReport? report = null;
-            PeakMemory.Reset();
-            var load = Time(() => report = PipelineSteps.Load(warehouse, history));
-            var loadPeak = PeakMemory.Bytes();
+            var load = Measure(() => report = PipelineSteps.Load(warehouse, history));
+            var row = new Row(sessions, report!.Loaded, generate, load);
+            rows.Add(row);
+            Write(rows, daily, settings);
+            Progress($"{sessions:N0} sessions: load {load.Wall:0.0}s ({load.Cpu:0.0} CPU s, peak {Mib(load.Peak)})");
+
             Warehouse.Building.BuildResult? result = null;
-            PeakMemory.Reset();
-            var build = Time(() => result = PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true, timings: true));
-            var buildPeak = PeakMemory.Bytes();
+            var build = Measure(() => result = PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true, timings: true));
+            Progress($"{sessions:N0} sessions: full build {build.Wall:0.0}s ({build.Cpu:0.0} CPU s, peak {Mib(build.Peak)}); slowest: {Slowest(result!, 5)}");
             var lowerBound = Time(() => LowerBound(warehouse));
-            var copyFloor = Time(() => CopySessions(warehouse));
+            var copyFloor = Measure(() => CopySessions(warehouse));
             var outputs = SessionGrainTables(result!, report!);
-            var outputFloor = Time(() => CopyTables(warehouse, outputs));
+            var outputFloor = Measure(() => CopyTables(warehouse, outputs));
             var outputTables = string.Join(", ", outputs.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Model} ({o.Rows:N0} rows)")));
-            rows.Add(new Row(sessions, report!.Loaded, generate, load, loadPeak, build, buildPeak, result!.ModelTime.TotalSeconds, result.TestTime.TotalSeconds, lowerBound, copyFloor, outputFloor, outputTables));
-            AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions[/]: load {load:0.0}s, full build {build:0.0}s ({build / copyFloor:0.0}x the copy floor {copyFloor:0.0}s, {build / outputFloor:0.0}x the output floor {outputFloor:0.0}s)");
+            rows[^1] = row with
+            {
+                Build = build,
+                Models = result!.ModelTime.TotalSeconds,
+                Tests = result.TestTime.TotalSeconds,
+                LowerBound = lowerBound,
+                CopyFloor = copyFloor,
+                OutputFloor = outputFloor,
+                OutputTables = outputTables,
+            };
+            Write(rows, daily, settings);
+            AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions[/]: load {load.Wall:0.0}s, full build {build.Wall:0.0}s ({build.Wall / copyFloor.Wall:0.0}x the copy floor {copyFloor.Wall:0.0}s, {build.Wall / outputFloor.Wall:0.0}x the output floor {outputFloor.Wall:0.0}s; CPU {build.Cpu / copyFloor.Cpu:0.0}x and {build.Cpu / outputFloor.Cpu:0.0}x)");
 
             if (sessions <= settings.DailyUpTo)
             {
-                PeakMemory.Reset();
-                var append = Time(() => PipelineSteps.Load(warehouse, day, new LoadOptions { Append = true }));
+                var append = Measure(() => PipelineSteps.Load(warehouse, day, new LoadOptions { Append = true }));
                 Warehouse.Building.BuildResult? incremental = null;
-                var incrementalTime = Time(() => incremental = PipelineSteps.Build(warehouse, catalog, cancellationToken, timings: true));
-                var fullRefresh = Time(() => PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true, timings: true));
-                var floor = Time(() => CopySessions(warehouse));
-                var slowest = string.Join(", ", incremental!.Timings.OrderByDescending(t => t.Elapsed).Take(5)
-                    .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Elapsed.TotalSeconds:0.0}s")));
-                daily.Add(new Daily(sessions, newSessions, append, incrementalTime, incremental.Mode, fullRefresh, floor, PeakMemory.Bytes(), slowest));
-                AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions + 1 day[/]: incremental {incrementalTime:0.0}s vs full refresh {fullRefresh:0.0}s ({incrementalTime / fullRefresh:P0})");
+                var incrementalTime = Measure(() => incremental = PipelineSteps.Build(warehouse, catalog, cancellationToken, timings: true));
+                var fullRefresh = Measure(() => PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true, timings: true));
+                var floor = Measure(() => CopySessions(warehouse));
+                var peak = new[] { append, incrementalTime, fullRefresh, floor }.Max(step => step.Peak);
+                daily.Add(new Daily(sessions, newSessions, append.Wall, incrementalTime, incremental!.Mode, fullRefresh, floor, peak, Slowest(incremental, 5)));
+                Write(rows, daily, settings);
+                AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions + 1 day[/]: incremental {incrementalTime.Wall:0.0}s vs full refresh {fullRefresh.Wall:0.0}s ({incrementalTime.Wall / fullRefresh.Wall:P0}; CPU {incrementalTime.Cpu / fullRefresh.Cpu:P0})");
             }
 
             Directory.Delete(folder, recursive: true);
         }
 
-        var markdown = Render(rows, daily, settings);
-        MarkdownSection.Write(settings.Out, "mart", markdown);
-        Console.Out.Write(markdown);
+        Console.Out.Write(Render(rows, daily, settings));
         return 0;
+    }
+
+    private static void Write(List<Row> rows, List<Daily> daily, Settings settings) =>
+        MarkdownSection.Write(settings.Out, "mart", Render(rows, daily, settings));
+
+    private static void Progress(string line) =>
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:HH:mm:ss} {line}"));
+
+    private static string Slowest(Warehouse.Building.BuildResult result, int count) =>
+        string.Join(", ", result.Timings.OrderByDescending(t => t.Elapsed).Take(count)
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Elapsed.TotalSeconds:0.0}s")));
+
+    private static Step Measure(Action action)
+    {
+        PeakMemory.Reset();
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var wall = Time(action);
+        return new Step(wall, (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, PeakMemory.Bytes());
     }
 
     /// <summary>
@@ -183,41 +224,48 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
         text.AppendLine(MarkdownSection.MachineLine());
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Data: demo generator, seed 1, {settings.Accounts:N0} accounts, {settings.Days} days of history plus one more day written apart (the \"new day\"). DuckDB memory_limit {DuckDbWarehouse.MemoryLimit}, spilling to a temp folder beside the database. Other helpers' jobs share the 2 cores, so compare the ratios (each pairs two timings of the same run on the same data), not seconds across runs.");
-        text.AppendLine("Copy floor: DuckDB copying `raw.web_analytics` once into a table of the same file (`create table ... as select *`, insertion order not kept, as the build runs): what writing any per-session table costs. Output floor: the same copy (`create table ... as select *`) of every table the build wrote with at least one row per loaded session (listed below), from the finished tables: what writing the mart's session-grain tables costs, however they are computed. Lower bound: one GROUP BY pass (by day and source) over each raw table. Peak memory: the process's peak resident set during that step (reset before it, Linux `clear_refs`).");
+        text.AppendLine("Copy floor: DuckDB copying `raw.web_analytics` once into a table of the same file (`create table ... as select *`, insertion order not kept, as the build runs): what writing any per-session table costs. Output floor: the same copy (`create table ... as select *`) of every table the build wrote with at least one row per loaded session (listed below), from the finished tables: what writing the mart's session-grain tables costs, however they are computed. Lower bound: one GROUP BY pass (by day and source) over each raw table. Peak memory: the process's peak resident set during that step (reset before it, Linux `clear_refs`). CPU s: the process's CPU time, all threads, user + system, during that step: on a machine other jobs share, a step waiting for a core adds wall time but no CPU time, so the CPU ratios are the steadier ones.");
         text.AppendLine();
         text.AppendLine("**Full load and build by size** (`gtm load --raw` of the history, `gtm build --full-refresh`):");
         text.AppendLine();
-        text.AppendLine("| sessions | raw rows loaded | generate s | load s | load peak | full build s | models s | tests s | build peak | copy floor s | build / copy floor | output floor s | build / output floor | lower bound s | build / lower bound |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| sessions | raw rows loaded | generate s | load s | load CPU s | load peak | full build s | build CPU s | models s | tests s | build peak | copy floor s (CPU s) | build / copy floor (CPU) | output floor s (CPU s) | build / output floor (CPU) | lower bound s | build / lower bound |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
-            text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Sessions:N0} | {r.RawRows:N0} | {r.Generate:0.0} | {r.Load:0.0} | {Mib(r.LoadPeak)} | {r.Build:0.0} | {r.Models:0.0} | {r.Tests:0.0} | {Mib(r.BuildPeak)} | {r.CopyFloor:0.0} | {r.Build / r.CopyFloor:0.0}x | {r.OutputFloor:0.0} | {r.Build / r.OutputFloor:0.0}x | {r.LowerBound:0.00} | {r.Build / r.LowerBound:0.0}x |");
+            var load = string.Create(CultureInfo.InvariantCulture, $"| {r.Sessions:N0} | {r.RawRows:N0} | {r.Generate.Wall:0.0} | {r.Load.Wall:0.0} | {r.Load.Cpu:0.0} | {Mib(r.Load.Peak)} |");
+            text.AppendLine(r.Build is not { } b
+                ? load + " running | | | | | | | | | | |"
+                : load + string.Create(CultureInfo.InvariantCulture,
+                    $" {b.Wall:0.0} | {b.Cpu:0.0} | {r.Models:0.0} | {r.Tests:0.0} | {Mib(b.Peak)} | {r.CopyFloor.Wall:0.0} ({r.CopyFloor.Cpu:0.0}) | {b.Wall / r.CopyFloor.Wall:0.0}x ({b.Cpu / r.CopyFloor.Cpu:0.0}x) | {r.OutputFloor.Wall:0.0} ({r.OutputFloor.Cpu:0.0}) | {b.Wall / r.OutputFloor.Wall:0.0}x ({b.Cpu / r.OutputFloor.Cpu:0.0}x) | {r.LowerBound:0.00} | {b.Wall / r.LowerBound:0.0}x |"));
         }
 
         text.AppendLine();
-        foreach (var r in rows)
+        foreach (var r in rows.Where(r => r.Build is not null))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"Output floor tables at {r.Sessions:N0} sessions: {r.OutputTables}.  ");
         }
 
         for (var i = 1; i < rows.Count; i++)
         {
+            var (before, after) = (rows[i - 1], rows[i]);
             text.AppendLine();
             text.Append(CultureInfo.InvariantCulture,
-                $"Growth {rows[i - 1].Sessions:N0} → {rows[i].Sessions:N0} sessions ({(double)rows[i].Sessions / rows[i - 1].Sessions:0.#}x the data): load {rows[i].Load / rows[i - 1].Load:0.0}x, full build {rows[i].Build / rows[i - 1].Build:0.0}x.");
+                $"Growth {before.Sessions:N0} → {after.Sessions:N0} sessions ({(double)after.Sessions / before.Sessions:0.#}x the data): load {after.Load.Wall / before.Load.Wall:0.0}x ({after.Load.Cpu / before.Load.Cpu:0.0}x CPU)");
+            text.Append(before.Build is { } b0 && after.Build is { } b1
+                ? string.Create(CultureInfo.InvariantCulture, $", full build {b1.Wall / b0.Wall:0.0}x ({b1.Cpu / b0.Cpu:0.0}x CPU).")
+                : ", full build not measured yet.");
         }
 
         text.AppendLine();
         text.AppendLine();
         text.AppendLine("**One new day** on top of the built history: `gtm load --append` of the day's files, then `gtm build` (incremental), then `gtm build --full-refresh` of the same data, side by side:");
         text.AppendLine();
-        text.AppendLine("| history sessions | new day's sessions | append s | incremental build s | full refresh s | incremental / full refresh | copy floor s | full refresh / copy floor | peak | what the incremental build did | its five slowest steps (`gtm build --timings`) |");
+        text.AppendLine("| history sessions | new day's sessions | append s | incremental build s (CPU s) | full refresh s (CPU s) | incremental / full refresh (CPU) | copy floor s (CPU s) | full refresh / copy floor (CPU) | peak | what the incremental build did | its five slowest steps (`gtm build --timings`) |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var d in daily)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {d.Sessions:N0} | {d.NewSessions:N0} | {d.Append:0.0} | {d.Incremental:0.0} | {d.FullRefresh:0.0} | {d.Incremental / d.FullRefresh:P0} | {d.CopyFloor:0.0} | {d.FullRefresh / d.CopyFloor:0.0}x | {Mib(d.Peak)} | {d.Mode} | {d.Slowest} |");
+                $"| {d.Sessions:N0} | {d.NewSessions:N0} | {d.Append:0.0} | {d.Incremental.Wall:0.0} ({d.Incremental.Cpu:0.0}) | {d.FullRefresh.Wall:0.0} ({d.FullRefresh.Cpu:0.0}) | {d.Incremental.Wall / d.FullRefresh.Wall:P0} ({d.Incremental.Cpu / d.FullRefresh.Cpu:P0}) | {d.CopyFloor.Wall:0.0} ({d.CopyFloor.Cpu:0.0}) | {d.FullRefresh.Wall / d.CopyFloor.Wall:0.0}x ({d.FullRefresh.Cpu / d.CopyFloor.Cpu:0.0}x) | {Mib(d.Peak)} | {d.Mode} | {d.Slowest} |");
         }
 
         return text.ToString();

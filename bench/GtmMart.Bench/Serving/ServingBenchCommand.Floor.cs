@@ -79,7 +79,7 @@ public sealed partial class ServingBenchCommand
     }
 
     /// <summary>The answer a one-id call gets, as the server maps it.</summary>
-    private static ScoreOpportunitiesResponse Answer(ServingSnapshot snapshot, GtmMart.Scoring.Opportunity.OpportunityScore score, GtmMart.Scoring.Features.OpportunityFeatureRow row) =>
+    internal static ScoreOpportunitiesResponse Answer(ServingSnapshot snapshot, GtmMart.Scoring.Opportunity.OpportunityScore score, GtmMart.Scoring.Features.OpportunityFeatureRow row) =>
         new() { Results = { new OpportunityResult { Score = ProtoMapping.ToProto(score, snapshot.OpportunityModel, snapshot.BuildId, !row.IsClosed) } } };
 
     /// <summary><paramref name="step"/> over and over on this thread for <see cref="FloorStepSeconds"/> after as long a warm-up: CPU µs and bytes allocated per call.</summary>

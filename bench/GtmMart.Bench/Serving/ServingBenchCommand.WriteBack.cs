@@ -85,22 +85,16 @@ public sealed partial class ServingBenchCommand
                     top_factors varchar not null, model_name varchar not null, model_version varchar not null,
                     run_id varchar not null, scored_at timestamp not null)
                 """);
+            connection.Execute("create table bench_raw_scores_bulk as select * from bench_raw_scores limit 0");
             scoreRows = connection.Query(
                 $"select opportunity_id, score, probability, top_factors, model_name, model_version, run_id, scored_at from {ScoreTables.Schema}.{ScoreTables.Opportunities}",
                 r => new object?[] { r.GetString(0), r.GetInt32(1), r.GetDouble(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetDateTime(7) });
         }
 
-        watch.Restart();
-        using (var connection = (DuckDBConnection)target.Open())
-        {
-            using var transaction = connection.BeginTransaction();
-            AppendScoreRows(connection, "bench_raw_scores", scoreRows);
-
-            transaction.Commit();
-        }
-
-        var rawSeconds = watch.Elapsed.TotalSeconds;
-        var floorSeconds = MeasureFloor(target, scoreRows);
+        var rawSeconds = MeasureRaw(target, scoreRows, "bench_raw_scores", bulkWrite: false);
+        var rawOneThread = MeasureRaw(target, scoreRows, "bench_raw_scores_bulk", bulkWrite: true);
+        var floorSeconds = MeasureFloor(target, scoreRows, "floor", bulkWrite: false);
+        var floorBulk = MeasureFloor(target, scoreRows, "floor_bulk", bulkWrite: true);
         var write = new WriteResult(
             result.Opportunities,
             result.Accounts,
@@ -110,10 +104,34 @@ public sealed partial class ServingBenchCommand
             rawSeconds,
             scoreRows.Count,
             marks["tested"] - marks["tests"],
-            floorSeconds);
+            floorSeconds,
+            result.Steps,
+            rawOneThread,
+            floorBulk);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  write-back write phase {write.WritePerSecond:N0} rows/s (opportunity part {write.OpportunityPerSecond:N0} rows/s; data tests {write.Tests:0.00}s apart); raw Appender {write.RawPerSecond:N0} rows/s; floor {write.Floor:0.00}s"));
+            $"  write phase steps: {string.Join(", ", result.Steps.Select(s => $"{s.Name} {s.Seconds:0.00}s"))}"));
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"  write-back write phase {write.WritePerSecond:N0} rows/s (opportunity part {write.OpportunityPerSecond:N0} rows/s; data tests {write.Tests:0.00}s apart); raw Appender {write.RawPerSecond:N0} rows/s ({write.RawBulk:0.00}s with the bulk-write settings); floor {write.Floor:0.00}s, {write.FloorBulk:0.00}s with the bulk-write settings"));
         return write;
+    }
+
+    /// <summary>
+    /// The raw baseline: the score rows appended to <paramref name="table"/> in one transaction, timed from opening the
+    /// connection to the commit; with <paramref name="bulkWrite"/>, under the dialect's bulk-write settings (as the
+    /// write-back writes).
+    /// </summary>
+    private static double MeasureRaw(DuckDbWarehouse target, List<object?[]> scoreRows, string table, bool bulkWrite)
+    {
+        var watch = Stopwatch.StartNew();
+        using (var connection = (DuckDBConnection)target.Open())
+        {
+            using var settings = bulkWrite ? target.Dialect.BeginBulkWrite(connection) : null;
+            using var transaction = connection.BeginTransaction();
+            AppendScoreRows(connection, table, scoreRows);
+            transaction.Commit();
+        }
+
+        return watch.Elapsed.TotalSeconds;
     }
 
     /// <summary>The opportunity score rows (as read back) appended by a raw DuckDB Appender, typed values, no conversion.</summary>
@@ -136,17 +154,18 @@ public sealed partial class ServingBenchCommand
     /// insert-selects the write-back runs, and the run's factor rows (read back from <c>history.score_factors</c>)
     /// appended raw, into empty tables of the same columns, in one transaction, timed from opening the connection to
     /// the commit. The 2,000 account rows, the drift rows, the change rows (none on a first run) and the ledger row
-    /// are left out.
+    /// are left out. With <paramref name="bulkWrite"/>, under the dialect's bulk-write settings (as the write-back
+    /// writes); <paramref name="prefix"/> names the tables.
     /// </summary>
-    private static double MeasureFloor(DuckDbWarehouse target, List<object?[]> scoreRows)
+    private static double MeasureFloor(DuckDbWarehouse target, List<object?[]> scoreRows, string prefix, bool bulkWrite)
     {
         List<object?[]> factorRows;
         using (var connection = target.Open())
         {
-            connection.Execute("create table floor_scores as select * from mart.mrt_opportunity_scores limit 0");
-            connection.Execute("create table floor_daily as select * from mart.mrt_score_history_daily limit 0");
-            connection.Execute("create table floor_history as select * from history.scores limit 0");
-            connection.Execute("create table floor_factors as select * from history.score_factors limit 0");
+            connection.Execute($"create table {prefix}_scores as select * from mart.mrt_opportunity_scores limit 0");
+            connection.Execute($"create table {prefix}_daily as select * from mart.mrt_score_history_daily limit 0");
+            connection.Execute($"create table {prefix}_history as select * from history.scores limit 0");
+            connection.Execute($"create table {prefix}_factors as select * from history.score_factors limit 0");
             factorRows = connection.Query(
                 "select run_id, entity_type, entity_id, family, contribution from history.score_factors where run_id = 'bench-serving'",
                 r => new object?[] { r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetDouble(4) });
@@ -156,22 +175,23 @@ public sealed partial class ServingBenchCommand
         var watch = Stopwatch.StartNew();
         using (var connection = (DuckDBConnection)target.Open())
         {
+            using var settings = bulkWrite ? target.Dialect.BeginBulkWrite(connection) : null;
             using var transaction = connection.BeginTransaction();
-            AppendScoreRows(connection, "floor_scores", scoreRows);
+            AppendScoreRows(connection, $"{prefix}_scores", scoreRows);
 
             connection.Execute(
-                """
-                insert into floor_daily (score_date, entity_type, entity_id, score, tier, model_version, run_id)
-                select $day, 'opportunity', opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id from floor_scores
+                $"""
+                insert into {prefix}_daily (score_date, entity_type, entity_id, score, tier, model_version, run_id)
+                select $day, 'opportunity', opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id from {prefix}_scores
                 """,
                 ("day", day));
             connection.Execute(
-                """
-                insert into floor_history (run_id, entity_type, entity_id, score, probability, tier, model_name, model_version, top_factors, scored_at)
+                $"""
+                insert into {prefix}_history (run_id, entity_type, entity_id, score, probability, tier, model_name, model_version, top_factors, scored_at)
                 select run_id, 'opportunity', opportunity_id, cast(score as double), probability, cast(null as varchar), model_name, model_version, top_factors, scored_at
-                from floor_scores
+                from {prefix}_scores
                 """);
-            using (var appender = connection.CreateAppender("floor_factors"))
+            using (var appender = connection.CreateAppender($"{prefix}_factors"))
             {
                 foreach (var values in factorRows)
                 {
@@ -187,7 +207,7 @@ public sealed partial class ServingBenchCommand
 
         var seconds = watch.Elapsed.TotalSeconds;
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  floor: {scoreRows.Count:N0} score rows appended, copied to the daily and per-run history, {factorRows.Count:N0} factor rows appended: {seconds:0.00}s"));
+            $"  floor{(bulkWrite ? " (bulk-write settings)" : "")}: {scoreRows.Count:N0} score rows appended, copied to the daily and per-run history, {factorRows.Count:N0} factor rows appended: {seconds:0.00}s"));
         return seconds;
     }
 }

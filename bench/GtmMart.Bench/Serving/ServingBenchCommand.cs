@@ -104,9 +104,10 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
 
     /// <summary>
     /// One concurrency level: scoring with the score cache off, with it on (warm), the replayed answers (see
-    /// <see cref="AnswerReplay"/>) and the empty call.
+    /// <see cref="AnswerReplay"/>), the replayed answers followed by the server's own work on the same id in the
+    /// caller's continuation (<see cref="ServerWork"/>: the floor, paid in the call's own conditions) and the empty call.
     /// </summary>
-    private sealed record UnaryRow(Load Uncached, Load Cached, Load Replayed, Load Empty, Warmup Warmup);
+    private sealed record UnaryRow(Load Uncached, Load Cached, Load Replayed, Load ReplayedWork, Load Empty, Warmup Warmup);
 
     /// <summary>
     /// Each round's seconds of the stream with one id per message, of the stream with <see cref="StreamChunk"/> ids per
@@ -142,7 +143,8 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
     }
 
     private sealed record WriteResult(
-        long Opportunities, long Accounts, double Score, double Write, double OpportunityPart, double Raw, long RawRows, double Tests, double Floor)
+        long Opportunities, long Accounts, double Score, double Write, double OpportunityPart, double Raw, long RawRows, double Tests, double Floor,
+        IReadOnlyList<GtmMart.Serving.WriteBackStep> Steps, double RawBulk, double FloorBulk)
     {
         public double WritePerSecond => (Opportunities + Accounts) / Write;
 
@@ -244,6 +246,9 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
             IsOneScore(await client.ScoreOpportunitiesAsync(OneId(i), auth).ConfigureAwait(false));
         async Task<bool> Replayed(int i) =>
             IsOneScore(await replay.AsyncUnaryCall(AnswerReplay.ClientMethod, null, auth, OneId(i)).ResponseAsync.ConfigureAwait(false));
+        var work = new ServerWork(uncachedServer.Access.Snapshot(), ids);
+        async Task<bool> ReplayedWork(int i) =>
+            await Replayed(i).ConfigureAwait(false) && work.Run(i) > 0;
 
         var unary = new List<UnaryRow>();
         var duration = TimeSpan.FromSeconds(settings.Seconds);
@@ -254,19 +259,20 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
                 new Contender("uncached", Uncached),
                 new Contender("cached", Cached),
                 new Contender("replayed", Replayed),
+                new Contender("replayed + server work", ReplayedWork),
                 new Contender("Ping", async _ =>
                 {
                     await uncachedClient.PingAsync(new Empty(), auth).ConfigureAwait(false);
                     return true;
                 }),
             ], cancellationToken).ConfigureAwait(false);
-            unary.Add(new UnaryRow(loads[0], loads[1], loads[2], loads[3], warmup));
+            unary.Add(new UnaryRow(loads[0], loads[1], loads[2], loads[3], loads[4], warmup));
         }
 
-        var work = MeasureCallWork(uncachedServer.Access, ids);
+        var steps = MeasureCallWork(uncachedServer.Access, ids);
         var stream = await MeasureStreamAsync(uncachedClient, auth, uncachedServer.Access.Snapshot(), ids, settings.StreamItems, cancellationToken).ConfigureAwait(false);
         var write = MeasureWriteBack(folder, warehouse, modelSet, settings.WriteRows);
-        return new Results(features.Opportunities.Count, features.Accounts.Count, modelSet.OpportunityVersion, AnswerReplay.AverageAnswerBytes, prefill, unary, work, stream, write,
+        return new Results(features.Opportunities.Count, features.Accounts.Count, modelSet.OpportunityVersion, AnswerReplay.AverageAnswerBytes, prefill, unary, steps, stream, write,
             loadBefore, LoadAverage());
     }
 }

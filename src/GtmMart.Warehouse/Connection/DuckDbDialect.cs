@@ -24,6 +24,14 @@ public sealed class DuckDbDialect : IWarehouseDialect
     public void PrepareForBulkWork(DbConnection connection) =>
         connection.Execute("set preserve_insertion_order = false");
 
+    /// <summary>
+    /// One DuckDB thread for the write: appends run on the caller's thread anyway, and with more threads DuckDB's
+    /// parallel insert-select writes each thread's row groups apart and merges them, about twice the CPU for the same
+    /// rows (measured: docs/BENCHMARKS.md, "Parquet export and write-back speed"). The thread count is a setting of the
+    /// database instance, so the previous one is put back on dispose.
+    /// </summary>
+    public IDisposable BeginBulkWrite(DbConnection connection) => BulkWriteSettings.DuckDbSingleThread(connection);
+
     public string DropSchemaCascade(string schema) => $"drop schema if exists {QuoteIdentifier(schema)} cascade";
 
     public IReadOnlyList<string> ReadParquetHeader(DbConnection connection, string path) =>

@@ -24,6 +24,13 @@ public interface IWarehouseDialect
     /// <summary>Session settings for a connection that writes whole tables (the build), where row order does not matter.</summary>
     void PrepareForBulkWork(DbConnection connection);
 
+    /// <summary>
+    /// Session settings for one writer's transaction of bulk appends and insert-selects (the score write-back), undone
+    /// when the result is disposed (call it again-safe). Contents and row order are unchanged; only how the engine spends
+    /// the cores on the write.
+    /// </summary>
+    IDisposable BeginBulkWrite(DbConnection connection);
+
     /// <summary>Statement that drops a schema with everything in it.</summary>
     string DropSchemaCascade(string schema);
 

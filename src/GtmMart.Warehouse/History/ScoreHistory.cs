@@ -70,6 +70,12 @@ public static class ScoreHistory
     {
         ArgumentNullException.ThrowIfNull(connection);
         connection.Execute($"delete from {ChangesName} where run_id = $run", ("run", runId));
+        // A change pairs a score with an earlier run's; with no other run kept (the first run) there is none to look for.
+        if (connection.Query($"select 1 from {ScoresName} where run_id <> $run limit 1", _ => 1, ("run", runId)).Count == 0)
+        {
+            return 0;
+        }
+
         return connection.Execute($"insert into {ChangesName} select * from ({RunChangesSql}) as changes where run_id = $run", ("run", runId));
     }
 

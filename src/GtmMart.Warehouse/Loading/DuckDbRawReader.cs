@@ -43,7 +43,12 @@ internal sealed class DuckDbRawReader(DbConnection connection, LoadOptions optio
         var rejects = $"{ReaderRejectsTable}_{file.Source.Name}";
         try
         {
-            foreach (var table in new[] { read, rejects, $"{read}_text", $"{read}_scan", $"{read}_errors", $"{rejects}_pos" })
+            foreach (var view in new[] { read, $"{read}_text" })
+            {
+                connection.Execute($"drop view if exists {view}");
+            }
+
+            foreach (var table in new[] { $"{read}_raw", $"{read}_all", rejects, $"{read}_scan", $"{read}_errors", $"{rejects}_pos" })
             {
                 connection.Execute($"drop table if exists {table}");
             }
@@ -76,8 +81,9 @@ internal sealed class DuckDbRawReader(DbConnection connection, LoadOptions optio
     }
 
     /// <summary>
-    /// CSV into <c>read_text</c>: every known column as text (converted later, so the load's formats apply) with its
-    /// line, and the records the reader could not split into fields in <c>rejects</c>.
+    /// CSV into <c>read_text</c> (a view over the file's rows in <c>read_raw</c>): every known column as text
+    /// (converted later, so the load's formats apply) with its line, and the records the reader could not split into
+    /// fields in <c>rejects</c>. Views, not copies, between the steps: at 100M sessions every copy is gigabytes.
     /// </summary>
     private void ReadCsv(SourceFile file, string read, string rejects)
     {
@@ -112,12 +118,10 @@ internal sealed class DuckDbRawReader(DbConnection connection, LoadOptions optio
         connection.Execute($"create temp table {rejects}_pos as select _line - row_number() over (order by _line) + 1 as pos from {rejects}");
         var lineExpr = connection.Scalar<long>($"select count(*) from {rejects}_pos") == 0
             ? "2 + rowid"
-            : $"2 + rowid + (select count(*) from {rejects}_pos r where r.pos <= 2 + {read}_raw.rowid)";
+            : $"2 + f.rowid + (select count(*) from {rejects}_pos r where r.pos <= 2 + f.rowid)";
         var present = Present(file);
         connection.Execute(
-            $"create temp table {read}_text as select {string.Join(", ", present.Select(c => Q(c.Name)).Append($"cast({lineExpr} as bigint) as _line"))} from {read}_raw");
-        connection.Execute($"drop table {read}_raw");
-        connection.Execute($"drop table {rejects}_pos");
+            $"create temp view {read}_text as select {string.Join(", ", present.Select(c => Q(c.Name)).Append($"cast({lineExpr} as bigint) as _line"))} from {read}_raw as f");
     }
 
     /// <summary>Parquet into <c>read_text</c>: columns arrive with the writer's types and are read as text like CSV values.</summary>
@@ -126,8 +130,9 @@ internal sealed class DuckDbRawReader(DbConnection connection, LoadOptions optio
         var present = Present(file);
         var text = string.Join(", ", present.Select(c => $"cast({Q(c.Name)} as varchar) as {Q(c.Name)}"));
         connection.Execute(
-            $"create temp table {read}_text as select {text}, cast(file_row_number + 1 as bigint) as _line from read_parquet($path, file_row_number = true)",
+            $"create temp table {read}_raw as select {text}, cast(file_row_number + 1 as bigint) as _line from read_parquet($path, file_row_number = true)",
             ("path", file.ReadPath));
+        connection.Execute($"create temp view {read}_text as select * from {read}_raw");
         connection.Execute($"create temp table {rejects} (_line bigint, _reject_column varchar, _reject_reason varchar, _reject_value varchar)");
     }
 
@@ -139,7 +144,9 @@ internal sealed class DuckDbRawReader(DbConnection connection, LoadOptions optio
         var parsed = string.Join(", ", present.Select(c => $"{RawValueSql.Parse(c, Q(c.Name), options)} as {Q(c.Name)}"));
         var raw = string.Join("", typed.Select(c => $", {Q(c.Name)} as {Q("_raw_" + c.Name)}"));
         connection.Execute($"create temp table {read}_all as select _line, {parsed}{raw} from {read}_text");
-        connection.Execute($"drop table {read}_text");
+        connection.Execute($"drop view {read}_text");
+        connection.Execute($"drop table {read}_raw");
+        connection.Execute($"drop table if exists {rejects}_pos");
 
         var failed = string.Join(" or ", typed.Select(CastFailed).DefaultIfEmpty("false"));
         if (typed.Count > 0)
@@ -152,8 +159,7 @@ internal sealed class DuckDbRawReader(DbConnection connection, LoadOptions optio
         }
 
         connection.Execute(
-            $"create temp table {read} as select {string.Join(", ", present.Select(c => Q(c.Name)))}, _line from {read}_all where not ({failed})");
-        connection.Execute($"drop table {read}_all");
+            $"create temp view {read} as select {string.Join(", ", present.Select(c => Q(c.Name)))}, _line from {read}_all where not ({failed})");
 
         static string CastFailed(RawColumn c) => $"(nullif(trim({Q("_raw_" + c.Name)}), '') is not null and {Q(c.Name)} is null)";
     }
@@ -171,8 +177,9 @@ internal sealed class DuckDbRawReader(DbConnection connection, LoadOptions optio
             : $"cast(null as {c.SqlType}) as {Q(c.Name)}"));
         connection.Execute($"drop table if exists {Checked(source)}");
         connection.Execute($"create temp table {Checked(source)} as {RawRules.CheckedSelect(source, present, $"select {select}, _line from {read}", rejects, Q, options.Stages)}");
-        connection.Execute($"drop table if exists {read}");
-        connection.Execute($"drop table if exists {rejects}");
+        connection.Execute($"drop view {read}");
+        connection.Execute($"drop table {read}_all");
+        connection.Execute($"drop table {rejects}");
     }
 
     private static List<RawColumn> Present(SourceFile file) =>

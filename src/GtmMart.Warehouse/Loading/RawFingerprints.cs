@@ -59,13 +59,24 @@ public static class RawFingerprints
     /// <summary>The fingerprints of every raw table as it is now, computed from the rows.</summary>
     public static string SelectAll() => string.Join(" union all ", Parts.Select(p => p.Source).Distinct().Select(s => Select(s, $"raw.{s.TableName}")));
 
-    /// <summary>Replaces <paramref name="source"/>'s fingerprints with those of its raw table.</summary>
-    public static void Replace(DbConnection connection, RawSource source)
+    /// <summary>Where a replacing load writes the fingerprints of its staged tables before it publishes them.</summary>
+    private const string StagedFingerprints = "raw._gtm_loading_fingerprints"; // dropped with the staged tables
+
+    /// <summary>Computes <paramref name="source"/>'s fingerprints from <paramref name="relation"/> (a staged raw table) into the staged fingerprints.</summary>
+    public static void Stage(DbConnection connection, RawSource source, string relation)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        connection.Execute($"create table if not exists {StagedFingerprints} (source varchar not null, kind varchar not null, key varchar, n bigint not null, h hugeint)");
+        connection.Execute($"insert into {StagedFingerprints} select $source, kind, key, n, h from ({Select(source, relation)})", ("source", source.Name));
+    }
+
+    /// <summary>Replaces <paramref name="source"/>'s fingerprints with those <see cref="Stage"/> computed.</summary>
+    public static void ReplaceWithStaged(DbConnection connection, RawSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
         Ensure(connection);
         connection.Execute($"delete from {Table} where source = $source", ("source", source.Name));
-        connection.Execute($"insert into {Table} select $source, kind, key, n, h from ({Select(source, $"raw.{source.TableName}")})", ("source", source.Name));
+        connection.Execute($"insert into {Table} select * from {StagedFingerprints} where source = $source", ("source", source.Name));
     }
 
     /// <summary>Adds (<paramref name="sign"/> 1) or takes away (-1) the fingerprints of <paramref name="source"/>'s rows in <paramref name="relation"/>.</summary>

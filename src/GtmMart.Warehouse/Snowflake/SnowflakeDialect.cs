@@ -27,6 +27,8 @@ public sealed partial class SnowflakeDialect : IWarehouseDialect
         // Nothing to set: Snowflake writes table results in parallel anyway.
     }
 
+    public IDisposable BeginBulkWrite(DbConnection connection) => BulkWriteSettings.None;
+
     public string DropSchemaCascade(string schema) => $"drop schema if exists {SnowflakeSql.Name(schema)} cascade";
 
     public IReadOnlyList<string> ReadParquetHeader(DbConnection connection, string path) =>

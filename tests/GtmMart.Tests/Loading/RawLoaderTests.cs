@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using GtmMart.Tests.Support;
+using GtmMart.Warehouse;
 using GtmMart.Warehouse.Connection;
 using GtmMart.Warehouse.Loading;
 
@@ -87,6 +89,43 @@ public sealed class RawLoaderTests : IDisposable
         Assert.Contains("web_analytics.csv", error.Message, StringComparison.Ordinal);
         Assert.Equal(2L, db.Scalar<long>("select count(*) from raw.ad_spend"));
         Assert.Equal(1L, db.Scalar<long>("select count(distinct load_id) from raw.load_log"));
+    }
+
+    [Fact]
+    public async Task A_replacing_load_killed_before_it_commits_leaves_the_previous_raw_tables_and_the_next_load_clears_what_it_staged()
+    {
+        var raw = db.Folder.Sub("raw");
+        RawFiles.WriteValid(raw);
+        new RawLoader(db.Warehouse).Load(raw);
+        const string Spend = "select * from raw.ad_spend order by all";
+        const string Fingerprints = "select * from raw.fingerprints order by all";
+        const string Staged = "select count(*) from duckdb_tables() where schema_name = 'raw' and starts_with(table_name, '_gtm_loading_')";
+        var (spend, fingerprints) = (db.Rows(Spend), db.Rows(Fingerprints));
+        RawFiles.Write(raw, "ad_spend.csv", RawFiles.AdSpendHeader, "2025-08-01,CAMP_X,Meta,facebook,x,1.00,1,10");
+
+        // The new tables are written and committed beside the old ones; the kill comes inside the transaction that swaps them in.
+        var environment = new Dictionary<string, string> { [Failpoint.EnvironmentVariable] = LoadMetadata.BeforeCommitFailpoint };
+        using (var load = Process.Start(GtmProcess.StartInfo(RepoPaths.Root, environment, "load", "--raw", raw, "--warehouse", db.Warehouse.DatabasePath))!)
+        {
+            var lines = new List<string>();
+            var reached = await ChildProcess.ReadUntilLineAsync(load, $"failpoint {LoadMetadata.BeforeCommitFailpoint} reached", lines);
+            load.Kill(entireProcessTree: true);
+            await load.WaitForExitAsync();
+            Assert.True(reached, $"gtm load ended before the failpoint:\n{string.Join('\n', lines)}");
+        }
+
+        Assert.Equal(spend, db.Rows(Spend));
+        Assert.Equal(fingerprints, db.Rows(Fingerprints));
+        Assert.Equal(1L, db.Scalar<long>("select count(distinct load_id) from raw.load_log"));
+        Assert.True(db.Scalar<long>(Staged) > 0, "the killed load committed no staged table: the test no longer kills it after staging");
+
+        var report = new RawLoader(db.Warehouse).Load(raw);
+
+        Assert.Equal(1, Loaded(report, "ad_spend"));
+        Assert.Equal(1L, db.Scalar<long>("select count(*) from raw.ad_spend"));
+        Assert.Equal(0L, db.Scalar<long>(Staged));
+        using var connection = db.Warehouse.Open();
+        Assert.True(RawFingerprints.Current(connection));
     }
 
     [Fact]

@@ -147,6 +147,38 @@ public sealed class ScoreWriteBackTests(ServingFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public void Factor_rows_sum_each_opportunitys_reasons_per_family_and_the_write_puts_the_engine_settings_back()
+    {
+        using var folder = new TempDirectory();
+        var db = new DuckDbWarehouse(fixture.CopyWarehouse(folder));
+        using var models = ModelSet.LoadActive(fixture.Registry);
+        var features = FeatureStore.Load(db);
+
+        // A connection held open across the run shares DuckDB's database instance, whose thread count the write changes.
+        using var held = db.Open();
+        var threads = held.Scalar<long>("select cast(current_setting('threads') as bigint)");
+        var result = new ScoreWriteBack(db).Run(models, features, "factors");
+        Assert.Equal(threads, held.Scalar<long>("select cast(current_setting('threads') as bigint)"));
+        Assert.Equal(
+            ["open and stage", "latest opportunity scores", "daily opportunity history", "drift", "accounts",
+             "per-run scores", "factor rows", "changes", "retention", "ledger", "data tests", "commit"],
+            result.Steps.Select(s => s.Name));
+        Assert.All(result.Steps, s => Assert.True(s.Seconds >= 0));
+
+        // Each opportunity's families among its reasons (positive, then negative), contributions summed in that order.
+        var expected = features.OpenOpportunities.Select(models.Opportunity.Score)
+            .SelectMany(s => s.TopPositive.Concat(s.TopNegative).GroupBy(f => f.Family, StringComparer.Ordinal)
+                .Select(g => (Id: s.OpportunityId, Family: g.Key, Contribution: g.Sum(f => f.Contribution))))
+            .OrderBy(f => f.Id, StringComparer.Ordinal).ThenBy(f => f.Family, StringComparer.Ordinal)
+            .ToList();
+        var stored = held.Query(
+            "select entity_id, family, contribution from history.score_factors where run_id = 'factors' and entity_type = 'opportunity' order by entity_id, family",
+            r => (Id: r.GetString(0), Family: r.GetString(1), Contribution: r.GetDouble(2)));
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, stored);
+    }
+
+    [Fact]
     public void Rerunning_a_run_id_changes_nothing_and_a_new_run_replaces_the_latest_scores_and_adds_history()
     {
         using var folder = new TempDirectory();
