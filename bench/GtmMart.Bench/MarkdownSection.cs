@@ -10,7 +10,20 @@ internal static class MarkdownSection
     /// <summary>The "Machine: ..." line every benchmark section records (cores, memory, OS, .NET, time of the run).</summary>
     public static string MachineLine() => string.Create(
         System.Globalization.CultureInfo.InvariantCulture,
-        $"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        $"Machine: {Environment.ProcessorCount} cores, {MachineMemoryBytes() / (1L << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+
+    /// <summary>
+    /// The machine's memory: Linux's <c>MemTotal</c>, else what the runtime sees. Not the runtime's figure alone: a
+    /// benchmark run under a GC heap limit (<c>DOTNET_GCHeapHardLimit</c>) sees the limit there, not the machine.
+    /// </summary>
+    private static long MachineMemoryBytes()
+    {
+        const string meminfo = "/proc/meminfo";
+        var line = File.Exists(meminfo) ? File.ReadLines(meminfo).FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) : null;
+        var kib = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var value, "kB"]
+            && long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : (long?)null;
+        return kib is { } k ? k * 1024 : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+    }
 
     public static void Write(string path, string name, string section)
     {

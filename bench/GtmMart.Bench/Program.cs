@@ -1,3 +1,4 @@
+using GtmMart.Bench;
 using GtmMart.Bench.Mart;
 using GtmMart.Bench.Scoring;
 using GtmMart.Bench.Serving;
@@ -30,6 +31,8 @@ app.Configure(config =>
     config.AddCommand<ScoringBenchCommand>("scoring")
         .WithDescription("BenchmarkDotNet: per-row opportunity scoring as served, against the same model without reasons and with ML.NET's featurizer; writes its section of docs/BENCHMARKS.md.")
         .WithExample("scoring", "--accounts", "2000");
+    config.AddCommand<MachineCommand>("machine")
+        .WithDescription("Print the machine line the benchmarks record (cores, the machine's memory, OS, .NET, time).");
     config.SetExceptionHandler((ex, _) =>
     {
         Console.Error.WriteLine($"error: {ex.Message.Split('\n')[0].Trim()}");
