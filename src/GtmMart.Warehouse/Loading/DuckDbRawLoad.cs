@@ -87,7 +87,8 @@ internal static class DuckDbRawLoad
     /// <summary>The table a replacing load writes <paramref name="source"/>'s new rows to before it publishes them by a rename.</summary>
     private static string StagedTable(RawSource source) => $"raw.{DuckDbRawReader.Q(StagedPrefix + source.TableName)}";
 
-    private const string StagedPrefix = "_gtm_loading_";
+    /// <summary>The name prefix of the tables a replacing load stages in <c>raw</c> (its fingerprints' too: <see cref="RawFingerprints"/>), all dropped by <see cref="DropStaged"/>.</summary>
+    internal const string StagedPrefix = "_gtm_loading_";
 
     /// <summary>
     /// Writes <paramref name="source"/>'s loaded rows (in file order) to its staged table and their fingerprints beside

@@ -60,7 +60,7 @@ public static class RawFingerprints
     public static string SelectAll() => string.Join(" union all ", Parts.Select(p => p.Source).Distinct().Select(s => Select(s, $"raw.{s.TableName}")));
 
     /// <summary>Where a replacing load writes the fingerprints of its staged tables before it publishes them.</summary>
-    private const string StagedFingerprints = "raw._gtm_loading_fingerprints"; // dropped with the staged tables
+    private const string StagedFingerprints = $"raw.{DuckDbRawLoad.StagedPrefix}fingerprints"; // dropped with the staged tables
 
     /// <summary>Computes <paramref name="source"/>'s fingerprints from <paramref name="relation"/> (a staged raw table) into the staged fingerprints.</summary>
     public static void Stage(DbConnection connection, RawSource source, string relation)
