@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using GtmMart.Bench.Training;
 using GtmMart.Cli.Commands;
 using GtmMart.DemoData;
 using GtmMart.Warehouse.Connection;
@@ -150,9 +151,9 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
     private static Step Measure(Action action)
     {
         PeakMemory.Reset();
-        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu = ChildRun.OwnCpuSeconds();
         var wall = Time(action);
-        return new Step(wall, (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, PeakMemory.Bytes());
+        return new Step(wall, ChildRun.OwnCpuSeconds() - cpu, PeakMemory.Bytes());
     }
 
     /// <summary>
