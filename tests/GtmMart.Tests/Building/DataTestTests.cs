@@ -71,6 +71,69 @@ public sealed class DataTestTests : IDisposable
     }
 
     [Fact]
+    public void Group_and_relationships_tests_screened_together_each_report_their_own_failures()
+    {
+        // One aggregation screens the key and the group expressions over [id]; one scan joined to both parents screens
+        // the two relationships tests. The failing ones still report their own counts and rows, the others pass.
+        var sql = db.Folder.Sub("sql");
+        File.WriteAllText(Path.Combine(db.Folder.Sub("sql/core"), "dim_colors.sql"), "select * from raw.colors");
+        File.WriteAllText(Path.Combine(db.Folder.Sub("sql/mart"), "mrt_things.sql"), "select * from raw.things");
+        File.WriteAllText(Path.Combine(sql, "core", "_models.yml"),
+            """
+            models:
+              - name: dim_colors
+                primary_key: [color, shade]
+            """);
+        File.WriteAllText(Path.Combine(sql, "mart", "_models.yml"),
+            """
+            models:
+              - name: mrt_things
+                primary_key: [id, part]
+                columns:
+                  - name: color
+                    tests:
+                      - relationships: { to: core.dim_colors, field: color }
+                  - name: shade
+                    tests:
+                      - relationships: { to: core.dim_colors, field: shade }
+                tests:
+                  - expression: "sum(share) = 1"
+                    group_by: [id, part]
+                  - expression: "count(*) = 1"
+                    group_by: [id, part]
+                  - expression: "sum(share) = 1"
+                    group_by: [id]
+                  - expression: "count(*) <= 2"
+                    group_by: [id]
+            """);
+        using (var connection = db.Warehouse.Open())
+        {
+            connection.Execute("create schema raw; create schema core; create schema mart");
+            connection.Execute("create table raw.colors as select * from (values ('red', 'dark'), ('red', 'light'), ('blue', 'dark')) as t(color, shade)");
+            connection.Execute(
+                "create table raw.things as select * from (values (1, 1, 'red', 'dark', 0.5), (1, 2, 'red', 'light', 0.5), (2, 1, 'green', 'dark', 0.5), (2, 1, 'blue', 'dark', 0.5), (3, 1, 'blue', 'dark', 1.0)) as t(id, part, color, shade, share)");
+            connection.Execute("create table core.dim_colors as select * from raw.colors");
+            connection.Execute("create table mart.mrt_things as select * from raw.things");
+        }
+
+        var catalog = ModelCatalog.Load(sql);
+        using var open = db.Warehouse.Open();
+        var results = DataTestRunner.Run(open, catalog.Tests, SqlRewriter.Published(catalog.Models)).ToDictionary(r => r.Test.Name);
+
+        Assert.Equal(1, results["primary_key(mart.mrt_things: id, part)"].FailingRows);
+        Assert.Equal(["id", "part", "occurrences"], results["primary_key(mart.mrt_things: id, part)"].ColumnNames);
+        Assert.Equal(["2", "1", "2"], results["primary_key(mart.mrt_things: id, part)"].Sample.Single());
+        Assert.Equal(2, results["expression(mart.mrt_things per id, part: sum(share) = 1)"].FailingRows);
+        Assert.Equal(1, results["expression(mart.mrt_things per id, part: count(*) = 1)"].FailingRows);
+        Assert.Equal(0, results["expression(mart.mrt_things per id: sum(share) = 1)"].FailingRows);
+        Assert.Equal(0, results["expression(mart.mrt_things per id: count(*) <= 2)"].FailingRows);
+        Assert.Equal(1, results["relationships(mart.mrt_things.color -> core.dim_colors.color)"].FailingRows);
+        Assert.Equal(["green", "1"], results["relationships(mart.mrt_things.color -> core.dim_colors.color)"].Sample.Single());
+        Assert.Equal(0, results["relationships(mart.mrt_things.shade -> core.dim_colors.shade)"].FailingRows);
+        Assert.Equal(0, results["primary_key(core.dim_colors: color, shade)"].FailingRows);
+    }
+
+    [Fact]
     public void A_relationships_test_reads_each_child_row_once_when_the_parent_field_repeats()
     {
         // history.score_factors.run_id -> history.scores.run_id: one run's factor rows point at one run id that a
