@@ -55,8 +55,8 @@ public sealed class BatchedRefreshTests : IDisposable
         var sql = SqlCopy.Of(RepoPaths.Sql, db.Folder.Sub("sql"));
         var declarations = Path.Combine(sql, "mart", "_models.yml");
         var yml = File.ReadAllText(declarations);
-        Assert.Contains(attributionInputs, yml, StringComparison.Ordinal);
-        File.WriteAllText(declarations, yml.Replace(attributionInputs, batch + attributionInputs, StringComparison.Ordinal));
+        Assert.Contains("      batch: month\n" + attributionInputs, yml, StringComparison.Ordinal);
+        File.WriteAllText(declarations, yml.Replace("      batch: month\n" + attributionInputs, batch + attributionInputs, StringComparison.Ordinal));
 
         var error = Assert.Throws<WarehouseException>(() => ModelCatalog.Load(sql));
 
