@@ -1,3 +1,4 @@
+using System.Buffers;
 using GtmMart.Scoring.Opportunity;
 
 namespace GtmMart.Serving;
@@ -5,32 +6,73 @@ namespace GtmMart.Serving;
 /// <summary>The rows the write-back appends, made from the scores a chunk at a time on pool threads.</summary>
 public sealed partial class ScoreWriteBack
 {
+    /// <summary>A score and its <c>top_factors</c> JSON as UTF-8 (a slice of its chunk's buffer).</summary>
+    private readonly record struct WithJson<T>(T Score, ReadOnlyMemory<byte> Json);
+
+    /// <summary>One row of <c>history.score_factors</c> without its constant columns (run id, entity type).</summary>
+    private readonly record struct FactorRow(string OpportunityId, string Family, double Contribution);
+
+    /// <summary>
+    /// The scores with their factor JSON, in score order. Each chunk's JSON is written by one writer straight into one
+    /// buffer as UTF-8 (no string per row; the bulk write hands the bytes to the engine as they are).
+    /// </summary>
+    private static IEnumerable<WithJson<T>> ScoresWithJson<T>(IReadOnlyList<T> scores, Action<FactorJsonWriter, T, IBufferWriter<byte>> json) =>
+        Chunked(scores.Count, (first, count) =>
+        {
+            using var writer = new FactorJsonWriter();
+            var buffer = new ArrayBufferWriter<byte>(count * 512);
+            var ends = new int[count];
+            for (var i = 0; i < count; i++)
+            {
+                json(writer, scores[first + i], buffer);
+                ends[i] = buffer.WrittenCount;
+            }
+
+            var written = buffer.WrittenMemory;
+            var rows = new WithJson<T>[count];
+            for (int i = 0, start = 0; i < count; start = ends[i], i++)
+            {
+                rows[i] = new WithJson<T>(scores[first + i], written[start..ends[i]]);
+            }
+
+            return rows;
+        });
+
     /// <summary>
     /// The family contributions of the run's opportunity reasons, one row per opportunity and family
     /// (history.score_factors), made in chunks on pool threads like the score rows.
     /// </summary>
-    private static IEnumerable<object?[]> FactorRows(string runId, IReadOnlyList<OpportunityScore> scores) =>
-        Rows(scores, (_, s, rows) => AddFactorRows(runId, s, rows));
+    private static IEnumerable<FactorRow> FactorRows(IReadOnlyList<OpportunityScore> scores) =>
+        Chunked(scores.Count, (first, count) =>
+        {
+            var rows = new List<FactorRow>(count * 6);
+            for (var i = 0; i < count; i++)
+            {
+                AddFactorRows(scores[first + i], rows);
+            }
+
+            return rows;
+        });
 
     /// <summary>
     /// One row per family among the score's reasons (positive, then negative), in the order each family first appears,
     /// its contributions summed in that order from 0 (a few reasons per score: a scan of this score's rows, no grouping).
     /// </summary>
-    private static void AddFactorRows(string runId, OpportunityScore score, List<object?[]> rows)
+    private static void AddFactorRows(OpportunityScore score, List<FactorRow> rows)
     {
         var first = rows.Count;
         void Add(OpportunityFactor factor)
         {
             for (var i = first; i < rows.Count; i++)
             {
-                if (string.Equals((string)rows[i][3]!, factor.Family, StringComparison.Ordinal))
+                if (string.Equals(rows[i].Family, factor.Family, StringComparison.Ordinal))
                 {
-                    rows[i][4] = (double)rows[i][4]! + factor.Contribution;
+                    rows[i] = rows[i] with { Contribution = rows[i].Contribution + factor.Contribution };
                     return;
                 }
             }
 
-            rows.Add([runId, "opportunity", score.OpportunityId, factor.Family, 0d + factor.Contribution]);
+            rows.Add(new FactorRow(score.OpportunityId, factor.Family, 0d + factor.Contribution));
         }
 
         foreach (var factor in score.TopPositive)
@@ -45,39 +87,21 @@ public sealed partial class ScoreWriteBack
     }
 
     /// <summary>
-    /// The rows to write, in score order, made a chunk at a time on pool threads, up to one chunk per core ahead of
-    /// the writer (the factor JSON is most of the work; each chunk has its own JSON writer), so making rows and
-    /// appending them overlap, and a large run's rows and their JSON text are never all in memory at once.
+    /// Rows made a chunk of <see cref="ChunkRows"/> scores at a time by <paramref name="chunk"/> (first score, count) on
+    /// pool threads, up to one chunk per core ahead of the writer, in score order: making rows and appending them
+    /// overlap, and a large run's rows (and their JSON) are never all in memory at once.
     /// </summary>
-    private static IEnumerable<object?[]> Rows<T>(IReadOnlyList<T> scores, Func<FactorJsonWriter, T, object?[]> row) =>
-        Rows(scores, (json, score, rows) => rows.Add(row(json, score)));
-
-    /// <summary>As above, with any number of rows per score (<paramref name="emit"/> adds them).</summary>
-    private static IEnumerable<object?[]> Rows<T>(IReadOnlyList<T> scores, Action<FactorJsonWriter, T, List<object?[]>> emit)
+    private static IEnumerable<TRow> Chunked<TRow>(int scores, Func<int, int, IReadOnlyList<TRow>> chunk)
     {
-        const int ChunkRows = 8_192;
-        List<object?[]> Chunk(int first)
-        {
-            using var json = new FactorJsonWriter();
-            var count = Math.Min(ChunkRows, scores.Count - first);
-            var chunk = new List<object?[]>(count);
-            for (var i = 0; i < count; i++)
-            {
-                emit(json, scores[first + i], chunk);
-            }
-
-            return chunk;
-        }
-
-        var ahead = new Queue<Task<List<object?[]>>>();
+        var ahead = new Queue<Task<IReadOnlyList<TRow>>>();
         var next = 0;
         void StartNext()
         {
-            if (next < scores.Count)
+            if (next < scores)
             {
                 var first = next;
                 next += ChunkRows;
-                ahead.Enqueue(Task.Run(() => Chunk(first)));
+                ahead.Enqueue(Task.Run(() => chunk(first, Math.Min(ChunkRows, scores - first))));
             }
         }
 
@@ -88,12 +112,14 @@ public sealed partial class ScoreWriteBack
 
         while (ahead.Count > 0)
         {
-            var chunk = ahead.Dequeue().GetAwaiter().GetResult();
+            var rows = ahead.Dequeue().GetAwaiter().GetResult();
             StartNext();
-            foreach (var values in chunk)
+            foreach (var row in rows)
             {
-                yield return values;
+                yield return row;
             }
         }
     }
+
+    private const int ChunkRows = 8_192;
 }
