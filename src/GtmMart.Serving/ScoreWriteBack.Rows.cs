@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using GtmMart.Scoring.Opportunity;
 
 namespace GtmMart.Serving;
@@ -14,13 +15,18 @@ public sealed partial class ScoreWriteBack
 
     /// <summary>
     /// The scores with their factor JSON, in score order. Each chunk's JSON is written by one writer straight into one
-    /// buffer as UTF-8 (no string per row; the bulk write hands the bytes to the engine as they are).
+    /// buffer as UTF-8 (no string per row; the bulk write hands the bytes to the engine, which copies them). A chunk's
+    /// buffer is used again once the writer has moved past its rows: a few buffers serve the whole run, so the
+    /// run's JSON (hundreds of MB at a million rows) does not go through the garbage collector's large object heap.
     /// </summary>
-    private static IEnumerable<WithJson<T>> ScoresWithJson<T>(IReadOnlyList<T> scores, Action<FactorJsonWriter, T, IBufferWriter<byte>> json) =>
-        Chunked(scores.Count, (first, count) =>
+    private static IEnumerable<WithJson<T>> ScoresWithJson<T>(IReadOnlyList<T> scores, Action<FactorJsonWriter, T, IBufferWriter<byte>> json)
+    {
+        var buffers = new ConcurrentBag<ArrayBufferWriter<byte>>();
+        var chunks = Ahead(scores.Count, (first, count) =>
         {
+            var buffer = buffers.TryTake(out var free) ? free : new ArrayBufferWriter<byte>(count * 512);
+            buffer.ResetWrittenCount();
             using var writer = new FactorJsonWriter();
-            var buffer = new ArrayBufferWriter<byte>(count * 512);
             var ends = new int[count];
             for (var i = 0; i < count; i++)
             {
@@ -28,24 +34,30 @@ public sealed partial class ScoreWriteBack
                 ends[i] = buffer.WrittenCount;
             }
 
-            var written = buffer.WrittenMemory;
-            var rows = new WithJson<T>[count];
-            for (int i = 0, start = 0; i < count; start = ends[i], i++)
+            return (First: first, Buffer: buffer, Ends: ends);
+        });
+        foreach (var (first, buffer, ends) in chunks)
+        {
+            for (int i = 0, start = 0; i < ends.Length; start = ends[i], i++)
             {
-                rows[i] = new WithJson<T>(scores[first + i], written[start..ends[i]]);
+                yield return new WithJson<T>(scores[first + i], buffer.WrittenMemory[start..ends[i]]);
             }
 
-            return rows;
-        });
+            buffers.Add(buffer);
+        }
+    }
 
     /// <summary>
     /// The family contributions of the run's opportunity reasons, one row per opportunity and family
-    /// (history.score_factors), made in chunks on pool threads like the score rows.
+    /// (history.score_factors), made in chunks on pool threads like the score rows (their lists used again likewise).
     /// </summary>
-    private static IEnumerable<FactorRow> FactorRows(IReadOnlyList<OpportunityScore> scores) =>
-        Chunked(scores.Count, (first, count) =>
+    private static IEnumerable<FactorRow> FactorRows(IReadOnlyList<OpportunityScore> scores)
+    {
+        var lists = new ConcurrentBag<List<FactorRow>>();
+        var chunks = Ahead(scores.Count, (first, count) =>
         {
-            var rows = new List<FactorRow>(count * 6);
+            var rows = lists.TryTake(out var free) ? free : new List<FactorRow>(count * 6);
+            rows.Clear();
             for (var i = 0; i < count; i++)
             {
                 AddFactorRows(scores[first + i], rows);
@@ -53,6 +65,16 @@ public sealed partial class ScoreWriteBack
 
             return rows;
         });
+        foreach (var rows in chunks)
+        {
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
+
+            lists.Add(rows);
+        }
+    }
 
     /// <summary>
     /// One row per family among the score's reasons (positive, then negative), in the order each family first appears,
@@ -87,13 +109,13 @@ public sealed partial class ScoreWriteBack
     }
 
     /// <summary>
-    /// Rows made a chunk of <see cref="ChunkRows"/> scores at a time by <paramref name="chunk"/> (first score, count) on
-    /// pool threads, up to one chunk per core ahead of the writer, in score order: making rows and appending them
-    /// overlap, and a large run's rows (and their JSON) are never all in memory at once.
+    /// Chunks of <see cref="ChunkRows"/> scores made by <paramref name="make"/> (first score, count) on pool threads, up
+    /// to one chunk per core ahead of the writer, in score order: making rows and appending them overlap, and a large
+    /// run's rows (and their JSON) are never all in memory at once.
     /// </summary>
-    private static IEnumerable<TRow> Chunked<TRow>(int scores, Func<int, int, IReadOnlyList<TRow>> chunk)
+    private static IEnumerable<TChunk> Ahead<TChunk>(int scores, Func<int, int, TChunk> make)
     {
-        var ahead = new Queue<Task<IReadOnlyList<TRow>>>();
+        var ahead = new Queue<Task<TChunk>>();
         var next = 0;
         void StartNext()
         {
@@ -101,7 +123,7 @@ public sealed partial class ScoreWriteBack
             {
                 var first = next;
                 next += ChunkRows;
-                ahead.Enqueue(Task.Run(() => chunk(first, Math.Min(ChunkRows, scores - first))));
+                ahead.Enqueue(Task.Run(() => make(first, Math.Min(ChunkRows, scores - first))));
             }
         }
 
@@ -112,12 +134,9 @@ public sealed partial class ScoreWriteBack
 
         while (ahead.Count > 0)
         {
-            var rows = ahead.Dequeue().GetAwaiter().GetResult();
+            var chunk = ahead.Dequeue().GetAwaiter().GetResult();
             StartNext();
-            foreach (var row in rows)
-            {
-                yield return row;
-            }
+            yield return chunk;
         }
     }
 

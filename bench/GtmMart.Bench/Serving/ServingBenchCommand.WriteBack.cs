@@ -66,7 +66,10 @@ public sealed partial class ServingBenchCommand
 
             AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(message)} ({at:0.00}s)[/]");
         });
+        var (gen0, gen1, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var result = new ScoreWriteBack(target).Run(models, features, "bench-serving", progress);
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"  garbage collections during the write-back (scoring and write): gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}, paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:0.00}s; heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1e9:0.00} GB"));
         foreach (var mark in new[] { "score", "write", "opportunities", "tests", "tested", "committed" })
         {
             if (!marks.ContainsKey(mark))

@@ -95,8 +95,8 @@ public sealed record DriftReference
             .Select(c => PopulationStability.Compare(c, c.Kind switch
             {
                 DriftColumnKind.Score => c.Count(scores),
-                DriftColumnKind.Numeric => c.Count(rows.Select(column(c.Name)).Select(v => (double)v.Number)),
-                _ => c.Count(rows.Select(column(c.Name)).Select(v => v.Text)),
+                DriftColumnKind.Numeric => Numbers(c, rows, column(c.Name)),
+                _ => Texts(c, rows, column(c.Name)),
             }))
             .ToList();
     }
@@ -141,4 +141,10 @@ public sealed record DriftReference
 
     /// <summary>Whether an ICP fit feature is numeric.</summary>
     public static bool IsNumericAccountFeature(string feature) => IcpFeatureCatalog.FirmographicNumericNames.Contains(feature);
+
+    private static long[] Numbers<T>(BinnedColumn column, IReadOnlyList<T> rows, Func<T, FeatureValue> read) =>
+        column.Count(rows, row => (double)read(row).Number);
+
+    private static long[] Texts<T>(BinnedColumn column, IReadOnlyList<T> rows, Func<T, FeatureValue> read) =>
+        column.Count(rows, row => read(row).Text);
 }
