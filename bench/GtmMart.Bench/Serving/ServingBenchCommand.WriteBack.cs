@@ -207,6 +207,15 @@ public sealed partial class ServingBenchCommand
 
         var day = DateOnly.FromDateTime((DateTime)scoreRows[0][7]!);
         var watch = Stopwatch.StartNew();
+        var steps = new List<string>();
+        var last = 0.0;
+        void Mark(string step)
+        {
+            var now = watch.Elapsed.TotalSeconds;
+            steps.Add(string.Create(CultureInfo.InvariantCulture, $"{step} {now - last:0.00}s"));
+            last = now;
+        }
+
         using (var connection = (DuckDBConnection)target.Open())
         {
             using var settings = bulkWrite ? target.Dialect.BeginBulkWrite(connection) : null;
@@ -220,18 +229,21 @@ public sealed partial class ServingBenchCommand
                 AppendScoreRows(connection, $"{prefix}_scores", appendedScores);
             }
 
+            Mark("open and scores");
             connection.Execute(
                 $"""
                 insert into {prefix}_daily (score_date, entity_type, entity_id, score, tier, model_version, run_id)
                 select $day, 'opportunity', opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id from {prefix}_scores
                 """,
                 ("day", day));
+            Mark("daily history");
             connection.Execute(
                 $"""
                 insert into {prefix}_history (run_id, entity_type, entity_id, score, probability, tier, model_name, model_version, top_factors, scored_at)
                 select run_id, 'opportunity', opportunity_id, cast(score as double), probability, cast(null as varchar), model_name, model_version, top_factors, scored_at
                 from {prefix}_scores
                 """);
+            Mark("per-run scores");
             using (var appender = connection.CreateAppender($"{prefix}_factors"))
             {
                 foreach (var values in factorRows)
@@ -246,12 +258,15 @@ public sealed partial class ServingBenchCommand
                 }
             }
 
+            Mark("factor rows");
             transaction.Commit();
         }
 
+        Mark("commit");
+
         var seconds = watch.Elapsed.TotalSeconds;
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  floor{(bulkWrite ? " (bulk-write settings)" : "")}{(utf8 ? " (text as UTF-8)" : "")}: {scoreRows.Count:N0} score rows appended, copied to the daily and per-run history, {factorRows.Count:N0} factor rows appended: {seconds:0.00}s"));
+            $"  floor{(bulkWrite ? " (bulk-write settings)" : "")}{(utf8 ? " (text as UTF-8)" : "")}: {scoreRows.Count:N0} score rows appended, copied to the daily and per-run history, {factorRows.Count:N0} factor rows appended: {seconds:0.00}s ({string.Join(", ", steps)})"));
         return seconds;
     }
 }
