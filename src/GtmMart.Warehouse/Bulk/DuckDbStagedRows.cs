@@ -17,15 +17,25 @@ internal sealed class DuckDbStagedRows<T>(DuckDBConnection connection, DeclaredT
         long count = 0;
         using var appender = connection.CreateAppender(table.Schema, table.Name);
         var row = new Row(table);
-        foreach (var item in rows)
+        try
         {
-            row.Start(appender.CreateRow());
-            write(item, row);
-            row.End();
-            if (++count % 65_536 == 0)
+            foreach (var item in rows)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                row.Start(appender.CreateRow());
+                write(item, row);
+                row.End();
+                if (++count % 65_536 == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
             }
+        }
+        catch (Exception)
+        {
+            // DuckDB.NET appends a row once it is created, values or not: drop what the appender holds (the row that
+            // failed with it) so closing it does not append a half-written row.
+            appender.Clear();
+            throw;
         }
 
         return count;
