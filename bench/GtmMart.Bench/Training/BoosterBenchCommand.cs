@@ -62,7 +62,12 @@ public sealed class BoosterBenchCommand : Command<BoosterBenchCommand.Settings>
     }
 
     /// <summary>One trainer's (or FastTree variant's) rounds: medians of wall and CPU seconds, setup and per-tree CPU.</summary>
-    public sealed record BoosterRun(string Name, string Settings, double[] Wall, double[] Cpu, double[] ShortCpu, double HoldoutAuc);
+    public sealed record BoosterRun(string Name, string Settings, double[] Wall, double[] Cpu, double[] ShortCpu, double HoldoutAuc)
+    {
+        public double MedianWall() => Median(Wall);
+
+        public double MedianCpu() => Median(Cpu);
+    }
 
     /// <summary>One process's measurements at one thread count.</summary>
     public sealed record BoosterResult(int Threads, int TrainRows, int HoldoutRows, int Slots, double FeaturizeSeconds, int Trees, int ShortTrees, List<BoosterRun> Runs, List<string> Breakdown);
@@ -87,18 +92,28 @@ public sealed class BoosterBenchCommand : Command<BoosterBenchCommand.Settings>
         foreach (var t in BenchSettings.Numbers(settings.Threads))
         {
             AnsiConsole.MarkupLine($"{t} thread(s), in its own process ...");
-            var child = ChildRun.Run("dotnet", [typeof(BoosterBenchCommand).Assembly.Location, "boosters", "--child", "--snapshot", settings.Snapshot,
-                "--threads", t.ToString(CultureInfo.InvariantCulture), "--rounds", settings.Rounds.ToString(CultureInfo.InvariantCulture),
-                "--short-trees", settings.ShortTrees.ToString(CultureInfo.InvariantCulture), "--variants", settings.Variants,
-                .. settings.Breakdown ? ["--breakdown"] : Array.Empty<string>(), .. settings.Config is { } c ? ["--config", c] : Array.Empty<string>()],
-                line => Console.WriteLine($"  | {line}"));
-            results.Add(JsonSerializer.Deserialize<BoosterResult>(child.Stdout.Trim().Split('\n')[^1])!);
+            results.Add(InChildProcess(settings.Snapshot, (int)t, settings.Rounds, settings.ShortTrees, settings.Variants, settings.Breakdown, settings.Config));
         }
 
         var markdown = Markdown(settings, results, machine, before, LoadAverage());
         MarkdownSection.Write(settings.Out, $"boosters-{results[0].TrainRows + results[0].HoldoutRows}", markdown);
         Console.Out.Write(markdown);
         return 0;
+    }
+
+    /// <summary>
+    /// Measures one thread count in a child process of this benchmark (ML.NET's FastTree keeps the thread count of a
+    /// process's first FastTree fit), echoing its output indented.
+    /// </summary>
+    public static BoosterResult InChildProcess(string snapshot, int threads, int rounds, int shortTrees, string variants, bool breakdown, string? config)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var child = ChildRun.Run("dotnet", [typeof(BoosterBenchCommand).Assembly.Location, "boosters", "--child", "--snapshot", snapshot,
+            "--threads", threads.ToString(inv), "--rounds", rounds.ToString(inv), "--short-trees", shortTrees.ToString(inv), "--variants", variants,
+            .. breakdown ? ["--breakdown"] : Array.Empty<string>(), .. config is { } c ? ["--config", c] : Array.Empty<string>()],
+            line => Console.WriteLine($"  | {line}"));
+        return JsonSerializer.Deserialize<BoosterResult>(child.Stdout.Trim().Split('\n')[^1])
+            ?? throw new InvalidOperationException("the booster benchmark's child printed no result");
     }
 
     private static BoosterResult Measure(Settings settings, int threads)
@@ -221,19 +236,19 @@ public sealed class BoosterBenchCommand : Command<BoosterBenchCommand.Settings>
             foreach (var run in r.Runs)
             {
                 var (setup, perTree) = Split(run, r);
-                md.AppendLine(inv, $"| {r.Threads} | {run.Name} | {run.Settings} | {Median(run.Wall):0.00} | {Median(run.Cpu):0.00} | {setup:0.00} | {perTree * 1000:0.00} | {run.HoldoutAuc:0.0000} | {Ratio(run.Wall, light.Wall):0.00}x | {Ratio(run.Cpu, light.Cpu):0.00}x |");
+                md.AppendLine(inv, $"| {r.Threads} | {run.Name} | {run.Settings} | {run.MedianWall():0.00} | {run.MedianCpu():0.00} | {setup:0.00} | {perTree * 1000:0.00} | {run.HoldoutAuc:0.0000} | {Ratio(run.Wall, light.Wall):0.00}x | {Ratio(run.Cpu, light.Cpu):0.00}x |");
             }
         }
 
         foreach (var r in results.Where(r => r.Breakdown.Count > 0))
         {
             md.AppendLine();
-            md.AppendLine(inv, $"FastTree's own time breakdown (ExecutionTime), {r.Threads} thread(s):");
+            md.AppendLine(inv, $"FastTree's own time breakdown (its ExecutionTime option: wall-clock seconds of one fit with the product's settings, before the rounds; phases nest, so shares add up to more than 100%), {r.Threads} thread(s):");
             md.AppendLine();
             md.AppendLine("```");
-            foreach (var line in r.Breakdown)
+            foreach (var line in Timed(r.Breakdown))
             {
-                md.AppendLine(line.TrimEnd());
+                md.AppendLine(line);
             }
 
             md.AppendLine("```");
@@ -241,6 +256,13 @@ public sealed class BoosterBenchCommand : Command<BoosterBenchCommand.Settings>
 
         return md.ToString();
     }
+
+    /// <summary>The breakdown's header and its phases that took any time (ML.NET prints every phase it knows, most at 0).</summary>
+    private static IEnumerable<string> Timed(IEnumerable<string> messages) =>
+        messages.SelectMany(m => m.Split('\n')).TakeWhile(l => !l.StartsWith("Count Statistics", StringComparison.Ordinal))
+            .Select(l => l.TrimEnd())
+            .Where(l => l.Length > 0 && (l.StartsWith("Name", StringComparison.Ordinal) || l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var time, ..]
+                && double.TryParse(time, CultureInfo.InvariantCulture, out var seconds) && seconds > 0));
 
     /// <summary>Median per-round ratio (each round's trainers ran back to back, so the load of that round cancels).</summary>
     private static double Ratio(double[] a, double[] b) => Median([.. a.Zip(b, (x, y) => x / y)]);

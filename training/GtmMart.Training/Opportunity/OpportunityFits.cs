@@ -288,9 +288,6 @@ internal static class OpportunityFits
         }
     }
 
-    /// <summary>Share of zeros above which FastTree stores a feature sparse (ML.NET's default is 0.7).</summary>
-    public const double FastTreeSparsifyThreshold = 0.9;
-
     /// <summary>
     /// FastTree's options with the product's settings (<see cref="Trainer"/> builds FastTree from them; the booster
     /// benchmark varies them one at a time).
@@ -310,9 +307,6 @@ internal static class OpportunityFits
             FeatureFraction = s.FeatureFraction,
             NumberOfThreads = threads,
             Seed = options.Seed,
-            // Only features with over 90% zeros are stored sparse (ML.NET's default: 70%): the same bins, splits and
-            // model, half the dataset setup (docs/BENCHMARKS.md, "FastTree against LightGBM").
-            SparsifyThreshold = FastTreeSparsifyThreshold,
         };
         if (earlyStopping)
         {
