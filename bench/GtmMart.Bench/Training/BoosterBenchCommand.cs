@@ -79,6 +79,11 @@ public sealed class BoosterBenchCommand : Command<BoosterBenchCommand.Settings>
             throw new InvalidOperationException("--snapshot DIR is required (a folder written by gtm export-features).");
         }
 
+        if (settings.Rounds < 1 || settings.ShortTrees < 0)
+        {
+            throw new InvalidOperationException("--rounds must be 1 or more and --short-trees 0 or more.");
+        }
+
         if (settings.Child)
         {
             var result = Measure(settings, int.Parse(settings.Threads, CultureInfo.InvariantCulture));
@@ -86,7 +91,7 @@ public sealed class BoosterBenchCommand : Command<BoosterBenchCommand.Settings>
             return 0;
         }
 
-        var before = LoadAverage();
+        var before = MarkdownSection.LoadAverage();
         var machine = MarkdownSection.MachineLine();
         var results = new List<BoosterResult>();
         foreach (var t in BenchSettings.Numbers(settings.Threads))
@@ -95,7 +100,7 @@ public sealed class BoosterBenchCommand : Command<BoosterBenchCommand.Settings>
             results.Add(InChildProcess(settings.Snapshot, (int)t, settings.Rounds, settings.ShortTrees, settings.Variants, settings.Breakdown, settings.Config));
         }
 
-        var markdown = Markdown(settings, results, machine, before, LoadAverage());
+        var markdown = Markdown(settings, results, machine, before, MarkdownSection.LoadAverage());
         MarkdownSection.Write(settings.Out, $"boosters-{results[0].TrainRows + results[0].HoldoutRows}", markdown);
         Console.Out.Write(markdown);
         return 0;
@@ -129,7 +134,7 @@ public sealed class BoosterBenchCommand : Command<BoosterBenchCommand.Settings>
         var names = fastTrees.Select(f => f.Name).Append("LightGBM").ToList();
 
         // One short fit of each booster first, not counted: the first fit in a process pays for loading and compiling
-        // the booster's code (for FastTree about a second of CPU), which would otherwise fall on whichever runs first.
+        // the booster's code (FastTree: 0.5-0.9 s more CPU at 100k opportunities), which would otherwise fall on whichever runs first.
         var warmUp = o with { Boosting = o.Boosting with { NumberOfTrees = Math.Max(1, settings.ShortTrees) } };
         TrainerComparison.Fit("FastTree", split, Trainer(warmUp, threads, ""));
         TrainerComparison.Fit("LightGBM", split, Trainer(warmUp, threads, null));
@@ -283,7 +288,4 @@ public sealed class BoosterBenchCommand : Command<BoosterBenchCommand.Settings>
         var sorted = values.Order().ToArray();
         return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }

@@ -89,7 +89,7 @@ public sealed class PeerBenchCommand : Command<PeerBenchCommand.Settings>
         var config = TrainingConfig.Resolve(settings.Config);
         var o = config.Opportunity;
         var snapshot = settings.Snapshot is { } s ? Path.GetFullPath(s) : Prepare(settings.Opportunities, work, settings.SqlDir, cancellationToken);
-        var loadBefore = Load();
+        var loadBefore = MarkdownSection.LoadAverage();
         var started = MarkdownSection.MachineLine();
         AnsiConsole.MarkupLine($"snapshot {Markup.Escape(snapshot)}, {cores} cores, load average {loadBefore}");
 
@@ -164,7 +164,7 @@ public sealed class PeerBenchCommand : Command<PeerBenchCommand.Settings>
             AnsiConsole.MarkupLine($"FastTree vs LightGBM, {t} thread(s), in its own process ...");
             return BoosterBenchCommand.InChildProcess(snapshot, t, rounds: 1, shortTrees: 0, variants: "", breakdown: false, settings.Config);
         }).ToList();
-        var loadAfter = Load();
+        var loadAfter = MarkdownSection.LoadAverage();
 
         var md = new StringBuilder();
         md.AppendLine(inv, $"### {rows.Count:N0} opportunities");
@@ -233,7 +233,4 @@ public sealed class PeerBenchCommand : Command<PeerBenchCommand.Settings>
     }
 
     private static string Quote(string path) => path.Replace("'", "''", StringComparison.Ordinal);
-
-    private static string Load() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }
