@@ -183,7 +183,7 @@ public sealed class BoosterBenchCommand : Command<BoosterBenchCommand.Settings>
     }
 
     /// <summary>Sets <c>Option=Value</c> pairs (comma-separated) on FastTree's options by name.</summary>
-    private static void Apply(FastTreeBinaryTrainer.Options options, string assignments)
+    internal static void Apply(FastTreeBinaryTrainer.Options options, string assignments)
     {
         foreach (var pair in assignments.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -263,7 +263,7 @@ public sealed class BoosterBenchCommand : Command<BoosterBenchCommand.Settings>
     }
 
     /// <summary>The breakdown's header and its phases that took any time (ML.NET prints every phase it knows, most at 0).</summary>
-    private static IEnumerable<string> Timed(IEnumerable<string> messages) =>
+    internal static IEnumerable<string> Timed(IEnumerable<string> messages) =>
         messages.SelectMany(m => m.Split('\n')).TakeWhile(l => !l.StartsWith("Count Statistics", StringComparison.Ordinal))
             .Select(l => l.TrimEnd())
             .Where(l => l.Length > 0 && (l.StartsWith("Name", StringComparison.Ordinal) || l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var time, ..]
