@@ -70,9 +70,16 @@ internal static class FeatureRowReader
             case TextColumn<T> text:
                 {
                     var set = text.Set;
-                    return fieldType == typeof(string)
-                        ? (r, row) => set(row, r.IsDBNull(ordinal) ? "" : r.GetString(ordinal))
-                        : (r, row) => set(row, r.IsDBNull(ordinal) ? "" : Convert.ToString(r.GetValue(ordinal), CultureInfo.InvariantCulture) ?? "");
+                    Func<DbDataReader, string> get = fieldType == typeof(string)
+                        ? r => r.GetString(ordinal)
+                        : r => Convert.ToString(r.GetValue(ordinal), CultureInfo.InvariantCulture) ?? "";
+                    if (text.Repeats)
+                    {
+                        var values = new SharedValues();
+                        return (r, row) => set(row, r.IsDBNull(ordinal) ? "" : values.Share(get(r)));
+                    }
+
+                    return (r, row) => set(row, r.IsDBNull(ordinal) ? "" : get(r));
                 }
 
             case FlagColumn<T> flag:
@@ -98,6 +105,32 @@ internal static class FeatureRowReader
 
             default:
                 throw new NotSupportedException($"{column.GetType().Name} is not a column type rows are read into.");
+        }
+    }
+
+    /// <summary>
+    /// One string per distinct value of a category column, shared by the rows holding it: a served snapshot keeps a
+    /// few strings hot in the caches instead of one cold copy per row, and equal values compare by reference (the
+    /// featurizer's and the reasons' lookups, on every score). Values past <see cref="MaxValues"/> are kept as read.
+    /// </summary>
+    private sealed class SharedValues
+    {
+        private const int MaxValues = 65_536;
+        private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+
+        public string Share(string value)
+        {
+            if (_values.TryGetValue(value, out var shared))
+            {
+                return shared;
+            }
+
+            if (_values.Count < MaxValues)
+            {
+                _values.Add(value, value);
+            }
+
+            return value;
         }
     }
 

@@ -9,8 +9,11 @@ public abstract record RowColumn<TRow>(string Name);
 /// <summary>A float column: NULL reads as NaN.</summary>
 public sealed record NumberColumn<TRow>(string Name, Action<TRow, float> Set) : RowColumn<TRow>(Name);
 
-/// <summary>A text column: NULL reads as "".</summary>
-public sealed record TextColumn<TRow>(string Name, Action<TRow, string> Set) : RowColumn<TRow>(Name);
+/// <summary>
+/// A text column: NULL reads as "". <paramref name="Repeats"/>: a category, whose few values repeat from row to row, so a
+/// reader keeps one string per value (rows share it) rather than one per row.
+/// </summary>
+public sealed record TextColumn<TRow>(string Name, Action<TRow, string> Set, bool Repeats = false) : RowColumn<TRow>(Name);
 
 /// <summary>A boolean column (bool, or an integer that is 1): NULL reads as false.</summary>
 public sealed record FlagColumn<TRow>(string Name, Action<TRow, bool> Set) : RowColumn<TRow>(Name);
@@ -41,7 +44,7 @@ public static class RowLayouts
             var i = catalog.IndexOf(f.Name);
             columns.Add(f.Kind == FeatureKind.Numeric
                 ? new NumberColumn<OpportunityFeatureRow>(f.Name, (r, v) => r.Numbers[i] = v)
-                : new TextColumn<OpportunityFeatureRow>(f.Name, (r, v) => r.Categories[i] = v));
+                : new TextColumn<OpportunityFeatureRow>(f.Name, (r, v) => r.Categories[i] = v, Repeats: true));
         }
 
         return new RowLayout<OpportunityFeatureRow>(() => new OpportunityFeatureRow(catalog), columns);

@@ -53,6 +53,11 @@ public static class ProtoMapping
         };
         AddFactors(proto.TopPositive, score.TopPositive);
         AddFactors(proto.TopNegative, score.TopNegative);
+        if (score.Unknown.Count > 0)
+        {
+            proto.UnknownValues.Capacity = score.Unknown.Count;
+        }
+
         for (var i = 0; i < score.Unknown.Count; i++)
         {
             var u = score.Unknown[i];
@@ -62,9 +67,17 @@ public static class ProtoMapping
         return proto;
     }
 
-    /// <summary>Appends the factors in order (an indexed loop: this runs for every score served).</summary>
+    /// <summary>
+    /// Appends the factors in order (an indexed loop, into a list sized for them rather than grown to protobuf's
+    /// first 8 slots: this runs for every score served).
+    /// </summary>
     private static void AddFactors(RepeatedField<Factor> into, IReadOnlyList<Core.Opportunity.OpportunityFactor> factors)
     {
+        if (factors.Count > 0)
+        {
+            into.Capacity = factors.Count;
+        }
+
         for (var i = 0; i < factors.Count; i++)
         {
             into.Add(ToProto(factors[i]));

@@ -31,9 +31,19 @@ public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int cap
     public bool IsFor(ModelSet currentModels, FeatureStore currentFeatures) =>
         models is not null && ReferenceEquals(models, currentModels) && ReferenceEquals(features, currentFeatures);
 
-    public bool TryGet(string opportunityId, out OpportunityScore score) => _opportunities.TryGetValue(opportunityId, out score!);
+    /// <summary>The cached score of the id; a cache that keeps nothing (<see cref="None"/>, <c>--score-cache 0</c>) answers without hashing it.</summary>
+    public bool TryGet(string opportunityId, out OpportunityScore score)
+    {
+        score = null!;
+        return Capacity > 0 && _opportunities.TryGetValue(opportunityId, out score!);
+    }
 
-    public bool TryGetAccount(string accountId, out AccountScore score) => _accounts.TryGetValue(accountId, out score!);
+    /// <inheritdoc cref="TryGet"/>
+    public bool TryGetAccount(string accountId, out AccountScore score)
+    {
+        score = null!;
+        return Capacity > 0 && _accounts.TryGetValue(accountId, out score!);
+    }
 
     /// <summary>
     /// Keeps the score when there is room, and returns the score this cache answers the id with from now on: this one,
@@ -56,6 +66,11 @@ public sealed class ScoreCache(ModelSet? models, FeatureStore? features, int cap
     private TScore Keep<TScore>(ConcurrentDictionary<string, TScore> held, string id, TScore score)
         where TScore : class
     {
+        if (Capacity <= 0)
+        {
+            return score;
+        }
+
         if (Reserve())
         {
             var kept = held.GetOrAdd(id, score);

@@ -51,6 +51,19 @@ public sealed class FeatureStoreTests(ServingFixture fixture)
     }
 
     [Fact]
+    public void Rows_share_one_string_per_category_value()
+    {
+        var store = FeatureStore.Load(fixture.Db.Warehouse);
+        var channel = Scoring.Features.OpportunityFeatureCatalog.Default.IndexOf("channel");
+        var byValue = store.Opportunities.GroupBy(o => o.Categories[channel], StringComparer.Ordinal).Where(g => g.Count() > 1).ToList();
+        Assert.NotEmpty(byValue);
+        Assert.All(byValue, g => Assert.All(g, o => Assert.Same(g.First().Categories[channel], o.Categories[channel])));
+        Assert.Equal(
+            fixture.Db.Scalar<long>("select count(distinct coalesce(channel, '')) from mart.mrt_opportunity_features"),
+            store.Opportunities.Select(o => o.Categories[channel]).Distinct(ReferenceEqualityComparer.Instance).LongCount());
+    }
+
+    [Fact]
     public void A_warehouse_without_a_published_mart_gives_a_clear_error()
     {
         using var empty = new Support.TestWarehouse();
