@@ -25,6 +25,10 @@ internal static class MarkdownSection
         return kib is { } k ? k * 1024 : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
     }
 
+    /// <summary>The load average over 1, 5 and 15 minutes (Linux's <c>/proc/loadavg</c>), or "unknown".</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
     public static void Write(string path, string name, string section)
     {
         var start = $"<!-- bench:{name}:start -->";

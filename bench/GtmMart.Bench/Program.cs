@@ -25,6 +25,9 @@ app.Configure(config =>
     config.AddCommand<PeerBenchCommand>("peer")
         .WithDescription("gtm train against scikit-learn (logistic regression, HistGradientBoosting) on one snapshot, 1 thread and all, and FastTree vs LightGBM on the same featurized split; writes its section of docs/BENCHMARKS.md.")
         .WithExample("peer", "--opportunities", "100000");
+    config.AddCommand<BoosterBenchCommand>("boosters")
+        .WithDescription("FastTree (the product's settings and variants) against LightGBM on one featurized split, in rounds, each thread count in its own process; writes its section of docs/BENCHMARKS.md.")
+        .WithExample("boosters", "--snapshot", ".gtm/features", "--threads", "1,2");
     config.AddCommand<ServingBenchCommand>("serving")
         .WithDescription("The gRPC server: unary scoring vs the empty call, ScoreStream vs in-process batch, write-back vs a raw Appender; writes its section of docs/BENCHMARKS.md.")
         .WithExample("serving", "--accounts", "2000");

@@ -89,7 +89,7 @@ public sealed class PeerBenchCommand : Command<PeerBenchCommand.Settings>
         var config = TrainingConfig.Resolve(settings.Config);
         var o = config.Opportunity;
         var snapshot = settings.Snapshot is { } s ? Path.GetFullPath(s) : Prepare(settings.Opportunities, work, settings.SqlDir, cancellationToken);
-        var loadBefore = Load();
+        var loadBefore = MarkdownSection.LoadAverage();
         var started = MarkdownSection.MachineLine();
         AnsiConsole.MarkupLine($"snapshot {Markup.Escape(snapshot)}, {cores} cores, load average {loadBefore}");
 
@@ -158,12 +158,13 @@ public sealed class PeerBenchCommand : Command<PeerBenchCommand.Settings>
         JsonElement Sk(int t, string model) =>
             runs.First(r => r.GetProperty("threads").GetInt32() == t && r.GetProperty("model").GetString() == model);
 
+        // Each thread count in its own process: ML.NET's FastTree keeps the thread count of a process's first FastTree fit.
         var comparisons = threads.Select(t =>
         {
-            AnsiConsole.MarkupLine($"FastTree vs LightGBM, {t} thread(s) ...");
-            return TrainerComparison.Run(rows, o, t, new Progress<string>(m => Console.WriteLine($"  {m}")));
+            AnsiConsole.MarkupLine($"FastTree vs LightGBM, {t} thread(s), in its own process ...");
+            return BoosterBenchCommand.InChildProcess(snapshot, t, rounds: 1, shortTrees: 0, variants: "", breakdown: false, settings.Config);
         }).ToList();
-        var loadAfter = Load();
+        var loadAfter = MarkdownSection.LoadAverage();
 
         var md = new StringBuilder();
         md.AppendLine(inv, $"### {rows.Count:N0} opportunities");
@@ -193,13 +194,14 @@ public sealed class PeerBenchCommand : Command<PeerBenchCommand.Settings>
         }
 
         md.AppendLine();
-        md.AppendLine(inv, $"FastTree against LightGBM on the same featurized split ({comparisons[0].TrainRows:N0} training rows, {comparisons[0].HoldoutRows:N0} holdout, {comparisons[0].FeatureSlots} slots), both built by the product's trainer factory (`OpportunityFits.Trainer`) with the config's settings ({o.Boosting.NumberOfTrees} trees / iterations, {o.Boosting.NumberOfLeaves} leaves, at least {o.Boosting.MinimumExampleCountPerLeaf} per leaf, learning rate {o.Boosting.LearningRate}, feature fraction {o.Boosting.FeatureFraction}, seed {o.Seed}), without early stopping so both fit the same number of trees, each on a thread-pool thread as `gtm train` fits; `gtm train` uses {o.Boosting.Booster}. ML.NET's FastTree keeps the thread count of the first FastTree fit in a process for every later one (its `ThreadTaskManager` is static), so its {threads[^1]}-thread row ran FastTree's tree steps on {threads[0]} thread as well:");
+        md.AppendLine(inv, $"FastTree against LightGBM on the same featurized split ({comparisons[0].TrainRows:N0} training rows, {comparisons[0].HoldoutRows:N0} holdout, {comparisons[0].Slots} slots), both built by the product's trainer factory (`OpportunityFits.Trainer`) with the config's settings ({o.Boosting.NumberOfTrees} trees / iterations, {o.Boosting.NumberOfLeaves} leaves, at least {o.Boosting.MinimumExampleCountPerLeaf} per leaf, learning rate {o.Boosting.LearningRate}, feature fraction {o.Boosting.FeatureFraction}, seed {o.Seed}), without early stopping so both fit the same number of trees, each on a thread-pool thread as `gtm train` fits, each thread count in its own process (the `boosters` benchmark, one round, after a short warm-up fit of each); `gtm train` uses {o.Boosting.Booster}:");
         md.AppendLine();
         md.AppendLine("| threads | featurize s | FastTree fit s (holdout AUC) | LightGBM fit s (holdout AUC) | FastTree / LightGBM (aim <= 1.0x) |");
         md.AppendLine("|---:|---:|---:|---:|---:|");
         foreach (var c in comparisons)
         {
-            md.AppendLine(inv, $"| {c.Threads} | {c.Featurize.TotalSeconds:0.0} | {c.FastTree.Train.TotalSeconds:0.0} ({c.FastTree.TrainCpuSeconds:0.0} CPU; {c.FastTree.HoldoutAuc:0.0000}) | {c.LightGbm.Train.TotalSeconds:0.0} ({c.LightGbm.TrainCpuSeconds:0.0} CPU; {c.LightGbm.HoldoutAuc:0.0000}) | {c.FastTreeOverLightGbm:0.00}x ({c.FastTree.TrainCpuSeconds / c.LightGbm.TrainCpuSeconds:0.00}x CPU) |");
+            var (fastTree, lightGbm) = (c.Runs[0], c.Runs[^1]);
+            md.AppendLine(inv, $"| {c.Threads} | {c.FeaturizeSeconds:0.0} | {fastTree.MedianWall():0.0} ({fastTree.MedianCpu():0.0} CPU; {fastTree.HoldoutAuc:0.0000}) | {lightGbm.MedianWall():0.0} ({lightGbm.MedianCpu():0.0} CPU; {lightGbm.HoldoutAuc:0.0000}) | {fastTree.MedianWall() / lightGbm.MedianWall():0.00}x ({fastTree.MedianCpu() / lightGbm.MedianCpu():0.00}x CPU) |");
         }
 
         md.AppendLine();
@@ -231,7 +233,4 @@ public sealed class PeerBenchCommand : Command<PeerBenchCommand.Settings>
     }
 
     private static string Quote(string path) => path.Replace("'", "''", StringComparison.Ordinal);
-
-    private static string Load() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }

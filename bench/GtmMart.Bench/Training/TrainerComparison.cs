@@ -11,6 +11,13 @@ namespace GtmMart.Bench.Training;
 /// <summary>One booster's fit time (wall clock and this process's CPU time) and holdout AUC in <see cref="TrainerComparison.Run"/>.</summary>
 public sealed record TrainerTiming(string Trainer, TimeSpan Train, double TrainCpuSeconds, double HoldoutAuc);
 
+/// <summary>
+/// The comparison's data: the training part and holdout featurized once (label and feature vector, cached), the
+/// holdout's labels, the row and slot counts, the features used and the time featurizing took.
+/// </summary>
+public sealed record FeaturizedSplit(
+    IDataView Train, IDataView Holdout, IReadOnlyList<bool> HoldoutLabels, int TrainRows, int HoldoutRows, int Slots, IReadOnlyList<string> Features, TimeSpan Featurize);
+
 /// <summary>FastTree and LightGBM fitted on the same featurized training split and scored on the same holdout.</summary>
 public sealed record TrainerComparisonResult(
     int TrainRows,
@@ -42,10 +49,34 @@ public static class TrainerComparison
     public static TrainerComparisonResult Run(
         IReadOnlyList<OpportunityFeatureRow> rows, OpportunityTrainingOptions options, int threads = 1, IProgress<string>? progress = null)
     {
-        ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        var split = Featurize(rows, options, progress);
+        var ml = new MLContext(options.Seed);
 
+        // The product's trainer factory, so both boosters run with the product's settings (seed, feature fraction,
+        // leaves, examples per leaf, learning rate, L2), without early stopping so both fit the same number of trees.
+        var s = options.Boosting;
+        progress?.Report($"FastTree: {s.NumberOfTrees} trees, {s.NumberOfLeaves} leaves, {threads} thread(s)");
+        var fastTree = Fit("FastTree", split, OpportunityFits.Trainer(ml, OpportunityModelMetadata.FastTree, options, threads, earlyStopping: false));
+        progress?.Report($"FastTree fitted in {fastTree.Train.TotalSeconds:0.0}s, holdout AUC {fastTree.HoldoutAuc:0.0000}");
+
+        progress?.Report($"LightGBM: {s.NumberOfTrees} iterations, {s.NumberOfLeaves} leaves, {threads} thread(s)");
+        var lightGbm = Fit("LightGBM", split, OpportunityFits.Trainer(ml, OpportunityModelMetadata.LightGbm, options, threads, earlyStopping: false));
+        progress?.Report($"LightGBM fitted in {lightGbm.Train.TotalSeconds:0.0}s, holdout AUC {lightGbm.HoldoutAuc:0.0000}");
+
+        return new TrainerComparisonResult(
+            split.TrainRows, split.HoldoutRows, split.Slots, split.Features, s, threads, split.Featurize, fastTree, lightGbm);
+    }
+
+    /// <summary>
+    /// The closed rows split like <see cref="OpportunityModelTrainer"/> does (newest <c>HoldoutFraction</c> by created
+    /// date held out) and featurized once with its featurizer, label and feature vector cached in memory.
+    /// </summary>
+    public static FeaturizedSplit Featurize(IReadOnlyList<OpportunityFeatureRow> rows, OpportunityTrainingOptions options, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(options);
         var closed = rows.Where(r => r.IsClosed)
             .OrderBy(r => r.CreatedDate).ThenBy(r => r.OpportunityId, StringComparer.Ordinal).ToList();
         var holdoutCount = (int)Math.Round(closed.Count * options.HoldoutFraction);
@@ -70,38 +101,24 @@ public static class TrainerComparison
         var holdoutData = Materialize(ml, featurizer.Transform(OpportunityDataView.Create(catalog, holdout)));
         var featurize = watch.Elapsed;
         var slots = (trainData.Schema[OpportunityFeatureColumns.Features].Type as VectorDataViewType)?.Size ?? 0;
-        var labels = holdout.Select(r => r.Label).ToList();
-
-        // The product's trainer factory, so both boosters run with the product's settings (seed, feature fraction,
-        // leaves, examples per leaf, learning rate, L2), without early stopping so both fit the same number of trees.
-        var s = options.Boosting;
-        progress?.Report($"FastTree: {s.NumberOfTrees} trees, {s.NumberOfLeaves} leaves, {threads} thread(s)");
-        var fastTree = Fit("FastTree", trainData, holdoutData, labels,
-            OpportunityFits.Trainer(ml, OpportunityModelMetadata.FastTree, options, threads, earlyStopping: false));
-        progress?.Report($"FastTree fitted in {fastTree.Train.TotalSeconds:0.0}s, holdout AUC {fastTree.HoldoutAuc:0.0000}");
-
-        progress?.Report($"LightGBM: {s.NumberOfTrees} iterations, {s.NumberOfLeaves} leaves, {threads} thread(s)");
-        var lightGbm = Fit("LightGBM", trainData, holdoutData, labels,
-            OpportunityFits.Trainer(ml, OpportunityModelMetadata.LightGbm, options, threads, earlyStopping: false));
-        progress?.Report($"LightGBM fitted in {lightGbm.Train.TotalSeconds:0.0}s, holdout AUC {lightGbm.HoldoutAuc:0.0000}");
-
-        return new TrainerComparisonResult(
-            train.Count, holdout.Count, slots, [.. categorical, .. numeric], s, threads, featurize, fastTree, lightGbm);
+        return new FeaturizedSplit(trainData, holdoutData, [.. holdout.Select(r => r.Label)], train.Count, holdout.Count, slots, [.. categorical, .. numeric], featurize);
     }
 
-    private static TrainerTiming Fit<TModel>(
-        string name, IDataView train, IDataView holdout, List<bool> labels, IEstimator<TModel> trainer)
+    /// <summary>Fits <paramref name="trainer"/> on the split's training part, timed, and scores its holdout.</summary>
+    public static TrainerTiming Fit<TModel>(string name, FeaturizedSplit split, IEstimator<TModel> trainer)
         where TModel : ITransformer
     {
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(trainer);
         var cpu = ChildRun.OwnCpuSeconds();
         var watch = Stopwatch.StartNew();
         // On a thread-pool thread, as gtm train fits: single-threaded FastTree runs each step as Task.Run(step).Wait(),
         // inline on a pool thread, handed over and waited for on any other (OpportunityFits.CrossValidate).
-        var model = Task.Run(() => trainer.Fit(train)).GetAwaiter().GetResult();
+        var model = Task.Run(() => trainer.Fit(split.Train)).GetAwaiter().GetResult();
         var elapsed = watch.Elapsed;
         cpu = ChildRun.OwnCpuSeconds() - cpu;
-        var p = model.Transform(holdout).GetColumn<float>(OpportunityFeatureColumns.Probability).ToArray();
-        var auc = BinaryMetrics.Compute(p.Select((x, i) => (x, labels[i])).ToList()).Auc;
+        var p = model.Transform(split.Holdout).GetColumn<float>(OpportunityFeatureColumns.Probability).ToArray();
+        var auc = BinaryMetrics.Compute(p.Select((x, i) => (x, split.HoldoutLabels[i])).ToList()).Auc;
         return new TrainerTiming(name, elapsed, cpu, auc);
     }
 

@@ -273,25 +273,7 @@ internal static class OpportunityFits
                     Silent = true,
                 });
             case OpportunityModelMetadata.FastTree:
-                var o = new FastTreeBinaryTrainer.Options
-                {
-                    LabelColumnName = OpportunityFeatureColumns.Label,
-                    FeatureColumnName = OpportunityFeatureColumns.Features,
-                    NumberOfTrees = s.NumberOfTrees,
-                    NumberOfLeaves = s.NumberOfLeaves,
-                    MinimumExampleCountPerLeaf = s.MinimumExampleCountPerLeaf,
-                    LearningRate = s.LearningRate,
-                    FeatureFraction = s.FeatureFraction,
-                    NumberOfThreads = threads,
-                    Seed = options.Seed,
-                };
-                if (earlyStopping)
-                {
-                    o.EarlyStoppingRule = new GeneralityLossRule((float)s.EarlyStoppingLossIncrease);
-                    o.EnablePruning = true;
-                }
-
-                return ml.BinaryClassification.Trainers.FastTree(o);
+                return ml.BinaryClassification.Trainers.FastTree(FastTreeOptions(options, threads, earlyStopping));
             default:
                 return ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
                 {
@@ -304,6 +286,35 @@ internal static class OpportunityFits
                     NumberOfThreads = threads,
                 });
         }
+    }
+
+    /// <summary>
+    /// FastTree's options with the product's settings (<see cref="Trainer"/> builds FastTree from them; the booster
+    /// benchmark varies them one at a time).
+    /// </summary>
+    public static FastTreeBinaryTrainer.Options FastTreeOptions(OpportunityTrainingOptions options, int threads, bool earlyStopping)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var s = options.Boosting;
+        var o = new FastTreeBinaryTrainer.Options
+        {
+            LabelColumnName = OpportunityFeatureColumns.Label,
+            FeatureColumnName = OpportunityFeatureColumns.Features,
+            NumberOfTrees = s.NumberOfTrees,
+            NumberOfLeaves = s.NumberOfLeaves,
+            MinimumExampleCountPerLeaf = s.MinimumExampleCountPerLeaf,
+            LearningRate = s.LearningRate,
+            FeatureFraction = s.FeatureFraction,
+            NumberOfThreads = threads,
+            Seed = options.Seed,
+        };
+        if (earlyStopping)
+        {
+            o.EarlyStoppingRule = new GeneralityLossRule((float)s.EarlyStoppingLossIncrease);
+            o.EnablePruning = true;
+        }
+
+        return o;
     }
 
     /// <summary>The number of trees and leaves per tree a boosted model kept, or null for another model.</summary>
