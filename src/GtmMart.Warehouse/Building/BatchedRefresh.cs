@@ -80,7 +80,7 @@ internal static class BatchedRefresh
         {
             var (min, max) = connection.Query(
                 $"select min({column}), max({column}) from {rewriter.Rewrite(input)}",
-                r => (AsDate(r.GetValue(0)), AsDate(r.GetValue(1)))).Single();
+                r => (AsDate(r.GetValue(0)), AsDate(r.GetValue(1)))).SingleOrDefault();
             low = min is { } a && (low is null || a < low) ? a : low;
             high = max is { } b && (high is null || b > high) ? b : high;
         }
