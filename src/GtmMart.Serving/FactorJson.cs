@@ -46,6 +46,43 @@ internal sealed class FactorJsonWriter : IDisposable
     public string Opportunity(OpportunityScore score)
     {
         Start();
+        WriteFactors(score);
+        return End();
+    }
+
+    /// <summary>ICP reasons are phrased with their effect ("... (wins less often)"), which gives the direction.</summary>
+    public string Account(AccountScore score)
+    {
+        Start();
+        WriteFactors(score);
+        return End();
+    }
+
+    /// <summary>
+    /// <see cref="Opportunity"/>'s JSON as UTF-8, written after what <paramref name="target"/> already holds (no
+    /// string made: the bulk write takes the bytes as they are).
+    /// </summary>
+    public void AppendOpportunity(OpportunityScore score, IBufferWriter<byte> target)
+    {
+        writer.Reset(target);
+        writer.WriteStartArray();
+        WriteFactors(score);
+        writer.WriteEndArray();
+        writer.Flush();
+    }
+
+    /// <summary><see cref="Account"/>'s JSON as UTF-8, written after what <paramref name="target"/> already holds.</summary>
+    public void AppendAccount(AccountScore score, IBufferWriter<byte> target)
+    {
+        writer.Reset(target);
+        writer.WriteStartArray();
+        WriteFactors(score);
+        writer.WriteEndArray();
+        writer.Flush();
+    }
+
+    private void WriteFactors(OpportunityScore score)
+    {
         foreach (var factor in score.TopPositive)
         {
             Write(JsonFactor.Of(factor));
@@ -60,20 +97,14 @@ internal sealed class FactorJsonWriter : IDisposable
         {
             Write(JsonFactor.Of(unknown));
         }
-
-        return End();
     }
 
-    /// <summary>ICP reasons are phrased with their effect ("... (wins less often)"), which gives the direction.</summary>
-    public string Account(AccountScore score)
+    private void WriteFactors(AccountScore score)
     {
-        Start();
         foreach (var reason in score.Reasons)
         {
             Write(JsonFactor.Reason(reason.EndsWith("(wins less often)", StringComparison.Ordinal) ? "-" : "+", reason));
         }
-
-        return End();
     }
 
     public string Array(IEnumerable<JsonFactor> factors)

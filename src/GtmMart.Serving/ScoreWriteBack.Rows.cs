@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using GtmMart.Scoring.Opportunity;
 
 namespace GtmMart.Serving;
@@ -5,32 +7,94 @@ namespace GtmMart.Serving;
 /// <summary>The rows the write-back appends, made from the scores a chunk at a time on pool threads.</summary>
 public sealed partial class ScoreWriteBack
 {
+    /// <summary>A score and its <c>top_factors</c> JSON as UTF-8 (a slice of its chunk's buffer).</summary>
+    private readonly record struct WithJson<T>(T Score, ReadOnlyMemory<byte> Json);
+
+    /// <summary>One row of <c>history.score_factors</c> without its constant columns (run id, entity type).</summary>
+    private readonly record struct FactorRow(string OpportunityId, string Family, double Contribution);
+
+    /// <summary>
+    /// The scores with their factor JSON, in score order. Each chunk's JSON is written by one writer straight into one
+    /// buffer as UTF-8 (no string per row; the bulk write hands the bytes to the engine, which copies them). A chunk's
+    /// buffer is used again once the writer has moved past its rows: a few buffers serve the whole run, so the
+    /// run's JSON (hundreds of MB at a million rows) does not go through the garbage collector's large object heap.
+    /// </summary>
+    private static IEnumerable<WithJson<T>> ScoresWithJson<T>(IReadOnlyList<T> scores, Action<FactorJsonWriter, T, IBufferWriter<byte>> json)
+    {
+        var buffers = new ConcurrentBag<ArrayBufferWriter<byte>>();
+        var chunks = Ahead(scores.Count, (first, count) =>
+        {
+            var buffer = buffers.TryTake(out var free) ? free : new ArrayBufferWriter<byte>(count * 512);
+            buffer.ResetWrittenCount();
+            using var writer = new FactorJsonWriter();
+            var ends = new int[count];
+            for (var i = 0; i < count; i++)
+            {
+                json(writer, scores[first + i], buffer);
+                ends[i] = buffer.WrittenCount;
+            }
+
+            return (First: first, Buffer: buffer, Ends: ends);
+        });
+        foreach (var (first, buffer, ends) in chunks)
+        {
+            for (int i = 0, start = 0; i < ends.Length; start = ends[i], i++)
+            {
+                yield return new WithJson<T>(scores[first + i], buffer.WrittenMemory[start..ends[i]]);
+            }
+
+            buffers.Add(buffer);
+        }
+    }
+
     /// <summary>
     /// The family contributions of the run's opportunity reasons, one row per opportunity and family
-    /// (history.score_factors), made in chunks on pool threads like the score rows.
+    /// (history.score_factors), made in chunks on pool threads like the score rows (their lists used again likewise).
     /// </summary>
-    private static IEnumerable<object?[]> FactorRows(string runId, IReadOnlyList<OpportunityScore> scores) =>
-        Rows(scores, (_, s, rows) => AddFactorRows(runId, s, rows));
+    private static IEnumerable<FactorRow> FactorRows(IReadOnlyList<OpportunityScore> scores)
+    {
+        var lists = new ConcurrentBag<List<FactorRow>>();
+        var chunks = Ahead(scores.Count, (first, count) =>
+        {
+            var rows = lists.TryTake(out var free) ? free : new List<FactorRow>(count * 6);
+            rows.Clear();
+            for (var i = 0; i < count; i++)
+            {
+                AddFactorRows(scores[first + i], rows);
+            }
+
+            return rows;
+        });
+        foreach (var rows in chunks)
+        {
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
+
+            lists.Add(rows);
+        }
+    }
 
     /// <summary>
     /// One row per family among the score's reasons (positive, then negative), in the order each family first appears,
     /// its contributions summed in that order from 0 (a few reasons per score: a scan of this score's rows, no grouping).
     /// </summary>
-    private static void AddFactorRows(string runId, OpportunityScore score, List<object?[]> rows)
+    private static void AddFactorRows(OpportunityScore score, List<FactorRow> rows)
     {
         var first = rows.Count;
         void Add(OpportunityFactor factor)
         {
             for (var i = first; i < rows.Count; i++)
             {
-                if (string.Equals((string)rows[i][3]!, factor.Family, StringComparison.Ordinal))
+                if (string.Equals(rows[i].Family, factor.Family, StringComparison.Ordinal))
                 {
-                    rows[i][4] = (double)rows[i][4]! + factor.Contribution;
+                    rows[i] = rows[i] with { Contribution = rows[i].Contribution + factor.Contribution };
                     return;
                 }
             }
 
-            rows.Add([runId, "opportunity", score.OpportunityId, factor.Family, 0d + factor.Contribution]);
+            rows.Add(new FactorRow(score.OpportunityId, factor.Family, 0d + factor.Contribution));
         }
 
         foreach (var factor in score.TopPositive)
@@ -45,39 +109,21 @@ public sealed partial class ScoreWriteBack
     }
 
     /// <summary>
-    /// The rows to write, in score order, made a chunk at a time on pool threads, up to one chunk per core ahead of
-    /// the writer (the factor JSON is most of the work; each chunk has its own JSON writer), so making rows and
-    /// appending them overlap, and a large run's rows and their JSON text are never all in memory at once.
+    /// Chunks of <see cref="ChunkRows"/> scores made by <paramref name="make"/> (first score, count) on pool threads, up
+    /// to one chunk per core ahead of the writer, in score order: making rows and appending them overlap, and a large
+    /// run's rows (and their JSON) are never all in memory at once.
     /// </summary>
-    private static IEnumerable<object?[]> Rows<T>(IReadOnlyList<T> scores, Func<FactorJsonWriter, T, object?[]> row) =>
-        Rows(scores, (json, score, rows) => rows.Add(row(json, score)));
-
-    /// <summary>As above, with any number of rows per score (<paramref name="emit"/> adds them).</summary>
-    private static IEnumerable<object?[]> Rows<T>(IReadOnlyList<T> scores, Action<FactorJsonWriter, T, List<object?[]>> emit)
+    private static IEnumerable<TChunk> Ahead<TChunk>(int scores, Func<int, int, TChunk> make)
     {
-        const int ChunkRows = 8_192;
-        List<object?[]> Chunk(int first)
-        {
-            using var json = new FactorJsonWriter();
-            var count = Math.Min(ChunkRows, scores.Count - first);
-            var chunk = new List<object?[]>(count);
-            for (var i = 0; i < count; i++)
-            {
-                emit(json, scores[first + i], chunk);
-            }
-
-            return chunk;
-        }
-
-        var ahead = new Queue<Task<List<object?[]>>>();
+        var ahead = new Queue<Task<TChunk>>();
         var next = 0;
         void StartNext()
         {
-            if (next < scores.Count)
+            if (next < scores)
             {
                 var first = next;
                 next += ChunkRows;
-                ahead.Enqueue(Task.Run(() => Chunk(first)));
+                ahead.Enqueue(Task.Run(() => make(first, Math.Min(ChunkRows, scores - first))));
             }
         }
 
@@ -90,10 +136,9 @@ public sealed partial class ScoreWriteBack
         {
             var chunk = ahead.Dequeue().GetAwaiter().GetResult();
             StartNext();
-            foreach (var values in chunk)
-            {
-                yield return values;
-            }
+            yield return chunk;
         }
     }
+
+    private const int ChunkRows = 8_192;
 }

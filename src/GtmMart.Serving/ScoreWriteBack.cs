@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using GtmMart.Scoring.Icp;
 using GtmMart.Scoring.Opportunity;
 using GtmMart.Serving.Drift;
@@ -125,16 +126,21 @@ public sealed partial class ScoreWriteBack
         CancellationToken ct)
     {
         var scoreDate = DateOnly.FromDateTime(scoredAt);
-        var opportunityRows = Rows(opportunityScores, (json, s) => new object?[]
-        {
-            s.OpportunityId, s.Score, s.Probability, json.Opportunity(s),
-            models.OpportunityModel, models.OpportunityVersion, runId, scoredAt,
-        });
-        var accountRows = Rows(accountScores, (json, s) => new object?[]
-        {
-            s.AccountId, s.FitScore, s.Tier.ToString(), s.SegmentName, s.BehaviourScore, json.Account(s),
-            models.IcpModel, models.IcpVersion, runId, scoredAt,
-        });
+        // Every row's constant text encoded once; the rows' values appended typed, in the tables' column order.
+        var run = Encoding.UTF8.GetBytes(runId);
+        var (opportunityModel, opportunityVersion) = (Encoding.UTF8.GetBytes(models.OpportunityModel), Encoding.UTF8.GetBytes(models.OpportunityVersion));
+        var (icpModel, icpVersion) = (Encoding.UTF8.GetBytes(models.IcpModel), Encoding.UTF8.GetBytes(models.IcpVersion));
+        var opportunityEntity = Encoding.UTF8.GetBytes("opportunity");
+        var opportunityRows = ScoresWithJson(opportunityScores, (json, s, buffer) => json.AppendOpportunity(s, buffer));
+        BulkRowWriter<WithJson<OpportunityScore>> opportunityRow = (r, row) => row
+            .Add(r.Score.OpportunityId).Add(r.Score.Score).Add(r.Score.Probability).AddUtf8(r.Json.Span)
+            .AddUtf8(opportunityModel).AddUtf8(opportunityVersion).AddUtf8(run).Add(scoredAt);
+        var accountRows = ScoresWithJson(accountScores, (json, s, buffer) => json.AppendAccount(s, buffer));
+        BulkRowWriter<WithJson<AccountScore>> accountRow = (r, row) => row
+            .Add(r.Score.AccountId).Add(r.Score.FitScore).Add(r.Score.Tier.ToString()).Add(r.Score.SegmentName).Add(r.Score.BehaviourScore).AddUtf8(r.Json.Span)
+            .AddUtf8(icpModel).AddUtf8(icpVersion).AddUtf8(run).Add(scoredAt);
+        BulkRowWriter<FactorRow> factorRow = (r, row) => row
+            .AddUtf8(run).AddUtf8(opportunityEntity).Add(r.OpportunityId).Add(r.Family).Add(r.Contribution);
         var clock = new WriteBackClock();
         using var connection = warehouse.Open();
         ScoreTables.Ensure(connection);
@@ -142,10 +148,10 @@ public sealed partial class ScoreWriteBack
         // The engine's settings for the write (DuckDB: one thread), put back before the data tests.
         using var bulkWrite = warehouse.Dialect.BeginBulkWrite(connection);
         // The dialect's bulk write: an engine that loads files uploads the rows now, outside the transaction.
-        using var stagedOpportunities = warehouse.Dialect.StageRows(connection, ScoreTables.OpportunityTable, opportunityRows, progress);
-        using var stagedAccounts = warehouse.Dialect.StageRows(connection, ScoreTables.AccountTable, accountRows, progress);
+        using var stagedOpportunities = warehouse.Dialect.StageRows(connection, ScoreTables.OpportunityTable, opportunityRows, opportunityRow, progress);
+        using var stagedAccounts = warehouse.Dialect.StageRows(connection, ScoreTables.AccountTable, accountRows, accountRow, progress);
         using var stagedDrift = warehouse.Dialect.StageRows(connection, ScoreTables.DriftTable, DriftRows(runId, scoredAt, drift, driftMessages, progress), progress);
-        using var stagedFactors = warehouse.Dialect.StageRows(connection, HistoryTables.Factors, FactorRows(runId, opportunityScores), progress);
+        using var stagedFactors = warehouse.Dialect.StageRows(connection, HistoryTables.Factors, FactorRows(opportunityScores), factorRow, progress);
         clock.Mark("open and stage");
         var result = connection.InTransaction(_ =>
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using DuckDB.NET.Data;
 using GtmMart.Cli.Output;
 using GtmMart.Serving;
@@ -65,7 +66,10 @@ public sealed partial class ServingBenchCommand
 
             AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(message)} ({at:0.00}s)[/]");
         });
+        var (gen0, gen1, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var result = new ScoreWriteBack(target).Run(models, features, "bench-serving", progress);
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"  garbage collections during the write-back (scoring and write): gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}, paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:0.00}s; heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1e9:0.00} GB"));
         foreach (var mark in new[] { "score", "write", "opportunities", "tests", "tested", "committed" })
         {
             if (!marks.ContainsKey(mark))
@@ -95,6 +99,7 @@ public sealed partial class ServingBenchCommand
         var rawOneThread = MeasureRaw(target, scoreRows, "bench_raw_scores_bulk", bulkWrite: true);
         var floorSeconds = MeasureFloor(target, scoreRows, "floor", bulkWrite: false);
         var floorBulk = MeasureFloor(target, scoreRows, "floor_bulk", bulkWrite: true);
+        var floorUtf8 = MeasureFloor(target, scoreRows, "floor_utf8", bulkWrite: true, utf8: true);
         var write = new WriteResult(
             result.Opportunities,
             result.Accounts,
@@ -107,11 +112,12 @@ public sealed partial class ServingBenchCommand
             floorSeconds,
             result.Steps,
             rawOneThread,
-            floorBulk);
+            floorBulk,
+            floorUtf8);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"  write phase steps: {string.Join(", ", result.Steps.Select(s => $"{s.Name} {s.Seconds:0.00}s"))}"));
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  write-back write phase {write.WritePerSecond:N0} rows/s (opportunity part {write.OpportunityPerSecond:N0} rows/s; data tests {write.Tests:0.00}s apart); raw Appender {write.RawPerSecond:N0} rows/s ({write.RawBulk:0.00}s with the bulk-write settings); floor {write.Floor:0.00}s, {write.FloorBulk:0.00}s with the bulk-write settings"));
+            $"  write-back write phase {write.WritePerSecond:N0} rows/s (opportunity part {write.OpportunityPerSecond:N0} rows/s; data tests {write.Tests:0.00}s apart); raw Appender {write.RawPerSecond:N0} rows/s ({write.RawBulk:0.00}s with the bulk-write settings); floor {write.Floor:0.00}s, {write.FloorBulk:0.00}s with the bulk-write settings, {write.FloorUtf8:0.00}s with them and the text appended as UTF-8"));
         return write;
     }
 
@@ -149,15 +155,37 @@ public sealed partial class ServingBenchCommand
     }
 
     /// <summary>
+    /// As <see cref="AppendScoreRows"/>, every text already UTF-8 (<see cref="Utf8Rows"/>, made untimed): DuckDB.NET
+    /// hands the bytes to DuckDB's vector as they are instead of converting each string.
+    /// </summary>
+    private static void AppendScoreRowsUtf8(DuckDBConnection connection, string table, List<object?[]> scoreRows)
+    {
+        using var appender = connection.CreateAppender(table);
+        foreach (var values in scoreRows)
+        {
+            appender.CreateRow()
+                .AppendValue((byte[])values[0]!).AppendValue((int)values[1]!).AppendValue((double)values[2]!)
+                .AppendValue((byte[])values[3]!).AppendValue((byte[])values[4]!).AppendValue((byte[])values[5]!)
+                .AppendValue((byte[])values[6]!).AppendValue((DateTime)values[7]!)
+                .EndRow();
+        }
+    }
+
+    /// <summary>The rows with every string value encoded as UTF-8 bytes.</summary>
+    private static List<object?[]> Utf8Rows(List<object?[]> rows) =>
+        [.. rows.Select(r => r.Select(v => v is string s ? Encoding.UTF8.GetBytes(s) : v).ToArray())];
+
+    /// <summary>
     /// The write phase's floor: what its transaction must store, with nothing else. The same opportunity score rows
     /// appended raw (read back, untimed), copied into the daily history and the per-run score history by the same
     /// insert-selects the write-back runs, and the run's factor rows (read back from <c>history.score_factors</c>)
     /// appended raw, into empty tables of the same columns, in one transaction, timed from opening the connection to
     /// the commit. The 2,000 account rows, the drift rows, the change rows (none on a first run) and the ledger row
     /// are left out. With <paramref name="bulkWrite"/>, under the dialect's bulk-write settings (as the write-back
-    /// writes); <paramref name="prefix"/> names the tables.
+    /// writes); <paramref name="prefix"/> names the tables. With <paramref name="utf8"/>, every text of the appended rows
+    /// is given as UTF-8 bytes (encoded untimed), as the write-back gives its factor JSON and constant texts.
     /// </summary>
-    private static double MeasureFloor(DuckDbWarehouse target, List<object?[]> scoreRows, string prefix, bool bulkWrite)
+    private static double MeasureFloor(DuckDbWarehouse target, List<object?[]> scoreRows, string prefix, bool bulkWrite, bool utf8 = false)
     {
         List<object?[]> factorRows;
         using (var connection = target.Open())
@@ -171,43 +199,74 @@ public sealed partial class ServingBenchCommand
                 r => new object?[] { r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetDouble(4) });
         }
 
+        var appendedScores = utf8 ? Utf8Rows(scoreRows) : scoreRows;
+        if (utf8)
+        {
+            factorRows = Utf8Rows(factorRows);
+        }
+
         var day = DateOnly.FromDateTime((DateTime)scoreRows[0][7]!);
         var watch = Stopwatch.StartNew();
+        var steps = new List<string>();
+        var last = 0.0;
+        void Mark(string step)
+        {
+            var now = watch.Elapsed.TotalSeconds;
+            steps.Add(string.Create(CultureInfo.InvariantCulture, $"{step} {now - last:0.00}s"));
+            last = now;
+        }
+
         using (var connection = (DuckDBConnection)target.Open())
         {
             using var settings = bulkWrite ? target.Dialect.BeginBulkWrite(connection) : null;
             using var transaction = connection.BeginTransaction();
-            AppendScoreRows(connection, $"{prefix}_scores", scoreRows);
+            if (utf8)
+            {
+                AppendScoreRowsUtf8(connection, $"{prefix}_scores", appendedScores);
+            }
+            else
+            {
+                AppendScoreRows(connection, $"{prefix}_scores", appendedScores);
+            }
 
+            Mark("open and scores");
             connection.Execute(
                 $"""
                 insert into {prefix}_daily (score_date, entity_type, entity_id, score, tier, model_version, run_id)
                 select $day, 'opportunity', opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id from {prefix}_scores
                 """,
                 ("day", day));
+            Mark("daily history");
             connection.Execute(
                 $"""
                 insert into {prefix}_history (run_id, entity_type, entity_id, score, probability, tier, model_name, model_version, top_factors, scored_at)
                 select run_id, 'opportunity', opportunity_id, cast(score as double), probability, cast(null as varchar), model_name, model_version, top_factors, scored_at
                 from {prefix}_scores
                 """);
+            Mark("per-run scores");
             using (var appender = connection.CreateAppender($"{prefix}_factors"))
             {
                 foreach (var values in factorRows)
                 {
-                    appender.CreateRow()
-                        .AppendValue((string)values[0]!).AppendValue((string)values[1]!).AppendValue((string)values[2]!)
-                        .AppendValue((string)values[3]!).AppendValue((double)values[4]!)
-                        .EndRow();
+                    var row = appender.CreateRow();
+                    for (var i = 0; i < 4; i++)
+                    {
+                        _ = values[i] is byte[] bytes ? row.AppendValue(bytes) : row.AppendValue((string)values[i]!);
+                    }
+
+                    row.AppendValue((double)values[4]!).EndRow();
                 }
             }
 
+            Mark("factor rows");
             transaction.Commit();
         }
 
+        Mark("commit");
+
         var seconds = watch.Elapsed.TotalSeconds;
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  floor{(bulkWrite ? " (bulk-write settings)" : "")}: {scoreRows.Count:N0} score rows appended, copied to the daily and per-run history, {factorRows.Count:N0} factor rows appended: {seconds:0.00}s"));
+            $"  floor{(bulkWrite ? " (bulk-write settings)" : "")}{(utf8 ? " (text as UTF-8)" : "")}: {scoreRows.Count:N0} score rows appended, copied to the daily and per-run history, {factorRows.Count:N0} factor rows appended: {seconds:0.00}s ({string.Join(", ", steps)})"));
         return seconds;
     }
 }

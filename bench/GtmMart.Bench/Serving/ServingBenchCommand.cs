@@ -144,7 +144,7 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
 
     private sealed record WriteResult(
         long Opportunities, long Accounts, double Score, double Write, double OpportunityPart, double Raw, long RawRows, double Tests, double Floor,
-        IReadOnlyList<GtmMart.Serving.WriteBackStep> Steps, double RawBulk, double FloorBulk)
+        IReadOnlyList<GtmMart.Serving.WriteBackStep> Steps, double RawBulk, double FloorBulk, double FloorUtf8)
     {
         public double WritePerSecond => (Opportunities + Accounts) / Write;
 

@@ -78,15 +78,25 @@ public sealed record DriftReference
     /// <summary>The drift of every column: the scored <paramref name="rows"/> and their <paramref name="scores"/> against the reference.</summary>
     public IReadOnlyList<ColumnDrift> Compare<T>(IReadOnlyList<T> rows, Func<T, string, FeatureValue> value, IReadOnlyList<double> scores)
     {
-        ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(value);
+        return Compare(rows, name => row => value(row, name), scores);
+    }
+
+    /// <summary>
+    /// As above, each column read by the reader <paramref name="column"/> gives for its name (resolved once per column,
+    /// not by name per value).
+    /// </summary>
+    public IReadOnlyList<ColumnDrift> Compare<T>(IReadOnlyList<T> rows, Func<string, Func<T, FeatureValue>> column, IReadOnlyList<double> scores)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(column);
         ArgumentNullException.ThrowIfNull(scores);
         return Columns
             .Select(c => PopulationStability.Compare(c, c.Kind switch
             {
                 DriftColumnKind.Score => c.Count(scores),
-                DriftColumnKind.Numeric => c.Count(rows.Select(r => (double)value(r, c.Name).Number)),
-                _ => c.Count(rows.Select(r => value(r, c.Name).Text)),
+                DriftColumnKind.Numeric => Numbers(c, rows, column(c.Name)),
+                _ => Texts(c, rows, column(c.Name)),
             }))
             .ToList();
     }
@@ -99,9 +109,42 @@ public sealed record DriftReference
     }
 
     /// <summary>An ICP fit feature (firmographic, <see cref="IcpFeatureCatalog"/>) of an account by name.</summary>
-    public static FeatureValue AccountValue(AccountFeatureRow row, string feature) =>
-        IsNumericAccountFeature(feature) ? IcpFeatureCatalog.FirmographicNumeric(feature)(row) : IcpFeatureCatalog.Categorical(feature)(row);
+    public static FeatureValue AccountValue(AccountFeatureRow row, string feature) => AccountColumn(feature)(row);
+
+    /// <summary>A reader of an opportunity feature: its kind and position in the product catalog's rows looked up once.</summary>
+    public static Func<OpportunityFeatureRow, FeatureValue> OpportunityColumn(string feature)
+    {
+        var catalog = OpportunityFeatureCatalog.Default;
+        if (!catalog.Contains(feature))
+        {
+            return row => row[feature];
+        }
+
+        var index = catalog.IndexOf(feature);
+        return catalog.IsNumeric(feature)
+            ? row => ReferenceEquals(row.Catalog, catalog) ? row.Numbers[index] : row[feature]
+            : row => ReferenceEquals(row.Catalog, catalog) ? row.Categories[index] : row[feature];
+    }
+
+    /// <summary>A reader of an ICP fit feature (firmographic, <see cref="IcpFeatureCatalog"/>) of an account.</summary>
+    public static Func<AccountFeatureRow, FeatureValue> AccountColumn(string feature)
+    {
+        if (IsNumericAccountFeature(feature))
+        {
+            var number = IcpFeatureCatalog.FirmographicNumeric(feature);
+            return row => number(row);
+        }
+
+        var text = IcpFeatureCatalog.Categorical(feature);
+        return row => text(row);
+    }
 
     /// <summary>Whether an ICP fit feature is numeric.</summary>
     public static bool IsNumericAccountFeature(string feature) => IcpFeatureCatalog.FirmographicNumericNames.Contains(feature);
+
+    private static long[] Numbers<T>(BinnedColumn column, IReadOnlyList<T> rows, Func<T, FeatureValue> read) =>
+        column.Count(rows, row => (double)read(row).Number);
+
+    private static long[] Texts<T>(BinnedColumn column, IReadOnlyList<T> rows, Func<T, FeatureValue> read) =>
+        column.Count(rows, row => read(row).Text);
 }

@@ -21,13 +21,13 @@ public static class ScoringDrift
         if (models.HasOpportunity && opportunityScores.Count > 0)
         {
             Add(drift, models.OpportunityModel, models.OpportunityVersion, models.OpportunityDrift, progress,
-                r => r.Compare(features.OpenOpportunities, DriftReference.OpportunityValue, [.. opportunityScores.Select(s => s.Probability)]));
+                r => r.Compare(features.OpenOpportunities, DriftReference.OpportunityColumn, [.. opportunityScores.Select(s => s.Probability)]));
         }
 
         if (models.HasIcp && accountScores.Count > 0)
         {
             Add(drift, models.IcpModel, models.IcpVersion, models.IcpDrift, progress,
-                r => r.Compare(features.Accounts, DriftReference.AccountValue, [.. accountScores.Select(s => s.FitScore)]));
+                r => r.Compare(features.Accounts, DriftReference.AccountColumn, [.. accountScores.Select(s => s.FitScore)]));
         }
 
         return drift;

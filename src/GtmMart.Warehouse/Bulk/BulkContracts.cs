@@ -1,5 +1,35 @@
 namespace GtmMart.Warehouse.Bulk;
 
+/// <summary>
+/// One row being written by <see cref="Connection.IWarehouseDialect.StageRows{T}"/>: its values in the table's column
+/// order, each appended typed (no boxing, no conversion); text may come as UTF-8 bytes, which an engine that takes
+/// UTF-8 stores without decoding them to a string first.
+/// </summary>
+public interface IBulkRow
+{
+    IBulkRow AddNull();
+
+    IBulkRow Add(string? value);
+
+    /// <summary>Text given as its UTF-8 bytes (valid UTF-8, as <see cref="System.Text.Encoding.UTF8"/> or a JSON writer makes them).</summary>
+    IBulkRow AddUtf8(ReadOnlySpan<byte> value);
+
+    IBulkRow Add(int value);
+
+    IBulkRow Add(long value);
+
+    IBulkRow Add(double value);
+
+    IBulkRow Add(bool value);
+
+    IBulkRow Add(DateTime value);
+
+    IBulkRow Add(DateOnly value);
+}
+
+/// <summary>Writes <paramref name="item"/> as one row: every column's value, in order, into <paramref name="row"/>.</summary>
+public delegate void BulkRowWriter<in T>(T item, IBulkRow row);
+
 /// <summary>A table to export and the Parquet file it goes to (a name inside the export folder).</summary>
 public sealed record ParquetExportRequest(string Table, string FileName);
 

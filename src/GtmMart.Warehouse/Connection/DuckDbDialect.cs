@@ -98,8 +98,8 @@ public sealed class DuckDbDialect : IWarehouseDialect
         CancellationToken cancellationToken) =>
         DuckDbParquetExport.ExportAsync(connection, this, tables, outDirectory, settings, progress, cancellationToken);
 
-    public IStagedRows StageRows(DbConnection connection, DeclaredTable table, IEnumerable<object?[]> rows, IProgress<string>? progress) =>
-        new DuckDbStagedRows(Duck(connection), table, rows);
+    public IStagedRows StageRows<T>(DbConnection connection, DeclaredTable table, IEnumerable<T> rows, BulkRowWriter<T> write, IProgress<string>? progress) =>
+        new DuckDbStagedRows<T>(Duck(connection), table, rows, write);
 
     private static DuckDBConnection Duck(DbConnection connection) => connection as DuckDBConnection
         ?? throw new ArgumentException($"the DuckDB dialect needs a DuckDB connection, not a {connection.GetType().Name}", nameof(connection));

@@ -63,9 +63,11 @@ public interface IWarehouseDialect
         CancellationToken cancellationToken);
 
     /// <summary>
-    /// Bulk write, first step: makes <paramref name="rows"/> (values in <paramref name="table"/>'s column order) ready
-    /// to append, outside any transaction (an engine that loads files uploads them here). The second step,
-    /// <see cref="IStagedRows.Append"/>, runs inside the caller's transaction. Dispose the result when done.
+    /// Bulk write, first step: makes <paramref name="rows"/> ready to append, outside any transaction (an engine that
+    /// loads files uploads them here); <paramref name="write"/> puts each item's values, in <paramref name="table"/>'s
+    /// column order, into a row. The second step, <see cref="IStagedRows.Append"/>, runs inside the caller's
+    /// transaction (an engine that appends directly enumerates <paramref name="rows"/> only then). Dispose the result
+    /// when done. Rows as value arrays: <see cref="WarehouseDialectExtensions.StageRows"/>.
     /// </summary>
-    IStagedRows StageRows(DbConnection connection, DeclaredTable table, IEnumerable<object?[]> rows, IProgress<string>? progress);
+    IStagedRows StageRows<T>(DbConnection connection, DeclaredTable table, IEnumerable<T> rows, BulkRowWriter<T> write, IProgress<string>? progress);
 }

@@ -94,8 +94,8 @@ public sealed partial class SnowflakeDialect : IWarehouseDialect
         CancellationToken cancellationToken) =>
         Task.FromResult(SnowflakeParquetExport.Export(connection, tables, outDirectory, progress));
 
-    public IStagedRows StageRows(DbConnection connection, DeclaredTable table, IEnumerable<object?[]> rows, IProgress<string>? progress) =>
-        SnowflakeStagedRows.Stage(connection, table, rows, progress);
+    public IStagedRows StageRows<T>(DbConnection connection, DeclaredTable table, IEnumerable<T> rows, BulkRowWriter<T> write, IProgress<string>? progress) =>
+        SnowflakeStagedRows.Stage(connection, table, rows, write, progress);
 
     [GeneratedRegex(@"\b(seeds|staging|core|mart)\.[A-Za-z_]", RegexOptions.IgnoreCase)]
     private static partial Regex ModelReference();

@@ -28,12 +28,13 @@ internal sealed class SnowflakeStagedRows : IStagedRows
         stageTable = $"{Building.BuildMetadata.Schema}.{table.Name}_stage";
     }
 
-    public static SnowflakeStagedRows Stage(DbConnection connection, DeclaredTable table, IEnumerable<object?[]> rows, IProgress<string>? progress)
+    public static SnowflakeStagedRows Stage<T>(DbConnection connection, DeclaredTable table, IEnumerable<T> rows, BulkRowWriter<T> write, IProgress<string>? progress)
     {
         var staged = new SnowflakeStagedRows(connection, table);
         try
         {
-            staged.Upload([.. rows], progress);
+            var row = new BoxedBulkRow(table.Columns.Count);
+            staged.Upload([.. rows.Select(item => row.Of(item, write))], progress);
             return staged;
         }
         catch
