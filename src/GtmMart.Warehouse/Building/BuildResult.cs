@@ -18,6 +18,10 @@ public sealed record BuildResult(long BuildId, bool Published, IReadOnlyList<Mod
     public IEnumerable<DataTestResult> Failures => Tests.Where(t => !t.Passed);
 }
 
-public sealed record ModelRun(string Model, long Rows, TimeSpan Elapsed);
+public sealed record ModelRun(string Model, long Rows, TimeSpan Elapsed)
+{
+    /// <summary>How many statements a batched full refresh wrote the table in (<c>incremental.batch</c>); 0: one statement.</summary>
+    public int Batches { get; init; }
+}
 
 public sealed record BuildProgress(string Step, string Detail, int Done, int Total);

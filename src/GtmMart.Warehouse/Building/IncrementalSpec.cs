@@ -25,4 +25,11 @@ public sealed record IncrementalSpec(string By, int LookbackDays, IReadOnlyDicti
     /// touches): filtered by their column to the rebuilt keys themselves, not to the wider window the lookback reads.
     /// </summary>
     public IReadOnlyDictionary<string, string> KeyedInputs { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// <c>month</c> or <c>week</c> (<c>batch:</c>): a full refresh writes the table one such range of <see cref="By"/> at a
+    /// time, each from its inputs filtered as an incremental rebuild of that range filters them (<see cref="BatchedRefresh"/>),
+    /// for a model too large to compute in one statement; null: one statement.
+    /// </summary>
+    public string? Batch { get; init; }
 }

@@ -127,11 +127,16 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
     {
         var watch = Stopwatch.StartNew();
         var table = $"{SqlRewriter.BuildSchema(model.Layer, buildId)}.{model.Name}";
+        var batches = 0;
         try
         {
             if (model.Seed is { } seed)
             {
                 seed.Materialize(connection, table);
+            }
+            else if (model.Incremental is { Batch: not null } spec && model.Layer != "staging")
+            {
+                batches = BatchedRefresh.Materialize(connection, model, spec, rewriter, table);
             }
             else if (model.ComputedBy is { } step)
             {
@@ -149,7 +154,7 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
             throw new WarehouseException($"Model {model.QualifiedName} failed ({model.Path}): {ex.Message.Split('\n')[0]}", ex);
         }
 
-        return new ModelRun(model.QualifiedName, connection.Scalar<long>($"select count(*) from {table}"), watch.Elapsed);
+        return new ModelRun(model.QualifiedName, connection.Scalar<long>($"select count(*) from {table}"), watch.Elapsed) { Batches = batches };
     }
 
     private void Publish(DbConnection connection, long buildId, IReadOnlyDictionary<string, string>? relations, string catalogHash) =>

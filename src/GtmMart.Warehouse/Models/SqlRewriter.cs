@@ -14,8 +14,13 @@ public sealed partial class SqlRewriter
     private readonly IReadOnlyDictionary<string, string>? relations;
 
     private SqlRewriter(IEnumerable<Model> models, Func<string, string>? schemaFor, IReadOnlyDictionary<string, string>? relations = null)
+        : this(models.Select(m => m.QualifiedName).ToHashSet(StringComparer.OrdinalIgnoreCase), schemaFor, relations)
     {
-        modelNames = models.Select(m => m.QualifiedName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    private SqlRewriter(HashSet<string> modelNames, Func<string, string>? schemaFor, IReadOnlyDictionary<string, string>? relations)
+    {
+        this.modelNames = modelNames;
         this.schemaFor = schemaFor;
         this.relations = relations;
     }
@@ -33,6 +38,18 @@ public sealed partial class SqlRewriter
     /// <summary>References the tables of one build.</summary>
     public static SqlRewriter ForBuild(IEnumerable<Model> models, long buildId) =>
         new(models, layer => BuildSchema(layer, buildId));
+
+    /// <summary>This rewriter with the models in <paramref name="overrides"/> pointed at the given relations (a filtered subquery, say) instead.</summary>
+    public SqlRewriter With(IReadOnlyDictionary<string, string> overrides)
+    {
+        var merged = new Dictionary<string, string>(relations ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (model, relation) in overrides)
+        {
+            merged[model] = relation;
+        }
+
+        return new(modelNames, schemaFor ?? (layer => layer), merged);
+    }
 
     public static string BuildSchema(string layer, long buildId) => $"{layer}__b{buildId:D4}";
 

@@ -12,6 +12,12 @@ public sealed record DataTest(string Model, string Kind, string? Column, string 
     /// <summary>The columns whose values the test compares across rows (unique, primary_key, group expressions); empty otherwise.</summary>
     public IReadOnlyList<string> KeyColumns { get; init; } = [];
 
+    /// <summary>
+    /// For a test over groups of <see cref="KeyColumns"/> (primary_key, group expressions): the condition a group meets
+    /// exactly when it breaks the test, so the runner can screen several tests of the same groups in one aggregation.
+    /// </summary>
+    public string? FailingGroupPredicate { get; init; }
+
     /// <summary>For a relationships test, the parent model and field the column must be found in.</summary>
     public (string Model, string Field)? Parent { get; init; }
 }

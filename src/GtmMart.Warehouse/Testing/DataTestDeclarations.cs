@@ -86,7 +86,13 @@ public static class DataTestDeclarations
                 throw new WarehouseException($"{path}: incremental.grain of {name} must be day or month, not '{grain}'.");
             }
 
-            specs[name] = new Building.IncrementalSpec(by, lookback, inputs) { KeyedInputs = keyed, Grain = grain };
+            var batch = spec.GetValueOrDefault("batch") is { } b ? Text(b, path, $"incremental.batch of {name}") : null;
+            if (batch is not (null or "month" or "week") || (batch == "week" && grain == "month") || (batch is not null && by == "account_id"))
+            {
+                throw new WarehouseException($"{path}: incremental.batch of {name} must be month, or week for a day-grained date key, not '{batch}'.");
+            }
+
+            specs[name] = new Building.IncrementalSpec(by, lookback, inputs) { KeyedInputs = keyed, Grain = grain, Batch = batch };
         }
 
         return specs;

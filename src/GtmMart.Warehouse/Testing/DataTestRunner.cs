@@ -13,8 +13,10 @@ public static class DataTestRunner
     /// <summary>
     /// Runs <paramref name="tests"/> in order. A model's row-level tests (those with a
     /// <see cref="DataTest.FailingRowPredicate"/>) are first screened together in one scan of the model, counting the
-    /// rows that break each; a test with none there passes without a query of its own. Every other test, and any test
-    /// the scan found failing or could not screen, runs its own failing-rows query for its count and sample.
+    /// rows that break each, and so are its group tests over the same key columns (one aggregation) and its
+    /// relationships tests (one scan joined to every parent); a test with nothing breaking it there passes without a
+    /// query of its own. Every other test, and any test a screen found failing or could not screen, runs its own
+    /// failing-rows query for its count and sample.
     /// <paramref name="scoped"/>, when given, says which relations each test reads instead (an incremental build points a
     /// test at the rows it rebuilt where that keeps the test's meaning; see <c>IncrementalTestScope</c>).
     /// </summary>
@@ -57,35 +59,32 @@ public static class DataTestRunner
     }
 
     /// <summary>
-    /// The row-level tests that one scan per model shows no row breaks. A scan that cannot run (a test refers to a
-    /// column the model lacks, say) screens nothing: those tests then run one by one, and the one at fault reports the
-    /// error under its own name.
+    /// The tests that shared screening queries show pass: per model, one scan for all its row-level tests; one
+    /// aggregation for all its group tests over the same key columns (a primary key and group expressions); one scan
+    /// joined to every parent for all its relationships tests. Each counts the rows (groups, orphans) breaking each test.
+    /// A screen that cannot run (a test refers to a column the model lacks, say) screens nothing: those tests then run
+    /// one by one, and the one at fault reports the error under its own name.
     /// </summary>
     private static HashSet<DataTest> Screen(DbConnection connection, IReadOnlyList<DataTest> tests, Func<DataTest, SqlRewriter> rewriterFor, Dictionary<string, TimeSpan> times)
     {
         var clean = new HashSet<DataTest>(ReferenceEqualityComparer.Instance);
-        foreach (var group in tests.Where(t => t.FailingRowPredicate is not null).GroupBy(t => t.Model, StringComparer.Ordinal))
+        foreach (var (screened, sql) in Screens(tests, rewriterFor))
         {
-            var screened = group.ToList();
-            var counts = string.Join(", ", screened.Select((t, i) =>
-                string.Create(CultureInfo.InvariantCulture, $"cast(coalesce(sum(case when {t.FailingRowPredicate} then 1 else 0 end), 0) as bigint) as failing_{i}")));
             long[]? failing;
             var watch = System.Diagnostics.Stopwatch.StartNew();
             try
             {
-                // Row-level tests of one model read the same rows (all of them, or all it rebuilt), so the first one's relation serves.
-                failing = connection.Query(rewriterFor(screened[0]).Rewrite($"select {counts} from {group.Key}"),
-                    r => Enumerable.Range(0, screened.Count).Select(i => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture)).ToArray()).FirstOrDefault();
+                failing = connection.Query(sql, r => Enumerable.Range(0, screened.Count).Select(i => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture)).ToArray()).FirstOrDefault();
             }
             catch (DbException)
             {
-                // Deliberately not fatal: the tests of this model run one by one instead (RunOne), and the one at fault
-                // fails there with its own name and the engine's message.
+                // Deliberately not fatal: these tests run one by one instead (RunOne), and the one at fault fails there
+                // with its own name and the engine's message.
                 continue;
             }
             finally
             {
-                times[group.Key] = watch.Elapsed;
+                times[screened[0].Model] = times.GetValueOrDefault(screened[0].Model) + watch.Elapsed;
             }
 
             for (var i = 0; failing is not null && i < screened.Count; i++)
@@ -99,6 +98,43 @@ public static class DataTestRunner
 
         return clean;
     }
+
+    /// <summary>The screening queries (already rewritten) and the tests each screens, in column order.</summary>
+    private static IEnumerable<(List<DataTest> Tests, string Sql)> Screens(IReadOnlyList<DataTest> tests, Func<DataTest, SqlRewriter> rewriterFor)
+    {
+        // Row-level tests of one model read the same rows (all of them, or all it rebuilt), so the first one's relation serves.
+        foreach (var group in tests.Where(t => t.FailingRowPredicate is not null).GroupBy(t => t.Model, StringComparer.Ordinal))
+        {
+            var screened = group.ToList();
+            yield return (screened, rewriterFor(screened[0]).Rewrite($"select {Counts(screened.Select(t => t.FailingRowPredicate!))} from {group.Key}"));
+        }
+
+        // Tests sharing a screen must read the same relation: an incremental build may narrow each test differently.
+        foreach (var group in tests.Where(t => t.FailingGroupPredicate is not null)
+                     .GroupBy(t => (t.Model, Keys: string.Join(", ", t.KeyColumns), Relation: rewriterFor(t).Rewrite(t.Model)))
+                     .Where(g => g.Count() > 1))
+        {
+            var screened = group.ToList();
+            var flags = string.Join(", ", screened.Select((t, i) => string.Create(CultureInfo.InvariantCulture, $"({t.FailingGroupPredicate}) as breaks_{i}")));
+            var counts = Counts(screened.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"breaks_{i}")));
+            yield return (screened, rewriterFor(screened[0]).Rewrite($"select {counts} from (select {flags} from {group.Key.Model} group by {group.Key.Keys}) as groups"));
+        }
+
+        foreach (var group in tests.Where(t => t is { Parent: not null, Column: not null })
+                     .GroupBy(t => (t.Model, Relation: rewriterFor(t).Rewrite(t.Model)))
+                     .Where(g => g.Count() > 1))
+        {
+            var screened = group.ToList();
+            // The parents' distinct values, as each test reads them: every child row meets at most one, so rows are not repeated.
+            var joins = string.Concat(screened.Select((t, i) => string.Create(CultureInfo.InvariantCulture,
+                $" left join (select distinct {t.Parent!.Value.Field} from {t.Parent.Value.Model}) as parent_{i} on child.{t.Column} = parent_{i}.{t.Parent.Value.Field}")));
+            var counts = Counts(screened.Select((t, i) => string.Create(CultureInfo.InvariantCulture, $"child.{t.Column} is not null and parent_{i}.{t.Parent!.Value.Field} is null")));
+            yield return (screened, rewriterFor(screened[0]).Rewrite($"select {counts} from {group.Key.Model} as child{joins}"));
+        }
+    }
+
+    private static string Counts(IEnumerable<string> failing) => string.Join(", ", failing.Select((predicate, i) =>
+        string.Create(CultureInfo.InvariantCulture, $"cast(coalesce(sum(case when {predicate} then 1 else 0 end), 0) as bigint) as failing_{i}")));
 
     private static DataTestResult Sample(DbConnection connection, DataTest test, string sql, long failing)
     {

@@ -17,7 +17,7 @@ internal static class DataTestSql
         return new(
             model, "primary_key", list, $"primary_key({model}: {list})",
             $"select {list}, count(*) as occurrences from {model} group by {list} having count(*) > 1", path)
-        { KeyColumns = columns };
+        { KeyColumns = columns, FailingGroupPredicate = "count(*) > 1" };
     }
 
     public static DataTest AcceptedValues(string model, string column, IReadOnlyList<string> values, string path)
@@ -50,7 +50,7 @@ internal static class DataTestSql
         return new(
             model, "expression", list, $"expression({model} per {list}: {expression})",
             $"select {list}, count(*) as group_rows from {model} group by {list} having not ({expression})", path)
-        { KeyColumns = groupBy };
+        { KeyColumns = groupBy, FailingGroupPredicate = $"not ({expression})" };
     }
 
     /// <summary>A test whose failing rows are the rows of <paramref name="model"/> meeting <paramref name="failing"/> (also its screening predicate).</summary>

@@ -15,16 +15,7 @@ public sealed class DataTestTests : IDisposable
     [Fact]
     public void Each_test_kind_reports_its_failing_rows()
     {
-        var sql = db.Folder.Sub("sql");
-        File.WriteAllText(Path.Combine(db.Folder.Sub("sql/core"), "dim_colors.sql"), "select * from raw.colors");
-        File.WriteAllText(Path.Combine(db.Folder.Sub("sql/mart"), "mrt_things.sql"), "select * from raw.things");
-        File.WriteAllText(Path.Combine(sql, "core", "_models.yml"),
-            """
-            models:
-              - name: dim_colors
-                primary_key: [color]
-            """);
-        File.WriteAllText(Path.Combine(sql, "mart", "_models.yml"),
+        var sql = ColorsAndThings("[color]",
             """
             models:
               - name: mrt_things
@@ -41,20 +32,9 @@ public sealed class DataTestTests : IDisposable
                   - expression: "clicks <= impressions"
                   - expression: "impressions >= 1"
             """);
-        using (var connection = db.Warehouse.Open())
-        {
-            connection.Execute("create schema raw; create schema core; create schema mart");
-            connection.Execute("create table raw.colors as select * from (values ('red'), ('blue'), ('blue')) as t(color)");
-            connection.Execute(
-                "create table raw.things as select * from (values (1, 'red', 'a', 1, 5), (1, 'green', 'a', 9, 5), (2, null, 'b', 1, 1)) as t(id, color, code, clicks, impressions)");
-            connection.Execute("create table core.dim_colors as select * from raw.colors");
-            connection.Execute("create table mart.mrt_things as select * from raw.things");
-        }
-
-        var catalog = ModelCatalog.Load(sql);
-        using var open = db.Warehouse.Open();
-        var results = DataTestRunner.Run(open, catalog.Tests, SqlRewriter.Published(catalog.Models))
-            .ToDictionary(r => r.Test.Name, r => r.FailingRows);
+        var results = RunAll(sql,
+            "select * from (values ('red'), ('blue'), ('blue')) as t(color)",
+            "select * from (values (1, 'red', 'a', 1, 5), (1, 'green', 'a', 9, 5), (2, null, 'b', 1, 1)) as t(id, color, code, clicks, impressions)").ToDictionary(r => r.Key, r => r.Value.FailingRows);
 
         Assert.Equal(1, results["primary_key(core.dim_colors: color)"]);
         Assert.Equal(0, results["not_null(core.dim_colors.color)"]);
@@ -68,6 +48,50 @@ public sealed class DataTestTests : IDisposable
         // Row-level tests that pass next to failing ones on the same model (screened together in one scan).
         Assert.Equal(0, results["not_null(mart.mrt_things.code)"]);
         Assert.Equal(0, results["expression(mart.mrt_things: impressions >= 1)"]);
+    }
+
+    [Fact]
+    public void Group_and_relationships_tests_screened_together_each_report_their_own_failures()
+    {
+        // One aggregation screens the key and the group expressions over [id]; one scan joined to both parents screens
+        // the two relationships tests. The failing ones still report their own counts and rows, the others pass.
+        var sql = ColorsAndThings("[color, shade]",
+            """
+            models:
+              - name: mrt_things
+                primary_key: [id, part]
+                columns:
+                  - name: color
+                    tests:
+                      - relationships: { to: core.dim_colors, field: color }
+                  - name: shade
+                    tests:
+                      - relationships: { to: core.dim_colors, field: shade }
+                tests:
+                  - expression: "sum(share) = 1"
+                    group_by: [id, part]
+                  - expression: "count(*) = 1"
+                    group_by: [id, part]
+                  - expression: "sum(share) = 1"
+                    group_by: [id]
+                  - expression: "count(*) <= 2"
+                    group_by: [id]
+            """);
+        var results = RunAll(sql,
+            "select * from (values ('red', 'dark'), ('red', 'light'), ('blue', 'dark')) as t(color, shade)",
+            "select * from (values (1, 1, 'red', 'dark', 0.5), (1, 2, 'red', 'light', 0.5), (2, 1, 'green', 'dark', 0.5), (2, 1, 'blue', 'dark', 0.5), (3, 1, 'blue', 'dark', 1.0)) as t(id, part, color, shade, share)");
+
+        Assert.Equal(1, results["primary_key(mart.mrt_things: id, part)"].FailingRows);
+        Assert.Equal(["id", "part", "occurrences"], results["primary_key(mart.mrt_things: id, part)"].ColumnNames);
+        Assert.Equal(["2", "1", "2"], results["primary_key(mart.mrt_things: id, part)"].Sample.Single());
+        Assert.Equal(2, results["expression(mart.mrt_things per id, part: sum(share) = 1)"].FailingRows);
+        Assert.Equal(1, results["expression(mart.mrt_things per id, part: count(*) = 1)"].FailingRows);
+        Assert.Equal(0, results["expression(mart.mrt_things per id: sum(share) = 1)"].FailingRows);
+        Assert.Equal(0, results["expression(mart.mrt_things per id: count(*) <= 2)"].FailingRows);
+        Assert.Equal(1, results["relationships(mart.mrt_things.color -> core.dim_colors.color)"].FailingRows);
+        Assert.Equal(["green", "1"], results["relationships(mart.mrt_things.color -> core.dim_colors.color)"].Sample.Single());
+        Assert.Equal(0, results["relationships(mart.mrt_things.shade -> core.dim_colors.shade)"].FailingRows);
+        Assert.Equal(0, results["primary_key(core.dim_colors: color, shade)"].FailingRows);
     }
 
     [Fact]
@@ -155,5 +179,33 @@ public sealed class DataTestTests : IDisposable
         var error = Assert.Throws<WarehouseException>(() => ModelCatalog.Load(sql));
 
         Assert.Contains("dim_nope", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Declares core.dim_colors (over raw.colors, keyed by <paramref name="colorKey"/>) and mart.mrt_things (over raw.things, <paramref name="thingsYml"/>).</summary>
+    private string ColorsAndThings(string colorKey, string thingsYml)
+    {
+        var sql = db.Folder.Sub("sql");
+        File.WriteAllText(Path.Combine(db.Folder.Sub("sql/core"), "dim_colors.sql"), "select * from raw.colors");
+        File.WriteAllText(Path.Combine(db.Folder.Sub("sql/mart"), "mrt_things.sql"), "select * from raw.things");
+        File.WriteAllText(Path.Combine(sql, "core", "_models.yml"), $"models:\n  - name: dim_colors\n    primary_key: {colorKey}\n");
+        File.WriteAllText(Path.Combine(sql, "mart", "_models.yml"), thingsYml);
+        return sql;
+    }
+
+    /// <summary>Creates raw.colors and raw.things from the given queries, the models over them, and runs every declared test.</summary>
+    private Dictionary<string, DataTestResult> RunAll(string sql, string colors, string things)
+    {
+        using (var connection = db.Warehouse.Open())
+        {
+            connection.Execute("create schema raw; create schema core; create schema mart");
+            connection.Execute($"create table raw.colors as {colors}");
+            connection.Execute($"create table raw.things as {things}");
+            connection.Execute("create table core.dim_colors as select * from raw.colors");
+            connection.Execute("create table mart.mrt_things as select * from raw.things");
+        }
+
+        var catalog = ModelCatalog.Load(sql);
+        using var open = db.Warehouse.Open();
+        return DataTestRunner.Run(open, catalog.Tests, SqlRewriter.Published(catalog.Models)).ToDictionary(r => r.Test.Name);
     }
 }

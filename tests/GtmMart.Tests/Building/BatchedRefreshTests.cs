@@ -1,0 +1,102 @@
+using GtmMart.DemoData;
+using GtmMart.Tests.Support;
+using GtmMart.Warehouse;
+using GtmMart.Warehouse.Building;
+using GtmMart.Warehouse.Connection;
+using GtmMart.Warehouse.Loading;
+using GtmMart.Warehouse.Models;
+
+namespace GtmMart.Tests.Building;
+
+/// <summary>
+/// A full refresh of a model declared with <c>incremental.batch</c> is written one range of its key at a time; the
+/// table must be the one a single statement writes, row for row, however the ranges fall.
+/// </summary>
+public sealed class BatchedRefreshTests : IDisposable
+{
+    private const string TouchesBatch = "      batch: month\n      inputs: { core.fct_web_sessions: date_day }";
+
+    private readonly TestWarehouse db = new();
+
+    public void Dispose() => db.Dispose();
+
+    [Fact]
+    public void Batched_models_come_out_as_one_statement_writes_them_by_month_and_by_week()
+    {
+        var raw = db.Folder.Sub("raw");
+        DemoDataGenerator.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = 120, Seed = 11, Days = 100 });
+        new RawLoader(db.Warehouse).Load(raw);
+        var repository = ModelCatalog.Load(RepoPaths.Sql);
+        var batched = repository.Models.Where(m => m.Incremental?.Batch is not null).Select(m => m.QualifiedName).ToList();
+        Assert.Contains("mart.mrt_opportunity_touches", batched);
+
+        var byMonth = Build(repository);
+        Assert.All(batched, model => Assert.True(byMonth.Models.Single(r => r.Model == model).Batches >= 4, $"{model} was not written by month"));
+        Keep(batched);
+
+        // The same models as one statement each.
+        var whole = Build(Catalog("whole", yml => yml.Replace("      batch: month\n", "", StringComparison.Ordinal)));
+        Assert.All(batched, model => Assert.Equal(0, whole.Models.Single(r => r.Model == model).Batches));
+        AssertSameAsKept(batched);
+
+        // The touches by week: batches that cut months (and the lookback) elsewhere.
+        var byWeek = Build(Catalog("week", yml => yml.Replace(TouchesBatch, TouchesBatch.Replace("month", "week", StringComparison.Ordinal), StringComparison.Ordinal)));
+        Assert.True(byWeek.Models.Single(r => r.Model == "mart.mrt_opportunity_touches").Batches >= 14);
+        AssertSameAsKept(batched);
+    }
+
+    [Theory]
+    [InlineData("      batch: day\n", "must be month, or week")]
+    [InlineData("      batch: week\n", "must be month, or week")]
+    public void A_batch_the_builder_cannot_split_by_is_refused_when_the_models_load(string batch, string message)
+    {
+        // Week batches of a month-grained model (mrt_channel_attribution) or day batches of anything are refused.
+        const string attributionInputs = "      inputs:\n        core.fct_opportunities: created_month";
+        var sql = SqlCopy.Of(RepoPaths.Sql, db.Folder.Sub("sql"));
+        var declarations = Path.Combine(sql, "mart", "_models.yml");
+        var yml = File.ReadAllText(declarations);
+        Assert.Contains("      batch: month\n" + attributionInputs, yml, StringComparison.Ordinal);
+        File.WriteAllText(declarations, yml.Replace("      batch: month\n" + attributionInputs, batch + attributionInputs, StringComparison.Ordinal));
+
+        var error = Assert.Throws<WarehouseException>(() => ModelCatalog.Load(sql));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    private ModelCatalog Catalog(string name, Func<string, string> edit)
+    {
+        var sql = SqlCopy.Of(RepoPaths.Sql, db.Folder.Sub(name));
+        var declarations = Path.Combine(sql, "mart", "_models.yml");
+        var before = File.ReadAllText(declarations);
+        var after = edit(before);
+        Assert.NotEqual(before, after);
+        File.WriteAllText(declarations, after);
+        return ModelCatalog.Load(sql);
+    }
+
+    private BuildResult Build(ModelCatalog catalog)
+    {
+        var result = new MartBuilder(db.Warehouse, catalog).Build(fullRefresh: true);
+        Assert.True(result.Published, string.Join("; ", result.Failures.Select(f => f.Test.Name)));
+        return result;
+    }
+
+    private void Keep(IEnumerable<string> tables)
+    {
+        using var connection = db.Warehouse.Open();
+        foreach (var table in tables)
+        {
+            connection.Execute($"create or replace table main.\"{table}\" as select * from {table}");
+        }
+    }
+
+    private void AssertSameAsKept(IEnumerable<string> tables)
+    {
+        foreach (var table in tables)
+        {
+            var extra = db.Scalar<long>($"select count(*) from (select * from main.\"{table}\" except all select * from {table})");
+            var missing = db.Scalar<long>($"select count(*) from (select * from {table} except all select * from main.\"{table}\")");
+            Assert.True(extra == 0 && missing == 0 && db.Scalar<long>($"select count(*) from {table}") > 0, $"{table}: {extra} rows only in the first build, {missing} only in this one");
+        }
+    }
+}
