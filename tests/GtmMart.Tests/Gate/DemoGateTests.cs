@@ -66,6 +66,16 @@ public sealed class DemoGateTests(DemoGateFixture demo, ITestOutputHelper output
     }
 
     [Fact]
+    public void On_the_500_account_demo_FastTree_at_its_default_settings_is_within_half_a_point_of_the_best_cv_auc()
+    {
+        var r = Training.BoostingTests.TrainFastTree(demo.Snapshot);
+        var boosted = r.BoostedCrossValidation.Auc.Mean;
+        var linear = r.LogisticRegressionCrossValidation.Auc.Mean;
+        output.WriteLine($"CV AUC FastTree {boosted:0.0000} (train {r.BoostedCrossValidation.TrainAuc:0.0000}, feature fraction {r.Hyperparameters["FeatureFraction"]}), logistic regression {linear:0.0000}");
+        Assert.True(boosted >= Math.Max(boosted, linear) - 0.005, $"FastTree {boosted:0.0000} vs logistic regression {linear:0.0000}");
+    }
+
+    [Fact]
     public void The_demo_model_passes_the_gate_as_good_and_a_retrain_on_more_data_replaces_the_champion()
     {
         var champion = demo.Champion.OpportunityOutcome.Candidate!;

@@ -148,6 +148,22 @@ public sealed class OpportunityTrainerEdgeCaseTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FastTree_takes_its_own_feature_fraction_and_LightGbm_keeps_the_shared_one()
+    {
+        var config = ProductData.DefaultConfig.Opportunity;
+        Assert.Equal(0.1, config.Boosting.FastTreeFeatureFraction);
+        Assert.Equal(1, config.Boosting.FeatureFraction);
+        Assert.Equal(0.1, OpportunityFits.FastTreeOptions(config, threads: 1, earlyStopping: true).FeatureFraction);
+
+        var rows = SyntheticOpportunities.Generate(300, seed: 6).Select(d => d.Row).ToList();
+        foreach (var fraction in new[] { 0.0, 1.5 })
+        {
+            var error = Assert.Throws<ArgumentException>(() => OpportunityModelTrainer.Train(rows, Quick with { Boosting = Quick.Boosting with { FastTreeFeatureFraction = fraction } }));
+            Assert.Contains("FastTreeFeatureFraction must be in (0, 1]", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Leaky_constant_and_all_missing_features_are_reported_and_excluded()
     {
         var rows = SyntheticOpportunities.Generate(3_000, seed: 5, leakyAmount: true, constantFeature: true, allNaNFeature: true)

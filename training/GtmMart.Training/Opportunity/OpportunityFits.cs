@@ -304,7 +304,7 @@ internal static class OpportunityFits
             NumberOfLeaves = s.NumberOfLeaves,
             MinimumExampleCountPerLeaf = s.MinimumExampleCountPerLeaf,
             LearningRate = s.LearningRate,
-            FeatureFraction = s.FeatureFraction,
+            FeatureFraction = s.FastTreeFeatureFraction,
             NumberOfThreads = threads,
             Seed = options.Seed,
         };

@@ -254,7 +254,7 @@ public static class OpportunityModelTrainer
                     ? string.Create(Inv, $"{b.EarlyStoppingFraction:P0} of the rows as validation, stop after {b.EarlyStoppingRounds} trees without a better log loss, best prefix kept")
                     : string.Create(Inv, $"{b.EarlyStoppingFraction:P0} of the rows as validation, stop at {b.EarlyStoppingLossIncrease}% above the best loss, best prefix kept")
                 : "off",
-            ["FeatureFraction"] = b.FeatureFraction.ToString(Inv),
+            ["FeatureFraction"] = (lightGbm ? b.FeatureFraction : b.FastTreeFeatureFraction).ToString(Inv),
             ["NumberOfLeaves"] = b.NumberOfLeaves.ToString(Inv),
             ["Settings"] = small
                 ? string.Create(Inv, $"small data (training part under {o.SmallDataRows} rows): stumps-sized trees for an additive model; a fit holding out more than {b.EarlyStoppingFraction:P0} for early stopping is refitted on all its rows with the trees found")
@@ -289,9 +289,9 @@ public static class OpportunityModelTrainer
             throw new ArgumentException("Early stopping needs a validation fraction in [0, 0.5), a loss increase above 0 and at least 1 round.", nameof(o));
         }
 
-        if (b.FeatureFraction is <= 0 or > 1)
+        if (b.FeatureFraction is <= 0 or > 1 || b.FastTreeFeatureFraction is <= 0 or > 1)
         {
-            throw new ArgumentException("Boosting FeatureFraction must be in (0, 1].", nameof(o));
+            throw new ArgumentException("Boosting FeatureFraction and FastTreeFeatureFraction must be in (0, 1].", nameof(o));
         }
 
         if (!OpportunityModelMetadata.IsBoosted(b.Booster))
