@@ -39,46 +39,28 @@ internal sealed class FactorJsonWriter : IDisposable
     public void Dispose() => writer.Dispose();
 
     /// <summary>
-    /// The reasons of an opportunity score, strongest first each way, then the values the model did not know:
+    /// The reasons of an opportunity score as UTF-8, strongest first each way, then the values the model did not know:
     /// <c>[{"family":"web_engagement","direction":"+","text":"...","contribution":0.41}, ...,
-    /// {"family":"channel","direction":"unknown","text":"Unknown channel 'Paid Search'","contribution":null}]</c>.
-    /// </summary>
-    public string Opportunity(OpportunityScore score)
-    {
-        Start();
-        WriteFactors(score);
-        return End();
-    }
-
-    /// <summary>ICP reasons are phrased with their effect ("... (wins less often)"), which gives the direction.</summary>
-    public string Account(AccountScore score)
-    {
-        Start();
-        WriteFactors(score);
-        return End();
-    }
-
-    /// <summary>
-    /// <see cref="Opportunity"/>'s JSON as UTF-8, written after what <paramref name="target"/> already holds (no
-    /// string made: the bulk write takes the bytes as they are).
+    /// {"family":"channel","direction":"unknown","text":"Unknown channel 'Paid Search'","contribution":null}]</c>,
+    /// written after what <paramref name="target"/> already holds (no string made: the bulk write takes the bytes as
+    /// they are).
     /// </summary>
     public void AppendOpportunity(OpportunityScore score, IBufferWriter<byte> target)
     {
-        writer.Reset(target);
-        writer.WriteStartArray();
+        Start(target);
         WriteFactors(score);
-        writer.WriteEndArray();
-        writer.Flush();
+        Finish();
     }
 
-    /// <summary><see cref="Account"/>'s JSON as UTF-8, written after what <paramref name="target"/> already holds.</summary>
+    /// <summary>
+    /// An account score's reasons as UTF-8, written after what <paramref name="target"/> already holds; ICP reasons are
+    /// phrased with their effect ("... (wins less often)"), which gives the direction.
+    /// </summary>
     public void AppendAccount(AccountScore score, IBufferWriter<byte> target)
     {
-        writer.Reset(target);
-        writer.WriteStartArray();
+        Start(target);
         WriteFactors(score);
-        writer.WriteEndArray();
-        writer.Flush();
+        Finish();
     }
 
     private void WriteFactors(OpportunityScore score)
@@ -109,27 +91,27 @@ internal sealed class FactorJsonWriter : IDisposable
 
     public string Array(IEnumerable<JsonFactor> factors)
     {
-        Start();
+        buffer.ResetWrittenCount();
+        Start(buffer);
         foreach (var factor in factors)
         {
             Write(factor);
         }
 
-        return End();
+        Finish();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private void Start()
+    private void Start(IBufferWriter<byte> target)
     {
-        buffer.ResetWrittenCount();
-        writer.Reset(buffer);
+        writer.Reset(target);
         writer.WriteStartArray();
     }
 
-    private string End()
+    private void Finish()
     {
         writer.WriteEndArray();
         writer.Flush();
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private void Write(in JsonFactor f)
