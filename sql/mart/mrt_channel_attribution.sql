@@ -58,26 +58,27 @@ touch_outcomes as (
 ),
 
 -- Credits are summed per month and channel first (one pass over the touches), then spread over the rule-based models:
--- decimal sums are exact, so this equals summing every touch's credit under every model.
+-- decimal sums are exact, so this equals summing every touch's credit under every model. Revenue is 0 unless won, so
+-- the wide decimal products are computed for won touches only.
 touch_credit_totals as (
     select
         created_month as month,
         channel,
         sum(credit_first_touch) as first_touch,
         sum(case when is_won then credit_first_touch else 0 end) as first_touch_won,
-        sum(cast(credit_first_touch as decimal(38, 15)) * revenue_usd) as first_touch_revenue_usd,
+        sum(case when is_won then cast(credit_first_touch as decimal(38, 15)) * revenue_usd else 0 end) as first_touch_revenue_usd,
         sum(credit_last_touch) as last_touch,
         sum(case when is_won then credit_last_touch else 0 end) as last_touch_won,
-        sum(cast(credit_last_touch as decimal(38, 15)) * revenue_usd) as last_touch_revenue_usd,
+        sum(case when is_won then cast(credit_last_touch as decimal(38, 15)) * revenue_usd else 0 end) as last_touch_revenue_usd,
         sum(credit_linear) as linear,
         sum(case when is_won then credit_linear else 0 end) as linear_won,
-        sum(cast(credit_linear as decimal(38, 15)) * revenue_usd) as linear_revenue_usd,
+        sum(case when is_won then cast(credit_linear as decimal(38, 15)) * revenue_usd else 0 end) as linear_revenue_usd,
         sum(credit_position_based) as position_based,
         sum(case when is_won then credit_position_based else 0 end) as position_based_won,
-        sum(cast(credit_position_based as decimal(38, 15)) * revenue_usd) as position_based_revenue_usd,
+        sum(case when is_won then cast(credit_position_based as decimal(38, 15)) * revenue_usd else 0 end) as position_based_revenue_usd,
         sum(credit_time_decay) as time_decay,
         sum(case when is_won then credit_time_decay else 0 end) as time_decay_won,
-        sum(cast(credit_time_decay as decimal(38, 15)) * revenue_usd) as time_decay_revenue_usd
+        sum(case when is_won then cast(credit_time_decay as decimal(38, 15)) * revenue_usd else 0 end) as time_decay_revenue_usd
     from touch_outcomes
     group by all
 ),

@@ -4,9 +4,9 @@
 -- close date are not features. amount_usd is as exported (0 for Closed Lost in these exports: a known
 -- leak the training step must detect).
 -- Engagement: sessions of the account's known contacts (core.fct_web_sessions.account_id, via
--- crm_contacts), aggregated per account and day first, then joined to opportunities on account and a
--- date range. Senior = core.fct_web_sessions.is_senior (seeds.job_levels). engaged_contacts_90d counts distinct contacts
--- through one row per account, contact and day carrying the contact's next session day: a contact is
+-- crm_contacts), aggregated per account, contact and day first, then joined once to opportunities on account
+-- and a date range. Senior = core.fct_web_sessions.is_senior (seeds.job_levels). engaged_contacts_90d counts
+-- distinct contacts through the same rows, each carrying the contact's next session day: a contact is
 -- counted once, on its latest session day in the window (the next one is on/after created_date or none).
 -- Prior opportunities: the account's opportunities created strictly before created_date; prior_won /
 -- prior_lost only those that had closed (close_date < created_date; unknown close_date = not known then).
@@ -18,78 +18,64 @@ accounts as (select * from core.dim_accounts),
 
 web_sessions as (select * from core.fct_web_sessions),
 
-account_days as (
-    select
-        account_id,
-        date_day,
-        count(*) as sessions,
-        sum(pageviews) as pageviews,
-        sum(case when is_form_submission then 1 else 0 end) as form_submissions,
-        sum(case when landing_page = '/pricing' then 1 else 0 end) as pricing_visits,
-        sum(case when landing_page = '/demo' then 1 else 0 end) as demo_visits,
-        sum(case when landing_page = '/enterprise' then 1 else 0 end) as enterprise_visits,
-        sum(case when is_senior then 1 else 0 end) as senior_sessions
-    from web_sessions
-    where account_id is not null
-    group by all
-),
-
+-- One row per account, contact and day: the session counts (double: exact for counts, and cheaper to sum than
+-- the wide integers DuckDB sums bigint into) and the contact's next session day. Summed over an opportunity's
+-- window they give its account's totals, and the same join counts the contacts, so the sessions are joined once.
 contact_days as (
     select
         account_id,
         user_id,
         date_day,
+        cast(count(*) as double) as sessions,
+        sum(cast(pageviews as double)) as pageviews,
+        cast(count(case when is_form_submission then 1 end) as double) as form_submissions,
+        cast(count(case when landing_page = '/pricing' then 1 end) as double) as pricing_visits,
+        cast(count(case when landing_page = '/demo' then 1 end) as double) as demo_visits,
+        cast(count(case when landing_page = '/enterprise' then 1 end) as double) as enterprise_visits,
+        cast(count(case when is_senior then 1 end) as double) as senior_sessions,
         max(case when is_senior then 1 else 0 end) as is_senior
     from web_sessions
     where account_id is not null
-    group by all
+    group by account_id, user_id, date_day
 ),
 
+-- A contact belongs to one account (crm_contacts is keyed by user_id), so its days are ordered per user_id.
 contact_days_with_next as (
     select
         contact_days.*,
-        lead(date_day) over (partition by account_id, user_id order by date_day) as next_session_date
+        lead(date_day) over (partition by user_id order by date_day) as next_session_date
     from contact_days
 ),
 
 session_features as (
     select
         opportunities.opportunity_id,
-        sum(case when account_days.date_day >= opportunities.created_date - 7 then account_days.sessions else 0 end) as sessions_7d,
-        sum(case when account_days.date_day >= opportunities.created_date - 30 then account_days.sessions else 0 end) as sessions_30d,
-        sum(account_days.sessions) as sessions_90d,
-        sum(case when account_days.date_day >= opportunities.created_date - 30 then account_days.pageviews else 0 end) as pageviews_30d,
-        sum(account_days.pageviews) as pageviews_90d,
-        sum(case when account_days.date_day >= opportunities.created_date - 30 then account_days.form_submissions else 0 end) as form_submissions_30d,
-        sum(account_days.form_submissions) as form_submissions_90d,
-        sum(case when account_days.date_day >= opportunities.created_date - 30 then account_days.pricing_visits else 0 end) as pricing_visits_30d,
-        sum(case when account_days.date_day >= opportunities.created_date - 30 then account_days.demo_visits else 0 end) as demo_visits_30d,
-        sum(case when account_days.date_day >= opportunities.created_date - 30 then account_days.enterprise_visits else 0 end) as enterprise_visits_30d,
-        sum(account_days.pricing_visits) as pricing_visits_90d,
-        sum(account_days.demo_visits) as demo_visits_90d,
-        sum(account_days.enterprise_visits) as enterprise_visits_90d,
-        sum(case when account_days.date_day >= opportunities.created_date - 30 then account_days.senior_sessions else 0 end) as senior_sessions_30d,
-        sum(account_days.senior_sessions) as senior_sessions_90d,
-        max(account_days.date_day) as last_session_date
+        sum(case when days.date_day >= opportunities.created_date - 7 then days.sessions else 0 end) as sessions_7d,
+        sum(case when days.date_day >= opportunities.created_date - 30 then days.sessions else 0 end) as sessions_30d,
+        sum(days.sessions) as sessions_90d,
+        sum(case when days.date_day >= opportunities.created_date - 30 then days.pageviews else 0 end) as pageviews_30d,
+        sum(days.pageviews) as pageviews_90d,
+        sum(case when days.date_day >= opportunities.created_date - 30 then days.form_submissions else 0 end) as form_submissions_30d,
+        sum(days.form_submissions) as form_submissions_90d,
+        sum(case when days.date_day >= opportunities.created_date - 30 then days.pricing_visits else 0 end) as pricing_visits_30d,
+        sum(case when days.date_day >= opportunities.created_date - 30 then days.demo_visits else 0 end) as demo_visits_30d,
+        sum(case when days.date_day >= opportunities.created_date - 30 then days.enterprise_visits else 0 end) as enterprise_visits_30d,
+        sum(days.pricing_visits) as pricing_visits_90d,
+        sum(days.demo_visits) as demo_visits_90d,
+        sum(days.enterprise_visits) as enterprise_visits_90d,
+        sum(case when days.date_day >= opportunities.created_date - 30 then days.senior_sessions else 0 end) as senior_sessions_30d,
+        sum(days.senior_sessions) as senior_sessions_90d,
+        max(days.date_day) as last_session_date,
+        -- a contact counts once: on its latest session day in the window
+        count(case when days.next_session_date is null or days.next_session_date >= opportunities.created_date then 1 end)
+            as engaged_contacts_90d,
+        sum(case when days.next_session_date is null or days.next_session_date >= opportunities.created_date then days.is_senior else 0 end)
+            as senior_engaged_contacts_90d
     from opportunities
-    inner join account_days
-        on opportunities.account_id = account_days.account_id
-        and account_days.date_day between opportunities.created_date - 90 and opportunities.created_date - 1
-    group by all
-),
-
-contact_features as (
-    select
-        opportunities.opportunity_id,
-        count(*) as engaged_contacts_90d,
-        sum(contact_days_with_next.is_senior) as senior_engaged_contacts_90d
-    from opportunities
-    inner join contact_days_with_next
-        on opportunities.account_id = contact_days_with_next.account_id
-        and contact_days_with_next.date_day between opportunities.created_date - 90 and opportunities.created_date - 1
-        and (contact_days_with_next.next_session_date is null
-            or contact_days_with_next.next_session_date >= opportunities.created_date)
-    group by all
+    inner join contact_days_with_next as days
+        on opportunities.account_id = days.account_id
+        and days.date_day between opportunities.created_date - 90 and opportunities.created_date - 1
+    group by opportunities.opportunity_id
 ),
 
 prior_features as (
@@ -145,13 +131,12 @@ joined as (
         session_features.senior_sessions_30d,
         session_features.senior_sessions_90d,
         session_features.last_session_date,
-        contact_features.engaged_contacts_90d,
-        contact_features.senior_engaged_contacts_90d
+        session_features.engaged_contacts_90d,
+        session_features.senior_engaged_contacts_90d
     from opportunities
     left join accounts on opportunities.account_id = accounts.account_id
     left join prior_features on opportunities.opportunity_id = prior_features.opportunity_id
     left join session_features on opportunities.opportunity_id = session_features.opportunity_id
-    left join contact_features on opportunities.opportunity_id = contact_features.opportunity_id
 )
 
 select

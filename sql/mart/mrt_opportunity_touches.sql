@@ -24,7 +24,9 @@ window_settings as (
     from settings
 ),
 
-session_touches as (
+-- Every session of the account in the window, or one row with no session (the source fallback) when there is none:
+-- one left join gives both, so the sessions are read once and no list of touched opportunities is built.
+all_touches as (
     select
         opportunities.opportunity_id,
         opportunities.account_id,
@@ -32,40 +34,14 @@ session_touches as (
         web_sessions.session_id,
         web_sessions.date_day as session_date,
         cast(opportunities.created_date - web_sessions.date_day as integer) as days_before_created,
-        web_sessions.channel,
-        false as is_source_fallback
+        case when web_sessions.date_day is null then opportunities.channel else web_sessions.channel end as channel,
+        web_sessions.date_day is null as is_source_fallback
     from opportunities
     cross join window_settings
-    inner join web_sessions
+    left join web_sessions
         on web_sessions.account_id = opportunities.account_id
         and web_sessions.date_day <= opportunities.created_date
         and web_sessions.date_day > opportunities.created_date - window_settings.touch_window_days
-),
-
-touched as (
-    select distinct opportunity_id
-    from session_touches
-),
-
-source_fallbacks as (
-    select
-        opportunities.opportunity_id,
-        opportunities.account_id,
-        opportunities.created_date,
-        cast(null as varchar) as session_id,
-        cast(null as date) as session_date,
-        cast(null as integer) as days_before_created,
-        opportunities.channel,
-        true as is_source_fallback
-    from opportunities
-    left join touched on opportunities.opportunity_id = touched.opportunity_id
-    where touched.opportunity_id is null
-),
-
-all_touches as (
-    select * from session_touches
-    union all
-    select * from source_fallbacks
 ),
 
 -- The time-decay weight depends only on the days before the created date (0 for a fallback row), so it is computed

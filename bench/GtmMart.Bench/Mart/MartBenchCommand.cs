@@ -59,6 +59,8 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
         public Step CopyFloor { get; init; } = new(0, 0, 0);
         public Step OutputFloor { get; init; } = new(0, 0, 0);
         public string OutputTables { get; init; } = "";
+        public Step FullOutputFloor { get; init; } = new(0, 0, 0);
+        public string FullOutputTables { get; init; } = "";
     }
 
     private sealed record Daily(long Sessions, long NewSessions, double Append, Step Incremental, string Mode, Step FullRefresh, Step CopyFloor, long Peak, string Slowest);
@@ -105,6 +107,15 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
             var outputs = SessionGrainTables(result!, report!);
             var outputFloor = Measure(() => CopyTables(warehouse, outputs));
             var outputTables = string.Join(", ", outputs.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Model} ({o.Rows:N0} rows)")));
+            var written = CoreAndMartTables(result!);
+            var tested = TestedColumns(result!);
+            var fullOutputFloor = Measure(() =>
+            {
+                CopyTables(warehouse, written);
+                ScanTestedColumns(warehouse, tested);
+            });
+            var fullOutputTables = string.Create(CultureInfo.InvariantCulture,
+                $"{written.Count} tables copied ({written.Sum(w => w.Rows):N0} rows), {tested.Count} tested relations scanned once ({tested.Sum(t => t.Columns.Count)} columns)");
             rows[^1] = row with
             {
                 Build = build,
@@ -114,9 +125,11 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
                 CopyFloor = copyFloor,
                 OutputFloor = outputFloor,
                 OutputTables = outputTables,
+                FullOutputFloor = fullOutputFloor,
+                FullOutputTables = fullOutputTables,
             };
             Write(rows, daily, settings);
-            AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions[/]: load {load.Wall:0.0}s, full build {build.Wall:0.0}s ({build.Wall / copyFloor.Wall:0.0}x the copy floor {copyFloor.Wall:0.0}s, {build.Wall / outputFloor.Wall:0.0}x the output floor {outputFloor.Wall:0.0}s; CPU {build.Cpu / copyFloor.Cpu:0.0}x and {build.Cpu / outputFloor.Cpu:0.0}x)");
+            AnsiConsole.MarkupLine($"[bold]{sessions:N0} sessions[/]: load {load.Wall:0.0}s, full build {build.Wall:0.0}s ({build.Wall / copyFloor.Wall:0.0}x the copy floor {copyFloor.Wall:0.0}s, {build.Wall / outputFloor.Wall:0.0}x the output floor {outputFloor.Wall:0.0}s, {build.Wall / fullOutputFloor.Wall:0.0}x the full output floor {fullOutputFloor.Wall:0.0}s; CPU {build.Cpu / copyFloor.Cpu:0.0}x, {build.Cpu / outputFloor.Cpu:0.0}x and {build.Cpu / fullOutputFloor.Cpu:0.0}x)");
 
             if (sessions <= settings.DailyUpTo)
             {
@@ -209,6 +222,33 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
         }
     }
 
+    /// <summary>Every core and mart table the build wrote (the seeds are copied from files, staging is views).</summary>
+    private static List<Warehouse.Building.ModelRun> CoreAndMartTables(Warehouse.Building.BuildResult result) =>
+        result.Models.Where(r => r.Model.StartsWith("core.", StringComparison.Ordinal) || r.Model.StartsWith("mart.", StringComparison.Ordinal)).ToList();
+
+    /// <summary>Each relation the build's data tests read, with the columns they test (the tested column and the key columns).</summary>
+    private static List<(string Model, IReadOnlyList<string> Columns)> TestedColumns(Warehouse.Building.BuildResult result) =>
+        result.Tests.GroupBy(t => t.Test.Model, StringComparer.Ordinal)
+            .Select(g => (g.Key, (IReadOnlyList<string>)g.SelectMany(t => t.Test.KeyColumns.Append(t.Test.Column ?? ""))
+                .SelectMany(c => c.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)) // a unique test's "a, b"
+                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()))
+            .ToList();
+
+    /// <summary>
+    /// One scan per tested relation counting the non-null values of every column its tests read: the least any data
+    /// test of the relation must do (each reads those columns at least once), with none of the tests' own work.
+    /// </summary>
+    private static void ScanTestedColumns(DuckDbWarehouse warehouse, IEnumerable<(string Model, IReadOnlyList<string> Columns)> relations)
+    {
+        using var connection = warehouse.Open();
+        foreach (var (model, columns) in relations)
+        {
+            var counts = columns.Count == 0 ? "count(*)" : string.Join(", ", columns.Select(c => $"count(\"{c.Replace("\"", "\"\"", StringComparison.Ordinal)}\")"));
+            connection.Execute($"create or replace temp table bench_test_floor as select {counts} from {model}");
+            connection.Execute("drop table bench_test_floor");
+        }
+    }
+
     private static double Time(Action action)
     {
         var watch = Stopwatch.StartNew();
@@ -225,25 +265,25 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
         text.AppendLine(MarkdownSection.MachineLine());
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Data: demo generator, seed 1, {settings.Accounts:N0} accounts, {settings.Days} days of history plus one more day written apart (the \"new day\"). DuckDB memory_limit {DuckDbWarehouse.MemoryLimit}, spilling to a temp folder beside the database. Other helpers' jobs share the 2 cores, so compare the ratios (each pairs two timings of the same run on the same data), not seconds across runs.");
-        text.AppendLine("Copy floor: DuckDB copying `raw.web_analytics` once into a table of the same file (`create table ... as select *`, insertion order not kept, as the build runs): what writing any per-session table costs. Output floor: the same copy (`create table ... as select *`) of every table the build wrote with at least one row per loaded session (listed below), from the finished tables: what writing the mart's session-grain tables costs, however they are computed. Lower bound: one GROUP BY pass (by day and source) over each raw table. Peak memory: the process's peak resident set during that step (reset before it, Linux `clear_refs`). CPU s: the process's CPU time, all threads, user + system, during that step: on a machine other jobs share, a step waiting for a core adds wall time but no CPU time, so the CPU ratios are the steadier ones.");
+        text.AppendLine("Copy floor: DuckDB copying `raw.web_analytics` once into a table of the same file (`create table ... as select *`, insertion order not kept, as the build runs): what writing any per-session table costs. Output floor: the same copy (`create table ... as select *`) of every table the build wrote with at least one row per loaded session (listed below), from the finished tables: what writing the mart's session-grain tables costs, however they are computed. Full output floor: the same copy of every core and mart table the build wrote, plus one scan per relation the build's data tests read, counting the non-null values of the columns its tests read: what writing the whole mart and reading what the required tests check costs, with none of the computing or the tests' own work. Lower bound: one GROUP BY pass (by day and source) over each raw table. Peak memory: the process's peak resident set during that step (reset before it, Linux `clear_refs`). CPU s: the process's CPU time, all threads, user + system, during that step: on a machine other jobs share, a step waiting for a core adds wall time but no CPU time, so the CPU ratios are the steadier ones.");
         text.AppendLine();
         text.AppendLine("**Full load and build by size** (`gtm load --raw` of the history, `gtm build --full-refresh`):");
         text.AppendLine();
-        text.AppendLine("| sessions | raw rows loaded | generate s | load s | load CPU s | load peak | full build s | build CPU s | models s | tests s | build peak | copy floor s (CPU s) | build / copy floor (CPU) | output floor s (CPU s) | build / output floor (CPU) | lower bound s | build / lower bound |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| sessions | raw rows loaded | generate s | load s | load CPU s | load peak | full build s | build CPU s | models s | tests s | build peak | copy floor s (CPU s) | build / copy floor (CPU) | output floor s (CPU s) | build / output floor (CPU) | full output floor s (CPU s) | build / full output floor (CPU) | lower bound s | build / lower bound |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
             var load = string.Create(CultureInfo.InvariantCulture, $"| {r.Sessions:N0} | {r.RawRows:N0} | {r.Generate.Wall:0.0} | {r.Load.Wall:0.0} | {r.Load.Cpu:0.0} | {Mib(r.Load.Peak)} |");
             text.AppendLine(r.Build is not { } b
-                ? load + " running | | | | | | | | | | |"
+                ? load + " running | | | | | | | | | | | | |"
                 : load + string.Create(CultureInfo.InvariantCulture,
-                    $" {b.Wall:0.0} | {b.Cpu:0.0} | {r.Models:0.0} | {r.Tests:0.0} | {Mib(b.Peak)} | {r.CopyFloor.Wall:0.0} ({r.CopyFloor.Cpu:0.0}) | {b.Wall / r.CopyFloor.Wall:0.0}x ({b.Cpu / r.CopyFloor.Cpu:0.0}x) | {r.OutputFloor.Wall:0.0} ({r.OutputFloor.Cpu:0.0}) | {b.Wall / r.OutputFloor.Wall:0.0}x ({b.Cpu / r.OutputFloor.Cpu:0.0}x) | {r.LowerBound:0.00} | {b.Wall / r.LowerBound:0.0}x |"));
+                    $" {b.Wall:0.0} | {b.Cpu:0.0} | {r.Models:0.0} | {r.Tests:0.0} | {Mib(b.Peak)} | {r.CopyFloor.Wall:0.0} ({r.CopyFloor.Cpu:0.0}) | {b.Wall / r.CopyFloor.Wall:0.0}x ({b.Cpu / r.CopyFloor.Cpu:0.0}x) | {r.OutputFloor.Wall:0.0} ({r.OutputFloor.Cpu:0.0}) | {b.Wall / r.OutputFloor.Wall:0.0}x ({b.Cpu / r.OutputFloor.Cpu:0.0}x) | {r.FullOutputFloor.Wall:0.0} ({r.FullOutputFloor.Cpu:0.0}) | {b.Wall / r.FullOutputFloor.Wall:0.0}x ({b.Cpu / r.FullOutputFloor.Cpu:0.0}x) | {r.LowerBound:0.00} | {b.Wall / r.LowerBound:0.0}x |"));
         }
 
         text.AppendLine();
         foreach (var r in rows.Where(r => r.Build is not null))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Output floor tables at {r.Sessions:N0} sessions: {r.OutputTables}.  ");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Output floor tables at {r.Sessions:N0} sessions: {r.OutputTables}. Full output floor: {r.FullOutputTables}.  ");
         }
 
         for (var i = 1; i < rows.Count; i++)
