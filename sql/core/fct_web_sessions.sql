@@ -9,17 +9,29 @@ utm_sources as (select * from seeds.utm_sources),
 
 job_levels as (select * from seeds.job_levels),
 
-channels as (select * from core.dim_channels)
+channels as (select * from core.dim_channels),
+
+-- Each contact's seniority, looked up once per contact rather than once per session.
+contact_levels as (
+    select
+        contacts.user_id,
+        contacts.account_id,
+        contacts.job_level,
+        coalesce(job_levels.is_senior, false) as is_senior,
+        contacts.department
+    from contacts
+    left join job_levels on lower(contacts.job_level) = job_levels.job_level
+)
 
 select
     web_sessions.session_id,
     web_sessions.date_day,
     cast(date_trunc('month', web_sessions.date_day) as date) as month_start,
     web_sessions.user_id,
-    contacts.account_id,
-    contacts.job_level,
-    coalesce(job_levels.is_senior, false) as is_senior,
-    contacts.department,
+    contact_levels.account_id,
+    contact_levels.job_level,
+    coalesce(contact_levels.is_senior, false) as is_senior,
+    contact_levels.department,
     web_sessions.landing_page,
     web_sessions.utm_source,
     web_sessions.utm_campaign,
@@ -29,7 +41,6 @@ select
     web_sessions.conversions,
     web_sessions.conversions > 0 as is_form_submission
 from web_sessions
-left join contacts on web_sessions.user_id = contacts.user_id
-left join job_levels on lower(contacts.job_level) = job_levels.job_level
+left join contact_levels on web_sessions.user_id = contact_levels.user_id
 left join utm_sources on web_sessions.utm_source = utm_sources.utm_source
 left join channels on coalesce(utm_sources.channel, 'Other') = channels.channel
