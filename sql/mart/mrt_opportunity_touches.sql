@@ -69,14 +69,23 @@ decay_weights_double as (
     from decay_weights
 ),
 
-weighted as (
+-- Touches are numbered before the weights are joined: the window sorts the narrow rows, not the wide decimals.
+indexed as (
     select
         all_touches.*,
+        cast(row_number() over (partition by opportunity_id order by session_date, session_id) as integer) as touch_index,
+        cast(count(*) over (partition by opportunity_id) as integer) as touch_count
+    from all_touches
+),
+
+weighted as (
+    select
+        indexed.*,
         decay_weights_double.time_decay_weight,
         decay_weights_double.time_decay_weight_double
-    from all_touches
+    from indexed
     inner join decay_weights_double
-        on coalesce(all_touches.days_before_created, 0) = decay_weights_double.days_before_created
+        on coalesce(indexed.days_before_created, 0) = decay_weights_double.days_before_created
 ),
 
 -- Each opportunity's total weight: summed exactly, converted to double once per opportunity.
@@ -91,9 +100,7 @@ weight_totals as (
 ordered as (
     select
         weighted.*,
-        weight_totals.total_time_decay_weight_double,
-        cast(row_number() over (partition by weighted.opportunity_id order by weighted.session_date, weighted.session_id) as integer) as touch_index,
-        cast(count(*) over (partition by weighted.opportunity_id) as integer) as touch_count
+        weight_totals.total_time_decay_weight_double
     from weighted
     inner join weight_totals on weighted.opportunity_id = weight_totals.opportunity_id
 ),
