@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using GtmMart.Scoring.Icp;
 using GtmMart.Scoring.Opportunity;
 
 namespace GtmMart.Serving;
@@ -11,7 +12,7 @@ public sealed partial class ScoreWriteBack
     private readonly record struct WithJson<T>(T Score, ReadOnlyMemory<byte> Json);
 
     /// <summary>One row of <c>history.score_factors</c> without its constant columns (run id, entity type).</summary>
-    private readonly record struct FactorRow(string OpportunityId, string Family, double Contribution);
+    internal readonly record struct FactorRow(string OpportunityId, string Family, double Contribution);
 
     /// <summary>
     /// The scores with their factor JSON, in score order. Each chunk's JSON is written by one writer straight into one
@@ -25,16 +26,7 @@ public sealed partial class ScoreWriteBack
         var chunks = Ahead(scores.Count, (first, count) =>
         {
             var buffer = buffers.TryTake(out var free) ? free : new ArrayBufferWriter<byte>(count * 512);
-            buffer.ResetWrittenCount();
-            using var writer = new FactorJsonWriter();
-            var ends = new int[count];
-            for (var i = 0; i < count; i++)
-            {
-                json(writer, scores[first + i], buffer);
-                ends[i] = buffer.WrittenCount;
-            }
-
-            return (First: first, Buffer: buffer, Ends: ends);
+            return (First: first, Buffer: buffer, Ends: JsonChunk(scores, first, count, json, buffer));
         });
         foreach (var (first, buffer, ends) in chunks)
         {
@@ -57,12 +49,7 @@ public sealed partial class ScoreWriteBack
         var chunks = Ahead(scores.Count, (first, count) =>
         {
             var rows = lists.TryTake(out var free) ? free : new List<FactorRow>(count * 6);
-            rows.Clear();
-            for (var i = 0; i < count; i++)
-            {
-                AddFactorRows(scores[first + i], rows);
-            }
-
+            FactorChunk(scores, first, count, rows);
             return rows;
         });
         foreach (var rows in chunks)
@@ -73,6 +60,41 @@ public sealed partial class ScoreWriteBack
             }
 
             lists.Add(rows);
+        }
+    }
+
+    /// <summary>An opportunity score's <c>top_factors</c> JSON (<see cref="JsonChunk{T}"/>'s writer for opportunities).</summary>
+    internal static readonly Action<FactorJsonWriter, OpportunityScore, IBufferWriter<byte>> OpportunityJson = (json, s, buffer) => json.AppendOpportunity(s, buffer);
+
+    /// <summary>An account score's <c>top_factors</c> JSON (<see cref="JsonChunk{T}"/>'s writer for accounts).</summary>
+    internal static readonly Action<FactorJsonWriter, AccountScore, IBufferWriter<byte>> AccountJson = (json, s, buffer) => json.AppendAccount(s, buffer);
+
+    /// <summary>
+    /// The JSON of scores <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1 written one
+    /// after the other into <paramref name="buffer"/> (emptied first) by one writer; returns where each ends. One chunk
+    /// of <see cref="ScoresWithJson{T}"/> (the bench times the same work apart).
+    /// </summary>
+    internal static int[] JsonChunk<T>(IReadOnlyList<T> scores, int first, int count, Action<FactorJsonWriter, T, IBufferWriter<byte>> json, ArrayBufferWriter<byte> buffer)
+    {
+        buffer.ResetWrittenCount();
+        using var writer = new FactorJsonWriter();
+        var ends = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            json(writer, scores[first + i], buffer);
+            ends[i] = buffer.WrittenCount;
+        }
+
+        return ends;
+    }
+
+    /// <summary>The factor rows of scores <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1 in <paramref name="rows"/> (emptied first): one chunk of <see cref="FactorRows"/>.</summary>
+    internal static void FactorChunk(IReadOnlyList<OpportunityScore> scores, int first, int count, List<FactorRow> rows)
+    {
+        rows.Clear();
+        for (var i = 0; i < count; i++)
+        {
+            AddFactorRows(scores[first + i], rows);
         }
     }
 
@@ -140,5 +162,6 @@ public sealed partial class ScoreWriteBack
         }
     }
 
-    private const int ChunkRows = 8_192;
+    /// <summary>Scores per chunk of rows made ahead of the writer.</summary>
+    internal const int ChunkRows = 8_192;
 }

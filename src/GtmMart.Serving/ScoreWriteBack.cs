@@ -131,11 +131,11 @@ public sealed partial class ScoreWriteBack
         var (opportunityModel, opportunityVersion) = (Encoding.UTF8.GetBytes(models.OpportunityModel), Encoding.UTF8.GetBytes(models.OpportunityVersion));
         var (icpModel, icpVersion) = (Encoding.UTF8.GetBytes(models.IcpModel), Encoding.UTF8.GetBytes(models.IcpVersion));
         var opportunityEntity = Encoding.UTF8.GetBytes("opportunity");
-        var opportunityRows = ScoresWithJson(opportunityScores, (json, s, buffer) => json.AppendOpportunity(s, buffer));
+        var opportunityRows = ScoresWithJson(opportunityScores, OpportunityJson);
         BulkRowWriter<WithJson<OpportunityScore>> opportunityRow = (r, row) => row
             .Add(r.Score.OpportunityId).Add(r.Score.Score).Add(r.Score.Probability).AddUtf8(r.Json.Span)
             .AddUtf8(opportunityModel).AddUtf8(opportunityVersion).AddUtf8(run).Add(scoredAt);
-        var accountRows = ScoresWithJson(accountScores, (json, s, buffer) => json.AppendAccount(s, buffer));
+        var accountRows = ScoresWithJson(accountScores, AccountJson);
         BulkRowWriter<WithJson<AccountScore>> accountRow = (r, row) => row
             .Add(r.Score.AccountId).Add(r.Score.FitScore).Add(r.Score.Tier.ToString()).Add(r.Score.SegmentName).Add(r.Score.BehaviourScore).AddUtf8(r.Json.Span)
             .AddUtf8(icpModel).AddUtf8(icpVersion).AddUtf8(run).Add(scoredAt);

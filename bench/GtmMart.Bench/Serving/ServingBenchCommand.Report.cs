@@ -81,11 +81,21 @@ public sealed partial class ServingBenchCommand
         text.AppendLine(CultureInfo.InvariantCulture,
             $"| {w.Opportunities:N0} | {w.Accounts:N0} | {w.Score:0.00} | {w.Write:0.00} | {w.WritePerSecond:N0} | {w.OpportunityPart:0.00} | {w.OpportunityPerSecond:N0} | {w.Raw:0.00} | {w.RawPerSecond:N0} | {w.OpportunityPerSecond / w.RawPerSecond:0.00} | {w.WritePerSecond / w.RawPerSecond:0.00} | {w.Tests:0.00} | {(w.Opportunities + w.Accounts) / (w.Write + w.Tests) / w.RawPerSecond:0.00} | {w.Floor:0.00} | {w.Raw / w.Floor:0.00} | {w.Floor / w.Write:0.00} | {w.RawBulk:0.00} | {w.FloorBulk:0.00} | {w.Raw / w.FloorBulk:0.00} | {w.FloorBulk / w.Write:0.00} | {w.RawBulk / w.Write * (w.Opportunities + w.Accounts) / w.RawRows:0.00} | {w.FloorUtf8:0.00} | {w.FloorUtf8 / w.Write:0.00} |");
         text.AppendLine();
-        text.AppendLine("Write phase by step (seconds, from the write-back's own step timers; \"open and stage\" runs before the transaction, \"data tests\" is the column above):");
+        text.AppendLine("Write phase by step (seconds, then process CPU seconds, from the write-back's own step timers; \"open and stage\" runs before the transaction, \"data tests\" is the column above):");
         text.AppendLine();
         text.AppendLine($"| {string.Join(" | ", w.Steps.Select(s => s.Name))} |");
         text.AppendLine($"|{string.Concat(Enumerable.Repeat("---:|", w.Steps.Count))}");
         text.AppendLine(CultureInfo.InvariantCulture, $"| {string.Join(" | ", w.Steps.Select(s => s.Seconds.ToString("0.00", CultureInfo.InvariantCulture)))} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {string.Join(" | ", w.Steps.Select(s => s.CpuSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " CPU"))} |");
+        text.AppendLine();
+        var b = w.Beyond;
+        text.AppendLine(
+            "**The full floor.** The floor above stores the rows and nothing else; the write phase must also make every score's `top_factors` JSON (stored in the score tables and the per-run history) and compare the populations' drift (stored in `mrt_feature_drift`), neither of which the raw Appender or the floor pays. Each is timed alone after the floors, on one thread with nothing beside it (`MeasureBeyondFloor`: the write-back's own JSON chunk writer and drift call over the same scores, made again untimed), wall and process CPU; the full floor is the floor plus both, one after the other. The write-back overlaps them with its appends on pool threads, so on two free cores it can go under the full floor's wall time, never under its CPU. The factor rows made from the scores (also the write-back's own work, appended in the floor from a read-back copy) are shown beside them, not counted in the full floor.");
+        text.AppendLine();
+        text.AppendLine("| factor JSON s (CPU s) | drift s (CPU s) | factor rows made s (CPU s) | full floor s | full floor / raw | write phase / full floor | full floor 1 thread s | write phase / full floor 1 thread | write phase CPU s | full floor CPU s | full floor 1 thread CPU s | write phase / full floor 1 thread, CPU |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"| {b.Json.Seconds:0.00} ({b.Json.CpuSeconds:0.00}) | {b.Drift.Seconds:0.00} ({b.Drift.CpuSeconds:0.00}) | {b.FactorRows.Seconds:0.00} ({b.FactorRows.CpuSeconds:0.00}) | {w.FullFloor:0.00} | {w.Raw / w.FullFloor:0.00} | {w.FullFloor / w.Write:0.00} | {w.FullFloorBulk:0.00} | {w.FullFloorBulk / w.Write:0.00} | {w.WriteCpu:0.00} | {w.FullFloorCpu:0.00} | {w.FullFloorBulkCpu:0.00} | {w.FullFloorBulkCpu / w.WriteCpu:0.00} |");
         return text.ToString();
     }
 

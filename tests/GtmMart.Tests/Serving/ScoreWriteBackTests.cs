@@ -163,7 +163,7 @@ public sealed class ScoreWriteBackTests(ServingFixture fixture, ITestOutputHelpe
             ["open and stage", "latest opportunity scores", "daily opportunity history", "drift", "accounts",
              "per-run scores", "factor rows", "changes", "retention", "ledger", "data tests", "commit"],
             result.Steps.Select(s => s.Name));
-        Assert.All(result.Steps, s => Assert.True(s.Seconds >= 0));
+        Assert.All(result.Steps, s => Assert.True(s.Seconds >= 0 && s.CpuSeconds >= 0));
 
         // Each opportunity's families among its reasons (positive, then negative), contributions summed in that order.
         var expected = features.OpenOpportunities.Select(models.Opportunity.Score)
