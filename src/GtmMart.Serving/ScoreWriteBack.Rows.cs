@@ -24,9 +24,9 @@ public sealed partial class ScoreWriteBack
     /// ids encoded into another on the same pool thread (so the writing thread neither encodes them nor has the
     /// engine's client copy each string to native memory). A chunk's buffers are used again once the writer has moved
     /// past its rows: a few serve the whole run, so the run's JSON (hundreds of MB at a million rows) does not go
-    /// through the garbage collector's large object heap.
+    /// through the garbage collector's large object heap. <paramref name="whenDone"/> runs once the last row has been taken.
     /// </summary>
-    private static IEnumerable<WithJson<T>> ScoresWithJson<T>(IReadOnlyList<T> scores, Func<T, string> id, Action<FactorJsonWriter, T, IBufferWriter<byte>> json)
+    private static IEnumerable<WithJson<T>> ScoresWithJson<T>(IReadOnlyList<T> scores, Func<T, string> id, Action<FactorJsonWriter, T, IBufferWriter<byte>> json, Action? whenDone = null)
     {
         var buffers = new ConcurrentBag<(ArrayBufferWriter<byte> Json, Utf8Texts Ids)>();
         var chunks = Ahead(scores.Count, (first, count) =>
@@ -52,6 +52,8 @@ public sealed partial class ScoreWriteBack
 
             buffers.Add((buffer, ids));
         }
+
+        whenDone?.Invoke();
     }
 
     /// <summary>

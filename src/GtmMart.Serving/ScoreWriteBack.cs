@@ -96,10 +96,10 @@ public sealed partial class ScoreWriteBack
         progress?.Report($"scored in {watch.Elapsed.TotalSeconds:0.0}s; writing");
 
         // The populations' drift is compared on a pool thread while the writing thread goes on (its messages are
-        // reported from this thread once it is done). It starts once the latest opportunity scores are appended (or
-        // when an engine that stages its rows first asks for its rows): the appends before that already keep both
-        // cores busy (the rows' JSON is made on pool threads beside them), while the copies that follow leave the
-        // engine one thread and a core free.
+        // reported from this thread once it is done). It starts once the engine has taken the last opportunity score
+        // row (or when the drift rows are asked for, if that comes first): making and handing over those rows already
+        // keeps both cores busy (their JSON is made on pool threads beside the writer), while what follows (DuckDB's
+        // one-thread copies, or Snowflake's upload of the staged file) leaves a core free.
         var driftMessages = new List<string>();
         var drift = new Lazy<Task<IReadOnlyList<ModelDrift>>>(
             () => Task.Run(() => ScoringDrift.Compare(models, features, opportunityScores, accountScores, new CollectedProgress(driftMessages)), ct));
@@ -135,7 +135,7 @@ public sealed partial class ScoreWriteBack
         var (opportunityModel, opportunityVersion) = (Encoding.UTF8.GetBytes(models.OpportunityModel), Encoding.UTF8.GetBytes(models.OpportunityVersion));
         var (icpModel, icpVersion) = (Encoding.UTF8.GetBytes(models.IcpModel), Encoding.UTF8.GetBytes(models.IcpVersion));
         var opportunityEntity = Encoding.UTF8.GetBytes("opportunity");
-        var opportunityRows = ScoresWithJson(opportunityScores, s => s.OpportunityId, OpportunityJson);
+        var opportunityRows = ScoresWithJson(opportunityScores, s => s.OpportunityId, OpportunityJson, whenDone: () => _ = drift.Value);
         BulkRowWriter<WithJson<OpportunityScore>> opportunityRow = (r, row) => row
             .AddUtf8(r.Id.Span).Add(r.Score.Score).Add(r.Score.Probability).AddUtf8(r.Json.Span)
             .AddUtf8(opportunityModel).AddUtf8(opportunityVersion).AddUtf8(run).Add(scoredAt);
@@ -157,7 +157,6 @@ public sealed partial class ScoreWriteBack
         using var stagedDrift = warehouse.Dialect.StageRows(connection, ScoreTables.DriftTable, DriftRows(runId, scoredAt, drift, driftMessages, progress), progress);
         using var stagedFactors = warehouse.Dialect.StageRows(connection, HistoryTables.Factors, FactorRows(opportunityScores), factorRow, progress);
         clock.Mark("open and stage");
-        void StartDrift() => _ = drift.Value;
         var result = connection.InTransaction(_ =>
         {
             // Checked again inside the transaction: another writer may have committed the same run id meanwhile.
@@ -167,8 +166,7 @@ public sealed partial class ScoreWriteBack
             }
 
             var opportunities = Replace(connection, ScoreTables.OpportunityTable, stagedOpportunities, "opportunity",
-                "select opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id", "opportunity_id", scoreDate, clock, ct,
-                startBeside: StartDrift);
+                "select opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id", "opportunity_id", scoreDate, clock, ct);
             progress?.Report($"wrote {opportunities:N0} opportunity scores");
 
             var accounts = Replace(connection, ScoreTables.AccountTable, stagedAccounts, "account",
@@ -259,16 +257,13 @@ public sealed partial class ScoreWriteBack
     /// <summary>
     /// Replaces <paramref name="latest"/> whole with the staged rows, then the day's history rows of the entities in it
     /// (<paramref name="historySelect"/> picks entity id, score, tier, model version and run id from the latest table).
-    /// <paramref name="startBeside"/> runs between the two (work to start on another thread beside the copy).
     /// </summary>
     private static long Replace(
-        DbConnection connection, DeclaredTable latest, IStagedRows staged, string entityType, string historySelect, string idColumn, DateOnly scoreDate, WriteBackClock? clock, CancellationToken ct,
-        Action? startBeside = null)
+        DbConnection connection, DeclaredTable latest, IStagedRows staged, string entityType, string historySelect, string idColumn, DateOnly scoreDate, WriteBackClock? clock, CancellationToken ct)
     {
         connection.Execute($"delete from {latest.QualifiedName}");
         var rows = staged.Append(ct);
         clock?.Mark($"latest {entityType} scores");
-        startBeside?.Invoke();
         var history = ScoreTables.HistoryTable.QualifiedName;
         connection.Execute(
             $"delete from {history} where score_date = $day and entity_type = $type and entity_id in (select {idColumn} from {latest.QualifiedName})",
