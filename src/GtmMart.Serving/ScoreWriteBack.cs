@@ -95,10 +95,14 @@ public sealed partial class ScoreWriteBack
         ct.ThrowIfCancellationRequested();
         progress?.Report($"scored in {watch.Elapsed.TotalSeconds:0.0}s; writing");
 
-        // The populations' drift is compared on a pool thread while the scores are written (its rows follow them, and
-        // its messages are reported from this thread once it is done).
+        // The populations' drift is compared on a pool thread while the writing thread goes on (its messages are
+        // reported from this thread once it is done). It starts once the engine has taken the last opportunity score
+        // row (or when the drift rows are asked for, if that comes first): making and handing over those rows already
+        // keeps both cores busy (their JSON is made on pool threads beside the writer), while what follows (DuckDB's
+        // one-thread copies, or Snowflake's upload of the staged file) leaves a core free.
         var driftMessages = new List<string>();
-        var drift = Task.Run(() => ScoringDrift.Compare(models, features, opportunityScores, accountScores, new CollectedProgress(driftMessages)), ct);
+        var drift = new Lazy<Task<IReadOnlyList<ModelDrift>>>(
+            () => Task.Run(() => ScoringDrift.Compare(models, features, opportunityScores, accountScores, new CollectedProgress(driftMessages)), ct));
 
         var scoredAt = Now();
         try
@@ -120,7 +124,7 @@ public sealed partial class ScoreWriteBack
         DateTime scoredAt,
         IReadOnlyList<OpportunityScore> opportunityScores,
         IReadOnlyList<AccountScore> accountScores,
-        Task<IReadOnlyList<ModelDrift>> drift,
+        Lazy<Task<IReadOnlyList<ModelDrift>>> drift,
         IReadOnlyList<string> driftMessages,
         IProgress<string>? progress,
         CancellationToken ct)
@@ -131,16 +135,16 @@ public sealed partial class ScoreWriteBack
         var (opportunityModel, opportunityVersion) = (Encoding.UTF8.GetBytes(models.OpportunityModel), Encoding.UTF8.GetBytes(models.OpportunityVersion));
         var (icpModel, icpVersion) = (Encoding.UTF8.GetBytes(models.IcpModel), Encoding.UTF8.GetBytes(models.IcpVersion));
         var opportunityEntity = Encoding.UTF8.GetBytes("opportunity");
-        var opportunityRows = ScoresWithJson(opportunityScores, (json, s, buffer) => json.AppendOpportunity(s, buffer));
+        var opportunityRows = ScoresWithJson(opportunityScores, s => s.OpportunityId, OpportunityJson, whenDone: () => _ = drift.Value);
         BulkRowWriter<WithJson<OpportunityScore>> opportunityRow = (r, row) => row
-            .Add(r.Score.OpportunityId).Add(r.Score.Score).Add(r.Score.Probability).AddUtf8(r.Json.Span)
+            .AddUtf8(r.Id.Span).Add(r.Score.Score).Add(r.Score.Probability).AddUtf8(r.Json.Span)
             .AddUtf8(opportunityModel).AddUtf8(opportunityVersion).AddUtf8(run).Add(scoredAt);
-        var accountRows = ScoresWithJson(accountScores, (json, s, buffer) => json.AppendAccount(s, buffer));
+        var accountRows = ScoresWithJson(accountScores, s => s.AccountId, AccountJson);
         BulkRowWriter<WithJson<AccountScore>> accountRow = (r, row) => row
-            .Add(r.Score.AccountId).Add(r.Score.FitScore).Add(r.Score.Tier.ToString()).Add(r.Score.SegmentName).Add(r.Score.BehaviourScore).AddUtf8(r.Json.Span)
+            .AddUtf8(r.Id.Span).Add(r.Score.FitScore).Add(r.Score.Tier.ToString()).Add(r.Score.SegmentName).Add(r.Score.BehaviourScore).AddUtf8(r.Json.Span)
             .AddUtf8(icpModel).AddUtf8(icpVersion).AddUtf8(run).Add(scoredAt);
-        BulkRowWriter<FactorRow> factorRow = (r, row) => row
-            .AddUtf8(run).AddUtf8(opportunityEntity).Add(r.OpportunityId).Add(r.Family).Add(r.Contribution);
+        BulkRowWriter<FactorBytes> factorRow = (r, row) => row
+            .AddUtf8(run).AddUtf8(opportunityEntity).AddUtf8(r.OpportunityId.Span).AddUtf8(r.Family.Span).Add(r.Contribution);
         var clock = new WriteBackClock();
         using var connection = warehouse.Open();
         ScoreTables.Ensure(connection);
@@ -165,6 +169,13 @@ public sealed partial class ScoreWriteBack
                 "select opportunity_id, cast(score as double), cast(null as varchar), model_version, run_id", "opportunity_id", scoreDate, clock, ct);
             progress?.Report($"wrote {opportunities:N0} opportunity scores");
 
+            var accounts = Replace(connection, ScoreTables.AccountTable, stagedAccounts, "account",
+                "select account_id, fit_score, tier, model_version, run_id", "account_id", scoreDate, null, ct);
+            progress?.Report($"wrote {accounts:N0} account scores");
+            clock.Mark("accounts");
+            var kept = ScoreHistory.RecordScores(connection, runId);
+            clock.Mark("per-run scores");
+
             // The run's drift before the failpoint below, so a kill there comes after it was written (the kill test checks none of it shows).
             connection.Execute($"delete from {ScoreTables.DriftTable.QualifiedName} where run_id = $run", ("run", runId));
             var driftRows = stagedDrift.Append(ct);
@@ -173,12 +184,7 @@ public sealed partial class ScoreWriteBack
 
             Failpoint.Hit(AfterOpportunitiesFailpoint);
             ct.ThrowIfCancellationRequested();
-
-            var accounts = Replace(connection, ScoreTables.AccountTable, stagedAccounts, "account",
-                "select account_id, fit_score, tier, model_version, run_id", "account_id", scoreDate, null, ct);
-            progress?.Report($"wrote {accounts:N0} account scores");
-            clock.Mark("accounts");
-            RecordHistory(connection, runId, stagedFactors, scoredAt, clock, progress, ct);
+            RecordHistory(connection, runId, kept, stagedFactors, scoredAt, clock, progress, ct);
             connection.Execute($"delete from {ScoreTables.RunTable.QualifiedName} where run_id = $run", ("run", runId));
             connection.Execute(
                 $"""
@@ -215,14 +221,12 @@ public sealed partial class ScoreWriteBack
     }
 
     /// <summary>
-    /// Keeps the run in the score history (<see cref="ScoreHistory"/>): its scores copied from the latest tables just
-    /// written, its reasons' family contributions (staged by the dialect's bulk write), its changes since each
-    /// entity's previous run, then the retention.
+    /// Completes the run's score history (<see cref="ScoreHistory"/>; its <paramref name="kept"/> scores were copied
+    /// from the latest tables before): its reasons' family contributions (staged by the dialect's bulk write), its
+    /// changes since each entity's previous run, then the retention.
     /// </summary>
-    private void RecordHistory(DbConnection connection, string runId, IStagedRows stagedFactors, DateTime scoredAt, WriteBackClock clock, IProgress<string>? progress, CancellationToken ct)
+    private void RecordHistory(DbConnection connection, string runId, long kept, IStagedRows stagedFactors, DateTime scoredAt, WriteBackClock clock, IProgress<string>? progress, CancellationToken ct)
     {
-        var kept = ScoreHistory.RecordScores(connection, runId);
-        clock.Mark("per-run scores");
         connection.Execute($"delete from {HistoryTables.Factors.QualifiedName} where run_id = $run", ("run", runId));
         stagedFactors.Append(ct);
         clock.Mark("factor rows");
@@ -236,9 +240,9 @@ public sealed partial class ScoreWriteBack
 
     /// <summary>The drift rows, once the comparison is done (its messages reported first, from the writing thread).</summary>
     private static IEnumerable<object?[]> DriftRows(
-        string runId, DateTime scoredAt, Task<IReadOnlyList<ModelDrift>> drift, IReadOnlyList<string> messages, IProgress<string>? progress)
+        string runId, DateTime scoredAt, Lazy<Task<IReadOnlyList<ModelDrift>>> drift, IReadOnlyList<string> messages, IProgress<string>? progress)
     {
-        var compared = drift.GetAwaiter().GetResult();
+        var compared = drift.Value.GetAwaiter().GetResult();
         foreach (var message in messages)
         {
             progress?.Report(message);

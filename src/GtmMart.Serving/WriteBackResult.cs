@@ -26,5 +26,5 @@ public sealed record WriteBackResult(
         HashCode.Combine(RunId, Opportunities, Accounts, ScoredAtUtc, AlreadyWritten, OpportunityModelVersion, IcpModelVersion);
 }
 
-/// <summary>One step of a write-back's write phase and the seconds it took.</summary>
-public sealed record WriteBackStep(string Name, double Seconds);
+/// <summary>One step of a write-back's write phase: the seconds it took and the process's CPU seconds meanwhile.</summary>
+public sealed record WriteBackStep(string Name, double Seconds, double CpuSeconds);

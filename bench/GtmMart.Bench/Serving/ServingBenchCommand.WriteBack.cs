@@ -49,9 +49,13 @@ public sealed partial class ServingBenchCommand
 
         var watch = Stopwatch.StartNew();
         var marks = new Dictionary<string, double>(StringComparer.Ordinal);
+        var cpuMarks = new Dictionary<string, double>(StringComparer.Ordinal);
+        using var process = Process.GetCurrentProcess();
         var progress = new InlineProgress<string>(message =>
         {
             var at = watch.Elapsed.TotalSeconds;
+            process.Refresh();
+            var cpu = process.TotalProcessorTime.TotalSeconds;
             var key = message.StartsWith("scoring ", StringComparison.Ordinal) && !marks.ContainsKey("score") ? "score"
                 : message.StartsWith("scored in", StringComparison.Ordinal) ? "write"
                 : message.Contains("opportunity scores", StringComparison.Ordinal) ? "opportunities"
@@ -62,6 +66,7 @@ public sealed partial class ServingBenchCommand
             if (key is not null)
             {
                 marks[key] = at;
+                cpuMarks[key] = cpu;
             }
 
             AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(message)} ({at:0.00}s)[/]");
@@ -95,11 +100,14 @@ public sealed partial class ServingBenchCommand
                 r => new object?[] { r.GetString(0), r.GetInt32(1), r.GetDouble(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetDateTime(7) });
         }
 
+        var rawRows = scoreRows.Count;
         var rawSeconds = MeasureRaw(target, scoreRows, "bench_raw_scores", bulkWrite: false);
         var rawOneThread = MeasureRaw(target, scoreRows, "bench_raw_scores_bulk", bulkWrite: true);
-        var floorSeconds = MeasureFloor(target, scoreRows, "floor", bulkWrite: false);
+        var floor = MeasureFloor(target, scoreRows, "floor", bulkWrite: false);
         var floorBulk = MeasureFloor(target, scoreRows, "floor_bulk", bulkWrite: true);
-        var floorUtf8 = MeasureFloor(target, scoreRows, "floor_utf8", bulkWrite: true, utf8: true);
+        var floorUtf8 = MeasureFloor(target, scoreRows, "floor_utf8", bulkWrite: true, utf8: true).Seconds;
+        scoreRows.Clear();
+        var beyond = MeasureBeyondFloor(models, features);
         var write = new WriteResult(
             result.Opportunities,
             result.Accounts,
@@ -107,17 +115,25 @@ public sealed partial class ServingBenchCommand
             marks["committed"] - marks["write"] - (marks["tested"] - marks["tests"]),
             marks["opportunities"] - marks["write"],
             rawSeconds,
-            scoreRows.Count,
+            rawRows,
             marks["tested"] - marks["tests"],
-            floorSeconds,
+            floor.Seconds,
             result.Steps,
             rawOneThread,
-            floorBulk,
-            floorUtf8);
+            floorBulk.Seconds,
+            floorUtf8)
+        {
+            WriteCpu = cpuMarks["committed"] - cpuMarks["write"] - (cpuMarks["tested"] - cpuMarks["tests"]),
+            FloorCpu = floor.CpuSeconds,
+            FloorBulkCpu = floorBulk.CpuSeconds,
+            Beyond = beyond,
+        };
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  write phase steps: {string.Join(", ", result.Steps.Select(s => $"{s.Name} {s.Seconds:0.00}s"))}"));
+            $"  write phase steps: {string.Join(", ", result.Steps.Select(s => $"{s.Name} {s.Seconds:0.00}s ({s.CpuSeconds:0.00} CPU)"))}"));
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"  write-back write phase {write.WritePerSecond:N0} rows/s (opportunity part {write.OpportunityPerSecond:N0} rows/s; data tests {write.Tests:0.00}s apart); raw Appender {write.RawPerSecond:N0} rows/s ({write.RawBulk:0.00}s with the bulk-write settings); floor {write.Floor:0.00}s, {write.FloorBulk:0.00}s with the bulk-write settings, {write.FloorUtf8:0.00}s with them and the text appended as UTF-8"));
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"  full floor (floor + factor JSON + drift, one after the other) {write.FullFloor:0.00}s, {write.FullFloorBulk:0.00}s with the bulk-write settings; write phase / full floor {write.FullFloor / write.Write:0.00} ({write.FullFloorBulk / write.Write:0.00}); CPU s: write phase {write.WriteCpu:0.00}, full floor {write.FullFloorCpu:0.00} ({write.FullFloorBulkCpu:0.00})"));
         return write;
     }
 
@@ -185,7 +201,7 @@ public sealed partial class ServingBenchCommand
     /// writes); <paramref name="prefix"/> names the tables. With <paramref name="utf8"/>, every text of the appended rows
     /// is given as UTF-8 bytes (encoded untimed), as the write-back gives its factor JSON and constant texts.
     /// </summary>
-    private static double MeasureFloor(DuckDbWarehouse target, List<object?[]> scoreRows, string prefix, bool bulkWrite, bool utf8 = false)
+    private static Timing MeasureFloor(DuckDbWarehouse target, List<object?[]> scoreRows, string prefix, bool bulkWrite, bool utf8 = false)
     {
         List<object?[]> factorRows;
         using (var connection = target.Open())
@@ -206,14 +222,18 @@ public sealed partial class ServingBenchCommand
         }
 
         var day = DateOnly.FromDateTime((DateTime)scoreRows[0][7]!);
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var steps = new List<string>();
-        var last = 0.0;
+        var (last, lastCpu) = (0.0, process.TotalProcessorTime.TotalSeconds);
         void Mark(string step)
         {
             var now = watch.Elapsed.TotalSeconds;
-            steps.Add(string.Create(CultureInfo.InvariantCulture, $"{step} {now - last:0.00}s"));
-            last = now;
+            process.Refresh();
+            var nowCpu = process.TotalProcessorTime.TotalSeconds;
+            steps.Add(string.Create(CultureInfo.InvariantCulture, $"{step} {now - last:0.00}s ({nowCpu - lastCpu:0.00} CPU)"));
+            (last, lastCpu) = (now, nowCpu);
         }
 
         using (var connection = (DuckDBConnection)target.Open())
@@ -265,8 +285,10 @@ public sealed partial class ServingBenchCommand
         Mark("commit");
 
         var seconds = watch.Elapsed.TotalSeconds;
+        process.Refresh();
+        var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  floor{(bulkWrite ? " (bulk-write settings)" : "")}{(utf8 ? " (text as UTF-8)" : "")}: {scoreRows.Count:N0} score rows appended, copied to the daily and per-run history, {factorRows.Count:N0} factor rows appended: {seconds:0.00}s ({string.Join(", ", steps)})"));
-        return seconds;
+            $"  floor{(bulkWrite ? " (bulk-write settings)" : "")}{(utf8 ? " (text as UTF-8)" : "")}: {scoreRows.Count:N0} score rows appended, copied to the daily and per-run history, {factorRows.Count:N0} factor rows appended: {seconds:0.00}s ({string.Join(", ", steps)}); {cpuSeconds:0.00} CPU s"));
+        return new Timing(seconds, cpuSeconds);
     }
 }

@@ -151,6 +151,25 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
         public double OpportunityPerSecond => Opportunities / OpportunityPart;
 
         public double RawPerSecond => RawRows / Raw;
+
+        /// <summary>Process CPU seconds of the write phase (data tests left out), from the same progress reports.</summary>
+        public double WriteCpu { get; init; }
+
+        public double FloorCpu { get; init; }
+
+        public double FloorBulkCpu { get; init; }
+
+        /// <summary>The factor JSON, the drift and the factor rows made, each timed alone (<see cref="MeasureBeyondFloor"/>).</summary>
+        public required BeyondFloor Beyond { get; init; }
+
+        /// <summary>The floor plus the work beyond it the write phase must pay: the factor JSON and the drift (serially).</summary>
+        public double FullFloor => Floor + Beyond.Seconds;
+
+        public double FullFloorBulk => FloorBulk + Beyond.Seconds;
+
+        public double FullFloorCpu => FloorCpu + Beyond.CpuSeconds;
+
+        public double FullFloorBulkCpu => FloorBulkCpu + Beyond.CpuSeconds;
     }
 
     private sealed record Results(

@@ -160,10 +160,10 @@ public sealed class ScoreWriteBackTests(ServingFixture fixture, ITestOutputHelpe
         var result = new ScoreWriteBack(db).Run(models, features, "factors");
         Assert.Equal(threads, held.Scalar<long>("select cast(current_setting('threads') as bigint)"));
         Assert.Equal(
-            ["open and stage", "latest opportunity scores", "daily opportunity history", "drift", "accounts",
-             "per-run scores", "factor rows", "changes", "retention", "ledger", "data tests", "commit"],
+            ["open and stage", "latest opportunity scores", "daily opportunity history", "accounts", "per-run scores",
+             "drift", "factor rows", "changes", "retention", "ledger", "data tests", "commit"],
             result.Steps.Select(s => s.Name));
-        Assert.All(result.Steps, s => Assert.True(s.Seconds >= 0));
+        Assert.All(result.Steps, s => Assert.True(s.Seconds >= 0 && s.CpuSeconds >= 0));
 
         // Each opportunity's families among its reasons (positive, then negative), contributions summed in that order.
         var expected = features.OpenOpportunities.Select(models.Opportunity.Score)
