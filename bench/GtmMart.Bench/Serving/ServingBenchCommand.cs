@@ -2,8 +2,8 @@ using System.ComponentModel;
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using GtmMart.Contracts.V1;
 using GtmMart.Cli.Commands;
+using GtmMart.Contracts.V1;
 using GtmMart.DemoData;
 using GtmMart.Warehouse.Connection;
 using Microsoft.AspNetCore.Builder;
@@ -85,8 +85,9 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
         /// <summary>The process's CPU time per completed call, µs: a call's cost, apart from the share of the cores it got.</summary>
         public double CpuMicrosPerCall => CpuSeconds * 1e6 / Calls;
 
-        /// <summary>Collections (gen0 + gen1 + gen2) per 1,000 completed calls.</summary>
-        public double GcsPerThousand => (Runtime.Gen0 + Runtime.Gen1 + Runtime.Gen2) * 1000.0 / Calls;
+        /// <summary>Collections per 1,000 completed calls, as "gen0 / gen1 / gen2" (a gen1 collection counts in gen0 too, a gen2 in all three).</summary>
+        public string GcsPerThousand => string.Create(CultureInfo.InvariantCulture,
+            $"{Runtime.Gen0 * 1000.0 / Calls:0.00} / {Runtime.Gen1 * 1000.0 / Calls:0.00} / {Runtime.Gen2 * 1000.0 / Calls:0.00}");
 
         /// <summary>The collector's pauses per completed call, µs (wall time the process stood still).</summary>
         public double PauseMicrosPerCall => Runtime.PauseSeconds * 1e6 / Calls;
