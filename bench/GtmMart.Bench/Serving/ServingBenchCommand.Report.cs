@@ -122,6 +122,12 @@ public sealed partial class ServingBenchCommand
             $"Bytes allocated per call, the whole process (client, both servers, runtime): {string.Join("; ", r.Unary.Select(x => string.Create(CultureInfo.InvariantCulture,
                 $"{x.Uncached.Concurrency} callers: uncached {x.Uncached.BytesPerCall:N0}, cached {x.Cached.BytesPerCall:N0}, replayed {x.Replayed.BytesPerCall:N0}, replayed + server work {x.ReplayedWork.BytesPerCall:N0}, Ping {x.Empty.BytesPerCall:N0}")))}.");
         text.AppendLine();
+        text.AppendLine("What the runtime did per call beside the calls, the whole process over the same rounds, for the uncached call, the replayed answer and `Ping`: bytes allocated, collections per 1,000 calls (gen0 / gen1 / gen2: a gen1 collection counts in gen0 too), the collector's pauses (µs of wall time per call, every thread stopped), lock contentions per 1,000 calls and thread-pool work items completed per call.");
+        text.AppendLine();
+        UnaryTable(text, r, ["bytes: uncached", "replayed", "Ping", "GCs per 1,000: uncached", "replayed", "Ping", "GC pause µs: uncached", "replayed", "Ping", "contentions per 1,000: uncached", "Ping", "work items: uncached", "replayed", "Ping"],
+            x => string.Create(CultureInfo.InvariantCulture,
+                $"{x.Uncached.BytesPerCall:N0} | {x.Replayed.BytesPerCall:N0} | {x.Empty.BytesPerCall:N0} | {x.Uncached.GcsPerThousand} | {x.Replayed.GcsPerThousand} | {x.Empty.GcsPerThousand} | {x.Uncached.PauseMicrosPerCall:0.00} | {x.Replayed.PauseMicrosPerCall:0.00} | {x.Empty.PauseMicrosPerCall:0.00} | {x.Uncached.ContentionsPerThousand:0.0} | {x.Empty.ContentionsPerThousand:0.0} | {x.Uncached.WorkItemsPerCall:0.00} | {x.Replayed.WorkItemsPerCall:0.00} | {x.Empty.WorkItemsPerCall:0.00}"));
+        text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
             $"**The uncached call's floor.** What an uncached one-id call must do besides the transport, each step alone in process on one thread, over the served ids in turn, after the unary rounds ({FloorStepSeconds.ToString(CultureInfo.InvariantCulture)} s each after as long a warm-up; process CPU and bytes allocated per call):");
         text.AppendLine();

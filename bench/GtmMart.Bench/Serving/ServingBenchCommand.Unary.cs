@@ -105,6 +105,7 @@ public sealed partial class ServingBenchCommand
         return new Load(concurrency, latencies.Count, rounds.Sum(r => r.Seconds),
             CallerLoop.Percentile(latencies, 0.50), CallerLoop.Percentile(latencies, 0.99), rounds.Sum(r => r.Failures),
             [.. rounds.Select(r => r.Latencies.Count / r.Seconds)], rounds.Sum(r => r.CpuSeconds),
-            [.. rounds.Select(r => r.CpuSeconds * 1e6 / r.Latencies.Count)], rounds.Sum(r => r.AllocatedBytes));
+            [.. rounds.Select(r => r.CpuSeconds * 1e6 / r.Latencies.Count)], rounds.Sum(r => r.AllocatedBytes),
+            rounds.Aggregate(default(CallerLoop.RuntimeWork), (sum, r) => sum + r.Runtime));
     }
 }

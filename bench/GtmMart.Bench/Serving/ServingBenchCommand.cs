@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using GtmMart.Cli.Commands;
 using GtmMart.Contracts.V1;
 using GtmMart.DemoData;
 using GtmMart.Warehouse.Connection;
@@ -74,7 +75,7 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
     /// <summary>One call's measurement: totals over the rounds, and its rate in each round.</summary>
     private sealed record Load(
         int Concurrency, long Calls, double Seconds, double P50Ms, double P99Ms, long Failures, IReadOnlyList<double> RoundRates, double CpuSeconds,
-        IReadOnlyList<double> RoundCpuMicros, long AllocatedBytes)
+        IReadOnlyList<double> RoundCpuMicros, long AllocatedBytes, CallerLoop.RuntimeWork Runtime)
     {
         public double PerSecond => Calls / Seconds;
 
@@ -83,6 +84,17 @@ public sealed partial class ServingBenchCommand : Command<ServingBenchCommand.Se
 
         /// <summary>The process's CPU time per completed call, µs: a call's cost, apart from the share of the cores it got.</summary>
         public double CpuMicrosPerCall => CpuSeconds * 1e6 / Calls;
+
+        /// <summary>Collections per 1,000 completed calls, as "gen0 / gen1 / gen2" (a gen1 collection counts in gen0 too, a gen2 in all three).</summary>
+        public string GcsPerThousand => string.Create(CultureInfo.InvariantCulture,
+            $"{Runtime.Gen0 * 1000.0 / Calls:0.00} / {Runtime.Gen1 * 1000.0 / Calls:0.00} / {Runtime.Gen2 * 1000.0 / Calls:0.00}");
+
+        /// <summary>The collector's pauses per completed call, µs (wall time the process stood still).</summary>
+        public double PauseMicrosPerCall => Runtime.PauseSeconds * 1e6 / Calls;
+
+        public double ContentionsPerThousand => Runtime.LockContentions * 1000.0 / Calls;
+
+        public double WorkItemsPerCall => (double)Runtime.WorkItems / Calls;
     }
 
     /// <summary>

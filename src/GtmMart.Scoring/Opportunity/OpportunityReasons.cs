@@ -30,8 +30,14 @@ internal sealed class OpportunityReasons
         public ConcurrentDictionary<PhraseKey, string> Texts { get; } = new();
     }
 
-    /// <summary>One feature of the model: its index among its kind, the categories the model knows (categorical), whether the model saw it missing (numeric).</summary>
-    private sealed record Feature(OpportunityFeature Declared, int Index, HashSet<string>? Known, bool MissingKnown);
+    /// <summary>
+    /// One feature of the model: its index among its kind, the categories the model knows (categorical), whether the
+    /// model saw it missing (numeric), and its unknown-value text for no value ("Channel not given"), made once.
+    /// </summary>
+    private sealed record Feature(OpportunityFeature Declared, int Index, HashSet<string>? Known, bool MissingKnown)
+    {
+        public string NotGiven { get; } = Capital(Declared.Phrasing.Noun) + " not given";
+    }
 
     /// <summary>What a family's reason text phrases: up to two of its features (by position in the family, −1 for none) and their values.</summary>
     private readonly record struct PhraseKey(int First, float FirstNumber, string? FirstText, int Second, float SecondNumber, string? SecondText);
@@ -67,7 +73,7 @@ internal sealed class OpportunityReasons
     /// The reasons of <paramref name="row"/> from its families' effects on the raw score (<paramref name="effects"/>,
     /// in family order), turned into log-odds by <paramref name="logOddsPerRawScore"/>, and its unknown values.
     /// </summary>
-    public (List<OpportunityFactor> Positive, List<OpportunityFactor> Negative, List<UnknownValue> Unknown) Explain(
+    public (OpportunityFactor[] Positive, OpportunityFactor[] Negative, IReadOnlyList<UnknownValue> Unknown) Explain(
         OpportunityFeatureRow row, ReadOnlySpan<double> effects, double logOddsPerRawScore)
     {
         List<UnknownValue>? unknown = null;
@@ -93,7 +99,8 @@ internal sealed class OpportunityReasons
             }
         }
 
-        return (Factors(positive[..positives], contribution, row), Factors(negative[..negatives], contribution, row), unknown ?? []);
+        return (Factors(positive[..positives], contribution, row), Factors(negative[..negatives], contribution, row),
+            unknown is null ? [] : unknown);
     }
 
     /// <summary>Inserts family <paramref name="f"/> into the short list sorted by size of contribution; a later family never displaces an equal earlier one.</summary>
@@ -120,13 +127,20 @@ internal sealed class OpportunityReasons
         count = Math.Min(count + 1, FactorsPerSide);
     }
 
-    private List<OpportunityFactor> Factors(ReadOnlySpan<int> families, ReadOnlySpan<double> contribution, OpportunityFeatureRow row)
+    /// <summary>The reasons of the given families, in order: an array sized for them (the shared empty one for none), as every score served makes two.</summary>
+    private OpportunityFactor[] Factors(ReadOnlySpan<int> families, ReadOnlySpan<double> contribution, OpportunityFeatureRow row)
     {
-        var factors = new List<OpportunityFactor>(families.Length);
-        foreach (var f in families)
+        if (families.IsEmpty)
         {
+            return [];
+        }
+
+        var factors = new OpportunityFactor[families.Length];
+        for (var i = 0; i < families.Length; i++)
+        {
+            var f = families[i];
             var (lead, text) = Phrase(_families[f], row);
-            factors.Add(new OpportunityFactor(_families[f].Declared.Id, lead, text, contribution[f]));
+            factors[i] = new OpportunityFactor(_families[f].Declared.Id, lead, text, contribution[f]);
         }
 
         return factors;
@@ -139,7 +153,7 @@ internal sealed class OpportunityReasons
         foreach (var feature in family.Features)
         {
             var text = feature.Known is { } known ? UnknownCategory(feature, known, row.Categories[feature.Index])
-                : !feature.MissingKnown && float.IsNaN(row.Numbers[feature.Index]) ? Capital(feature.Declared.Phrasing.Noun) + " not given"
+                : !feature.MissingKnown && float.IsNaN(row.Numbers[feature.Index]) ? feature.NotGiven
                 : null;
             if (text is not null)
             {
@@ -153,7 +167,7 @@ internal sealed class OpportunityReasons
 
     /// <summary>"Channel not given" for an empty value or the mart's "Unknown", "Unknown channel 'Paid Search'" for one the model never saw, else null.</summary>
     private static string? UnknownCategory(Feature feature, HashSet<string> known, string? value) =>
-        string.IsNullOrWhiteSpace(value) || value == "Unknown" ? Capital(feature.Declared.Phrasing.Noun) + " not given"
+        string.IsNullOrWhiteSpace(value) || value == "Unknown" ? feature.NotGiven
         : known.Contains(value) ? null
         : $"Unknown {feature.Declared.Phrasing.Noun} '{value}'";
 

@@ -124,6 +124,8 @@ public sealed partial class ScoringApi(ServingAccess serving) : ScoringService.S
         var tally = new Tally();
         if (ids.Count < ParallelFrom || Environment.ProcessorCount == 1)
         {
+            // Sized for the ids rather than grown to protobuf's first 8 slots (a one-id call's answer holds one).
+            into.Capacity = into.Count + ids.Count;
             for (var i = 0; i < ids.Count; i++)
             {
                 ThrowIfCancelledEvery(i, token);

@@ -13,7 +13,25 @@ internal static class CallerLoop
     /// One run: each completed call's latency (ms), failed calls, wall seconds, and this process's CPU seconds and
     /// bytes allocated over it (everything a call costs in this process, whatever share of the cores it got).
     /// </summary>
-    public sealed record Round(List<double> Latencies, long Failures, double Seconds, double CpuSeconds, long AllocatedBytes);
+    public sealed record Round(List<double> Latencies, long Failures, double Seconds, double CpuSeconds, long AllocatedBytes, RuntimeWork Runtime);
+
+    /// <summary>
+    /// What the runtime did in this process over a round, beside the calls: collections per generation, the time the
+    /// collector paused the process, lock contentions (<see cref="Monitor.LockContentionCount"/>) and thread-pool work
+    /// items completed. Counters of the whole process, read before and after (cheap: no event listener).
+    /// </summary>
+    public readonly record struct RuntimeWork(long Gen0, long Gen1, long Gen2, double PauseSeconds, long LockContentions, long WorkItems)
+    {
+        public static RuntimeWork Now() => new(
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalSeconds,
+            Monitor.LockContentionCount, ThreadPool.CompletedWorkItemCount);
+
+        public static RuntimeWork operator -(RuntimeWork a, RuntimeWork b) => new(
+            a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.PauseSeconds - b.PauseSeconds, a.LockContentions - b.LockContentions, a.WorkItems - b.WorkItems);
+
+        public static RuntimeWork operator +(RuntimeWork a, RuntimeWork b) => new(
+            a.Gen0 + b.Gen0, a.Gen1 + b.Gen1, a.Gen2 + b.Gen2, a.PauseSeconds + b.PauseSeconds, a.LockContentions + b.LockContentions, a.WorkItems + b.WorkItems);
+    }
 
     /// <summary>Room for latencies each caller starts a round with (a list grows past it).</summary>
     private const int InitialLatencies = 1_024;
@@ -32,6 +50,7 @@ internal static class CallerLoop
         long failures = 0;
         var cpu = Environment.CpuUsage.TotalTime;
         var allocated = GC.GetTotalAllocatedBytes(precise: false);
+        var runtime = RuntimeWork.Now();
         var watch = Stopwatch.StartNew();
         var callers = Enumerable.Range(0, concurrency).Select(c => Task.Run(async () =>
         {
@@ -63,7 +82,8 @@ internal static class CallerLoop
         var elapsed = watch.Elapsed.TotalSeconds;
         var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
         var allocatedBytes = GC.GetTotalAllocatedBytes(precise: false) - allocated;
-        return new Round([.. perCaller.SelectMany(l => l)], failures, elapsed, cpuSeconds, allocatedBytes);
+        var runtimeWork = RuntimeWork.Now() - runtime;
+        return new Round([.. perCaller.SelectMany(l => l)], failures, elapsed, cpuSeconds, allocatedBytes, runtimeWork);
     }
 
     /// <summary>The <paramref name="p"/> quantile of sorted values (nearest rank); NaN when there are none.</summary>
