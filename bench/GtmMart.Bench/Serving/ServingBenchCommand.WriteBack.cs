@@ -129,7 +129,7 @@ public sealed partial class ServingBenchCommand
             Beyond = beyond,
         };
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  write phase steps: {string.Join(", ", result.Steps.Select(s => $"{s.Name} {s.Seconds:0.00}s ({s.CpuSeconds:0.00} CPU)"))}"));
+            $"  write phase steps: {Steps(result.Steps)}"));
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"  write-back write phase {write.WritePerSecond:N0} rows/s (opportunity part {write.OpportunityPerSecond:N0} rows/s; data tests {write.Tests:0.00}s apart); raw Appender {write.RawPerSecond:N0} rows/s ({write.RawBulk:0.00}s with the bulk-write settings); floor {write.Floor:0.00}s, {write.FloorBulk:0.00}s with the bulk-write settings, {write.FloorUtf8:0.00}s with them and the text appended as UTF-8"));
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
@@ -222,19 +222,9 @@ public sealed partial class ServingBenchCommand
         }
 
         var day = DateOnly.FromDateTime((DateTime)scoreRows[0][7]!);
-        using var process = Process.GetCurrentProcess();
-        var cpu = process.TotalProcessorTime;
-        var watch = Stopwatch.StartNew();
-        var steps = new List<string>();
-        var (last, lastCpu) = (0.0, process.TotalProcessorTime.TotalSeconds);
-        void Mark(string step)
-        {
-            var now = watch.Elapsed.TotalSeconds;
-            process.Refresh();
-            var nowCpu = process.TotalProcessorTime.TotalSeconds;
-            steps.Add(string.Create(CultureInfo.InvariantCulture, $"{step} {now - last:0.00}s ({nowCpu - lastCpu:0.00} CPU)"));
-            (last, lastCpu) = (now, nowCpu);
-        }
+        // The write-back's own step clock (wall and process CPU per step), so the floor's steps read like the write phase's.
+        var clock = new WriteBackClock();
+        void Mark(string step) => clock.Mark(step);
 
         using (var connection = (DuckDBConnection)target.Open())
         {
@@ -284,11 +274,14 @@ public sealed partial class ServingBenchCommand
 
         Mark("commit");
 
-        var seconds = watch.Elapsed.TotalSeconds;
-        process.Refresh();
-        var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
+        var seconds = clock.Elapsed.TotalSeconds;
+        var cpuSeconds = clock.Steps.Sum(s => s.CpuSeconds);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"  floor{(bulkWrite ? " (bulk-write settings)" : "")}{(utf8 ? " (text as UTF-8)" : "")}: {scoreRows.Count:N0} score rows appended, copied to the daily and per-run history, {factorRows.Count:N0} factor rows appended: {seconds:0.00}s ({string.Join(", ", steps)}); {cpuSeconds:0.00} CPU s"));
+            $"  floor{(bulkWrite ? " (bulk-write settings)" : "")}{(utf8 ? " (text as UTF-8)" : "")}: {scoreRows.Count:N0} score rows appended, copied to the daily and per-run history, {factorRows.Count:N0} factor rows appended: {seconds:0.00}s ({Steps(clock.Steps)}); {cpuSeconds:0.00} CPU s"));
         return new Timing(seconds, cpuSeconds);
     }
+
+    /// <summary>Steps as printed: "name 1.23s (1.45 CPU), ...".</summary>
+    private static string Steps(IEnumerable<WriteBackStep> steps) =>
+        string.Join(", ", steps.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.Seconds:0.00}s ({s.CpuSeconds:0.00} CPU)")));
 }

@@ -112,20 +112,13 @@ public sealed record BinnedColumn
     public long[] Count(IEnumerable<double> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var counts = new long[BinCount];
-        var edges = Edges.ToArray();
-        foreach (var value in values)
-        {
-            counts[Bin(edges, value)]++;
-        }
-
-        return counts;
+        return Count(values as IReadOnlyList<double> ?? [.. values], value => value);
     }
 
     /// <summary>
     /// Counts a numeric column of <paramref name="rows"/>, read by <paramref name="value"/>, into this column's bins:
-    /// the same counts as <see cref="Count(IEnumerable{double})"/> over the values, in one loop (a scoring run counts
-    /// every feature of every scored row).
+    /// one loop over the rows (a scoring run counts every feature of every scored row; the value overloads above read
+    /// their values through it).
     /// </summary>
     public long[] Count<T>(IReadOnlyList<T> rows, Func<T, double> value)
     {
@@ -145,14 +138,7 @@ public sealed record BinnedColumn
     public long[] Count(IEnumerable<string?> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var bin = CategoryBins();
-        var counts = new long[BinCount];
-        foreach (var value in values)
-        {
-            counts[bin(value)]++;
-        }
-
-        return counts;
+        return Count(values as IReadOnlyList<string?> ?? [.. values], value => value);
     }
 
     /// <summary>Counts a categorical column of <paramref name="rows"/>, read by <paramref name="value"/>, in one loop (as above).</summary>
