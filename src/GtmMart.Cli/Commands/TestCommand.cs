@@ -54,7 +54,7 @@ public sealed class TestCommand : Command<TestCommand.Settings>
             $"running {catalog.Tests.Count} data tests against published build {build}" +
             (scoreTests.Count > 0 ? $" and {scoreTests.Count} on the score tables" : " (no score tables yet: nothing written back)") +
             (historyTests.Count > 0 ? $" and {historyTests.Count} on the history tables" : ""));
-        var results = DataTestRunner.Run(connection, catalog.Tests, SqlRewriter.Published(catalog.Models))
+        var results = DataTestRunner.Run(connection, catalog.Tests, SqlRewriter.Published(catalog.Models), views: catalog.Views)
             .Concat(ScoreTables.Test(connection, scoreTests))
             .Concat(HistoryTables.Set.Test(connection, historyTests))
             .ToList();

@@ -14,7 +14,7 @@ public static class TimingsView
         var rows = result.Models.ToDictionary(m => m.Model, m => m.Rows, StringComparer.Ordinal);
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn("step").AddColumn(new TableColumn("seconds").RightAligned())
-            .AddColumn(new TableColumn("share").RightAligned()).AddColumn(new TableColumn("rows").RightAligned());
+            .AddColumn(new TableColumn("CPU s").RightAligned()).AddColumn(new TableColumn("share").RightAligned()).AddColumn(new TableColumn("rows").RightAligned());
         foreach (var step in result.Timings)
         {
             var share = total > 0 ? step.Elapsed.TotalSeconds / total : 0;
@@ -22,11 +22,12 @@ public static class TimingsView
             table.AddRow(
                 Markup.Escape(step.Name),
                 share >= 0.1 ? $"[bold]{seconds}[/]" : seconds,
+                step.Cpu.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture),
                 share.ToString("P0", CultureInfo.InvariantCulture),
                 rows.TryGetValue(step.Name, out var n) && n >= 0 ? n.ToString("N0", CultureInfo.InvariantCulture) : "");
         }
 
-        table.AddRow("[bold]total[/]", total.ToString("0.000", CultureInfo.InvariantCulture), "", "");
+        table.AddRow("[bold]total[/]", total.ToString("0.000", CultureInfo.InvariantCulture), result.Timings.Sum(s => s.Cpu.TotalSeconds).ToString("0.000", CultureInfo.InvariantCulture), "", "");
         AnsiConsole.Write(table);
     }
 }

@@ -17,13 +17,14 @@ public sealed class BuildTimings
     {
         ArgumentNullException.ThrowIfNull(action);
         var watch = Stopwatch.StartNew();
+        var cpu = Environment.CpuUsage.TotalTime;
         try
         {
             return action();
         }
         finally
         {
-            steps.Add(new BuildStep(step, watch.Elapsed));
+            steps.Add(new BuildStep(step, watch.Elapsed) { Cpu = Environment.CpuUsage.TotalTime - cpu });
         }
     }
 
@@ -37,17 +38,20 @@ public sealed class BuildTimings
         });
     }
 
-    public void Add(string step, TimeSpan elapsed) => steps.Add(new BuildStep(step, elapsed));
+    public void Add(string step, TimeSpan elapsed, TimeSpan cpu) => steps.Add(new BuildStep(step, elapsed) { Cpu = cpu });
 
     /// <summary>Records the data tests' time per model they test (<c>tests of core.fct_web_sessions</c>), in the order they ran.</summary>
     public void AddTests(IEnumerable<Testing.DataTestResult> tests)
     {
         foreach (var model in tests.GroupBy(t => t.Test.Model, StringComparer.Ordinal))
         {
-            steps.Add(new BuildStep($"tests of {model.Key}", TimeSpan.FromTicks(model.Sum(t => t.Elapsed.Ticks))));
+            steps.Add(new BuildStep($"tests of {model.Key}", TimeSpan.FromTicks(model.Sum(t => t.Elapsed.Ticks))) { Cpu = TimeSpan.FromTicks(model.Sum(t => t.Cpu.Ticks)) });
         }
     }
 }
 
-/// <summary>One step of a build and how long it took.</summary>
-public sealed record BuildStep(string Name, TimeSpan Elapsed);
+/// <summary>One step of a build and how long it took: wall time, and the process's CPU time (every thread, DuckDB's too) over it.</summary>
+public sealed record BuildStep(string Name, TimeSpan Elapsed)
+{
+    public TimeSpan Cpu { get; init; }
+}

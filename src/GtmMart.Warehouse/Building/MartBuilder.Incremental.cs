@@ -71,7 +71,7 @@ public sealed partial class MartBuilder
             var mode = $"incremental: {ChangeSet.Describe(rebuiltDays)} of {ChangeSet.Describe(days)} days rebuilt ({ChangeSet.Describe(changes.DayCount)} changed, " +
                        $"the rest for moving averages), opportunity features of {ChangeSet.Describe(changes.AccountCount)} of {ChangeSet.Describe(accounts)} accounts";
             var testWatch = Stopwatch.StartNew();
-            var tests = DataTestRunner.Run(connection, catalog.Tests, SqlRewriter.ForRelations(catalog.Models, buildId, relations), null, scope.For);
+            var tests = DataTestRunner.Run(connection, catalog.Tests, SqlRewriter.ForRelations(catalog.Models, buildId, relations), null, scope.For, catalog.Views);
             mode += $"; {tests.Count(t => scope.Narrows(t.Test))} of {tests.Count} data tests on the rebuilt rows";
             var testTime = testWatch.Elapsed;
             timings.AddTests(tests);

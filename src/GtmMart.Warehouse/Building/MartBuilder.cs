@@ -48,8 +48,9 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         if (tracked)
         {
             var watch = Stopwatch.StartNew();
+            var cpu = Environment.CpuUsage.TotalTime;
             var computed = ChangeSet.TakeFingerprints(connection, recompute: fullRefresh);
-            timings.Add(computed ? FingerprintsComputed : FingerprintsKept, watch.Elapsed);
+            timings.Add(computed ? FingerprintsComputed : FingerprintsKept, watch.Elapsed, Environment.CpuUsage.TotalTime - cpu);
         }
 
         var buildId = (connection.Scalar<long?>($"select max(build_id) from {BuildMetadata.Schema}.builds") ?? 0) + 1;
@@ -78,7 +79,7 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         var testProgress = progress is null ? null : new Progress<DataTestResult>(r =>
             progress.Report(new BuildProgress("test", r.Test.Name, 0, catalog.Tests.Count)));
         var testWatch = Stopwatch.StartNew();
-        var tests = DataTestRunner.Run(connection, catalog.Tests, rewriter, testProgress);
+        var tests = DataTestRunner.Run(connection, catalog.Tests, rewriter, testProgress, views: catalog.Views);
         var testTime = testWatch.Elapsed;
         timings.AddTests(tests);
         var failed = tests.Count(t => !t.Passed);
@@ -115,8 +116,9 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Report(new BuildProgress("model", model.QualifiedName, runs.Count, catalog.Models.Count));
             Failpoint.Hit($"build:{model.QualifiedName}");
+            var cpu = Environment.CpuUsage.TotalTime;
             var modelRun = run(model);
-            timings.Add(model.QualifiedName, modelRun.Elapsed);
+            timings.Add(model.QualifiedName, modelRun.Elapsed, Environment.CpuUsage.TotalTime - cpu);
             runs.Add(modelRun);
         }
 
@@ -144,8 +146,7 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
             }
             else
             {
-                // Staging models are light renames over raw tables, so (as in dbt) they are views; the rest are tables.
-                var kind = model.Layer == "staging" ? "view" : "table";
+                var kind = model.IsView ? "view" : "table";
                 connection.Execute($"create {kind} {table} as {rewriter.Rewrite(model.Sql)}");
             }
         }

@@ -14,6 +14,9 @@ public sealed record Model(string Layer, string Name, string Path, string Sql, I
 
     public string QualifiedName => $"{Layer}.{Name}";
 
+    /// <summary>Staging models are light renames over raw tables, so (as in dbt) they are views; the rest are tables.</summary>
+    public bool IsView => Layer == "staging" && Seed is null;
+
     /// <summary>References to other models (not to raw sources).</summary>
     public IEnumerable<string> ModelReferences => References.Where(r => !r.StartsWith("raw.", StringComparison.Ordinal));
 }

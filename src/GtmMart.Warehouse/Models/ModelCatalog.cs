@@ -29,6 +29,9 @@ public sealed partial class ModelCatalog
 
     public IReadOnlyList<DataTest> Tests { get; }
 
+    /// <summary>The models built as views (<see cref="Model.IsView"/>), by qualified name: their rows are computed on every read.</summary>
+    public IReadOnlySet<string> Views => Models.Where(m => m.IsView).Select(m => m.QualifiedName).ToHashSet(StringComparer.Ordinal);
+
     public Model? Find(string qualifiedName) => Models.FirstOrDefault(m => m.QualifiedName == qualifiedName);
 
     public static ModelCatalog Load(string sqlDirectory)

@@ -13,7 +13,7 @@ public sealed record DataTest(string Model, string Kind, string? Column, string 
     public IReadOnlyList<string> KeyColumns { get; init; } = [];
 
     /// <summary>
-    /// For a test over groups of <see cref="KeyColumns"/> (primary_key, group expressions): the condition a group meets
+    /// For a test over groups of <see cref="KeyColumns"/> (unique, primary_key, group expressions): the condition a group meets
     /// exactly when it breaks the test, so the runner can screen several tests of the same groups in one aggregation.
     /// </summary>
     public string? FailingGroupPredicate { get; init; }
@@ -28,4 +28,7 @@ public sealed record DataTestResult(DataTest Test, long FailingRows, IReadOnlyLi
 
     /// <summary>How long the test took (a model's shared screening scan counted with its first test).</summary>
     public TimeSpan Elapsed { get; init; }
+
+    /// <summary>The process's CPU time over the test (its model's screening scans counted with its first test, like <see cref="Elapsed"/>).</summary>
+    public TimeSpan Cpu { get; init; }
 }

@@ -11,30 +11,34 @@ public static class DataTestRunner
     public const int SampleRows = 5;
 
     /// <summary>
-    /// Runs <paramref name="tests"/> in order. A model's row-level tests (those with a
-    /// <see cref="DataTest.FailingRowPredicate"/>) are first screened together in one scan of the model, counting the
-    /// rows that break each, and so are its group tests over the same key columns (one aggregation) and its
-    /// relationships tests (one scan joined to every parent); a test with nothing breaking it there passes without a
-    /// query of its own. Every other test, and any test a screen found failing or could not screen, runs its own
-    /// failing-rows query for its count and sample.
+    /// Runs <paramref name="tests"/> in order. The tests of one relation are first screened together: its row-level
+    /// tests (those with a <see cref="DataTest.FailingRowPredicate"/>) and its relationships tests in one scan of it
+    /// joined to every parent, counting the rows that break each, and its group tests (unique, primary_key, group
+    /// expressions) in one aggregation per set of key columns; a view (<paramref name="views"/>: its rows are computed
+    /// on every read) is read once, its row-level and relationships tests screened in its primary key's aggregation. A
+    /// test with nothing breaking it there passes without a query of its own. Every other test, and any test a screen
+    /// found failing or could not screen, runs its own failing-rows query for its count and sample.
     /// <paramref name="scoped"/>, when given, says which relations each test reads instead (an incremental build points a
     /// test at the rows it rebuilt where that keeps the test's meaning; see <c>IncrementalTestScope</c>).
     /// </summary>
     public static IReadOnlyList<DataTestResult> Run(
-        DbConnection connection, IReadOnlyList<DataTest> tests, SqlRewriter rewriter, IProgress<DataTestResult>? progress = null, Func<DataTest, SqlRewriter>? scoped = null)
+        DbConnection connection, IReadOnlyList<DataTest> tests, SqlRewriter rewriter, IProgress<DataTestResult>? progress = null, Func<DataTest, SqlRewriter>? scoped = null,
+        IReadOnlySet<string>? views = null)
     {
         ArgumentNullException.ThrowIfNull(tests);
         ArgumentNullException.ThrowIfNull(rewriter);
         var rewriterFor = scoped ?? (_ => rewriter);
-        var screenTimes = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
-        var clean = Screen(connection, tests, rewriterFor, screenTimes);
+        var screenTimes = new Dictionary<string, (TimeSpan Wall, TimeSpan Cpu)>(StringComparer.Ordinal);
+        var clean = Screen(connection, tests, rewriterFor, views ?? new HashSet<string>(), screenTimes);
         var results = new List<DataTestResult>();
         foreach (var test in tests)
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
+            var cpu = Environment.CpuUsage.TotalTime;
             var result = clean.Contains(test) ? new DataTestResult(test, 0, [], []) : RunOne(connection, test, rewriterFor(test));
-            // A model's screening scan is counted once, with its first test.
-            result = result with { Elapsed = watch.Elapsed + (screenTimes.Remove(test.Model, out var screen) ? screen : TimeSpan.Zero) };
+            // A model's screening queries are counted once, with its first test.
+            var screen = screenTimes.Remove(test.Model, out var time) ? time : default;
+            result = result with { Elapsed = watch.Elapsed + screen.Wall, Cpu = Environment.CpuUsage.TotalTime - cpu + screen.Cpu };
             results.Add(result);
             progress?.Report(result);
         }
@@ -59,19 +63,20 @@ public static class DataTestRunner
     }
 
     /// <summary>
-    /// The tests that shared screening queries show pass: per model, one scan for all its row-level tests; one
-    /// aggregation for all its group tests over the same key columns (a primary key and group expressions); one scan
-    /// joined to every parent for all its relationships tests. Each counts the rows (groups, orphans) breaking each test.
-    /// A screen that cannot run (a test refers to a column the model lacks, say) screens nothing: those tests then run
-    /// one by one, and the one at fault reports the error under its own name.
+    /// The tests that shared screening queries show pass (see <see cref="Run"/>); each query counts, per test, the rows
+    /// (groups, orphans) breaking it, or for a view's tests folded into its key's aggregation, the groups holding such a
+    /// row. A screen that cannot run (a test refers to a column the model lacks, say) screens nothing: those tests then
+    /// run one by one, and the one at fault reports the error under its own name.
     /// </summary>
-    private static HashSet<DataTest> Screen(DbConnection connection, IReadOnlyList<DataTest> tests, Func<DataTest, SqlRewriter> rewriterFor, Dictionary<string, TimeSpan> times)
+    private static HashSet<DataTest> Screen(
+        DbConnection connection, IReadOnlyList<DataTest> tests, Func<DataTest, SqlRewriter> rewriterFor, IReadOnlySet<string> views, Dictionary<string, (TimeSpan Wall, TimeSpan Cpu)> times)
     {
         var clean = new HashSet<DataTest>(ReferenceEqualityComparer.Instance);
-        foreach (var (screened, sql) in Screens(tests, rewriterFor))
+        foreach (var (screened, sql) in Screens(tests, rewriterFor, views))
         {
             long[]? failing;
             var watch = System.Diagnostics.Stopwatch.StartNew();
+            var cpu = Environment.CpuUsage.TotalTime;
             try
             {
                 failing = connection.Query(sql, r => Enumerable.Range(0, screened.Count).Select(i => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture)).ToArray()).FirstOrDefault();
@@ -84,7 +89,8 @@ public static class DataTestRunner
             }
             finally
             {
-                times[screened[0].Model] = times.GetValueOrDefault(screened[0].Model) + watch.Elapsed;
+                var spent = times.GetValueOrDefault(screened[0].Model);
+                times[screened[0].Model] = (spent.Wall + watch.Elapsed, spent.Cpu + Environment.CpuUsage.TotalTime - cpu);
             }
 
             for (var i = 0; failing is not null && i < screened.Count; i++)
@@ -100,36 +106,43 @@ public static class DataTestRunner
     }
 
     /// <summary>The screening queries (already rewritten) and the tests each screens, in column order.</summary>
-    private static IEnumerable<(List<DataTest> Tests, string Sql)> Screens(IReadOnlyList<DataTest> tests, Func<DataTest, SqlRewriter> rewriterFor)
+    private static IEnumerable<(List<DataTest> Tests, string Sql)> Screens(IReadOnlyList<DataTest> tests, Func<DataTest, SqlRewriter> rewriterFor, IReadOnlySet<string> views)
     {
-        // Row-level tests of one model read the same rows (all of them, or all it rebuilt), so the first one's relation serves.
-        foreach (var group in tests.Where(t => t.FailingRowPredicate is not null).GroupBy(t => t.Model, StringComparer.Ordinal))
-        {
-            var screened = group.ToList();
-            yield return (screened, rewriterFor(screened[0]).Rewrite($"select {Counts(screened.Select(t => t.FailingRowPredicate!))} from {group.Key}"));
-        }
-
         // Tests sharing a screen must read the same relation: an incremental build may narrow each test differently.
-        foreach (var group in tests.Where(t => t.FailingGroupPredicate is not null)
-                     .GroupBy(t => (t.Model, Keys: string.Join(", ", t.KeyColumns), Relation: rewriterFor(t).Rewrite(t.Model)))
-                     .Where(g => g.Count() > 1))
+        foreach (var relation in tests.Where(t => t.FailingRowPredicate is not null || t is { Parent: not null, Column: not null } || t.FailingGroupPredicate is not null)
+                     .GroupBy(t => (t.Model, Relation: rewriterFor(t).Rewrite(t.Model))))
         {
-            var screened = group.ToList();
-            var flags = string.Join(", ", screened.Select((t, i) => string.Create(CultureInfo.InvariantCulture, $"({t.FailingGroupPredicate}) as breaks_{i}")));
-            var counts = Counts(screened.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"breaks_{i}")));
-            yield return (screened, rewriterFor(screened[0]).Rewrite($"select {counts} from (select {flags} from {group.Key.Model} group by {group.Key.Keys}) as groups"));
-        }
+            var rewriter = rewriterFor(relation.First());
+            var scanned = relation.Where(t => t.FailingGroupPredicate is null).ToList();
+            var parents = scanned.Where(t => t.Parent is not null).ToList();
+            // The parents' distinct values, as each test reads them: every child row meets at most one, so rows are not
+            // repeated. Named apart so the row-level predicates' columns are the child's.
+            var joins = string.Concat(parents.Select((t, i) => string.Create(CultureInfo.InvariantCulture,
+                $" left join (select distinct {t.Parent!.Value.Field} as _gtm_parent from {t.Parent.Value.Model}) as parent_{i} on child.{t.Column} = parent_{i}._gtm_parent")));
+            var breaks = scanned.Select(t => t.FailingRowPredicate ?? $"child.{t.Column} is not null and parent_{parents.IndexOf(t)}._gtm_parent is null").ToList();
+            var keySets = relation.Where(t => t.FailingGroupPredicate is not null).GroupBy(t => string.Join(", ", t.KeyColumns.Select(k => $"child.{k}")), StringComparer.Ordinal).ToList();
+            // A view's rows are computed on every read: its scanned tests are screened in its first key's aggregation,
+            // each as the number of groups holding a row that breaks it (zero exactly when no row does).
+            var folded = views.Contains(relation.Key.Model) && scanned.Count > 0 && keySets.Count > 0;
+            if (scanned.Count > 0 && !folded)
+            {
+                yield return (scanned, rewriter.Rewrite($"select {Counts(breaks)} from {relation.Key.Model} as child{joins}"));
+            }
 
-        foreach (var group in tests.Where(t => t is { Parent: not null, Column: not null })
-                     .GroupBy(t => (t.Model, Relation: rewriterFor(t).Rewrite(t.Model)))
-                     .Where(g => g.Count() > 1))
-        {
-            var screened = group.ToList();
-            // The parents' distinct values, as each test reads them: every child row meets at most one, so rows are not repeated.
-            var joins = string.Concat(screened.Select((t, i) => string.Create(CultureInfo.InvariantCulture,
-                $" left join (select distinct {t.Parent!.Value.Field} from {t.Parent.Value.Model}) as parent_{i} on child.{t.Column} = parent_{i}.{t.Parent.Value.Field}")));
-            var counts = Counts(screened.Select((t, i) => string.Create(CultureInfo.InvariantCulture, $"child.{t.Column} is not null and parent_{i}.{t.Parent!.Value.Field} is null")));
-            yield return (screened, rewriterFor(screened[0]).Rewrite($"select {counts} from {group.Key.Model} as child{joins}"));
+            for (var k = 0; k < keySets.Count; k++)
+            {
+                var grouped = keySets[k].ToList();
+                var flags = grouped.Select(t => t.FailingGroupPredicate!).ToList();
+                if (folded && k == 0)
+                {
+                    flags.AddRange(breaks.Select(b => $"max(case when {b} then 1 else 0 end) = 1"));
+                    grouped.AddRange(scanned);
+                }
+
+                var columns = string.Join(", ", flags.Select((f, i) => string.Create(CultureInfo.InvariantCulture, $"case when {f} then 1 else 0 end as breaks_{i}")));
+                var counts = Counts(flags.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"breaks_{i} = 1")));
+                yield return (grouped, rewriter.Rewrite($"select {counts} from (select {columns} from {relation.Key.Model} as child{(folded && k == 0 ? joins : "")} group by {keySets[k].Key}) as groups"));
+            }
         }
     }
 

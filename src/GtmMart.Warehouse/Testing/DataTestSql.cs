@@ -9,7 +9,7 @@ internal static class DataTestSql
     public static DataTest Unique(string model, string column, string path) => new(
         model, "unique", column, $"unique({model}.{column})",
         $"select {column}, count(*) as occurrences from {model} where {column} is not null group by {column} having count(*) > 1", path)
-    { KeyColumns = [column] };
+    { KeyColumns = [column], FailingGroupPredicate = $"count({column}) > 1" };
 
     public static DataTest UniqueCombination(string model, IReadOnlyList<string> columns, string path)
     {
