@@ -28,12 +28,16 @@ internal sealed class ChangeSet
 
     /// <summary>
     /// Fingerprints of the raw tables as they are now, in temp table <c>_gtm_fp</c>: those the loads kept
-    /// (<see cref="RawFingerprints"/>) when they add up to the raw tables, else (and always when <paramref name="recompute"/>)
-    /// computed from every raw row and kept again. Returns whether they were computed.
+    /// (<see cref="RawFingerprints"/>) when they add up to the raw tables, else computed from every raw row and kept
+    /// again. Returns whether they were computed. A full refresh takes the kept ones too: it rebuilds from the raw rows
+    /// and needs no change set itself; what it records is only what the next build compares with, and each load moves
+    /// the kept fingerprints by exactly the hashes of the rows it added and took away, so the next build finds the same
+    /// changed days and keys either way (raw rows edited by hand with the same row count are found by neither and
+    /// need a full refresh, which rebuilds them).
     /// </summary>
-    public static bool TakeFingerprints(DbConnection connection, bool recompute)
+    public static bool TakeFingerprints(DbConnection connection)
     {
-        var computed = recompute || !RawFingerprints.Current(connection);
+        var computed = !RawFingerprints.Current(connection);
         if (computed)
         {
             RawFingerprints.Recompute(connection);

@@ -49,7 +49,7 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         {
             var watch = Stopwatch.StartNew();
             var cpu = Environment.CpuUsage.TotalTime;
-            var computed = ChangeSet.TakeFingerprints(connection, recompute: fullRefresh);
+            var computed = ChangeSet.TakeFingerprints(connection);
             timings.Add(computed ? FingerprintsComputed : FingerprintsKept, watch.Elapsed, Environment.CpuUsage.TotalTime - cpu);
         }
 

@@ -8,8 +8,8 @@ namespace GtmMart.Warehouse.Loading;
 /// <c>raw.fingerprints</c> and updated by every load in the same transaction as the rows (a replace recomputes its
 /// source's, an append adds its rows' and takes away the rows it replaced), so a build compares them with the published
 /// build's without hashing every raw row again. A build checks they still add up to the raw tables' row counts and
-/// recomputes them when not; raw rows changed in place by hand (same count) need <c>gtm build --full-refresh</c>, which
-/// always recomputes them.
+/// recomputes them when not; raw rows changed in place by hand (same count) change no fingerprint, so only
+/// <c>gtm build --full-refresh</c> (which rebuilds everything from the raw rows) takes them in.
 /// </summary>
 public static class RawFingerprints
 {
