@@ -136,7 +136,9 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
                 var append = Measure(() => PipelineSteps.Load(warehouse, day, new LoadOptions { Append = true }));
                 Warehouse.Building.BuildResult? incremental = null;
                 var incrementalTime = Measure(() => incremental = PipelineSteps.Build(warehouse, catalog, cancellationToken, timings: true));
-                var fullRefresh = Measure(() => PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true, timings: true));
+                Warehouse.Building.BuildResult? refreshed = null;
+                var fullRefresh = Measure(() => refreshed = PipelineSteps.Build(warehouse, catalog, cancellationToken, fullRefresh: true, timings: true));
+                Progress($"{sessions:N0} sessions + 1 day: full refresh {fullRefresh.Wall:0.0}s ({fullRefresh.Cpu:0.0} CPU s); slowest: {Slowest(refreshed!, 5)}");
                 var floor = Measure(() => CopySessions(warehouse));
                 var peak = new[] { append, incrementalTime, fullRefresh, floor }.Max(step => step.Peak);
                 daily.Add(new Daily(sessions, newSessions, append.Wall, incrementalTime, incremental!.Mode, fullRefresh, floor, peak, Slowest(incremental, 5)));
@@ -159,7 +161,7 @@ public sealed class MartBenchCommand : Command<MartBenchCommand.Settings>
 
     private static string Slowest(Warehouse.Building.BuildResult result, int count) =>
         string.Join(", ", result.Timings.OrderByDescending(t => t.Elapsed).Take(count)
-            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Elapsed.TotalSeconds:0.0}s")));
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Elapsed.TotalSeconds:0.0}s ({t.Cpu.TotalSeconds:0.0} CPU s)")));
 
     private static Step Measure(Action action)
     {
