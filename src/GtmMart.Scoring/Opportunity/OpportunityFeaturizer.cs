@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using GtmMart.Scoring.Features;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -24,6 +26,16 @@ internal sealed class OpportunityFeaturizer
     private readonly float[] _density;
     private readonly float[] _offset;
 
+    /// <summary>
+    /// Per slot, its bounds but the last, padded with +∞ to whole vectors (<see cref="Vector128{T}"/>), when they are in
+    /// ascending order (null otherwise: the binary search then bins that slot): the bin index of x is then the number of
+    /// them below x, counted a vector at a time with no branch to mispredict (the same index as the binary search).
+    /// </summary>
+    private readonly float[]?[] _below;
+
+    /// <summary>Per slot, the binned value of each bin index: <c>index / density − offset</c>, computed once as <see cref="Bin"/> computes it.</summary>
+    private readonly float[][] _binValue;
+
     /// <summary>The featurized value of each slot for a 0 and for a 1 input (one-hot and missing-indicator slots).</summary>
     private readonly float[] _zero;
     private readonly float[] _one;
@@ -48,11 +60,34 @@ internal sealed class OpportunityFeaturizer
         _offset = offset;
         _zero = new float[slots];
         _one = new float[slots];
+        _below = new float[]?[slots];
+        _binValue = new float[slots][];
         for (var s = 0; s < slots; s++)
         {
             _zero[s] = Bin(s, 0f);
             _one[s] = Bin(s, 1f);
+            _below[s] = Below(bounds[s]);
+            _binValue[s] = [.. Enumerable.Range(0, Math.Max(bounds[s].Length, 1)).Select(i => (i / density[s]) - offset[s])];
         }
+    }
+
+    /// <summary>The bounds but the last, padded with +∞ to whole vectors; null when they are not in ascending order.</summary>
+    private static float[]? Below(float[] bounds)
+    {
+        var count = Math.Max(bounds.Length - 1, 0);
+        for (var i = 1; i < count; i++)
+        {
+            if (!(bounds[i - 1] <= bounds[i]))
+            {
+                return null;
+            }
+        }
+
+        var width = Vector128<float>.Count;
+        var padded = new float[Math.Max(width, (count + width - 1) / width * width)];
+        Array.Fill(padded, float.PositiveInfinity);
+        bounds.AsSpan(0, count).CopyTo(padded);
+        return padded;
     }
 
     public int Slots { get; }
@@ -82,7 +117,7 @@ internal sealed class OpportunityFeaturizer
             var missing = float.IsNaN(x);
             if (n.Slot >= 0)
             {
-                into[n.Slot] = missing ? n.WhenMissing : Bin(n.Slot, x);
+                into[n.Slot] = missing ? n.WhenMissing : FastBin(n.Slot, x);
             }
 
             if (n.MissingSlot >= 0)
@@ -90,6 +125,27 @@ internal sealed class OpportunityFeaturizer
                 into[n.MissingSlot] = missing ? _one[n.MissingSlot] : _zero[n.MissingSlot];
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="Bin"/>'s value, from the count of the slot's bounds below x (vectors compared at once) and the slot's
+    /// table of binned values: for ascending bounds, the first bound but the last that is ≥ x is at that count.
+    /// </summary>
+    private float FastBin(int slot, float x)
+    {
+        if (_below[slot] is not { } below || !Vector128.IsHardwareAccelerated)
+        {
+            return Bin(slot, x);
+        }
+
+        var value = Vector128.Create(x);
+        var count = 0;
+        for (var i = 0; i < below.Length; i += Vector128<float>.Count)
+        {
+            count += BitOperations.PopCount(Vector128.LessThan(Vector128.Create(below.AsSpan(i, Vector128<float>.Count)), value).ExtractMostSignificantBits());
+        }
+
+        return _binValue[slot][count];
     }
 
     /// <summary>ML.NET's bin normalizer: the index of the first of the bounds but the last that is ≥ x, over the density, minus the offset.</summary>
