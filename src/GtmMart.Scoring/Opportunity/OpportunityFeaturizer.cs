@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using GtmMart.Scoring.Features;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -24,6 +26,20 @@ internal sealed class OpportunityFeaturizer
     private readonly float[] _density;
     private readonly float[] _offset;
 
+    /// <summary>
+    /// The numeric inputs as <see cref="Featurize"/> reads them, side by side, with their bins in <see cref="_binData"/>:
+    /// what one row's numbers need is a few contiguous arrays, not an object per input and per slot.
+    /// </summary>
+    private readonly NumericStep[] _steps;
+
+    /// <summary>
+    /// Every value slot's bins, one slot after another: its bounds but the last, padded with +∞ to whole vectors
+    /// (<see cref="Vector128{T}"/>), then the binned value of each bin index (<c>index / density − offset</c>, computed
+    /// once as <see cref="Bin"/> computes it). For ascending bounds the bin index of x is the number of them below x,
+    /// counted a vector at a time with no branch to mispredict: the index the binary search finds.
+    /// </summary>
+    private readonly float[] _binData;
+
     /// <summary>The featurized value of each slot for a 0 and for a 1 input (one-hot and missing-indicator slots).</summary>
     private readonly float[] _zero;
     private readonly float[] _one;
@@ -36,6 +52,14 @@ internal sealed class OpportunityFeaturizer
     /// none), and what its value slot holds for a missing number (the replaced mean, binned).
     /// </summary>
     private sealed record NumericInput(string Feature, int Index, int Slot, int MissingSlot, float WhenMissing = float.NaN);
+
+    /// <summary>
+    /// A numeric input as <see cref="Featurize"/> reads it: <see cref="NumericInput"/>'s slots and missing value, its
+    /// indicator's two values, and where its value slot's bins start in <see cref="_binData"/> (−1: binned by
+    /// <see cref="Bin"/>, for bounds not in ascending order or without vector instructions), how many padded bounds
+    /// come first, and then its binned values.
+    /// </summary>
+    private readonly record struct NumericStep(int Index, int Slot, int MissingSlot, float WhenMissing, float MissingOne, float MissingZero, int Below, int BelowCount);
 
     private OpportunityFeaturizer(OpportunityFeatureCatalog catalog, int slots, CategoricalInput[] categorical, NumericInput[] numeric, float[][] bounds, float[] density, float[] offset)
     {
@@ -53,6 +77,39 @@ internal sealed class OpportunityFeaturizer
             _zero[s] = Bin(s, 0f);
             _one[s] = Bin(s, 1f);
         }
+
+        var binData = new List<float>();
+        _steps = [.. numeric.Select(n =>
+        {
+            var (below, belowCount) = n.Slot >= 0 && Vector128.IsHardwareAccelerated ? AddBins(binData, n.Slot) : (-1, 0);
+            return new NumericStep(n.Index, n.Slot, n.MissingSlot, n.WhenMissing, n.MissingSlot >= 0 ? _one[n.MissingSlot] : 0, n.MissingSlot >= 0 ? _zero[n.MissingSlot] : 0, below, belowCount);
+        })];
+        _binData = [.. binData];
+    }
+
+    /// <summary>
+    /// Appends the slot's bins to <paramref name="into"/> (see <see cref="_binData"/>): where they start and how many
+    /// padded bounds come first; (−1, 0) when its bounds but the last are not in ascending order.
+    /// </summary>
+    private (int Start, int Count) AddBins(List<float> into, int slot)
+    {
+        var bounds = _bounds[slot];
+        var count = Math.Max(bounds.Length - 1, 0);
+        for (var i = 1; i < count; i++)
+        {
+            if (!(bounds[i - 1] <= bounds[i]))
+            {
+                return (-1, 0);
+            }
+        }
+
+        var width = Vector128<float>.Count;
+        var padded = Math.Max(width, (count + width - 1) / width * width);
+        var start = into.Count;
+        into.AddRange(bounds.AsSpan(0, count));
+        into.AddRange(Enumerable.Repeat(float.PositiveInfinity, padded - count));
+        into.AddRange(Enumerable.Range(0, Math.Max(bounds.Length, 1)).Select(i => (i / _density[slot]) - _offset[slot]));
+        return (start, padded);
     }
 
     public int Slots { get; }
@@ -76,20 +133,38 @@ internal sealed class OpportunityFeaturizer
             }
         }
 
-        foreach (var n in _numeric)
+        foreach (ref readonly var n in _steps.AsSpan())
         {
             var x = numbers[n.Index];
             var missing = float.IsNaN(x);
             if (n.Slot >= 0)
             {
-                into[n.Slot] = missing ? n.WhenMissing : Bin(n.Slot, x);
+                into[n.Slot] = missing ? n.WhenMissing : n.Below >= 0 ? BinFromData(n.Below, n.BelowCount, x) : Bin(n.Slot, x);
             }
 
             if (n.MissingSlot >= 0)
             {
-                into[n.MissingSlot] = missing ? _one[n.MissingSlot] : _zero[n.MissingSlot];
+                into[n.MissingSlot] = missing ? n.MissingOne : n.MissingZero;
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="Bin"/>'s value from a slot's bins in <see cref="_binData"/> (from <paramref name="start"/>,
+    /// <paramref name="padded"/> bounds then the binned values): the count of bounds below x, compared a vector at a
+    /// time, indexes the binned values (for ascending bounds, the first bound but the last that is ≥ x is at that count).
+    /// </summary>
+    private float BinFromData(int start, int padded, float x)
+    {
+        var bins = _binData.AsSpan(start);
+        var value = Vector128.Create(x);
+        var count = 0;
+        for (var i = 0; i < padded; i += Vector128<float>.Count)
+        {
+            count += BitOperations.PopCount(Vector128.LessThan(Vector128.Create(bins.Slice(i, Vector128<float>.Count)), value).ExtractMostSignificantBits());
+        }
+
+        return bins[padded + count];
     }
 
     /// <summary>ML.NET's bin normalizer: the index of the first of the bounds but the last that is ≥ x, over the density, minus the offset.</summary>

@@ -31,16 +31,21 @@ internal sealed class OpportunityReasons
     }
 
     /// <summary>
-    /// One feature of the model: its index among its kind, the categories the model knows (categorical), whether the
-    /// model saw it missing (numeric), and its unknown-value text for no value ("Channel not given"), made once.
+    /// One feature of the model: its index among its kind, the categories the model knows (categorical: each with a
+    /// number, its position in the known set), whether the model saw it missing (numeric), and its unknown-value text
+    /// for no value ("Channel not given"), made once.
     /// </summary>
-    private sealed record Feature(OpportunityFeature Declared, int Index, HashSet<string>? Known, bool MissingKnown)
+    private sealed record Feature(OpportunityFeature Declared, int Index, Dictionary<string, int>? Known, bool MissingKnown)
     {
         public string NotGiven { get; } = Capital(Declared.Phrasing.Noun) + " not given";
     }
 
-    /// <summary>What a family's reason text phrases: up to two of its features (by position in the family, −1 for none) and their values.</summary>
-    private readonly record struct PhraseKey(int First, float FirstNumber, string? FirstText, int Second, float SecondNumber, string? SecondText);
+    /// <summary>
+    /// What a family's reason text phrases: up to two of its features (by position in the family, −1 for none) and
+    /// their values, each as a number: a known category's number, or a number's bits (all NaNs one value, −0 as 0, so
+    /// that values equal as floats share a text). Integers only: hashing and comparing the key reads no string.
+    /// </summary>
+    private readonly record struct PhraseKey(int First, int FirstValue, int Second, int SecondValue);
 
     /// <param name="catalog">The catalog of the rows.</param>
     /// <param name="families">The model's families in effect order (the index of each in an effects span).</param>
@@ -62,9 +67,13 @@ internal sealed class OpportunityReasons
             [.. catalog.FamilyFeatures[id].Where(f => sources.Contains(f.Name)).Select(f => new Feature(
                 f,
                 catalog.IndexOf(f.Name),
-                f.Kind == FeatureKind.Categorical ? categories.GetValueOrDefault(f.Name) ?? [] : null,
+                f.Kind == FeatureKind.Categorical ? Numbered(categories.GetValueOrDefault(f.Name)) : null,
                 missingKnown.Contains(f.Name)))]))];
     }
+
+    /// <summary>The known categories, each with its number (ordinal comparison, as the known set's).</summary>
+    private static Dictionary<string, int> Numbered(HashSet<string>? known) =>
+        (known ?? []).Order(StringComparer.Ordinal).Select((value, i) => (value, i)).ToDictionary(p => p.value, p => p.i, StringComparer.Ordinal);
 
     /// <summary>Whether reasons are given (the model has a typical deal).</summary>
     public bool HasReference => _typical is not null;
@@ -77,13 +86,16 @@ internal sealed class OpportunityReasons
         OpportunityFeatureRow row, ReadOnlySpan<double> effects, double logOddsPerRawScore)
     {
         List<UnknownValue>? unknown = null;
+
+        // Each categorical value's number among the known categories (by its index in the row), found once by the unknown-value check.
+        Span<int> categoryNumbers = row.Categories.Length <= 128 ? stackalloc int[row.Categories.Length] : new int[row.Categories.Length];
         Span<int> positive = stackalloc int[FactorsPerSide];
         Span<int> negative = stackalloc int[FactorsPerSide];
         Span<double> contribution = _families.Length <= 128 ? stackalloc double[_families.Length] : new double[_families.Length];
         int positives = 0, negatives = 0;
         for (var f = 0; f < _families.Length; f++)
         {
-            if (Unknown(_families[f], row, ref unknown))
+            if (Unknown(_families[f], row, categoryNumbers, ref unknown))
             {
                 continue;
             }
@@ -99,7 +111,7 @@ internal sealed class OpportunityReasons
             }
         }
 
-        return (Factors(positive[..positives], contribution, row), Factors(negative[..negatives], contribution, row),
+        return (Factors(positive[..positives], contribution, row, categoryNumbers), Factors(negative[..negatives], contribution, row, categoryNumbers),
             unknown is null ? [] : unknown);
     }
 
@@ -128,7 +140,7 @@ internal sealed class OpportunityReasons
     }
 
     /// <summary>The reasons of the given families, in order: an array sized for them (the shared empty one for none), as every score served makes two.</summary>
-    private OpportunityFactor[] Factors(ReadOnlySpan<int> families, ReadOnlySpan<double> contribution, OpportunityFeatureRow row)
+    private OpportunityFactor[] Factors(ReadOnlySpan<int> families, ReadOnlySpan<double> contribution, OpportunityFeatureRow row, ReadOnlySpan<int> categoryNumbers)
     {
         if (families.IsEmpty)
         {
@@ -139,20 +151,23 @@ internal sealed class OpportunityReasons
         for (var i = 0; i < families.Length; i++)
         {
             var f = families[i];
-            var (lead, text) = Phrase(_families[f], row);
+            var (lead, text) = Phrase(_families[f], row, categoryNumbers);
             factors[i] = new OpportunityFactor(_families[f].Declared.Id, lead, text, contribution[f]);
         }
 
         return factors;
     }
 
-    /// <summary>Whether the family holds a value the model does not know; each such value is added to <paramref name="unknown"/>.</summary>
-    private static bool Unknown(Family family, OpportunityFeatureRow row, ref List<UnknownValue>? unknown)
+    /// <summary>
+    /// Whether the family holds a value the model does not know; each such value is added to <paramref name="unknown"/>,
+    /// and each known category's number is noted in <paramref name="categoryNumbers"/> (at its index in the row).
+    /// </summary>
+    private static bool Unknown(Family family, OpportunityFeatureRow row, Span<int> categoryNumbers, ref List<UnknownValue>? unknown)
     {
         var any = false;
         foreach (var feature in family.Features)
         {
-            var text = feature.Known is { } known ? UnknownCategory(feature, known, row.Categories[feature.Index])
+            var text = feature.Known is { } known ? UnknownCategory(feature, known, row.Categories[feature.Index], out categoryNumbers[feature.Index])
                 : !feature.MissingKnown && float.IsNaN(row.Numbers[feature.Index]) ? feature.NotGiven
                 : null;
             if (text is not null)
@@ -166,10 +181,13 @@ internal sealed class OpportunityReasons
     }
 
     /// <summary>"Channel not given" for an empty value or the mart's "Unknown", "Unknown channel 'Paid Search'" for one the model never saw, else null.</summary>
-    private static string? UnknownCategory(Feature feature, HashSet<string> known, string? value) =>
-        string.IsNullOrWhiteSpace(value) || value == "Unknown" ? feature.NotGiven
-        : known.Contains(value) ? null
-        : $"Unknown {feature.Declared.Phrasing.Noun} '{value}'";
+    private static string? UnknownCategory(Feature feature, Dictionary<string, int> known, string? value, out int number)
+    {
+        number = -1;
+        return string.IsNullOrWhiteSpace(value) || value == "Unknown" ? feature.NotGiven
+            : known.TryGetValue(value, out number) ? null
+            : $"Unknown {feature.Declared.Phrasing.Noun} '{value}'";
+    }
 
     /// <summary>
     /// The family's reason text: up to two of its features whose value differs from the typical deal's, in phrase
@@ -177,7 +195,7 @@ internal sealed class OpportunityReasons
     /// per family and values (at most <see cref="CachedPhrasesPerFamily"/>): scores repeat the same few values, and
     /// formatting them again cost about as much as the rest of a score.
     /// </summary>
-    private (string Lead, string Text) Phrase(Family family, OpportunityFeatureRow row)
+    private (string Lead, string Text) Phrase(Family family, OpportunityFeatureRow row, ReadOnlySpan<int> categoryNumbers)
     {
         int first = -1, second = -1;
         for (var k = 0; k < family.Features.Length && second < 0; k++)
@@ -193,7 +211,7 @@ internal sealed class OpportunityReasons
             return (family.Features[0].Declared.Name, family.Declared.Label);
         }
 
-        var key = new PhraseKey(first, Number(family, first, row), Text(family, first, row), second, Number(family, second, row), Text(family, second, row));
+        var key = new PhraseKey(first, Value(family, first, row, categoryNumbers), second, Value(family, second, row, categoryNumbers));
         if (!family.Texts.TryGetValue(key, out var text))
         {
             text = second < 0 ? Phrase(family.Features[first], row) : Phrase(family.Features[first], row) + "; " + Phrase(family.Features[second], row);
@@ -206,11 +224,26 @@ internal sealed class OpportunityReasons
         return (family.Features[first].Declared.Name, text);
     }
 
-    private static float Number(Family family, int k, OpportunityFeatureRow row) =>
-        k < 0 || family.Features[k].Known is not null ? 0 : row.Numbers[family.Features[k].Index];
+    /// <summary>
+    /// The value of the family's <paramref name="k"/>-th feature in a phrase key: a known category's number (a family
+    /// phrased holds only known categories), or a number's bits with every NaN as one and −0 as 0 (0 when k is −1).
+    /// </summary>
+    private static int Value(Family family, int k, OpportunityFeatureRow row, ReadOnlySpan<int> categoryNumbers)
+    {
+        if (k < 0)
+        {
+            return 0;
+        }
 
-    private static string? Text(Family family, int k, OpportunityFeatureRow row) =>
-        k < 0 || family.Features[k].Known is null ? null : row.Categories[family.Features[k].Index] ?? "";
+        var feature = family.Features[k];
+        if (feature.Known is not null)
+        {
+            return categoryNumbers[feature.Index];
+        }
+
+        var x = row.Numbers[feature.Index];
+        return float.IsNaN(x) ? BitConverter.SingleToInt32Bits(float.NaN) : x == 0 ? 0 : BitConverter.SingleToInt32Bits(x);
+    }
 
     private bool Differs(Feature feature, OpportunityFeatureRow row) => feature.Known is not null
         ? !string.Equals(row.Categories[feature.Index], _typical!.Categories[feature.Index], StringComparison.Ordinal)
