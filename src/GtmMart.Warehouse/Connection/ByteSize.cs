@@ -8,9 +8,17 @@ public static partial class ByteSize
 {
     private static readonly Dictionary<string, long> Units = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["b"] = 1, ["byte"] = 1, ["bytes"] = 1,
-        ["kb"] = 1_000, ["mb"] = 1_000_000, ["gb"] = 1_000_000_000, ["tb"] = 1_000_000_000_000,
-        ["kib"] = 1L << 10, ["mib"] = 1L << 20, ["gib"] = 1L << 30, ["tib"] = 1L << 40,
+        ["b"] = 1,
+        ["byte"] = 1,
+        ["bytes"] = 1,
+        ["kb"] = 1_000,
+        ["mb"] = 1_000_000,
+        ["gb"] = 1_000_000_000,
+        ["tb"] = 1_000_000_000_000,
+        ["kib"] = 1L << 10,
+        ["mib"] = 1L << 20,
+        ["gib"] = 1L << 30,
+        ["tib"] = 1L << 40,
     };
 
     /// <summary>The size in bytes; a clear error naming the value when it is not a number and a unit.</summary>
