@@ -23,12 +23,7 @@ public sealed class BatchedRefreshTests : IDisposable
     [Fact]
     public void Batched_models_come_out_as_one_statement_writes_them_by_month_and_by_week()
     {
-        var raw = db.Folder.Sub("raw");
-        DemoDataGenerator.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = 120, Seed = 11, Days = 100 });
-        new RawLoader(db.Warehouse).Load(raw);
-        var repository = ModelCatalog.Load(RepoPaths.Sql);
-        var batched = repository.Models.Where(m => m.Incremental?.Batch is not null).Select(m => m.QualifiedName).ToList();
-        Assert.Contains("mart.mrt_opportunity_touches", batched);
+        var (repository, batched) = Loaded(seed: 11, days: 100);
 
         // A budget of one row: every month a batch of its own.
         var byMonth = Build(repository, batchRows: 1);
@@ -49,11 +44,7 @@ public sealed class BatchedRefreshTests : IDisposable
     [Fact]
     public void The_row_budget_merges_consecutive_months_into_one_batch_and_the_tables_stay_the_same()
     {
-        var raw = db.Folder.Sub("raw");
-        DemoDataGenerator.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = 120, Seed = 12, Days = 150 });
-        new RawLoader(db.Warehouse).Load(raw);
-        var repository = ModelCatalog.Load(RepoPaths.Sql);
-        var batched = repository.Models.Where(m => m.Incremental?.Batch is not null).Select(m => m.QualifiedName).ToList();
+        var (repository, batched) = Loaded(seed: 12, days: 150);
         const string touches = "mart.mrt_opportunity_touches";
 
         var byMonth = Build(repository, batchRows: 1);
@@ -121,6 +112,18 @@ public sealed class BatchedRefreshTests : IDisposable
         var error = Assert.Throws<WarehouseException>(() => ModelCatalog.Load(sql));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Loads a demo world into the test warehouse; returns the repository's models and those declared batched.</summary>
+    private (ModelCatalog Repository, List<string> Batched) Loaded(int seed, int days)
+    {
+        var raw = db.Folder.Sub("raw");
+        DemoDataGenerator.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = 120, Seed = seed, Days = days });
+        new RawLoader(db.Warehouse).Load(raw);
+        var repository = ModelCatalog.Load(RepoPaths.Sql);
+        var batched = repository.Models.Where(m => m.Incremental?.Batch is not null).Select(m => m.QualifiedName).ToList();
+        Assert.Contains("mart.mrt_opportunity_touches", batched);
+        return (repository, batched);
     }
 
     private ModelCatalog Catalog(string name, Func<string, string> edit)
