@@ -177,10 +177,10 @@ internal static class BatchedRefresh
         return index >= 0 ? index : ~index - 1;
     }
 
-    /// <summary>The rows of <paramref name="relation"/> per value of its date <paramref name="column"/> (NULLs left out).</summary>
+    /// <summary>The rows of <paramref name="relation"/> per day of its date <paramref name="column"/> (NULLs left out).</summary>
     private static Dictionary<DateOnly, long> Counts(DbConnection connection, string relation, string column) =>
         connection.Query(
-            $"select {column} as batch_key, count(*) as batch_rows from {relation} where {column} is not null group by {column}",
+            $"select cast({column} as date) as batch_key, count(*) as batch_rows from {relation} where {column} is not null group by cast({column} as date)",
             r => (Key: AsDate(r.GetValue(0)), Rows: Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture)))
         .Where(c => c.Key is not null)
         .GroupBy(c => c.Key!.Value)

@@ -19,6 +19,8 @@ public static partial class ByteSize
         ["mib"] = 1L << 20,
         ["gib"] = 1L << 30,
         ["tib"] = 1L << 40,
+        ["pb"] = 1_000_000_000_000_000,
+        ["pib"] = 1L << 50,
     };
 
     /// <summary>The size in bytes; a clear error naming the value when it is not a number and a unit.</summary>
@@ -30,7 +32,9 @@ public static partial class ByteSize
             throw new WarehouseException($"'{text}' is not a memory size (e.g. 8GiB, 500MB).");
         }
 
-        return (long)(double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) * unit);
+        // No limit shows as thousands of PiB: held at the largest long rather than overflowing.
+        var bytes = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) * unit;
+        return bytes >= long.MaxValue ? long.MaxValue : (long)bytes;
     }
 
     [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)$")]

@@ -76,6 +76,7 @@ public sealed class BatchedRefreshTests : IDisposable
     [InlineData("7.5GiB", 15L << 29)]
     [InlineData("500MB", 500_000_000)]
     [InlineData("1024 bytes", 1024)]
+    [InlineData("16383.9 PiB", long.MaxValue)]
     public void Memory_sizes_read_as_duckdb_writes_them(string text, long bytes) => Assert.Equal(bytes, ByteSize.Parse(text));
 
     [Theory]
