@@ -48,9 +48,18 @@ spend as (
     group by all
 ),
 
+-- Only the columns the totals read: the touches are read three times below, so this is written once as it is.
 touch_outcomes as (
     select
-        touches.*,
+        touches.created_month,
+        touches.channel,
+        touches.touch_index,
+        touches.is_source_fallback,
+        touches.credit_first_touch,
+        touches.credit_last_touch,
+        touches.credit_linear,
+        touches.credit_position_based,
+        touches.credit_time_decay,
         opportunities.is_won,
         opportunities.revenue_usd
     from touches

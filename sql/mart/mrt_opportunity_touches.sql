@@ -24,6 +24,23 @@ window_settings as (
     from settings
 ),
 
+-- Each session of a known account numbered in the account's order (date, then session id). An opportunity's touches
+-- are all its account's sessions of a run of days, so their numbers run without a gap, and a touch's index is its
+-- number less the opportunity's first, plus 1. Numbering the sessions (one row each, 1M at 1M sessions) sorts far
+-- fewer rows than numbering the touches (2.4M), and the first number and the count come with the weight totals.
+-- Numbers are relative, so they hold however far back the sessions read go (an incremental or batched build reads a
+-- window of days: every session of a touch's run is in it).
+ranked_sessions as (
+    select
+        session_id,
+        date_day,
+        account_id,
+        channel,
+        row_number() over (partition by account_id order by date_day, session_id) as session_rank
+    from web_sessions
+    where account_id is not null
+),
+
 -- Every session of the account in the window, or one row with no session (the source fallback) when there is none:
 -- one left join gives both, so the sessions are read once and no list of touched opportunities is built.
 all_touches as (
@@ -31,17 +48,18 @@ all_touches as (
         opportunities.opportunity_id,
         opportunities.account_id,
         opportunities.created_date,
-        web_sessions.session_id,
-        web_sessions.date_day as session_date,
-        cast(opportunities.created_date - web_sessions.date_day as integer) as days_before_created,
-        case when web_sessions.date_day is null then opportunities.channel else web_sessions.channel end as channel,
-        web_sessions.date_day is null as is_source_fallback
+        ranked_sessions.session_id,
+        ranked_sessions.date_day as session_date,
+        cast(opportunities.created_date - ranked_sessions.date_day as integer) as days_before_created,
+        case when ranked_sessions.date_day is null then opportunities.channel else ranked_sessions.channel end as channel,
+        ranked_sessions.date_day is null as is_source_fallback,
+        ranked_sessions.session_rank
     from opportunities
     cross join window_settings
-    left join web_sessions
-        on web_sessions.account_id = opportunities.account_id
-        and web_sessions.date_day <= opportunities.created_date
-        and web_sessions.date_day > opportunities.created_date - window_settings.touch_window_days
+    left join ranked_sessions
+        on ranked_sessions.account_id = opportunities.account_id
+        and ranked_sessions.date_day <= opportunities.created_date
+        and ranked_sessions.date_day > opportunities.created_date - window_settings.touch_window_days
 ),
 
 -- The time-decay weight depends only on the days before the created date (0 for a fallback row), so it is computed
@@ -69,62 +87,76 @@ decay_weights_double as (
     from decay_weights
 ),
 
--- Touches are numbered before the weights are joined: the window sorts the narrow rows, not the wide decimals.
-indexed as (
-    select
-        all_touches.*,
-        cast(row_number() over (partition by opportunity_id order by session_date, session_id) as integer) as touch_index,
-        cast(count(*) over (partition by opportunity_id) as integer) as touch_count
-    from all_touches
-),
-
 weighted as (
     select
-        indexed.*,
+        all_touches.*,
         decay_weights_double.time_decay_weight,
         decay_weights_double.time_decay_weight_double
-    from indexed
+    from all_touches
     inner join decay_weights_double
-        on coalesce(indexed.days_before_created, 0) = decay_weights_double.days_before_created
+        on coalesce(all_touches.days_before_created, 0) = decay_weights_double.days_before_created
 ),
 
--- Each opportunity's total weight: summed exactly, converted to double once per opportunity.
+-- Per opportunity: its total weight (summed exactly, converted to double once per opportunity), its first session's
+-- number (ranked_sessions) and its touch count.
 weight_totals as (
     select
         opportunity_id,
-        cast(sum(time_decay_weight) as double) as total_time_decay_weight_double
+        cast(sum(time_decay_weight) as double) as total_time_decay_weight_double,
+        min(session_rank) as first_session_rank,
+        cast(count(*) as integer) as touch_count
     from weighted
     group by opportunity_id
+),
+
+-- The rule-based credits that depend only on the touch count, once per count (a few hundred): linear, position-based
+-- at either end and in the middle, and the last touch's, which takes the opportunity's rounding remainder.
+count_credits as (
+    select
+        touch_count,
+        linear,
+        cast(linear + (1 - touch_count * linear) as decimal(18, 15)) as linear_last,
+        position_based_end,
+        position_based_middle,
+        -- The position-based credits sum to this (the same rounded values), 1 less the last touch's remainder.
+        cast(position_based_end + (1 - case
+            when touch_count <= 2 then touch_count * position_based_end
+            else 2 * position_based_end + (touch_count - 2) * position_based_middle
+        end) as decimal(18, 15)) as position_based_last
+    from (
+        select
+            touch_count,
+            cast(cast(1 as double) / nullif(touch_count, 0) as decimal(18, 15)) as linear,
+            cast(
+                case
+                    when touch_count = 1 then cast(1 as double)
+                    when touch_count = 2 then cast(0.5 as double)
+                    else cast(0.4 as double)
+                end as decimal(18, 15)) as position_based_end,
+            cast(cast(0.2 as double) / nullif(touch_count - 2, 0) as decimal(18, 15)) as position_based_middle
+        from (select distinct touch_count from weight_totals) as counts
+    ) as count_credit_values
 ),
 
 ordered as (
     select
         weighted.*,
-        weight_totals.total_time_decay_weight_double
+        cast(coalesce(weighted.session_rank - weight_totals.first_session_rank, 0) + 1 as integer) as touch_index,
+        weight_totals.touch_count,
+        weight_totals.total_time_decay_weight_double,
+        count_credits.linear,
+        count_credits.linear_last,
+        count_credits.position_based_end,
+        count_credits.position_based_middle,
+        count_credits.position_based_last
     from weighted
     inner join weight_totals on weighted.opportunity_id = weight_totals.opportunity_id
+    inner join count_credits on weight_totals.touch_count = count_credits.touch_count
 ),
 
 credited as (
     select
         ordered.*,
-        cast(case when touch_index = 1 then 1 else 0 end as decimal(18, 15)) as first_touch,
-        cast(case when touch_index = touch_count then 1 else 0 end as decimal(18, 15)) as last_touch,
-        cast(cast(1 as double) / nullif(touch_count, 0) as decimal(18, 15)) as linear,
-        cast(
-            case
-                when touch_count = 1 then cast(1 as double)
-                when touch_count = 2 then cast(0.5 as double)
-                when touch_index = 1 or touch_index = touch_count then cast(0.4 as double)
-                else cast(0.2 as double) / nullif(touch_count - 2, 0)
-            end as decimal(18, 15)) as position_based,
-        -- The sum of the opportunity's position-based credits, from its touch count (the same rounded values).
-        case
-            when touch_count = 1 then cast(cast(1 as double) as decimal(18, 15))
-            when touch_count = 2 then 2 * cast(cast(0.5 as double) as decimal(18, 15))
-            else 2 * cast(cast(0.4 as double) as decimal(18, 15))
-                + (touch_count - 2) * cast(cast(0.2 as double) / nullif(touch_count - 2, 0) as decimal(18, 15))
-        end as position_based_total,
         cast(time_decay_weight_double / nullif(total_time_decay_weight_double, 0) as decimal(18, 15)) as time_decay
     from ordered
 ),
@@ -137,13 +169,12 @@ time_decay_totals as (
     group by opportunity_id
 ),
 
--- Rounding remainders go to the last touch: linear and position-based from the touch count, time decay summed.
+-- Rounding remainders go to the last touch: linear and position-based from the touch count (count_credits), time
+-- decay summed.
 remainders as (
     select
         credited.*,
         case when credited.touch_index = credited.touch_count then 1 else 0 end as is_last,
-        1 - credited.touch_count * credited.linear as linear_remainder,
-        1 - credited.position_based_total as position_based_remainder,
         time_decay_totals.time_decay_remainder
     from credited
     inner join time_decay_totals on credited.opportunity_id = time_decay_totals.opportunity_id
@@ -161,10 +192,14 @@ select
     days_before_created,
     cast(channel as varchar) as channel,
     is_source_fallback,
-    first_touch as credit_first_touch,
-    last_touch as credit_last_touch,
-    cast(linear + is_last * linear_remainder as decimal(18, 15)) as credit_linear,
-    cast(position_based + is_last * position_based_remainder as decimal(18, 15)) as credit_position_based,
-    cast(time_decay + is_last * time_decay_remainder as decimal(18, 15)) as credit_time_decay,
+    cast(case when touch_index = 1 then 1 else 0 end as decimal(18, 15)) as credit_first_touch,
+    cast(is_last as decimal(18, 15)) as credit_last_touch,
+    case when is_last = 1 then linear_last else linear end as credit_linear,
+    case
+        when is_last = 1 then position_based_last
+        when touch_index = 1 then position_based_end
+        else position_based_middle
+    end as credit_position_based,
+    case when is_last = 1 then cast(time_decay + time_decay_remainder as decimal(18, 15)) else time_decay end as credit_time_decay,
     time_decay_weight
 from remainders

@@ -27,9 +27,10 @@ public sealed record IncrementalSpec(string By, int LookbackDays, IReadOnlyDicti
     public IReadOnlyDictionary<string, string> KeyedInputs { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>
-    /// <c>month</c> or <c>week</c> (<c>batch:</c>): a full refresh writes the table one such range of <see cref="By"/> at a
-    /// time, each from its inputs filtered as an incremental rebuild of that range filters them (<see cref="BatchedRefresh"/>),
-    /// for a model too large to compute in one statement; null: one statement.
+    /// <c>month</c> or <c>week</c> (<c>batch:</c>): a full refresh writes the table in runs of such ranges of <see cref="By"/>,
+    /// as many per statement as the memory budget takes, each from its inputs filtered as an incremental rebuild of that
+    /// run filters them (<see cref="BatchedRefresh"/>), for a model too large to compute in one statement at scale; null:
+    /// always one statement.
     /// </summary>
     public string? Batch { get; init; }
 }

@@ -52,7 +52,7 @@ public sealed partial class MartBuilder
                         // A staging view keeps nothing: it is built as always, and its tests read the changed keys' rows
                         // only, the rest being the raw rows (same fingerprints) the published build tested.
                         relations[model.QualifiedName] = $"{SqlRewriter.BuildSchema(model.Layer, buildId)}.{model.Name}";
-                        var view = Materialize(connection, SqlRewriter.ForRelations(catalog.Models, buildId, relations), buildId, model);
+                        var view = Materialize(connection, SqlRewriter.ForRelations(catalog.Models, buildId, relations), buildId, model, NoBatches);
                         scope.Narrow(model, spec, relations[model.QualifiedName], ChangedKeys(connection, model, spec).Keys, catalog.Tests);
                         return view;
                     }
@@ -65,7 +65,8 @@ public sealed partial class MartBuilder
                 }
 
                 relations[model.QualifiedName] = $"{SqlRewriter.BuildSchema(model.Layer, buildId)}.{model.Name}";
-                return Materialize(connection, SqlRewriter.ForRelations(catalog.Models, buildId, relations), buildId, model);
+                // Only models without an incremental spec come here, so none is batched.
+                return Materialize(connection, SqlRewriter.ForRelations(catalog.Models, buildId, relations), buildId, model, NoBatches);
             }, cancellationToken);
 
             var mode = $"incremental: {ChangeSet.Describe(rebuiltDays)} of {ChangeSet.Describe(days)} days rebuilt ({ChangeSet.Describe(changes.DayCount)} changed, " +

@@ -21,6 +21,15 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
 
     private BuildTimings timings = new();
 
+    /// <summary>
+    /// The most input rows one statement of a batched full refresh reads (<see cref="BatchedRefresh"/>); null: sized to
+    /// the engine's memory (<see cref="IWarehouseDialect.StatementMemoryBytes"/>).
+    /// </summary>
+    public long? BatchRows { get; init; }
+
+    /// <summary>A row budget for builds that batch nothing (staging views, the incremental build's unbatched models).</summary>
+    private const long NoBatches = long.MaxValue;
+
     public BuildResult Build(IProgress<BuildProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Build(fullRefresh: false, progress, cancellationToken);
 
@@ -64,10 +73,11 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         }
 
         var rewriter = SqlRewriter.ForBuild(catalog.Models, buildId);
+        var batchRows = BatchRows ?? BatchedRefresh.RowBudget(warehouse.Dialect.StatementMemoryBytes(connection));
         var runs = new List<ModelRun>();
         try
         {
-            runs.AddRange(RunModels(connection, buildId, progress, model => Materialize(connection, rewriter, buildId, model), cancellationToken));
+            runs.AddRange(RunModels(connection, buildId, progress, model => Materialize(connection, rewriter, buildId, model, batchRows), cancellationToken));
         }
         catch (Exception ex) when (ex is WarehouseException or OperationCanceledException)
         {
@@ -125,7 +135,7 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         return runs;
     }
 
-    private static ModelRun Materialize(DbConnection connection, SqlRewriter rewriter, long buildId, Model model)
+    private static ModelRun Materialize(DbConnection connection, SqlRewriter rewriter, long buildId, Model model, long batchRows)
     {
         var watch = Stopwatch.StartNew();
         var table = $"{SqlRewriter.BuildSchema(model.Layer, buildId)}.{model.Name}";
@@ -138,7 +148,7 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
             }
             else if (model.Incremental is { Batch: not null } spec && model.Layer != "staging")
             {
-                batches = BatchedRefresh.Materialize(connection, model, spec, rewriter, table);
+                batches = BatchedRefresh.Materialize(connection, model, spec, rewriter, table, batchRows);
             }
             else if (model.ComputedBy is { } step)
             {

@@ -32,6 +32,10 @@ public sealed class DuckDbDialect : IWarehouseDialect
     /// </summary>
     public IDisposable BeginBulkWrite(DbConnection connection) => BulkWriteSettings.DuckDbSingleThread(connection);
 
+    /// <summary>DuckDB's <c>memory_limit</c> (<see cref="DuckDbWarehouse.MemoryLimit"/>): past it a statement spills to the temp folder.</summary>
+    public long StatementMemoryBytes(DbConnection connection) =>
+        ByteSize.Parse(connection.Scalar<string>("select current_setting('memory_limit')"));
+
     public string DropSchemaCascade(string schema) => $"drop schema if exists {QuoteIdentifier(schema)} cascade";
 
     public IReadOnlyList<string> ReadParquetHeader(DbConnection connection, string path) =>

@@ -68,7 +68,9 @@ public sealed class DuckDbWarehouse : IWarehouse
     /// DuckDB's memory limit for every connection (it spills to a temp folder beside the database beyond it):
     /// <c>GTM_DUCKDB_MEMORY_LIMIT</c>, default 8 GiB, so a build of 100M sessions stays well under 12 GiB on a 24 GiB machine.
     /// </summary>
-    public static string MemoryLimit => Environment.GetEnvironmentVariable("GTM_DUCKDB_MEMORY_LIMIT") is { Length: > 0 } limit ? limit : "8GiB";
+    public static string MemoryLimit => Environment.GetEnvironmentVariable("GTM_DUCKDB_MEMORY_LIMIT") is { Length: > 0 } limit ? limit : DefaultMemoryLimit;
+
+    public const string DefaultMemoryLimit = "8GiB";
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 }

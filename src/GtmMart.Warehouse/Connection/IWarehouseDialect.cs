@@ -31,6 +31,12 @@ public interface IWarehouseDialect
     /// </summary>
     IDisposable BeginBulkWrite(DbConnection connection);
 
+    /// <summary>
+    /// The memory one build statement may use, in bytes: a batched full refresh (<c>BatchedRefresh</c>) sizes its batches
+    /// to it, so the same data is split the same way on every engine with the same memory.
+    /// </summary>
+    long StatementMemoryBytes(DbConnection connection);
+
     /// <summary>Statement that drops a schema with everything in it.</summary>
     string DropSchemaCascade(string schema);
 

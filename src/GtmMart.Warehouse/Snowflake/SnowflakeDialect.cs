@@ -29,6 +29,12 @@ public sealed partial class SnowflakeDialect : IWarehouseDialect
 
     public IDisposable BeginBulkWrite(DbConnection connection) => BulkWriteSettings.None;
 
+    /// <summary>
+    /// Snowflake sets no per-statement limit (a warehouse spills to local, then remote, storage): the batches are sized
+    /// as a DuckDB build with its default limit sizes them (<see cref="DuckDbWarehouse.DefaultMemoryLimit"/>).
+    /// </summary>
+    public long StatementMemoryBytes(DbConnection connection) => ByteSize.Parse(DuckDbWarehouse.DefaultMemoryLimit);
+
     public string DropSchemaCascade(string schema) => $"drop schema if exists {SnowflakeSql.Name(schema)} cascade";
 
     public IReadOnlyList<string> ReadParquetHeader(DbConnection connection, string path) =>

@@ -23,14 +23,10 @@ public sealed class BatchedRefreshTests : IDisposable
     [Fact]
     public void Batched_models_come_out_as_one_statement_writes_them_by_month_and_by_week()
     {
-        var raw = db.Folder.Sub("raw");
-        DemoDataGenerator.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = 120, Seed = 11, Days = 100 });
-        new RawLoader(db.Warehouse).Load(raw);
-        var repository = ModelCatalog.Load(RepoPaths.Sql);
-        var batched = repository.Models.Where(m => m.Incremental?.Batch is not null).Select(m => m.QualifiedName).ToList();
-        Assert.Contains("mart.mrt_opportunity_touches", batched);
+        var (repository, batched) = Loaded(seed: 11, days: 100);
 
-        var byMonth = Build(repository);
+        // A budget of one row: every month a batch of its own.
+        var byMonth = Build(repository, batchRows: 1);
         Assert.All(batched, model => Assert.True(byMonth.Models.Single(r => r.Model == model).Batches >= 4, $"{model} was not written by month"));
         Keep(batched);
 
@@ -40,9 +36,65 @@ public sealed class BatchedRefreshTests : IDisposable
         AssertSameAsKept(batched);
 
         // The touches by week: batches that cut months (and the lookback) elsewhere.
-        var byWeek = Build(Catalog("week", yml => yml.Replace(TouchesBatch, TouchesBatch.Replace("month", "week", StringComparison.Ordinal), StringComparison.Ordinal)));
+        var byWeek = Build(Catalog("week", yml => yml.Replace(TouchesBatch, TouchesBatch.Replace("month", "week", StringComparison.Ordinal), StringComparison.Ordinal)), batchRows: 1);
         Assert.True(byWeek.Models.Single(r => r.Model == "mart.mrt_opportunity_touches").Batches >= 14);
         AssertSameAsKept(batched);
+    }
+
+    [Fact]
+    public void The_row_budget_merges_consecutive_months_into_one_batch_and_the_tables_stay_the_same()
+    {
+        var (repository, batched) = Loaded(seed: 12, days: 150);
+        const string touches = "mart.mrt_opportunity_touches";
+
+        var byMonth = Build(repository, batchRows: 1);
+        var months = byMonth.Models.Single(r => r.Model == touches).Batches;
+        Assert.True(months >= 5, $"{months} months");
+        Keep(batched);
+
+        // The touches' batches count their sessions and opportunities of the batch's own range: half of all of them
+        // fits two or three months at a time, so fewer batches than months but more than one.
+        var inputRows = db.Scalar<long>("select count(*) from core.fct_web_sessions") + db.Scalar<long>("select count(*) from core.fct_opportunities");
+        var merged = Build(repository, batchRows: inputRows / 2);
+        var mergedBatches = merged.Models.Single(r => r.Model == touches).Batches;
+        Assert.InRange(mergedBatches, 2, months - 1);
+        Assert.All(batched, model => Assert.True(
+            merged.Models.Single(r => r.Model == model).Batches <= byMonth.Models.Single(r => r.Model == model).Batches,
+            $"{model}: a larger budget made more batches"));
+        AssertSameAsKept(batched);
+
+        // Everything within the budget (the default at this size): one statement per model.
+        var whole = Build(repository, batchRows: inputRows * 10);
+        Assert.All(batched, model => Assert.Equal(0, whole.Models.Single(r => r.Model == model).Batches));
+        AssertSameAsKept(batched);
+        var byDefault = Build(repository);
+        Assert.All(batched, model => Assert.Equal(0, byDefault.Models.Single(r => r.Model == model).Batches));
+    }
+
+    [Theory]
+    [InlineData("1 GiB", 1L << 30)]
+    [InlineData("7.5GiB", 15L << 29)]
+    [InlineData("500MB", 500_000_000)]
+    [InlineData("1024 bytes", 1024)]
+    [InlineData("16383.9 PiB", long.MaxValue)]
+    public void Memory_sizes_read_as_duckdb_writes_them(string text, long bytes) => Assert.Equal(bytes, ByteSize.Parse(text));
+
+    [Theory]
+    [InlineData("lots")]
+    [InlineData("8 GiBs")]
+    [InlineData("")]
+    public void A_memory_size_that_is_not_one_is_refused_by_name(string text) =>
+        Assert.Contains($"'{text}' is not a memory size", Assert.Throws<WarehouseException>(() => ByteSize.Parse(text)).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void The_budget_follows_duckdbs_memory_limit()
+    {
+        using var connection = db.Warehouse.Open();
+        connection.Execute("set memory_limit = '2GiB'");
+        Assert.Equal(2L << 30, db.Warehouse.Dialect.StatementMemoryBytes(connection));
+        Assert.Equal((2L << 30) / BatchedRefresh.BytesPerRow, BatchedRefresh.RowBudget(db.Warehouse.Dialect.StatementMemoryBytes(connection)));
+        connection.Execute("set memory_limit = '7GiB'");
+        Assert.Equal(7L << 30, db.Warehouse.Dialect.StatementMemoryBytes(connection));
     }
 
     [Theory]
@@ -63,6 +115,18 @@ public sealed class BatchedRefreshTests : IDisposable
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Loads a demo world into the test warehouse; returns the repository's models and those declared batched.</summary>
+    private (ModelCatalog Repository, List<string> Batched) Loaded(int seed, int days)
+    {
+        var raw = db.Folder.Sub("raw");
+        DemoDataGenerator.Generate(new GeneratorOptions { OutputDirectory = raw, Accounts = 120, Seed = seed, Days = days });
+        new RawLoader(db.Warehouse).Load(raw);
+        var repository = ModelCatalog.Load(RepoPaths.Sql);
+        var batched = repository.Models.Where(m => m.Incremental?.Batch is not null).Select(m => m.QualifiedName).ToList();
+        Assert.Contains("mart.mrt_opportunity_touches", batched);
+        return (repository, batched);
+    }
+
     private ModelCatalog Catalog(string name, Func<string, string> edit)
     {
         var sql = SqlCopy.Of(RepoPaths.Sql, db.Folder.Sub(name));
@@ -74,9 +138,9 @@ public sealed class BatchedRefreshTests : IDisposable
         return ModelCatalog.Load(sql);
     }
 
-    private BuildResult Build(ModelCatalog catalog)
+    private BuildResult Build(ModelCatalog catalog, long? batchRows = null)
     {
-        var result = new MartBuilder(db.Warehouse, catalog).Build(fullRefresh: true);
+        var result = new MartBuilder(db.Warehouse, catalog) { BatchRows = batchRows }.Build(fullRefresh: true);
         Assert.True(result.Published, string.Join("; ", result.Failures.Select(f => f.Test.Name)));
         return result;
     }

@@ -273,13 +273,16 @@ public sealed class SnowflakeStatementTests
         statements.AddRange(loadLog.Sql.Select((s, i) => ($"load #{i + 1}", s)));
 
         var (build, buildLog) = Recording(dir.Path);
-        // A batched model's key range spans two months, so its batch statements (create, then insert) are checked too.
+        // A batched model's key range spans two months, each over the row budget, so its batch statements (the counts,
+        // create, then insert) are checked too.
         buildLog.Respond = sql =>
             sql.Contains("table_type = 'BASE TABLE'", StringComparison.Ordinal) ? RecordingFactory.Table(["table_name"], ["MRT_OPPORTUNITY_SCORES"])
-            : sql.StartsWith("select min(", StringComparison.Ordinal) ? RecordingFactory.Table(["low", "high"], [new DateTime(2025, 1, 15), new DateTime(2025, 2, 3)])
+            : sql.Contains(" as batch_rows ", StringComparison.Ordinal)
+                ? RecordingFactory.Table(["batch_key", "batch_rows"], [new DateTime(2025, 1, 15), 20_000_000L], [new DateTime(2025, 2, 3), 20_000_000L])
             : null;
         var catalog = ModelCatalog.Load(RepoPaths.Sql);
         new MartBuilder(build, catalog).Build();
+        Assert.Contains(buildLog.Sql, s => s.StartsWith($"insert into {SqlRewriter.BuildSchema("mart", 1)}.mrt_opportunity_touches ", StringComparison.Ordinal));
         // Materializing a model wraps its file unchanged; the files pass the stricter model check (Every_model_is_portable_snowflake_sql).
         var materialize = catalog.Models.Select(m => $"{SqlRewriter.BuildSchema(m.Layer, 1)}.{m.Name} as ").ToList();
         statements.AddRange(buildLog.Sql.Select((s, i) => ($"build #{i + 1}", s)).Where(s => !materialize.Any(m => s.Item2.StartsWith("create ", StringComparison.Ordinal) && s.Item2.Contains(m, StringComparison.Ordinal))));
