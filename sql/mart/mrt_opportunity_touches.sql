@@ -29,7 +29,9 @@ window_settings as (
 -- number less the opportunity's first, plus 1. Numbering the sessions (one row each, 1M at 1M sessions) sorts far
 -- fewer rows than numbering the touches (2.4M), and the first number and the count come with the weight totals.
 -- Numbers are relative, so they hold however far back the sessions read go (an incremental or batched build reads a
--- window of days: every session of a touch's run is in it).
+-- window of days: every session of a touch's run is in it). Only the accounts of the opportunities read are numbered:
+-- in a full refresh that is nearly every account, but an incremental build reads the lookback's sessions of every
+-- account and rebuilds the opportunities of a few days, whose accounts are few.
 ranked_sessions as (
     select
         session_id,
@@ -38,7 +40,7 @@ ranked_sessions as (
         channel,
         row_number() over (partition by account_id order by date_day, session_id) as session_rank
     from web_sessions
-    where account_id is not null
+    where account_id in (select opportunities.account_id from opportunities)
 ),
 
 -- Every session of the account in the window, or one row with no session (the source fallback) when there is none:
