@@ -33,29 +33,12 @@ internal static class BatchedRefresh
     public static long RowBudget(long memoryBytes) => Math.Max(1, memoryBytes / BytesPerRow);
 
     /// <summary>
-    /// Creates <paramref name="table"/> from <paramref name="model"/>'s SQL, one batch of <paramref name="spec"/>'s key at
-    /// a time, each batch as many months (or weeks) as fit <paramref name="rowBudget"/>. Returns the number of batches,
-    /// 0 when the model was written by one statement (everything fits, or the inputs are empty).
+    /// Creates <paramref name="table"/> from <paramref name="model"/>'s SQL, one statement per range of
+    /// <paramref name="batches"/> (from <see cref="Batches"/>; a model they give one range or none is written by the
+    /// builder as an unbatched model). Returns the number of batches.
     /// </summary>
-    public static int Materialize(DbConnection connection, Model model, IncrementalSpec spec, SqlRewriter rewriter, string table, long rowBudget)
+    public static int Materialize(DbConnection connection, Model model, IncrementalSpec spec, SqlRewriter rewriter, string table, IReadOnlyList<(DateOnly From, DateOnly To)> batches)
     {
-        var batches = Batches(connection, spec, rewriter, rowBudget);
-        if (batches.Count <= 1)
-        {
-            // Nothing to split: one statement, as an unbatched model (the one batch would read every input row anyway).
-            var sql = rewriter.Rewrite(model.Sql);
-            if (model.ComputedBy is { } computedBy)
-            {
-                ComputedModels.Get(computedBy).Materialize(connection, sql, table);
-            }
-            else
-            {
-                connection.Execute($"create table {table} as {sql}");
-            }
-
-            return 0;
-        }
-
         var first = true;
         foreach (var (from, to) in batches)
         {

@@ -146,9 +146,12 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
             {
                 seed.Materialize(connection, table);
             }
-            else if (model.Incremental is { Batch: not null } spec && model.Layer != "staging")
+            else if (model.Incremental is { Batch: not null } spec && model.Layer != "staging"
+                && BatchedRefresh.Batches(connection, spec, rewriter, batchRows) is { Count: > 1 } ranges)
             {
-                batches = BatchedRefresh.Materialize(connection, model, spec, rewriter, table, batchRows);
+                // More than one range: each its own statement. One range would read every input row anyway, so the model
+                // is then written by one statement, as an unbatched model, below.
+                batches = BatchedRefresh.Materialize(connection, model, spec, rewriter, table, ranges);
             }
             else if (model.ComputedBy is { } step)
             {
