@@ -48,47 +48,63 @@ spend as (
     group by all
 ),
 
--- Only the columns the totals read: the touches are read three times below, so this is written once as it is.
-touch_outcomes as (
-    select
-        touches.created_month,
-        touches.channel,
-        touches.touch_index,
-        touches.is_source_fallback,
-        touches.credit_first_touch,
-        touches.credit_last_touch,
-        touches.credit_linear,
-        touches.credit_position_based,
-        touches.credit_time_decay,
-        opportunities.is_won,
-        opportunities.revenue_usd
-    from touches
-    inner join opportunities on touches.opportunity_id = opportunities.opportunity_id
-),
-
--- Credits are summed per month and channel first (one pass over the touches), then spread over the rule-based models:
--- decimal sums are exact, so this equals summing every touch's credit under every model. Revenue is 0 unless won, so
--- the wide decimal products are computed for won touches only.
+-- Credits are summed per month, channel and whether the touch is a fallback row, in one pass over the touches joined to
+-- their outcomes (the markov split below reads its counts from these sums too, so the joined touches are not written
+-- aside), then spread over the rule-based models: decimal sums are exact, so this equals summing every touch's credit
+-- under every model. For speed: revenue is 0 unless won, so the wide decimal products are computed for won touches
+-- only; first and last touch credit 1 to touch 1 and to touch touch_count and 0 to the others (mrt_opportunity_touches
+-- tests it), so their revenue is the sum of those touches' revenue, with no product; and a won credit's zero is a
+-- decimal(18, 15) like the credit, so its sum adds 64-bit integers (a bare 0 widens the case to decimal(25, 15), 128-bit).
 touch_credit_totals as (
     select
-        created_month as month,
+        touches.created_month as month,
+        touches.channel,
+        touches.is_source_fallback,
+        sum(touches.credit_first_touch) as first_touch,
+        sum(case when opportunities.is_won then touches.credit_first_touch else cast(0 as decimal(18, 15)) end) as first_touch_won,
+        cast(sum(case when opportunities.is_won and touches.touch_index = 1 then opportunities.revenue_usd else 0 end)
+            as decimal(38, 17)) as first_touch_revenue_usd,
+        sum(touches.credit_last_touch) as last_touch,
+        sum(case when opportunities.is_won then touches.credit_last_touch else cast(0 as decimal(18, 15)) end) as last_touch_won,
+        cast(sum(case when opportunities.is_won and touches.touch_index = touches.touch_count then opportunities.revenue_usd else 0 end)
+            as decimal(38, 17)) as last_touch_revenue_usd,
+        sum(touches.credit_linear) as linear,
+        sum(case when opportunities.is_won then touches.credit_linear else cast(0 as decimal(18, 15)) end) as linear_won,
+        sum(case when opportunities.is_won then cast(touches.credit_linear as decimal(38, 15)) * opportunities.revenue_usd else 0 end)
+            as linear_revenue_usd,
+        sum(touches.credit_position_based) as position_based,
+        sum(case when opportunities.is_won then touches.credit_position_based else cast(0 as decimal(18, 15)) end) as position_based_won,
+        sum(case when opportunities.is_won then cast(touches.credit_position_based as decimal(38, 15)) * opportunities.revenue_usd else 0 end)
+            as position_based_revenue_usd,
+        sum(touches.credit_time_decay) as time_decay,
+        sum(case when opportunities.is_won then touches.credit_time_decay else cast(0 as decimal(18, 15)) end) as time_decay_won,
+        sum(case when opportunities.is_won then cast(touches.credit_time_decay as decimal(38, 15)) * opportunities.revenue_usd else 0 end)
+            as time_decay_revenue_usd
+    from touches
+    inner join opportunities on touches.opportunity_id = opportunities.opportunity_id
+    group by all
+),
+
+channel_credit_totals as (
+    select
+        month,
         channel,
-        sum(credit_first_touch) as first_touch,
-        sum(case when is_won then credit_first_touch else 0 end) as first_touch_won,
-        sum(case when is_won then cast(credit_first_touch as decimal(38, 15)) * revenue_usd else 0 end) as first_touch_revenue_usd,
-        sum(credit_last_touch) as last_touch,
-        sum(case when is_won then credit_last_touch else 0 end) as last_touch_won,
-        sum(case when is_won then cast(credit_last_touch as decimal(38, 15)) * revenue_usd else 0 end) as last_touch_revenue_usd,
-        sum(credit_linear) as linear,
-        sum(case when is_won then credit_linear else 0 end) as linear_won,
-        sum(case when is_won then cast(credit_linear as decimal(38, 15)) * revenue_usd else 0 end) as linear_revenue_usd,
-        sum(credit_position_based) as position_based,
-        sum(case when is_won then credit_position_based else 0 end) as position_based_won,
-        sum(case when is_won then cast(credit_position_based as decimal(38, 15)) * revenue_usd else 0 end) as position_based_revenue_usd,
-        sum(credit_time_decay) as time_decay,
-        sum(case when is_won then credit_time_decay else 0 end) as time_decay_won,
-        sum(case when is_won then cast(credit_time_decay as decimal(38, 15)) * revenue_usd else 0 end) as time_decay_revenue_usd
-    from touch_outcomes
+        sum(first_touch) as first_touch,
+        sum(first_touch_won) as first_touch_won,
+        sum(first_touch_revenue_usd) as first_touch_revenue_usd,
+        sum(last_touch) as last_touch,
+        sum(last_touch_won) as last_touch_won,
+        sum(last_touch_revenue_usd) as last_touch_revenue_usd,
+        sum(linear) as linear,
+        sum(linear_won) as linear_won,
+        sum(linear_revenue_usd) as linear_revenue_usd,
+        sum(position_based) as position_based,
+        sum(position_based_won) as position_based_won,
+        sum(position_based_revenue_usd) as position_based_revenue_usd,
+        sum(time_decay) as time_decay,
+        sum(time_decay_won) as time_decay_won,
+        sum(time_decay_revenue_usd) as time_decay_revenue_usd
+    from touch_credit_totals
     group by all
 ),
 
@@ -106,42 +122,44 @@ rule_based_totals as (
     union all
 
     select
-        touch_credit_totals.month,
-        touch_credit_totals.channel,
+        channel_credit_totals.month,
+        channel_credit_totals.channel,
         models.model,
         case models.model
-            when 'first_touch' then touch_credit_totals.first_touch
-            when 'last_touch' then touch_credit_totals.last_touch
-            when 'linear' then touch_credit_totals.linear
-            when 'position_based' then touch_credit_totals.position_based
-            when 'time_decay' then touch_credit_totals.time_decay
+            when 'first_touch' then channel_credit_totals.first_touch
+            when 'last_touch' then channel_credit_totals.last_touch
+            when 'linear' then channel_credit_totals.linear
+            when 'position_based' then channel_credit_totals.position_based
+            when 'time_decay' then channel_credit_totals.time_decay
         end as attributed_opportunities,
         case models.model
-            when 'first_touch' then touch_credit_totals.first_touch_won
-            when 'last_touch' then touch_credit_totals.last_touch_won
-            when 'linear' then touch_credit_totals.linear_won
-            when 'position_based' then touch_credit_totals.position_based_won
-            when 'time_decay' then touch_credit_totals.time_decay_won
+            when 'first_touch' then channel_credit_totals.first_touch_won
+            when 'last_touch' then channel_credit_totals.last_touch_won
+            when 'linear' then channel_credit_totals.linear_won
+            when 'position_based' then channel_credit_totals.position_based_won
+            when 'time_decay' then channel_credit_totals.time_decay_won
         end as attributed_won,
         case models.model
-            when 'first_touch' then touch_credit_totals.first_touch_revenue_usd
-            when 'last_touch' then touch_credit_totals.last_touch_revenue_usd
-            when 'linear' then touch_credit_totals.linear_revenue_usd
-            when 'position_based' then touch_credit_totals.position_based_revenue_usd
-            when 'time_decay' then touch_credit_totals.time_decay_revenue_usd
+            when 'first_touch' then channel_credit_totals.first_touch_revenue_usd
+            when 'last_touch' then channel_credit_totals.last_touch_revenue_usd
+            when 'linear' then channel_credit_totals.linear_revenue_usd
+            when 'position_based' then channel_credit_totals.position_based_revenue_usd
+            when 'time_decay' then channel_credit_totals.time_decay_revenue_usd
         end as attributed_revenue_usd
-    from touch_credit_totals
+    from channel_credit_totals
     cross join models
     where models.is_rule_based and models.model <> 'crm_source'
 ),
 
+-- Each won opportunity has one touch 1, whose first-touch credit is 1: the month's won opportunities with a touched
+-- path and their revenue, from the first-touch sums.
 touched_won as (
     select
-        created_month as month,
-        count(*) as won,
-        cast(sum(revenue_usd) as decimal(18, 2)) as revenue_usd
-    from touch_outcomes
-    where is_won and not is_source_fallback and touch_index = 1
+        month,
+        cast(sum(first_touch_won) as bigint) as won,
+        cast(sum(first_touch_revenue_usd) as decimal(18, 2)) as revenue_usd
+    from touch_credit_totals
+    where not is_source_fallback and first_touch_won > 0
     group by all
 ),
 
@@ -159,9 +177,10 @@ markov_totals as (
         from markov_effects
         inner join touched_won on markov_effects.month = touched_won.month
         union all
-        select created_month as month, channel, cast(1 as decimal(18, 15)) as won, revenue_usd
-        from touch_outcomes
-        where is_won and is_source_fallback
+        -- A won opportunity without a touch, in full to its CRM source channel (its one row's first-touch credit is 1).
+        select month, channel, first_touch_won as won, first_touch_revenue_usd as revenue_usd
+        from touch_credit_totals
+        where is_source_fallback and first_touch_won > 0
     ) as credits
     group by all
 ),

@@ -66,7 +66,9 @@ all_touches as (
 
 -- The time-decay weight depends only on the days before the created date (0 for a fallback row), so it is computed
 -- once per distinct day count, as the exact decimal and as the double the credits divide: converting a decimal(38, 30)
--- to double costs microseconds, too much for every touch.
+-- to double costs about a microsecond, too much for every touch. The touches are written aside once (they are read
+-- four times below) and the weights, a table of at most touch_window_days rows, joined to them where needed, so no
+-- second copy of the touches with their weights is written aside.
 decay_days as (
     select distinct coalesce(days_before_created, 0) as days_before_created
     from all_touches
@@ -75,40 +77,45 @@ decay_days as (
 decay_weights as (
     select
         days_before_created,
-        cast(power(cast(2 as double), -cast(days_before_created as double) / nullif(window_settings.half_life_days, 0))
-            as decimal(38, 30)) as time_decay_weight
-    from decay_days
-    cross join window_settings
-),
-
-decay_weights_double as (
-    select
-        days_before_created,
         time_decay_weight,
         cast(time_decay_weight as double) as time_decay_weight_double
-    from decay_weights
+    from (
+        select
+            days_before_created,
+            cast(power(cast(2 as double), -cast(days_before_created as double) / nullif(window_settings.half_life_days, 0))
+                as decimal(38, 30)) as time_decay_weight
+        from decay_days
+        cross join window_settings
+    ) as exact_weights
 ),
 
-weighted as (
-    select
-        all_touches.*,
-        decay_weights_double.time_decay_weight,
-        decay_weights_double.time_decay_weight_double
-    from all_touches
-    inner join decay_weights_double
-        on coalesce(all_touches.days_before_created, 0) = decay_weights_double.days_before_created
-),
-
--- Per opportunity: its total weight (summed exactly, converted to double once per opportunity), its first session's
--- number (ranked_sessions) and its touch count.
+-- Per opportunity: its touch count, its first session's number (ranked_sessions) and its total weight, summed exactly
+-- and converted to double once. An opportunity with one touch needs no conversion: its total is that touch's weight,
+-- whose double decay_weights holds (a third of the opportunities; the conversion is the costliest step per row).
 weight_totals as (
     select
-        opportunity_id,
-        cast(sum(time_decay_weight) as double) as total_time_decay_weight_double,
-        min(session_rank) as first_session_rank,
+        all_touches.opportunity_id,
+        case when count(*) > 1 then cast(sum(decay_weights.time_decay_weight) as double) end as total_time_decay_weight_double,
+        min(all_touches.session_rank) as first_session_rank,
         cast(count(*) as integer) as touch_count
-    from weighted
-    group by opportunity_id
+    from all_touches
+    inner join decay_weights on coalesce(all_touches.days_before_created, 0) = decay_weights.days_before_created
+    group by all_touches.opportunity_id
+),
+
+-- Time-decay credits are rounded per touch: the opportunity's rounding remainder, 1 less their sum, goes to its last
+-- touch. Summed from the narrow touches joined to the totals, not from the credited touches, which would then be written
+-- aside whole; one touch takes no remainder (its credit is its weight over itself, 1).
+time_decay_remainders as (
+    select
+        all_touches.opportunity_id,
+        1 - sum(cast(decay_weights.time_decay_weight_double / nullif(weight_totals.total_time_decay_weight_double, 0) as decimal(18, 15)))
+            as time_decay_remainder
+    from all_touches
+    inner join decay_weights on coalesce(all_touches.days_before_created, 0) = decay_weights.days_before_created
+    inner join weight_totals on all_touches.opportunity_id = weight_totals.opportunity_id
+    where weight_totals.touch_count > 1
+    group by all_touches.opportunity_id
 ),
 
 -- The rule-based credits that depend only on the touch count, once per count (a few hundred): linear, position-based
@@ -140,46 +147,41 @@ count_credits as (
     ) as count_credit_values
 ),
 
-ordered as (
+-- Everything the touches of an opportunity take from it, one row per opportunity, joined to the touches once.
+opportunity_credits as (
     select
-        weighted.*,
-        cast(coalesce(weighted.session_rank - weight_totals.first_session_rank, 0) + 1 as integer) as touch_index,
-        weight_totals.touch_count,
-        weight_totals.total_time_decay_weight_double,
+        weight_totals.*,
+        coalesce(time_decay_remainders.time_decay_remainder, 0) as time_decay_remainder,
         count_credits.linear,
         count_credits.linear_last,
         count_credits.position_based_end,
         count_credits.position_based_middle,
         count_credits.position_based_last
-    from weighted
-    inner join weight_totals on weighted.opportunity_id = weight_totals.opportunity_id
+    from weight_totals
+    left join time_decay_remainders on weight_totals.opportunity_id = time_decay_remainders.opportunity_id
     inner join count_credits on weight_totals.touch_count = count_credits.touch_count
 ),
 
 credited as (
     select
-        ordered.*,
-        cast(time_decay_weight_double / nullif(total_time_decay_weight_double, 0) as decimal(18, 15)) as time_decay
-    from ordered
-),
-
-time_decay_totals as (
-    select
-        opportunity_id,
-        1 - sum(time_decay) as time_decay_remainder
-    from credited
-    group by opportunity_id
-),
-
--- Rounding remainders go to the last touch: linear and position-based from the touch count (count_credits), time
--- decay summed.
-remainders as (
-    select
-        credited.*,
-        case when credited.touch_index = credited.touch_count then 1 else 0 end as is_last,
-        time_decay_totals.time_decay_remainder
-    from credited
-    inner join time_decay_totals on credited.opportunity_id = time_decay_totals.opportunity_id
+        all_touches.*,
+        decay_weights.time_decay_weight,
+        cast(coalesce(all_touches.session_rank - opportunity_credits.first_session_rank, 0) + 1 as integer) as touch_index,
+        opportunity_credits.touch_count,
+        opportunity_credits.time_decay_remainder,
+        opportunity_credits.linear,
+        opportunity_credits.linear_last,
+        opportunity_credits.position_based_end,
+        opportunity_credits.position_based_middle,
+        opportunity_credits.position_based_last,
+        cast(decay_weights.time_decay_weight_double / nullif(case
+            when opportunity_credits.touch_count = 1 then decay_weights.time_decay_weight_double
+            else opportunity_credits.total_time_decay_weight_double
+        end, 0) as decimal(18, 15)) as time_decay,
+        case when coalesce(all_touches.session_rank - opportunity_credits.first_session_rank, 0) + 1 = opportunity_credits.touch_count then 1 else 0 end as is_last
+    from all_touches
+    inner join decay_weights on coalesce(all_touches.days_before_created, 0) = decay_weights.days_before_created
+    inner join opportunity_credits on all_touches.opportunity_id = opportunity_credits.opportunity_id
 )
 
 select
@@ -204,4 +206,4 @@ select
     end as credit_position_based,
     case when is_last = 1 then cast(time_decay + time_decay_remainder as decimal(18, 15)) else time_decay end as credit_time_decay,
     time_decay_weight
-from remainders
+from credited
