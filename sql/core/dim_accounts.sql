@@ -14,14 +14,6 @@ unknown_band as (
     select min(employee_band) as employee_band from bands where min_employees is null and max_employees is null
 ),
 
-account_ids as (
-    select account_id from accounts
-    union
-    select account_id from opportunities
-    union
-    select account_id from contacts where account_id is not null
-),
-
 opportunity_stats as (
     select
         account_id,
@@ -33,6 +25,16 @@ opportunity_stats as (
         min(case when is_won then created_date end) as first_won_opportunity_date
     from opportunities
     group by all
+),
+
+-- The opportunities' accounts come from opportunity_stats (one row per account) rather than from every
+-- opportunity, so the union's distinct hashes about 100k opportunity rows instead of 561k (at 1M sessions).
+account_ids as (
+    select account_id from accounts
+    union
+    select account_id from opportunity_stats
+    union
+    select account_id from contacts where account_id is not null
 )
 
 select

@@ -19,15 +19,17 @@ as_of as (
     select max(date_day) as as_of_date from dates
 ),
 
+-- Counts are count() (64-bit) and pageviews are summed as double: exact for counts, and cheaper than the 128-bit
+-- integers DuckDB sums integers and bigint into; every feature is a double in the end.
 session_features as (
     select
         web_sessions.account_id,
         count(*) as sessions_90d,
-        sum(web_sessions.pageviews) as pageviews_90d,
-        sum(case when web_sessions.is_form_submission then 1 else 0 end) as form_submissions_90d,
-        sum(case when web_sessions.landing_page = '/pricing' then 1 else 0 end) as pricing_visits_90d,
-        sum(case when web_sessions.landing_page = '/demo' then 1 else 0 end) as demo_visits_90d,
-        sum(case when web_sessions.landing_page = '/enterprise' then 1 else 0 end) as enterprise_visits_90d,
+        sum(cast(web_sessions.pageviews as double)) as pageviews_90d,
+        count(case when web_sessions.is_form_submission then 1 end) as form_submissions_90d,
+        count(case when web_sessions.landing_page = '/pricing' then 1 end) as pricing_visits_90d,
+        count(case when web_sessions.landing_page = '/demo' then 1 end) as demo_visits_90d,
+        count(case when web_sessions.landing_page = '/enterprise' then 1 end) as enterprise_visits_90d,
         count(distinct web_sessions.user_id) as engaged_contacts_90d,
         count(distinct case
             when web_sessions.is_senior then web_sessions.user_id
@@ -44,10 +46,10 @@ opportunity_features as (
     select
         opportunities.account_id,
         count(*) as opportunity_count,
-        sum(case when not opportunities.is_closed then 1 else 0 end) as open_opportunities,
+        count(case when not opportunities.is_closed then 1 end) as open_opportunities,
         sum(opportunities.pipeline_amount_usd) as open_pipeline_usd,
-        sum(case when opportunities.is_won then 1 else 0 end) as won_opportunities,
-        sum(case when opportunities.is_closed and not opportunities.is_won then 1 else 0 end) as lost_opportunities,
+        count(case when opportunities.is_won then 1 end) as won_opportunities,
+        count(case when opportunities.is_closed and not opportunities.is_won then 1 end) as lost_opportunities,
         sum(opportunities.revenue_usd) as won_revenue_usd
     from opportunities
     cross join as_of

@@ -4,10 +4,10 @@
 -- close date are not features. amount_usd is as exported (0 for Closed Lost in these exports: a known
 -- leak the training step must detect).
 -- Engagement: sessions of the account's known contacts (core.fct_web_sessions.account_id, via
--- crm_contacts), aggregated per account, contact and day first, then joined once to opportunities on account
--- and a date range. Senior = core.fct_web_sessions.is_senior (seeds.job_levels). engaged_contacts_90d counts
--- distinct contacts through the same rows, each carrying the contact's next session day: a contact is
--- counted once, on its latest session day in the window (the next one is on/after created_date or none).
+-- crm_contacts), joined once to opportunities on account and a date range. Senior =
+-- core.fct_web_sessions.is_senior (seeds.job_levels). engaged_contacts_90d counts distinct contacts through the
+-- same rows, each carrying the date of the contact's next session: a contact is counted once, on its last session
+-- in the window (the next one is on/after created_date or none).
 -- Prior opportunities: the account's opportunities created strictly before created_date; prior_won /
 -- prior_lost only those that had closed (close_date < created_date; unknown close_date = not known then).
 -- last_feature_event_date: the latest event date any feature used (for the leakage test).
@@ -18,63 +18,55 @@ accounts as (select * from core.dim_accounts),
 
 web_sessions as (select * from core.fct_web_sessions),
 
--- One row per account, contact and day: the session counts (double: exact for counts, and cheaper to sum than
--- the wide integers DuckDB sums bigint into) and the contact's next session day. Summed over an opportunity's
--- window they give its account's totals, and the same join counts the contacts, so the sessions are joined once.
-contact_days as (
+-- The contacts' sessions with what the features count, and the date of the contact's next session (the same day
+-- for all but the last session of its day). A contact belongs to one account (crm_contacts is keyed by user_id), so
+-- its sessions are ordered per user_id. The sessions are joined as they are: at about one session per contact and
+-- day, grouping them per contact and day first cost more than it saved (measured: docs/BENCHMARKS.md). Counts are
+-- count() (64-bit) and pageviews are summed as double (exact for counts, and cheaper than the 128-bit integers
+-- DuckDB sums bigint into).
+contact_sessions as (
     select
         account_id,
-        user_id,
         date_day,
-        cast(count(*) as double) as sessions,
-        sum(cast(pageviews as double)) as pageviews,
-        cast(count(case when is_form_submission then 1 end) as double) as form_submissions,
-        cast(count(case when landing_page = '/pricing' then 1 end) as double) as pricing_visits,
-        cast(count(case when landing_page = '/demo' then 1 end) as double) as demo_visits,
-        cast(count(case when landing_page = '/enterprise' then 1 end) as double) as enterprise_visits,
-        cast(count(case when is_senior then 1 end) as double) as senior_sessions,
-        max(case when is_senior then 1 else 0 end) as is_senior
+        cast(pageviews as double) as pageviews,
+        is_form_submission,
+        landing_page = '/pricing' as is_pricing,
+        landing_page = '/demo' as is_demo,
+        landing_page = '/enterprise' as is_enterprise,
+        is_senior,
+        lead(date_day) over (partition by user_id order by date_day) as next_session_date
     from web_sessions
     where account_id is not null
-    group by account_id, user_id, date_day
-),
-
--- A contact belongs to one account (crm_contacts is keyed by user_id), so its days are ordered per user_id.
-contact_days_with_next as (
-    select
-        contact_days.*,
-        lead(date_day) over (partition by user_id order by date_day) as next_session_date
-    from contact_days
 ),
 
 session_features as (
     select
         opportunities.opportunity_id,
-        sum(case when days.date_day >= opportunities.created_date - 7 then days.sessions else 0 end) as sessions_7d,
-        sum(case when days.date_day >= opportunities.created_date - 30 then days.sessions else 0 end) as sessions_30d,
-        sum(days.sessions) as sessions_90d,
-        sum(case when days.date_day >= opportunities.created_date - 30 then days.pageviews else 0 end) as pageviews_30d,
-        sum(days.pageviews) as pageviews_90d,
-        sum(case when days.date_day >= opportunities.created_date - 30 then days.form_submissions else 0 end) as form_submissions_30d,
-        sum(days.form_submissions) as form_submissions_90d,
-        sum(case when days.date_day >= opportunities.created_date - 30 then days.pricing_visits else 0 end) as pricing_visits_30d,
-        sum(case when days.date_day >= opportunities.created_date - 30 then days.demo_visits else 0 end) as demo_visits_30d,
-        sum(case when days.date_day >= opportunities.created_date - 30 then days.enterprise_visits else 0 end) as enterprise_visits_30d,
-        sum(days.pricing_visits) as pricing_visits_90d,
-        sum(days.demo_visits) as demo_visits_90d,
-        sum(days.enterprise_visits) as enterprise_visits_90d,
-        sum(case when days.date_day >= opportunities.created_date - 30 then days.senior_sessions else 0 end) as senior_sessions_30d,
-        sum(days.senior_sessions) as senior_sessions_90d,
-        max(days.date_day) as last_session_date,
-        -- a contact counts once: on its latest session day in the window
-        count(case when days.next_session_date is null or days.next_session_date >= opportunities.created_date then 1 end)
+        count(case when sessions.date_day >= opportunities.created_date - 7 then 1 end) as sessions_7d,
+        count(case when sessions.date_day >= opportunities.created_date - 30 then 1 end) as sessions_30d,
+        count(*) as sessions_90d,
+        sum(case when sessions.date_day >= opportunities.created_date - 30 then sessions.pageviews else 0 end) as pageviews_30d,
+        sum(sessions.pageviews) as pageviews_90d,
+        count(case when sessions.is_form_submission and sessions.date_day >= opportunities.created_date - 30 then 1 end) as form_submissions_30d,
+        count(case when sessions.is_form_submission then 1 end) as form_submissions_90d,
+        count(case when sessions.is_pricing and sessions.date_day >= opportunities.created_date - 30 then 1 end) as pricing_visits_30d,
+        count(case when sessions.is_demo and sessions.date_day >= opportunities.created_date - 30 then 1 end) as demo_visits_30d,
+        count(case when sessions.is_enterprise and sessions.date_day >= opportunities.created_date - 30 then 1 end) as enterprise_visits_30d,
+        count(case when sessions.is_pricing then 1 end) as pricing_visits_90d,
+        count(case when sessions.is_demo then 1 end) as demo_visits_90d,
+        count(case when sessions.is_enterprise then 1 end) as enterprise_visits_90d,
+        count(case when sessions.is_senior and sessions.date_day >= opportunities.created_date - 30 then 1 end) as senior_sessions_30d,
+        count(case when sessions.is_senior then 1 end) as senior_sessions_90d,
+        max(sessions.date_day) as last_session_date,
+        -- a contact counts once: on its last session in the window
+        count(case when sessions.next_session_date is null or sessions.next_session_date >= opportunities.created_date then 1 end)
             as engaged_contacts_90d,
-        sum(case when days.next_session_date is null or days.next_session_date >= opportunities.created_date then days.is_senior else 0 end)
+        count(case when sessions.is_senior and (sessions.next_session_date is null or sessions.next_session_date >= opportunities.created_date) then 1 end)
             as senior_engaged_contacts_90d
     from opportunities
-    inner join contact_days_with_next as days
-        on opportunities.account_id = days.account_id
-        and days.date_day between opportunities.created_date - 90 and opportunities.created_date - 1
+    inner join contact_sessions as sessions
+        on opportunities.account_id = sessions.account_id
+        and sessions.date_day between opportunities.created_date - 90 and opportunities.created_date - 1
     group by opportunities.opportunity_id
 ),
 
