@@ -79,13 +79,17 @@ public sealed class DataTestScreenTests : IDisposable
             }
         }
 
-        // Break several tests of the touches (a table), of core.fct_web_sessions, and of the sessions' staging view at once.
+        // Break several tests of the touches (a table), of the opportunity features, of core.fct_web_sessions, and of the
+        // sessions' staging view at once.
         using (var connection = db.Warehouse.Open())
         {
             connection.Execute($"insert into {touches} select * from {touches} where not is_source_fallback order by opportunity_id, touch_index limit 1");
             connection.Execute($"update {touches} set channel = null where opportunity_id = (select max(opportunity_id) from {touches})");
             connection.Execute($"update {touches} set channel = 'Nowhere', session_id = 'no-such-session' where opportunity_id = (select min(opportunity_id) from {touches} where not is_source_fallback) and touch_index = 1");
             connection.Execute($"update {touches} set touch_index = 0 where opportunity_id = (select max(opportunity_id) from {touches} where touch_count > 2) and touch_index = 2");
+            // Unknown opportunities, screened on the per-opportunity groups each relation aggregates anyway.
+            connection.Execute($"update {touches} set opportunity_id = 'no-such-opportunity' where opportunity_id = (select min(opportunity_id) from {touches} where touch_count = 1)");
+            connection.Execute($"update {SqlRewriter.BuildSchema("mart", build.BuildId)}.mrt_opportunity_features set opportunity_id = 'no-such-opportunity' where opportunity_id = (select max(opportunity_id) from {sessions.Replace("fct_web_sessions", "fct_opportunities", StringComparison.Ordinal)})");
             connection.Execute($"update {sessions} set channel = 'Nowhere', pageviews = -1 where session_id in (select session_id from {sessions} order by session_id limit 3)");
             connection.Execute("update raw.web_analytics set pageviews = -2, conversions = -1 where session_id in (select session_id from raw.web_analytics order by session_id limit 2)");
             connection.Execute("update raw.web_analytics set session_id = (select min(session_id) from raw.web_analytics) where session_id = (select max(session_id) from raw.web_analytics)");
@@ -99,6 +103,8 @@ public sealed class DataTestScreenTests : IDisposable
                      "not_null(mart.mrt_opportunity_touches.channel)",
                      "relationships(mart.mrt_opportunity_touches.channel -> core.dim_channels.channel)",
                      "relationships(mart.mrt_opportunity_touches.session_id -> core.fct_web_sessions.session_id)",
+                     "relationships(mart.mrt_opportunity_touches.opportunity_id -> core.fct_opportunities.opportunity_id)",
+                     "relationships(mart.mrt_opportunity_features.opportunity_id -> core.fct_opportunities.opportunity_id)",
                      "expression(mart.mrt_opportunity_touches: touch_index between 1 and touch_count)",
                      "expression(mart.mrt_opportunity_touches per opportunity_id: count(*) = max(touch_count))",
                      "expression(mart.mrt_opportunity_touches per opportunity_id, session_id: count(*) = 1)",
