@@ -27,22 +27,13 @@ internal sealed class ChangeSet
     public long AccountCount { get; private init; }
 
     /// <summary>
-    /// The fingerprints of the raw tables as the loads kept them, per kind and key (each load's rows summed in). Read
-    /// where they are needed (<see cref="Find"/>, <see cref="Record"/>) rather than copied into a temp table at the
-    /// start: nothing writes the raw tables while a build runs (DuckDB lets one process write the file, and a build writes
-    /// no raw table after <see cref="TakeFingerprints"/>), so both read what that step checked, and the copy of 542,169
-    /// keys cost 0.2 CPU s of every build at 1M sessions.
-    /// </summary>
-    private const string Taken = $"(select kind, key, sum(n) as n, sum(h) as h from {RawFingerprints.Table} group by kind, key)";
-
-    /// <summary>
-    /// Makes the fingerprints of the raw tables as they are now ready for <see cref="Find"/> and <see cref="Record"/>:
-    /// those the loads kept (<see cref="RawFingerprints"/>) when they add up to the raw tables, else computed from every
-    /// raw row and kept again. Returns whether they were computed. A full refresh takes the kept ones too: it rebuilds
-    /// from the raw rows and needs no change set itself; what it records is only what the next build compares with, and
-    /// each load moves the kept fingerprints by exactly the hashes of the rows it added and took away, so the next build
-    /// finds the same changed days and keys either way (raw rows edited by hand with the same row count are found by
-    /// neither and need a full refresh, which rebuilds them).
+    /// Fingerprints of the raw tables as they are now, in temp table <c>_gtm_fp</c>: those the loads kept
+    /// (<see cref="RawFingerprints"/>) when they add up to the raw tables, else computed from every raw row and kept
+    /// again. Returns whether they were computed. A full refresh takes the kept ones too: it rebuilds from the raw rows
+    /// and needs no change set itself; what it records is only what the next build compares with, and each load moves
+    /// the kept fingerprints by exactly the hashes of the rows it added and took away, so the next build finds the same
+    /// changed days and keys either way (raw rows edited by hand with the same row count are found by neither and
+    /// need a full refresh, which rebuilds them).
     /// </summary>
     public static bool TakeFingerprints(DbConnection connection)
     {
@@ -52,6 +43,8 @@ internal sealed class ChangeSet
             RawFingerprints.Recompute(connection);
         }
 
+        connection.Execute("drop table if exists _gtm_fp");
+        connection.Execute($"create temp table _gtm_fp as select kind, key, sum(n) as n, sum(h) as h from {RawFingerprints.Table} group by kind, key");
         return computed;
     }
 
@@ -59,7 +52,7 @@ internal sealed class ChangeSet
     public static void Record(DbConnection connection, long buildId)
     {
         connection.Execute($"create table if not exists {Fingerprints} (build_id bigint, kind varchar, key varchar, n bigint, h hugeint)");
-        connection.Execute($"insert into {Fingerprints} select $id, kind, key, n, h from {Taken} as taken", ("id", buildId));
+        connection.Execute($"insert into {Fingerprints} select $id, kind, key, n, h from _gtm_fp", ("id", buildId));
         connection.Execute($"delete from {Fingerprints} where build_id < $id", ("id", buildId));
     }
 
@@ -75,7 +68,7 @@ internal sealed class ChangeSet
             $"""
             create temp table _gtm_changed as
             select coalesce(now.kind, old.kind) as kind, coalesce(now.key, old.key) as key
-            from {Taken} as now
+            from _gtm_fp as now
             full outer join (select * from {Fingerprints} where build_id = $published) as old
                 on now.kind = old.kind and now.key = old.key
             where now.n is distinct from old.n or now.h is distinct from old.h

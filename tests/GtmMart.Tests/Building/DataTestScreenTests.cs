@@ -87,7 +87,7 @@ public sealed class DataTestScreenTests : IDisposable
             connection.Execute($"update {touches} set channel = null where opportunity_id = (select max(opportunity_id) from {touches})");
             connection.Execute($"update {touches} set channel = 'Nowhere', session_id = 'no-such-session' where opportunity_id = (select min(opportunity_id) from {touches} where not is_source_fallback) and touch_index = 1");
             connection.Execute($"update {touches} set touch_index = 0 where opportunity_id = (select max(opportunity_id) from {touches} where touch_count > 2) and touch_index = 2");
-            // Unknown opportunities, screened on the per-opportunity groups each relation aggregates anyway.
+            // Unknown opportunities in two relations.
             connection.Execute($"update {touches} set opportunity_id = 'no-such-opportunity' where opportunity_id = (select min(opportunity_id) from {touches} where touch_count = 1)");
             connection.Execute($"update {SqlRewriter.BuildSchema("mart", build.BuildId)}.mrt_opportunity_features set opportunity_id = 'no-such-opportunity' where opportunity_id = (select max(opportunity_id) from {sessions.Replace("fct_web_sessions", "fct_opportunities", StringComparison.Ordinal)})");
             connection.Execute($"update {sessions} set channel = 'Nowhere', pageviews = -1 where session_id in (select session_id from {sessions} order by session_id limit 3)");
