@@ -11,13 +11,15 @@ public static class DataTestRunner
     public const int SampleRows = 5;
 
     /// <summary>
-    /// Runs <paramref name="tests"/> in order. The tests of one relation are first screened together: its row-level
-    /// tests (those with a <see cref="DataTest.FailingRowPredicate"/>) and its relationships tests in one scan of it
-    /// joined to every parent, counting the rows that break each, and its group tests (unique, primary_key, group
-    /// expressions) in one aggregation per set of key columns; a view (<paramref name="views"/>: its rows are computed
-    /// on every read) is read once, its row-level and relationships tests screened in its primary key's aggregation. A
-    /// test with nothing breaking it there passes without a query of its own. Every other test, and any test a screen
-    /// found failing or could not screen, runs its own failing-rows query for its count and sample.
+    /// Runs <paramref name="tests"/> in order. The tests of one relation are first screened together
+    /// (<see cref="DataTestScreens"/>): its row-level tests (those with a <see cref="DataTest.FailingRowPredicate"/>) in
+    /// one scan of it, each relationships test as the child's values its parent lacks, and its group tests (unique,
+    /// primary_key, group expressions) in one aggregation per set of key columns, a primary key whose last column is an
+    /// integer in the aggregation of its other columns where the relation has one; a view (<paramref name="views"/>: its
+    /// rows are computed on every read) is read once, its row-level and relationships tests screened in its primary
+    /// key's aggregation. A test every screen of it finds nothing breaking passes without a query of its own. Every
+    /// other test, and any test a screen found failing or could not screen, runs its own failing-rows query for its
+    /// count and sample.
     /// <paramref name="scoped"/>, when given, says which relations each test reads instead (an incremental build points a
     /// test at the rows it rebuilt where that keeps the test's meaning; see <c>IncrementalTestScope</c>).
     /// </summary>
@@ -71,83 +73,65 @@ public static class DataTestRunner
     private static HashSet<DataTest> Screen(
         DbConnection connection, IReadOnlyList<DataTest> tests, Func<DataTest, SqlRewriter> rewriterFor, IReadOnlySet<string> views, Dictionary<string, (TimeSpan Wall, TimeSpan Cpu)> times)
     {
-        var clean = new HashSet<DataTest>(ReferenceEqualityComparer.Instance);
-        foreach (var (screened, sql) in Screens(tests, rewriterFor, views))
+        var screened = new HashSet<DataTest>(ReferenceEqualityComparer.Instance);
+        var breaking = new HashSet<DataTest>(ReferenceEqualityComparer.Instance);
+        foreach (var (screenedTests, sql) in DataTestScreens.For(tests, rewriterFor, views, query => IsInteger(connection, query)))
         {
-            long[]? failing;
+            long[]? failing = null;
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var cpu = Environment.CpuUsage.TotalTime;
             try
             {
-                failing = connection.Query(sql, r => Enumerable.Range(0, screened.Count).Select(i => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture)).ToArray()).FirstOrDefault();
+                failing = connection.Query(sql, r => Enumerable.Range(0, screenedTests.Count).Select(i => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture)).ToArray()).FirstOrDefault();
             }
             catch (DbException)
             {
                 // Deliberately not fatal: these tests run one by one instead (RunOne), and the one at fault fails there
                 // with its own name and the engine's message.
-                continue;
             }
             finally
             {
-                var spent = times.GetValueOrDefault(screened[0].Model);
-                times[screened[0].Model] = (spent.Wall + watch.Elapsed, spent.Cpu + Environment.CpuUsage.TotalTime - cpu);
+                var spent = times.GetValueOrDefault(screenedTests[0].Model);
+                times[screenedTests[0].Model] = (spent.Wall + watch.Elapsed, spent.Cpu + Environment.CpuUsage.TotalTime - cpu);
             }
 
-            for (var i = 0; failing is not null && i < screened.Count; i++)
+            // A test passes unseen only when every screen of it ran and counted nothing breaking it.
+            for (var i = 0; i < screenedTests.Count; i++)
             {
-                if (failing[i] == 0)
+                screened.Add(screenedTests[i]);
+                if (failing is null || failing[i] != 0)
                 {
-                    clean.Add(screened[i]);
+                    breaking.Add(screenedTests[i]);
                 }
             }
         }
 
-        return clean;
+        screened.ExceptWith(breaking);
+        return screened;
     }
 
-    /// <summary>The screening queries (already rewritten) and the tests each screens, in column order.</summary>
-    private static IEnumerable<(List<DataTest> Tests, string Sql)> Screens(IReadOnlyList<DataTest> tests, Func<DataTest, SqlRewriter> rewriterFor, IReadOnlySet<string> views)
+    /// <summary>Whether the first column of <paramref name="query"/> (which reads no rows) holds integers; false when it cannot run.</summary>
+    private static bool IsInteger(DbConnection connection, string query)
     {
-        // Tests sharing a screen must read the same relation: an incremental build may narrow each test differently.
-        foreach (var relation in tests.Where(t => t.FailingRowPredicate is not null || t is { Parent: not null, Column: not null } || t.FailingGroupPredicate is not null)
-                     .GroupBy(t => (t.Model, Relation: rewriterFor(t).Rewrite(t.Model))))
+        try
         {
-            var rewriter = rewriterFor(relation.First());
-            var scanned = relation.Where(t => t.FailingGroupPredicate is null).ToList();
-            var parents = scanned.Where(t => t.Parent is not null).ToList();
-            // The parents' distinct values, as each test reads them: every child row meets at most one, so rows are not
-            // repeated. Named apart so the row-level predicates' columns are the child's.
-            var joins = string.Concat(parents.Select((t, i) => string.Create(CultureInfo.InvariantCulture,
-                $" left join (select distinct {t.Parent!.Value.Field} as _gtm_parent from {t.Parent.Value.Model}) as parent_{i} on child.{t.Column} = parent_{i}._gtm_parent")));
-            var breaks = scanned.Select(t => t.FailingRowPredicate ?? $"child.{t.Column} is not null and parent_{parents.IndexOf(t)}._gtm_parent is null").ToList();
-            var keySets = relation.Where(t => t.FailingGroupPredicate is not null).GroupBy(t => string.Join(", ", t.KeyColumns.Select(k => $"child.{k}")), StringComparer.Ordinal).ToList();
-            // A view's rows are computed on every read: its scanned tests are screened in its first key's aggregation,
-            // each as the number of groups holding a row that breaks it (zero exactly when no row does).
-            var folded = views.Contains(relation.Key.Model) && scanned.Count > 0 && keySets.Count > 0;
-            if (scanned.Count > 0 && !folded)
+            using var command = connection.Command(query);
+            using var reader = command.ExecuteReader();
+            if (reader.FieldCount == 0)
             {
-                yield return (scanned, rewriter.Rewrite($"select {Counts(breaks)} from {relation.Key.Model} as child{joins}"));
+                return false;
             }
 
-            for (var k = 0; k < keySets.Count; k++)
-            {
-                var grouped = keySets[k].ToList();
-                var flags = grouped.Select(t => t.FailingGroupPredicate!).ToList();
-                if (folded && k == 0)
-                {
-                    flags.AddRange(breaks.Select(b => $"max(case when {b} then 1 else 0 end) = 1"));
-                    grouped.AddRange(scanned);
-                }
-
-                var columns = string.Join(", ", flags.Select((f, i) => string.Create(CultureInfo.InvariantCulture, $"case when {f} then 1 else 0 end as breaks_{i}")));
-                var counts = Counts(flags.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"breaks_{i} = 1")));
-                yield return (grouped, rewriter.Rewrite($"select {counts} from (select {columns} from {relation.Key.Model} as child{(folded && k == 0 ? joins : "")} group by {keySets[k].Key}) as groups"));
-            }
+            var type = reader.GetFieldType(0);
+            return type == typeof(System.Numerics.BigInteger) || Type.GetTypeCode(type) is TypeCode.SByte or TypeCode.Byte or TypeCode.Int16 or TypeCode.UInt16
+                or TypeCode.Int32 or TypeCode.UInt32 or TypeCode.Int64 or TypeCode.UInt64;
+        }
+        catch (DbException)
+        {
+            // Not an integer column as far as the screens can tell: its test keeps an aggregation of its own.
+            return false;
         }
     }
-
-    private static string Counts(IEnumerable<string> failing) => string.Join(", ", failing.Select((predicate, i) =>
-        string.Create(CultureInfo.InvariantCulture, $"cast(coalesce(sum(case when {predicate} then 1 else 0 end), 0) as bigint) as failing_{i}")));
 
     private static DataTestResult Sample(DbConnection connection, DataTest test, string sql, long failing)
     {

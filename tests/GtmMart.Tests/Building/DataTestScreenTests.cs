@@ -34,16 +34,62 @@ public sealed class DataTestScreenTests : IDisposable
         var good = AssertSameAsAlone();
         Assert.All(good, r => Assert.True(r.Passed, r.Test.Name));
 
-        // Break several tests of the touches (a table), of core.fct_web_sessions, and of the sessions' staging view at once.
+        // The touches' key is screened in the per-opportunity aggregation, as powers of two of touch_index: distinct
+        // indexes that are not 1..n there (here 2, 4, 6, ...) are flagged, and the key test's own query then finds them unique.
         var touches = $"{SqlRewriter.BuildSchema("mart", build.BuildId)}.mrt_opportunity_touches";
         var sessions = $"{SqlRewriter.BuildSchema("core", build.BuildId)}.fct_web_sessions";
+        const string Key = "primary_key(mart.mrt_opportunity_touches: opportunity_id, touch_index)";
+        var doubled = $"opportunity_id = (select min(opportunity_id) from {touches} where touch_count between 3 and 20)";
         using (var connection = db.Warehouse.Open())
         {
-            // A repeated touch: its key, its opportunity's count and credits, its (opportunity, session) pair all break.
+            connection.Execute($"update {touches} set touch_index = 2 * touch_index where {doubled}");
+        }
+
+        var renumbered = AssertSameAsAlone();
+        Assert.True(renumbered.Single(r => r.Test.Name == Key).Passed);
+        Assert.False(renumbered.Single(r => r.Test.Name == "expression(mart.mrt_opportunity_touches: touch_index between 1 and touch_count)").Passed);
+        using (var connection = db.Warehouse.Open())
+        {
+            connection.Execute($"update {touches} set touch_index = touch_index / 2 where {doubled}");
+        }
+
+        Assert.All(AssertSameAsAlone(), r => Assert.True(r.Passed, r.Test.Name));
+
+        // A repeated key alone (each opportunity's count and credits unchanged): an index within 1..62 written twice, seen
+        // by the powers of two only; and the last two indexes written as 70, whose rows the powers leave to an aggregation
+        // of its own (the indexes left, 1..n-2, pass the powers). Each screen on its own must see its break.
+        foreach (var (change, repeated) in new[] { ("touch_index = 2", 1), ("touch_index >= touch_count - 1", 70) })
+        {
+            List<(string Opportunity, string Session, int Index)> changed;
+            using (var connection = db.Warehouse.Open())
+            {
+                var where = $"opportunity_id = (select max(opportunity_id) from {touches} where touch_count between 3 and 20) and {change}";
+                changed = connection.Query($"select opportunity_id, session_id, touch_index from {touches} where {where}", r => (r.GetString(0), r.GetString(1), r.GetInt32(2)));
+                connection.Execute($"update {touches} set touch_index = $repeated where {where}", ("repeated", repeated));
+            }
+
+            var once = AssertSameAsAlone();
+            Assert.Equal(1, once.Single(r => r.Test.Name == Key).FailingRows);
+            using (var connection = db.Warehouse.Open())
+            {
+                foreach (var (opportunity, session, index) in changed)
+                {
+                    connection.Execute($"update {touches} set touch_index = $index where opportunity_id = $opportunity and session_id = $session", ("index", index), ("opportunity", opportunity), ("session", session));
+                }
+            }
+        }
+
+        // Break several tests of the touches (a table), of the opportunity features, of core.fct_web_sessions, and of the
+        // sessions' staging view at once.
+        using (var connection = db.Warehouse.Open())
+        {
             connection.Execute($"insert into {touches} select * from {touches} where not is_source_fallback order by opportunity_id, touch_index limit 1");
             connection.Execute($"update {touches} set channel = null where opportunity_id = (select max(opportunity_id) from {touches})");
             connection.Execute($"update {touches} set channel = 'Nowhere', session_id = 'no-such-session' where opportunity_id = (select min(opportunity_id) from {touches} where not is_source_fallback) and touch_index = 1");
             connection.Execute($"update {touches} set touch_index = 0 where opportunity_id = (select max(opportunity_id) from {touches} where touch_count > 2) and touch_index = 2");
+            // Unknown opportunities in two relations.
+            connection.Execute($"update {touches} set opportunity_id = 'no-such-opportunity' where opportunity_id = (select min(opportunity_id) from {touches} where touch_count = 1)");
+            connection.Execute($"update {SqlRewriter.BuildSchema("mart", build.BuildId)}.mrt_opportunity_features set opportunity_id = 'no-such-opportunity' where opportunity_id = (select max(opportunity_id) from {sessions.Replace("fct_web_sessions", "fct_opportunities", StringComparison.Ordinal)})");
             connection.Execute($"update {sessions} set channel = 'Nowhere', pageviews = -1 where session_id in (select session_id from {sessions} order by session_id limit 3)");
             connection.Execute("update raw.web_analytics set pageviews = -2, conversions = -1 where session_id in (select session_id from raw.web_analytics order by session_id limit 2)");
             connection.Execute("update raw.web_analytics set session_id = (select min(session_id) from raw.web_analytics) where session_id = (select max(session_id) from raw.web_analytics)");
@@ -57,6 +103,8 @@ public sealed class DataTestScreenTests : IDisposable
                      "not_null(mart.mrt_opportunity_touches.channel)",
                      "relationships(mart.mrt_opportunity_touches.channel -> core.dim_channels.channel)",
                      "relationships(mart.mrt_opportunity_touches.session_id -> core.fct_web_sessions.session_id)",
+                     "relationships(mart.mrt_opportunity_touches.opportunity_id -> core.fct_opportunities.opportunity_id)",
+                     "relationships(mart.mrt_opportunity_features.opportunity_id -> core.fct_opportunities.opportunity_id)",
                      "expression(mart.mrt_opportunity_touches: touch_index between 1 and touch_count)",
                      "expression(mart.mrt_opportunity_touches per opportunity_id: count(*) = max(touch_count))",
                      "expression(mart.mrt_opportunity_touches per opportunity_id, session_id: count(*) = 1)",
