@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace GtmMart.Warehouse.Building;
 
 /// <summary>
@@ -16,15 +14,14 @@ public sealed class BuildTimings
     public T Time<T>(string step, Func<T> action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        var watch = Stopwatch.StartNew();
-        var cpu = Environment.CpuUsage.TotalTime;
+        var clock = StepClock.Start();
         try
         {
             return action();
         }
         finally
         {
-            steps.Add(new BuildStep(step, watch.Elapsed) { Cpu = Environment.CpuUsage.TotalTime - cpu });
+            steps.Add(new BuildStep(step, clock.Wall) { Cpu = clock.Cpu });
         }
     }
 

@@ -56,10 +56,9 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
         var catalogHash = ChangeSet.CatalogHash(catalog);
         if (tracked)
         {
-            var watch = Stopwatch.StartNew();
-            var cpu = Environment.CpuUsage.TotalTime;
+            var clock = StepClock.Start();
             var computed = ChangeSet.TakeFingerprints(connection);
-            timings.Add(computed ? FingerprintsComputed : FingerprintsKept, watch.Elapsed, Environment.CpuUsage.TotalTime - cpu);
+            timings.Add(computed ? FingerprintsComputed : FingerprintsKept, clock.Wall, clock.Cpu);
         }
 
         var buildId = (connection.Scalar<long?>($"select max(build_id) from {BuildMetadata.Schema}.builds") ?? 0) + 1;
@@ -126,9 +125,9 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Report(new BuildProgress("model", model.QualifiedName, runs.Count, catalog.Models.Count));
             Failpoint.Hit($"build:{model.QualifiedName}");
-            var cpu = Environment.CpuUsage.TotalTime;
+            var clock = StepClock.Start();
             var modelRun = run(model);
-            timings.Add(model.QualifiedName, modelRun.Elapsed, Environment.CpuUsage.TotalTime - cpu);
+            timings.Add(model.QualifiedName, modelRun.Elapsed, clock.Cpu);
             runs.Add(modelRun);
         }
 

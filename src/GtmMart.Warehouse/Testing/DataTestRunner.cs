@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using GtmMart.Warehouse.Building;
 using GtmMart.Warehouse.Connection;
 using GtmMart.Warehouse.Models;
 
@@ -35,12 +36,11 @@ public static class DataTestRunner
         var results = new List<DataTestResult>();
         foreach (var test in tests)
         {
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            var cpu = Environment.CpuUsage.TotalTime;
+            var clock = StepClock.Start();
             var result = clean.Contains(test) ? new DataTestResult(test, 0, [], []) : RunOne(connection, test, rewriterFor(test));
             // A model's screening queries are counted once, with its first test.
             var screen = screenTimes.Remove(test.Model, out var time) ? time : default;
-            result = result with { Elapsed = watch.Elapsed + screen.Wall, Cpu = Environment.CpuUsage.TotalTime - cpu + screen.Cpu };
+            result = result with { Elapsed = clock.Wall + screen.Wall, Cpu = clock.Cpu + screen.Cpu };
             results.Add(result);
             progress?.Report(result);
         }
@@ -78,8 +78,7 @@ public static class DataTestRunner
         foreach (var (screenedTests, sql) in DataTestScreens.For(tests, rewriterFor, views, query => IsInteger(connection, query)))
         {
             long[]? failing = null;
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            var cpu = Environment.CpuUsage.TotalTime;
+            var clock = StepClock.Start();
             try
             {
                 failing = connection.Query(sql, r => Enumerable.Range(0, screenedTests.Count).Select(i => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture)).ToArray()).FirstOrDefault();
@@ -92,7 +91,7 @@ public static class DataTestRunner
             finally
             {
                 var spent = times.GetValueOrDefault(screenedTests[0].Model);
-                times[screenedTests[0].Model] = (spent.Wall + watch.Elapsed, spent.Cpu + Environment.CpuUsage.TotalTime - cpu);
+                times[screenedTests[0].Model] = (spent.Wall + clock.Wall, spent.Cpu + clock.Cpu);
             }
 
             // A test passes unseen only when every screen of it ran and counted nothing breaking it.
