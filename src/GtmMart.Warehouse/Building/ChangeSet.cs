@@ -48,20 +48,35 @@ internal sealed class ChangeSet
         return computed;
     }
 
-    /// <summary>Keeps the fingerprints taken by <see cref="TakeFingerprints"/> as build <paramref name="buildId"/>'s.</summary>
-    public static void Record(DbConnection connection, long buildId)
+    /// <summary>
+    /// Keeps the fingerprints taken by <see cref="TakeFingerprints"/> as build <paramref name="buildId"/>'s: the table
+    /// holds the published build's fingerprints and nothing else (<c>build_id</c> is the build that last wrote a row).
+    /// After <see cref="Find"/> (an incremental build) only the changed keys' rows are replaced, the others being equal
+    /// to those kept (at 10M sessions, rewriting all 0.45M rows was about 0.3 s of a 6 s daily build); any other build
+    /// writes them all again.
+    /// </summary>
+    public static void Record(DbConnection connection, long buildId, bool changedOnly)
     {
         connection.Execute($"create table if not exists {Fingerprints} (build_id bigint, kind varchar, key varchar, n bigint, h hugeint)");
-        connection.Execute($"insert into {Fingerprints} select $id, kind, key, n, h from _gtm_fp", ("id", buildId));
-        connection.Execute($"delete from {Fingerprints} where build_id < $id", ("id", buildId));
+        if (!changedOnly)
+        {
+            connection.Execute($"delete from {Fingerprints}");
+            connection.Execute($"insert into {Fingerprints} select $id, kind, key, n, h from _gtm_fp", ("id", buildId));
+            return;
+        }
+
+        // _gtm_changed lists every key whose count or hash differs, on either side (a key with no row now is deleted).
+        const string changed = "exists (select 1 from _gtm_changed as changed where changed.kind = {0}.kind and changed.key is not distinct from {0}.key)";
+        connection.Execute($"delete from {Fingerprints} where {string.Format(CultureInfo.InvariantCulture, changed, Fingerprints)}");
+        connection.Execute($"insert into {Fingerprints} select $id, kind, key, n, h from _gtm_fp as now where {string.Format(CultureInfo.InvariantCulture, changed, "now")}", ("id", buildId));
     }
 
     /// <summary>
-    /// The changed days and accounts against <paramref name="published"/>'s fingerprints, in temp tables
+    /// The changed days and accounts against the published build's fingerprints (all <see cref="Fingerprints"/> holds), in temp tables
     /// <see cref="Days"/> (<c>k date</c>) and <see cref="Accounts"/> (<c>k varchar</c>); <paramref name="webSessions"/> is
     /// the published <c>core.fct_web_sessions</c> table.
     /// </summary>
-    public static ChangeSet Find(DbConnection connection, long published, string webSessions)
+    public static ChangeSet Find(DbConnection connection, string webSessions)
     {
         connection.Execute("drop table if exists _gtm_changed");
         connection.Execute(
@@ -69,11 +84,10 @@ internal sealed class ChangeSet
             create temp table _gtm_changed as
             select coalesce(now.kind, old.kind) as kind, coalesce(now.key, old.key) as key
             from _gtm_fp as now
-            full outer join (select * from {Fingerprints} where build_id = $published) as old
+            full outer join {Fingerprints} as old
                 on now.kind = old.kind and now.key = old.key
             where now.n is distinct from old.n or now.h is distinct from old.h
-            """,
-            ("published", published));
+            """);
         const string users = "(select key from _gtm_changed where kind = 'contacts')";
         // A session feeds an account's rows only through the account's opportunities created on or after its day (their
         // touches and features): sessions on a changed day change the accounts that have such an opportunity. An

@@ -34,7 +34,7 @@ public sealed partial class MartBuilder
         DbConnection connection, long buildId, long published, Dictionary<string, string> previous, string catalogHash,
         IProgress<BuildProgress>? progress, CancellationToken cancellationToken)
     {
-        var changes = timings.Time("change set", () => ChangeSet.Find(connection, published, previous["core.fct_web_sessions"]));
+        var changes = timings.Time("change set", () => ChangeSet.Find(connection, previous["core.fct_web_sessions"]));
         var days = connection.Scalar<long>($"select count(*) from {previous["core.dim_dates"]}");
         var accounts = connection.Scalar<long>($"select count(*) from {previous["core.dim_accounts"]}");
         var scope = new IncrementalTestScope(catalog.Models, buildId, previous);
@@ -95,7 +95,7 @@ public sealed partial class MartBuilder
             progress?.Report(new BuildProgress("publish", $"build {buildId}", catalog.Models.Count, catalog.Models.Count));
             timings.Time("publish", () =>
             {
-                ((DuckDbDialect)warehouse.Dialect).PublishViews(connection, catalog.Models, relations, () => MarkPublished(connection, buildId, relations, catalogHash));
+                ((DuckDbDialect)warehouse.Dialect).PublishViews(connection, catalog.Models, relations, () => MarkPublished(connection, buildId, relations, catalogHash, changedOnly: true));
                 connection.Execute("commit");
             });
             timings.Time("drop old builds", () => DropBuildSchemas(connection, KeptBuilds(connection, buildId)));

@@ -171,10 +171,10 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
     }
 
     private void Publish(DbConnection connection, long buildId, IReadOnlyDictionary<string, string>? relations, string catalogHash) =>
-        warehouse.Dialect.Publish(connection, catalog.Models, buildId, () => MarkPublished(connection, buildId, relations, catalogHash));
+        warehouse.Dialect.Publish(connection, catalog.Models, buildId, () => MarkPublished(connection, buildId, relations, catalogHash, changedOnly: false));
 
     /// <summary>Marks the build published and, on an engine that builds incrementally, keeps what the next build compares with.</summary>
-    private static void MarkPublished(DbConnection connection, long buildId, IReadOnlyDictionary<string, string>? relations, string catalogHash)
+    private static void MarkPublished(DbConnection connection, long buildId, IReadOnlyDictionary<string, string>? relations, string catalogHash, bool changedOnly)
     {
         connection.Execute(
             $"update {BuildMetadata.Schema}.builds set status = 'published', finished_at = current_timestamp, published_at = current_timestamp where build_id = $id",
@@ -190,7 +190,7 @@ public sealed partial class MartBuilder(IWarehouse warehouse, ModelCatalog catal
             connection.Execute($"insert into {BuildMetadata.Schema}.build_tables values ($id, $model, $relation)", ("id", buildId), ("model", model), ("relation", relation));
         }
 
-        ChangeSet.Record(connection, buildId);
+        ChangeSet.Record(connection, buildId, changedOnly);
     }
 
     private static void Finish(DbConnection connection, long buildId, string status, string message) =>
