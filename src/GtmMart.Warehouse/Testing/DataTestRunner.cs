@@ -32,9 +32,7 @@ public static class DataTestRunner
         ArgumentNullException.ThrowIfNull(rewriter);
         var rewriterFor = scoped ?? (_ => rewriter);
         var screenTimes = new Dictionary<string, (TimeSpan Wall, TimeSpan Cpu)>(StringComparer.Ordinal);
-        // A scoped test reads a few rows of its model (an incremental build's rebuilt keys) where its rewriter narrows it.
-        Func<DataTest, bool> narrowed = scoped is null ? _ => false : t => scoped(t).Rewrite(t.Model) != rewriter.Rewrite(t.Model);
-        var clean = Screen(connection, tests, rewriterFor, narrowed, views ?? new HashSet<string>(), screenTimes);
+        var clean = Screen(connection, tests, rewriter, rewriterFor, views ?? new HashSet<string>(), screenTimes);
         var results = new List<DataTestResult>();
         foreach (var test in tests)
         {
@@ -73,12 +71,12 @@ public static class DataTestRunner
     /// run one by one, and the one at fault reports the error under its own name.
     /// </summary>
     private static HashSet<DataTest> Screen(
-        DbConnection connection, IReadOnlyList<DataTest> tests, Func<DataTest, SqlRewriter> rewriterFor, Func<DataTest, bool> narrowed, IReadOnlySet<string> views,
+        DbConnection connection, IReadOnlyList<DataTest> tests, SqlRewriter rewriter, Func<DataTest, SqlRewriter> rewriterFor, IReadOnlySet<string> views,
         Dictionary<string, (TimeSpan Wall, TimeSpan Cpu)> times)
     {
         var screened = new HashSet<DataTest>(ReferenceEqualityComparer.Instance);
         var breaking = new HashSet<DataTest>(ReferenceEqualityComparer.Instance);
-        foreach (var (screenedTests, sql) in DataTestScreens.For(tests, rewriterFor, narrowed, views, query => IsInteger(connection, query)))
+        foreach (var (screenedTests, sql) in DataTestScreens.For(tests, rewriter, rewriterFor, views, query => IsInteger(connection, query)))
         {
             long[]? failing = null;
             var clock = StepClock.Start();

@@ -19,11 +19,12 @@ internal static class DataTestScreens
 
     /// <summary>
     /// The screening queries (already rewritten) and the tests each screens, in column order. A test may be in more than
-    /// one. <paramref name="narrowed"/> says whether a test reads only some rows of its model (an incremental build's
-    /// rebuilt keys); <paramref name="isInteger"/> whether the first column of a query (already rewritten) holds integers.
+    /// one. <paramref name="rewriterFor"/> gives the relation each test reads; where it differs from what
+    /// <paramref name="whole"/> reads, the test reads only some rows of its model (an incremental build's rebuilt keys).
+    /// <paramref name="isInteger"/> says whether the first column of a query (already rewritten) holds integers.
     /// </summary>
     public static IEnumerable<(List<DataTest> Tests, string Sql)> For(
-        IReadOnlyList<DataTest> tests, Func<DataTest, SqlRewriter> rewriterFor, Func<DataTest, bool> narrowed, IReadOnlySet<string> views, Func<string, bool> isInteger)
+        IReadOnlyList<DataTest> tests, SqlRewriter whole, Func<DataTest, SqlRewriter> rewriterFor, IReadOnlySet<string> views, Func<string, bool> isInteger)
     {
         // Tests sharing a screen must read the same relation: an incremental build may narrow each test differently.
         foreach (var relation in tests.Where(t => t.FailingRowPredicate is not null || IsReference(t) || t.FailingGroupPredicate is not null)
@@ -31,6 +32,7 @@ internal static class DataTestScreens
         {
             var rewriter = rewriterFor(relation.First());
             var model = relation.Key.Model;
+            var narrowed = relation.Key.Relation != whole.Rewrite(model);
             var rows = relation.Where(t => t.FailingRowPredicate is not null).ToList();
             var references = relation.Where(IsReference).ToList();
             var keySets = relation.Where(t => t.FailingGroupPredicate is not null).GroupBy(t => KeyOf(t.KeyColumns), StringComparer.Ordinal)
@@ -54,7 +56,7 @@ internal static class DataTestScreens
                 foreach (var test in references)
                 {
                     var (column, parent, field) = (test.Column, test.Parent!.Value.Model, test.Parent.Value.Field);
-                    yield return ([test], rewriter.Rewrite(narrowed(test)
+                    yield return ([test], rewriter.Rewrite(narrowed
                         ? $"select count(*) as failing_0 from (select distinct child.{column} as _gtm_value from {model} as child where child.{column} is not null) as orphans " +
                           $"where not exists (select 1 from {parent} as parent_rows where parent_rows.{field} = orphans._gtm_value)"
                         : $"select count(*) as failing_0 from (select child.{column} from {model} as child where child.{column} is not null except select {field} from {parent}) as orphans"));
